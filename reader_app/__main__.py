@@ -1,0 +1,7 @@
+"""Allows ``python -m reader_app``."""
+
+import sys
+
+from reader_app.app import main
+
+sys.exit(main())

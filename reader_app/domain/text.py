@@ -1,0 +1,129 @@
+"""The bundled text as a sequence of blocks with permanent ids.
+
+A text ships as a verbatim UTF-8 file plus a TOML sidecar that names each block (blocks
+are separated by blank lines) and its role. Ids live in the sidecar rather than being
+derived from the words so that notes stay attached when a corrected edition changes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from reader_app import resources
+
+DEFAULT_TEXT_ID = "kollontai-workers-opposition-1921"
+
+_BLOCK_SEPARATOR = re.compile(r"\n[ \t]*\n")
+
+
+class TextError(Exception):
+    """The text or its metadata cannot be used; the message is meant for the user."""
+
+
+class Role(StrEnum):
+    HEADING = "heading"
+    EDITORIAL = "editorial"
+    BODY = "body"
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    id: str
+    role: Role
+    text: str
+    number: int | None  # ¶ number for body blocks, None for the editor's matter
+
+    @property
+    def citation_label(self) -> str:
+        if self.number is not None:
+            return f"¶{self.number}"
+        return "Heading" if self.role is Role.HEADING else "Editor’s introduction"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: str
+    title: str
+    display_title: str
+    author: str
+    year: int
+    blocks: tuple[Block, ...]
+    version: str  # hash of the exact text, so anchors know which edition they were made on
+    glossary_file: str | None = None
+    provenance: dict[str, str] = field(default_factory=dict)
+
+    def block(self, block_id: str) -> Block:
+        for block in self.blocks:
+            if block.id == block_id:
+                return block
+        raise KeyError(block_id)
+
+    def body_blocks(self) -> tuple[Block, ...]:
+        return tuple(b for b in self.blocks if b.role is Role.BODY)
+
+    def block_index(self, block_id: str) -> int:
+        for index, block in enumerate(self.blocks):
+            if block.id == block_id:
+                return index
+        raise KeyError(block_id)
+
+
+def split_blocks(raw: str) -> list[str]:
+    """Blocks are separated by blank lines; single newlines inside a block are kept."""
+    normalised = raw.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    return [part.strip("\n") for part in _BLOCK_SEPARATOR.split(normalised) if part.strip()]
+
+
+def text_version(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def parse_document(metadata: dict, raw: str, *, source: str = "text") -> Document:
+    """Build a Document from parsed sidecar metadata and the raw text."""
+    parts = split_blocks(raw)
+    declared = metadata.get("blocks", [])
+    if len(declared) != len(parts):
+        raise TextError(
+            f"{source}: the metadata lists {len(declared)} blocks but the text has {len(parts)}."
+        )
+    seen: set[str] = set()
+    blocks: list[Block] = []
+    number = 0
+    for spec, text in zip(declared, parts, strict=True):
+        block_id, role_name = spec.get("id"), spec.get("role")
+        if not block_id or block_id in seen:
+            raise TextError(f"{source}: block id {block_id!r} is missing or repeated.")
+        try:
+            role = Role(role_name)
+        except ValueError:
+            raise TextError(f"{source}: block {block_id!r} has unknown role {role_name!r}.") from None
+        seen.add(block_id)
+        if role is Role.BODY:
+            number += 1
+        blocks.append(Block(block_id, role, text, number if role is Role.BODY else None))
+    return Document(
+        id=metadata["id"],
+        title=metadata["title"],
+        display_title=metadata.get("display_title", metadata["title"]),
+        author=metadata["author"],
+        year=int(metadata["year"]),
+        blocks=tuple(blocks),
+        version=text_version(raw),
+        glossary_file=metadata.get("glossary"),
+        provenance={k: str(v) for k, v in metadata.get("provenance", {}).items()},
+    )
+
+
+def load_document(text_id: str = DEFAULT_TEXT_ID) -> Document:
+    """Load a bundled text by id from ``resources/texts/``."""
+    metadata_name = f"texts/{text_id}.toml"
+    try:
+        metadata = tomllib.loads(resources.read_text(metadata_name))
+    except tomllib.TOMLDecodeError as error:
+        raise TextError(f"{metadata_name}: {error}") from error
+    raw = resources.read_text(f"texts/{metadata['file']}")
+    return parse_document(metadata, raw, source=metadata_name)
