@@ -1,0 +1,111 @@
+"""Entry point: command line, QApplication set-up and the wiring of the parts.
+
+This module builds objects and connects their signals; behaviour lives in the parts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reader_app import APP_ID, APP_NAME, EXECUTABLE, ORGANIZATION, __version__
+
+SCREENSHOT_SIZE = (1280, 800)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=EXECUTABLE,
+        description=f"{APP_NAME}: read, look up and annotate a text, offline.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep all user data (notes, settings, backups) in DIR instead of the "
+        "platform's application data folder",
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="FILE.png",
+        help=f"render the main window at {SCREENSHOT_SIZE[0]}x{SCREENSHOT_SIZE[1]}, "
+        "save it as a PNG and exit",
+    )
+    return parser
+
+
+def configure_application(app) -> None:
+    """Names, fonts and icon shared by the real app and the tests."""
+    from PySide6.QtGui import QFontDatabase
+
+    from reader_app.paths import resource_root
+
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    for font_file in sorted((resource_root() / "fonts").glob("*.ttf")):
+        QFontDatabase.addApplicationFont(str(font_file))
+
+
+def resolve_data_dir(requested: Path | None) -> Path:
+    from reader_app.paths import default_data_dir
+
+    data_dir = (requested or default_data_dir()).expanduser().resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return data_dir
+
+
+def create_main_window(data_dir: Path, *, persist_state: bool = True):
+    """Build the domain objects, the panels and the window, and connect them."""
+    from PySide6.QtWidgets import QWidget
+
+    from reader_app.domain.text import load_document
+    from reader_app.settings import Settings
+    from reader_app.ui.main_window import MainWindow
+
+    document = load_document()
+    settings = Settings(data_dir)
+    return MainWindow(document, settings, QWidget(), QWidget(), persist_state=persist_state)
+
+
+def save_screenshot(window, path: Path) -> bool:
+    from PySide6.QtWidgets import QApplication
+
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    QApplication.processEvents()
+    window.reading_view.viewport().update()
+    QApplication.processEvents()
+    return window.grab().save(str(path), "PNG")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else EXECUTABLE])
+    configure_application(app)
+    try:
+        data_dir = resolve_data_dir(args.data_dir)
+    except OSError as error:
+        print(f"{EXECUTABLE}: cannot use the data folder: {error}", file=sys.stderr)
+        return 2
+
+    if args.screenshot:
+        window = create_main_window(data_dir, persist_state=False)
+        ok = save_screenshot(window, args.screenshot)
+        window.close()
+        if not ok:
+            print(f"{EXECUTABLE}: could not write {args.screenshot}", file=sys.stderr)
+            return 1
+        return 0
+
+    window = create_main_window(data_dir)
+    window.show()
+    return app.exec()

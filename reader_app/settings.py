@@ -1,0 +1,76 @@
+"""Typed user settings: one registry of defaults over QSettings.
+
+Every setting is declared once with its type and default, so a missing, old or hand-edited
+value falls back to a sane default instead of crashing the app. Window geometry and dock
+layout are opaque Qt blobs and kept apart from the preferences a user chooses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from PySide6.QtCore import QByteArray, QSettings
+
+T = TypeVar("T", int, float, str, bool)
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    key: str
+    default: T
+    minimum: T | None = None
+    maximum: T | None = None
+
+
+ZOOM_PERCENT = Setting("reading/zoom_percent", 100, 50, 300)
+READING_POSITION = Setting("reading/position", 0, 0, None)
+
+ZOOM_STEP_PERCENT = 10
+
+
+class Settings:
+    """Preferences stored in an INI file inside the user's data folder.
+
+    An INI file in the data folder (rather than the registry or ~/.config) keeps
+    ``--data-dir`` truly self-contained: portable installs and tests touch nothing else.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self._store = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
+
+    def get(self, setting: Setting[T]) -> T:
+        raw = self._store.value(setting.key, setting.default)
+        kind = type(setting.default)
+        try:
+            if kind is bool and isinstance(raw, str):
+                value = raw.strip().lower() in {"1", "true", "yes"}
+            else:
+                value = kind(raw)
+        except (TypeError, ValueError):
+            return setting.default
+        if setting.minimum is not None and value < setting.minimum:
+            return setting.minimum
+        if setting.maximum is not None and value > setting.maximum:
+            return setting.maximum
+        return value
+
+    def set(self, setting: Setting[T], value: T) -> None:
+        self._store.setValue(setting.key, value)
+
+    def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
+        """Saved (geometry, dock layout), or None for what was never saved."""
+        geometry = self._store.value("window/geometry")
+        layout = self._store.value("window/state")
+        return (
+            geometry if isinstance(geometry, QByteArray) else None,
+            layout if isinstance(layout, QByteArray) else None,
+        )
+
+    def save_window_state(self, geometry: QByteArray, layout: QByteArray) -> None:
+        self._store.setValue("window/geometry", geometry)
+        self._store.setValue("window/state", layout)
+
+    def sync(self) -> None:
+        self._store.sync()

@@ -1,0 +1,1 @@
+"""Widgets. They show state and emit requests; they never run SQL or read files directly."""

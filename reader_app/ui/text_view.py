@@ -1,0 +1,349 @@
+"""The reading view: the text set as a calm, numbered reading column.
+
+The document is built with QTextCursor calls from plain strings, never from HTML, so no
+character of the text can be taken for markup. Styling is applied in one pass over the
+blocks (``_restyle``) so that zoom and palette changes restyle in place: cursors held by
+other layers (term marks, highlights) stay valid because the document is never rebuilt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QPointF, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QTextBlock,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextFrame,
+    QTextFrameFormat,
+)
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from reader_app.domain.text import Block, Document, Role
+from reader_app.ui.theme import ReadingColours
+
+READING_FONT_FAMILY = "Noto Serif"
+BASE_POINT_SIZE = 12.0
+MEASURE_CHARACTERS = 68  # a comfortable line: 60-75 characters
+LINE_HEIGHT_PERCENT = 155
+
+_ROLE_PROPERTY = QTextFormat.Property.UserProperty + 1
+_BLOCK_ID_PROPERTY = QTextFormat.Property.UserProperty + 2
+
+# Roles of the blocks in the view. Text blocks carry a block id; label blocks are our own
+# captions and belong to no block of the text.
+_LABEL = "label"
+
+
+@dataclass(frozen=True)
+class _RoleStyle:
+    size: float  # relative to the zoomed base size
+    family: str
+    italic: bool = False
+    weight: QFont.Weight = QFont.Weight.Normal
+    space_after: float = 0.85  # in ems
+    space_before: float = 0.0
+    line_height: int = LINE_HEIGHT_PERCENT
+    letter_spacing: float = 100.0  # percent
+    capitals: bool = False
+
+
+_STYLES: dict[str, _RoleStyle] = {
+    Role.HEADING: _RoleStyle(
+        1.55, READING_FONT_FAMILY, weight=QFont.Weight.DemiBold, space_after=0.9, line_height=125
+    ),
+    _LABEL: _RoleStyle(
+        0.72,
+        "",
+        weight=QFont.Weight.DemiBold,
+        space_after=0.5,
+        space_before=0.4,
+        line_height=120,
+        letter_spacing=108,
+        capitals=True,
+    ),
+    Role.EDITORIAL: _RoleStyle(
+        0.9, READING_FONT_FAMILY, italic=True, space_after=0.2, line_height=150
+    ),
+    Role.BODY: _RoleStyle(1.0, READING_FONT_FAMILY),
+}
+
+
+class ReadingView(QTextBrowser):
+    """Shows a Document; knows how to map between document positions and (block, offset)."""
+
+    zoom_changed = Signal(int)
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("readingView")
+        self.setAccessibleName("Text")
+        self.setAccessibleDescription(f"{document.display_title}, by {document.author}")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setUndoRedoEnabled(False)
+        self.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self._source = document
+        self._zoom_percent = 100
+        self._block_positions: dict[str, QTextBlock] = {}
+        self._editorial_frame: QTextFrame | None = None
+        self._build()
+        self._restyle()
+
+    # ----- building -------------------------------------------------------------------
+
+    def _build(self) -> None:
+        doc = QTextDocument(self)
+        doc.setUndoRedoEnabled(False)
+        doc.setDocumentMargin(0)
+        cursor = QTextCursor(doc)
+        first = True
+
+        def new_block(role: str, text: str, block_id: str | None) -> None:
+            nonlocal first
+            block_format = QTextBlockFormat()
+            block_format.setProperty(_ROLE_PROPERTY, role)
+            if block_id is not None:
+                block_format.setProperty(_BLOCK_ID_PROPERTY, block_id)
+            if first:
+                cursor.setBlockFormat(block_format)
+                first = False
+            else:
+                cursor.insertBlock(block_format)
+            cursor.insertText(text)
+
+        extract_labelled = False
+        for block in self._source.blocks:
+            if block.role is Role.EDITORIAL:
+                if self._editorial_frame is None:
+                    new_block(_LABEL, "Editor’s introduction", None)
+                    self._editorial_frame = cursor.insertFrame(QTextFrameFormat())
+                    first = True
+                new_block(block.role, block.text, block.id)
+                continue
+            if self._editorial_frame is not None and cursor.currentFrame() is self._editorial_frame:
+                cursor = self._editorial_frame.lastCursorPosition()
+                cursor.movePosition(QTextCursor.MoveOperation.NextBlock)
+                first = True
+            if block.role is Role.BODY and not extract_labelled:
+                label = f"{self._source.author}, {self._source.title} ({self._source.year})"
+                new_block(_LABEL, f"From {label} · extract", None)
+                extract_labelled = True
+            new_block(block.role, block.text, block.id)
+
+        self.setDocument(doc)
+        self._index_blocks()
+
+    def _index_blocks(self) -> None:
+        self._block_positions.clear()
+        block = self.document().begin()
+        while block.isValid():
+            block_id = block.blockFormat().property(_BLOCK_ID_PROPERTY)
+            if block_id:
+                self._block_positions[str(block_id)] = block
+            block = block.next()
+
+    # ----- styling ---------------------------------------------------------------------
+
+    def _base_size(self) -> float:
+        return BASE_POINT_SIZE * self._zoom_percent / 100
+
+    def body_font(self) -> QFont:
+        font = QFont(READING_FONT_FAMILY)
+        font.setPointSizeF(self._base_size())
+        return font
+
+    def _restyle(self) -> None:
+        colours = ReadingColours.from_palette(self.palette())
+        em = QFontMetricsF(self.body_font()).height() / 1.36  # approx. one em in pixels
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        block = self.document().begin()
+        while block.isValid():
+            role = str(block.blockFormat().property(_ROLE_PROPERTY) or Role.BODY)
+            style = _STYLES.get(role, _STYLES[Role.BODY])
+            block_format = block.blockFormat()
+            block_format.setLineHeight(
+                style.line_height, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
+            )
+            block_format.setBottomMargin(style.space_after * em)
+            block_format.setTopMargin(style.space_before * em)
+            char_format = QTextCharFormat()
+            font = QFont(style.family) if style.family else QFont(self.font())
+            font.setPointSizeF(self._base_size() * style.size)
+            font.setItalic(style.italic)
+            font.setWeight(style.weight)
+            font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, style.letter_spacing)
+            if style.capitals:
+                font.setCapitalization(QFont.Capitalization.AllUppercase)
+            char_format.setFont(font)
+            if role == Role.BODY:
+                char_format.setForeground(colours.text)
+            elif role == Role.EDITORIAL:
+                char_format.setForeground(colours.editorial_text)
+            else:
+                char_format.setForeground(colours.muted)
+            cursor.setPosition(block.position())
+            cursor.setBlockFormat(block_format)
+            cursor.setPosition(
+                block.position() + block.length() - 1, QTextCursor.MoveMode.KeepAnchor
+            )
+            cursor.setCharFormat(char_format)
+            cursor.setBlockCharFormat(char_format)
+            block = block.next()
+        if self._editorial_frame is not None:
+            frame_format = self._editorial_frame.frameFormat()
+            frame_format.setBackground(colours.editorial_background)
+            frame_format.setPadding(0.9 * em)
+            frame_format.setBottomMargin(1.6 * em)
+            frame_format.setTopMargin(0.2 * em)
+            frame_format.setBorder(0)
+            self._editorial_frame.setFrameFormat(frame_format)
+        cursor.endEditBlock()
+        self._update_column()
+
+    def _column_width(self) -> float:
+        metrics = QFontMetricsF(self.body_font())
+        sample = "the quick brown fox jumps over the lazy dog, said Kollontai"
+        return metrics.horizontalAdvance(sample) / len(sample) * MEASURE_CHARACTERS
+
+    def _gutter_width(self) -> float:
+        return QFontMetricsF(self._number_font()).horizontalAdvance("¶88") + 24
+
+    def _update_column(self) -> None:
+        """Centre a column of about MEASURE_CHARACTERS, leaving room for ¶ numbers."""
+        available = self.viewport().width()
+        column = min(self._column_width(), max(available - 2 * self._gutter_width(), 200))
+        side = max((available - column) / 2, self._gutter_width())
+        root = self.document().rootFrame()
+        frame_format = root.frameFormat()
+        frame_format.setLeftMargin(side)
+        frame_format.setRightMargin(side)
+        frame_format.setTopMargin(max(28.0, self._base_size() * 3))
+        frame_format.setBottomMargin(max(60.0, self._base_size() * 6))
+        root.setFrameFormat(frame_format)
+
+    def _number_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, self._base_size() * 0.72))
+        return font
+
+    # ----- zoom ------------------------------------------------------------------------
+
+    @property
+    def zoom_percent(self) -> int:
+        return self._zoom_percent
+
+    def set_zoom_percent(self, percent: int) -> None:
+        percent = max(50, min(300, int(percent)))
+        if percent == self._zoom_percent:
+            return
+        anchor = self.top_position()
+        self._zoom_percent = percent
+        self._restyle()
+        self.scroll_to_position(anchor)
+        self.zoom_changed.emit(percent)
+
+    def wheelEvent(self, event) -> None:
+        """Ctrl+wheel zooms the reading font (QTextEdit's own zoom would skip our formats)."""
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y() / 120
+            if steps:
+                self.set_zoom_percent(self._zoom_percent + round(steps) * 10)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    # ----- positions -------------------------------------------------------------------
+
+    def text_block(self, block_id: str) -> QTextBlock:
+        return self._block_positions[block_id]
+
+    def document_position(self, block_id: str, offset: int) -> int:
+        """Position in the QTextDocument of a character offset within a text block."""
+        block = self._block_positions[block_id]
+        return block.position() + max(0, min(offset, block.length() - 1))
+
+    def locate(self, position: int) -> tuple[Block, int] | None:
+        """The text block and offset at a document position; None on our own labels."""
+        block = self.document().findBlock(position)
+        block_id = block.blockFormat().property(_BLOCK_ID_PROPERTY)
+        if not block_id:
+            return None
+        return self._source.block(str(block_id)), position - block.position()
+
+    def top_position(self) -> int:
+        """Document position of the first line at the top of the viewport."""
+        layout = self.document().documentLayout()
+        x = self.document().rootFrame().frameFormat().leftMargin() + 1
+        y = self.verticalScrollBar().value() + 1
+        hit = layout.hitTest(QPointF(x, y), Qt.HitTestAccuracy.FuzzyHit)
+        return max(0, hit)
+
+    def scroll_to_position(self, position: int, *, margin: float = 0) -> None:
+        """Scroll so that the line holding ``position`` sits at the top (less ``margin``)."""
+        block = self.document().findBlock(position)
+        if not block.isValid():
+            return
+        top = self.document().documentLayout().blockBoundingRect(block).top()
+        layout = block.layout()
+        line = layout.lineForTextPosition(position - block.position())
+        if line.isValid():
+            top += line.y()
+        self.verticalScrollBar().setValue(round(top - margin))
+
+    def scroll_to_block(self, block_id: str) -> None:
+        self.scroll_to_position(self._block_positions[block_id].position(), margin=24)
+
+    # ----- painting and events ---------------------------------------------------------
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        self._paint_paragraph_numbers()
+
+    def _paint_paragraph_numbers(self) -> None:
+        """¶ numbers in the left margin: visible for citation, outside the copied text."""
+        painter = QPainter(self.viewport())
+        painter.setFont(self._number_font())
+        painter.setPen(ReadingColours.from_palette(self.palette()).muted)
+        layout = self.document().documentLayout()
+        scroll = self.verticalScrollBar().value()
+        left = self.document().rootFrame().frameFormat().leftMargin()
+        metrics = QFontMetricsF(self._number_font())
+        for block in self._source.body_blocks():
+            text_block = self._block_positions[block.id]
+            rect = layout.blockBoundingRect(text_block)
+            first_line = text_block.layout().lineAt(0)
+            if not first_line.isValid():
+                continue
+            baseline = rect.top() + first_line.y() + first_line.ascent() - scroll
+            if baseline < -20 or baseline > self.viewport().height() + 20:
+                continue
+            label = f"¶{block.number}"
+            width = metrics.horizontalAdvance(label)
+            painter.drawText(QPointF(left - 16 - width, baseline), label)
+        painter.end()
+
+    def resizeEvent(self, event) -> None:
+        anchor = self.top_position() if self.isVisible() else None
+        super().resizeEvent(event)
+        self._update_column()
+        if anchor:
+            self.scroll_to_position(anchor)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._restyle()
+
+    def loadResource(self, kind: int, name: QUrl) -> object:
+        """Never load anything: no remote (or local) resource may enter the reading view."""
+        return None

@@ -1,0 +1,75 @@
+"""The command line: --version, --help, --screenshot and --data-dir, as separate processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from reader_app import __version__
+
+
+def run_app(*args: str, home: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_STATE_HOME=str(home / ".local" / "state"),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "reader_app", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_version_and_help(tmp_path: Path) -> None:
+    version = run_app("--version", home=tmp_path)
+    assert version.returncode == 0
+    assert version.stdout.strip() == f"Study Reader {__version__}"
+    helptext = run_app("--help", home=tmp_path)
+    assert helptext.returncode == 0
+    for option in ("--data-dir", "--screenshot", "--version"):
+        assert option in helptext.stdout
+
+
+def test_screenshot_writes_a_png_of_the_window_size(tmp_path: Path) -> None:
+    shot = tmp_path / "shot.png"
+    result = run_app("--data-dir", str(tmp_path / "data"), "--screenshot", str(shot), home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == (1280, 800)
+    # Not a blank image: the text was drawn.
+    colours = {image.pixel(x, y) for x in range(300, 900, 7) for y in range(100, 700, 7)}
+    assert len(colours) > 20
+
+
+def test_data_dir_keeps_real_user_folders_untouched(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    data = tmp_path / "portable-data"
+    result = run_app("--data-dir", str(data), "--screenshot", str(tmp_path / "s.png"), home=home)
+    assert result.returncode == 0, result.stderr
+    assert (data / "settings.ini").exists() or any(data.iterdir()) or data.is_dir()
+    touched = [p for p in home.rglob("*") if "study" in p.name.lower()]
+    assert touched == []
+
+
+def test_unusable_data_dir_is_reported_plainly(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = run_app(
+        "--data-dir", str(blocker / "data"), "--screenshot", str(tmp_path / "s.png"), home=tmp_path
+    )
+    assert result.returncode == 2
+    assert "cannot use the data folder" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,142 @@
+"""The main window: three areas, docks, zoom, and state remembered between runs."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDockWidget
+
+from reader_app.ui import dialogs
+
+
+def test_window_shows_text_and_two_docks(make_window) -> None:
+    window = make_window()
+    view = window.reading_view
+    assert view.isVisible()
+    plain = view.toPlainText()
+    assert "Some third person decides your fate" in plain
+    assert "Editor’s introduction" in plain  # the editor's matter is labelled apart
+    docks = {dock.objectName(): dock for dock in window.findChildren(QDockWidget)}
+    assert set(docks) == {"glossaryDock", "notesDock"}
+    assert all(dock.isVisible() for dock in docks.values())
+    assert window.dockWidgetArea(docks["glossaryDock"]) == Qt.DockWidgetArea.LeftDockWidgetArea
+    assert window.dockWidgetArea(docks["notesDock"]) == Qt.DockWidgetArea.RightDockWidgetArea
+
+
+def test_reading_view_uses_a_serif_reading_layout(make_window) -> None:
+    window = make_window()
+    window.resize(1400, 800)
+    view = window.reading_view
+    block = view.text_block("p1")
+    font = block.begin().fragment().charFormat().font()
+    assert font.family() == "Noto Serif"
+    assert font.pointSizeF() >= 11
+    assert block.blockFormat().lineHeight() >= 140
+    # A reading measure, not the full window width: about 60-75 characters a line.
+    line = block.layout().lineAt(0)
+    assert 55 <= line.textLength() <= 80
+
+
+def test_docks_close_and_come_back_from_the_view_menu(make_window, qtbot) -> None:
+    window = make_window()
+    toggle = window.glossary_dock.toggleViewAction()
+    assert toggle in window.view_menu.actions()
+    window.glossary_dock.close()
+    qtbot.waitUntil(lambda: not window.glossary_dock.isVisible())
+    toggle.trigger()
+    qtbot.waitUntil(window.glossary_dock.isVisible)
+    window.notes_dock.close()
+    window.glossary_dock.close()
+    window.restore_layout_action.trigger()
+    assert window.notes_dock.isVisible() and window.glossary_dock.isVisible()
+
+
+def test_zoom_changes_the_font_and_is_remembered(make_window, data_dir) -> None:
+    window = make_window()
+    view = window.reading_view
+
+    def body_size(w) -> float:
+        return w.reading_view.text_block("p2").begin().fragment().charFormat().font().pointSizeF()
+
+    before = body_size(window)
+    assert window.zoom_in_action.shortcuts()[0] == QKeySequence(QKeySequence.StandardKey.ZoomIn)
+    window.zoom_in_action.trigger()
+    window.zoom_in_action.trigger()
+    assert view.zoom_percent == 120
+    assert body_size(window) == pytest.approx(before * 1.2)
+    assert window.zoom_label.text() == "120%"
+    window.close()
+
+    second = make_window()
+    assert second.reading_view.zoom_percent == 120
+    assert body_size(second) == pytest.approx(before * 1.2)
+    second.zoom_reset_action.trigger()
+    assert body_size(second) == before
+
+
+def test_geometry_docks_and_reading_position_are_restored(make_window, qtbot) -> None:
+    window = make_window()
+    window.resize(760, 640)  # inside the offscreen screen (800x800), which clamps geometry
+    window.notes_dock.close()
+    view = window.reading_view
+    target = view.text_block("p5").position()
+    view.scroll_to_position(target)
+    qtbot.waitUntil(lambda: view.verticalScrollBar().value() > 0)
+    saved_top = view.top_position()
+    assert view.document().findBlock(saved_top).blockNumber() == view.text_block("p5").blockNumber()
+    window.close()
+
+    second = make_window(show=False)
+    second.show()
+    qtbot.waitExposed(second)
+    assert (second.width(), second.height()) == (760, 640)
+    assert not second.notes_dock.isVisible()
+    assert second.glossary_dock.isVisible()
+    qtbot.waitUntil(lambda: second.reading_view.top_position() == saved_top)
+
+
+def test_ctrl_wheel_zooms_the_reading_font(make_window, qtbot) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    window = make_window()
+    viewport = window.reading_view.viewport()
+    event = QWheelEvent(
+        QPointF(50, 50),
+        QPointF(viewport.mapToGlobal(QPoint(50, 50))),
+        QPoint(0, 0),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(viewport, event)
+    assert window.reading_view.zoom_percent == 110
+
+
+def test_about_box_names_version_license_and_provenance(make_window, monkeypatch) -> None:
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        dialogs, "show_about", lambda parent, title, html: shown.append((title, html))
+    )
+    window = make_window()
+    window.about_action.trigger()
+    title, html = shown[0]
+    assert "About Study Reader" in title
+    from reader_app import __version__
+
+    assert __version__ in html and "GPL" in html
+    assert "editor" in html.lower() and "marxists.org" in html
+
+
+def test_reading_view_loads_no_resources(make_window) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextDocument
+
+    view = make_window().reading_view
+    url = QUrl("https://example.org/tracker.png")
+    assert view.loadResource(QTextDocument.ResourceType.ImageResource.value, url) is None
+    assert not view.openExternalLinks() and not view.openLinks()
