@@ -1,0 +1,119 @@
+"""Start-up time and peak memory of Study Reader against a bare PySide6 window.
+
+Each run launches a fresh Python process and times it from launch until its window has
+painted for the first time; the child then reports its peak resident memory. The app and
+the floor (a bare QTextBrowser showing the same text) alternate in one run so that both
+see the same machine conditions.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/startup.py [--runs 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+TEXT = REPO / "resources" / "texts" / "kollontai-workers-opposition-1921.txt"
+
+
+def child(kind: str, data_dir: str) -> None:
+    """Runs in the measured process: build the window, wait for its first paint, report."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication, QTextBrowser
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                QApplication.instance().quit()
+            return False
+
+    app = QApplication([sys.argv[0]])
+    if kind == "app":
+        from reader_app.app import configure_application, create_main_window
+
+        configure_application(app)
+        window = create_main_window(Path(data_dir), persist_state=False)
+        viewport = window.reading_view.viewport()
+    else:
+        window = QTextBrowser()
+        window.setPlainText(TEXT.read_text(encoding="utf-8"))
+        viewport = window.viewport()
+    watcher = FirstPaint()
+    viewport.installEventFilter(watcher)
+    window.resize(1280, 800)
+    window.show()
+    app.exec()
+    print("ready", flush=True)
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"peak {peak_kib}", flush=True)
+
+
+def measure(kind: str, data_dir: str) -> tuple[float, float]:
+    """(seconds from launch to first paint, peak MiB) for one fresh process."""
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    )
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--child", kind, "--data-dir", data_dir],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
+    assert process.stdout is not None
+    ready_at = None
+    peak_mib = float("nan")
+    for line in process.stdout:
+        if line.startswith("ready") and ready_at is None:
+            ready_at = time.perf_counter()
+        elif line.startswith("peak"):
+            peak_mib = int(line.split()[1]) / 1024
+    if process.wait() != 0 or ready_at is None:
+        raise SystemExit(f"{kind} run failed with exit status {process.returncode}")
+    return ready_at - started, peak_mib
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--child", choices=["app", "bare"])
+    parser.add_argument("--data-dir")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.data_dir)
+        return
+
+    results: dict[str, list[tuple[float, float]]] = {"bare": [], "app": []}
+    with tempfile.TemporaryDirectory() as data_dir:
+        measure("app", data_dir)  # warm the file cache; not counted
+        measure("bare", data_dir)
+        for _ in range(args.runs):
+            for kind in ("bare", "app"):
+                results[kind].append(measure(kind, data_dir))
+
+    medians = {}
+    for kind, rows in results.items():
+        times = [t for t, _ in rows]
+        peaks = [m for _, m in rows]
+        medians[kind] = statistics.median(times)
+        print(
+            f"{kind:5} start-up median {medians[kind] * 1000:7.1f} ms "
+            f"(min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f}); "
+            f"peak memory median {statistics.median(peaks):.1f} MiB, max {max(peaks):.1f} MiB"
+        )
+    print(f"ratio app/bare start-up: {medians['app'] / medians['bare']:.2f}x over {args.runs} runs")
+
+
+if __name__ == "__main__":
+    main()
