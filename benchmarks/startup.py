@@ -30,7 +30,7 @@ def child(kind: str, data_dir: str) -> None:
     from PySide6.QtWidgets import QApplication, QTextBrowser
 
     class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint:
                 QApplication.instance().quit()
             return False
