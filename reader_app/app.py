@@ -35,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"render the main window at {SCREENSHOT_SIZE[0]}x{SCREENSHOT_SIZE[1]}, "
         "save it as a PNG and exit",
     )
+    parser.add_argument(
+        "--entry",
+        metavar="ID",
+        help="open the glossary at this entry (for example self-activity)",
+    )
     return parser
 
 
@@ -60,17 +65,62 @@ def resolve_data_dir(requested: Path | None) -> Path:
     return data_dir
 
 
+def load_glossary_for(document):
+    """The text's glossary, or an empty one and a plain-words warning if it cannot be used."""
+    from reader_app.domain.glossary import Glossary, GlossaryError, load_glossary
+    from reader_app.paths import resource_root
+
+    if not document.glossary_file:
+        return Glossary(()), ""
+    try:
+        return load_glossary(resource_root() / "glossary" / document.glossary_file), ""
+    except GlossaryError as error:
+        return Glossary(()), f"The glossary could not be loaded, so no terms are marked. {error}"
+
+
 def create_main_window(data_dir: Path, *, persist_state: bool = True):
     """Build the domain objects, the panels and the window, and connect them."""
     from PySide6.QtWidgets import QWidget
 
+    from reader_app.domain.glossary import find_occurrences
     from reader_app.domain.text import load_document
     from reader_app.settings import Settings
+    from reader_app.ui.glossary_pane import GlossaryPane
     from reader_app.ui.main_window import MainWindow
+    from reader_app.ui.text_view import Span
 
     document = load_document()
+    glossary, warning = load_glossary_for(document)
+    occurrences = find_occurrences(document, glossary)
+    glossary_pane = GlossaryPane(glossary, document, occurrences, warning=warning)
     settings = Settings(data_dir)
-    return MainWindow(document, settings, QWidget(), QWidget(), persist_state=persist_state)
+    window = MainWindow(document, settings, glossary_pane, QWidget(), persist_state=persist_state)
+    view = window.reading_view
+    view.set_marks(
+        "terms",
+        [
+            Span(
+                view.document_position(o.block_id, o.start),
+                view.document_position(o.block_id, o.end),
+                "term",
+                key=o.entry_id,
+                tooltip=glossary.entry(o.entry_id).gloss,
+            )
+            for o in occurrences
+        ],
+    )
+
+    def show_entry(entry_id: str) -> None:
+        window.glossary_dock.show()
+        window.glossary_dock.raise_()
+        glossary_pane.open_entry(entry_id)
+
+    view.span_clicked.connect(lambda layer, key: show_entry(key) if layer == "terms" else None)
+    window.term_lookup_requested.connect(show_entry)
+    glossary_pane.occurrence_requested.connect(view.flash)
+    if warning:
+        window.show_status(warning)
+    return window
 
 
 def save_screenshot(window, path: Path) -> bool:
@@ -99,6 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.screenshot:
         window = create_main_window(data_dir, persist_state=False)
+        if args.entry:
+            window.glossary_pane.open_entry(args.entry)
         ok = save_screenshot(window, args.screenshot)
         window.close()
         if not ok:
@@ -107,5 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     window = create_main_window(data_dir)
+    if args.entry:
+        window.glossary_pane.open_entry(args.entry)
     window.show()
     return app.exec()

@@ -18,6 +18,33 @@ from reader_app.domain.text import Document
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})  # one char for one: offsets stay valid
 
 
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def format_date(iso: str) -> str:
+    """'1921-03-08' -> '8 March 1921'; partial dates ('1921-03', '1921') stay partial."""
+    parts = iso.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = _MONTHS[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+
+
+def format_date_range(start: str | None, end: str | None) -> str:
+    """Readable span, sharing the month or year when both ends share it."""
+    if not start or not end or start == end:
+        return format_date(start or end) if (start or end) else ""
+    first, last = start.split("-"), end.split("-")
+    if len(first) == len(last) == 3 and first[:2] == last[:2]:
+        return f"{int(first[2])}–{format_date(end)}"
+    if len(first) == len(last) == 3 and first[0] == last[0]:
+        return f"{format_date(start)[: -len(first[0]) - 1]} – {format_date(end)}"
+    return f"{format_date(start)} – {format_date(end)}"
+
+
 class GlossaryError(Exception):
     """The glossary file cannot be used; the message names the file and, where known, the line."""
 
@@ -71,9 +98,7 @@ class Entry:
 
     @property
     def dates_label(self) -> str:
-        if self.start and self.end and self.start != self.end:
-            return f"{self.start} – {self.end}"
-        return self.start or self.end or ""
+        return format_date_range(self.start, self.end)
 
     def matches_filter(self, needle: str) -> bool:
         needle = needle.translate(APOSTROPHES).casefold().strip()
@@ -144,7 +169,7 @@ def parse_glossary(raw: str, *, source: str) -> Glossary:
         try:
             entries.append(_parse_entry(item))
         except (KeyError, TypeError, ValueError) as error:
-            raise GlossaryError(f"{where}: {error}") from None
+            raise GlossaryError(f"{where}: {error.args[0]}") from None
         if entry_id in seen:
             raise GlossaryError(f"{where}: the id {entry_id!r} is used twice")
         seen.add(entry_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QWidget
 
@@ -22,6 +22,8 @@ DEFAULT_SIZE = (1280, 800)
 
 
 class MainWindow(QMainWindow):
+    term_lookup_requested = Signal(str)  # glossary entry id under the caret
+
     def __init__(
         self,
         document: Document,
@@ -42,6 +44,7 @@ class MainWindow(QMainWindow):
         self.reading_view = ReadingView(document, self)
         self.setCentralWidget(self.reading_view)
 
+        self.glossary_pane = glossary_panel
         self.glossary_dock = self._make_dock("Glossary", "glossaryDock", glossary_panel)
         self.notes_dock = self._make_dock("Notes", "notesDock", notes_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.glossary_dock)
@@ -102,6 +105,10 @@ class MainWindow(QMainWindow):
             "Select &All", self.reading_view.selectAll, QKeySequence.StandardKey.SelectAll
         )
         self.edit_menu.addActions([self.copy_action, self.select_all_action])
+        self.edit_menu.addSeparator()
+        self.look_up_action = self._action("&Look Up in Glossary", self.look_up_at_caret, "Ctrl+D")
+        self.look_up_action.setStatusTip("Open the glossary entry for the marked term at the caret")
+        self.edit_menu.addAction(self.look_up_action)
 
         self.view_menu: QMenu = bar.addMenu("&View")
         self.zoom_in_action = self._action(
@@ -181,6 +188,13 @@ class MainWindow(QMainWindow):
 
     def zoom_reset(self) -> None:
         self.reading_view.set_zoom_percent(ZOOM_PERCENT.default)
+
+    def look_up_at_caret(self) -> None:
+        for layer, span in self.reading_view.spans_at_caret():
+            if layer == "terms":
+                self.term_lookup_requested.emit(span.key)
+                return
+        self.statusBar().showMessage("No glossary term at the caret.", 4000)
 
     def _on_zoom_changed(self, percent: int) -> None:
         self.zoom_label.setText(f"{percent}%")

@@ -8,9 +8,10 @@ other layers (term marks, highlights) stay valid because the document is never r
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
@@ -24,10 +25,11 @@ from PySide6.QtGui import (
     QTextFrame,
     QTextFrameFormat,
 )
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
 
 from reader_app.domain.text import Block, Document, Role
-from reader_app.ui.theme import ReadingColours
+from reader_app.ui.safe_browser import SafeBrowser
+from reader_app.ui.theme import ReadingColours, mark_format
 
 READING_FONT_FAMILY = "Noto Serif"
 BASE_POINT_SIZE = 12.0
@@ -40,6 +42,21 @@ _BLOCK_ID_PROPERTY = QTextFormat.Property.UserProperty + 2
 # Roles of the blocks in the view. Text blocks carry a block id; label blocks are our own
 # captions and belong to no block of the text.
 _LABEL = "label"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A marked stretch of the document: a glossary term, a highlight, a find match."""
+
+    start: int  # document positions
+    end: int
+    style: str  # a key understood by theme.mark_format
+    key: str = ""  # what a click refers to (entry id, note id)
+    tooltip: str = ""  # plain text
+
+
+# Layers are painted in this order; later layers win where they overlap.
+LAYER_ORDER = ("terms", "highlights", "find", "flash")
 
 
 @dataclass(frozen=True)
@@ -76,25 +93,32 @@ _STYLES: dict[str, _RoleStyle] = {
 }
 
 
-class ReadingView(QTextBrowser):
+class ReadingView(SafeBrowser):
     """Shows a Document; knows how to map between document positions and (block, offset)."""
 
     zoom_changed = Signal(int)
+    span_clicked = Signal(str, str)  # layer, key: a term or highlight the user clicked
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("readingView")
         self.setAccessibleName("Text")
         self.setAccessibleDescription(f"{document.display_title}, by {document.author}")
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
         self.setUndoRedoEnabled(False)
+        # A caret the keyboard can move, so terms can be looked up without a mouse.
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setMouseTracking(True)
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self._source = document
         self._zoom_percent = 100
         self._block_positions: dict[str, QTextBlock] = {}
         self._editorial_frame: QTextFrame | None = None
+        self._layers: dict[str, list[Span]] = {}
+        self._press_position: QPointF | None = None
         self._build()
         self._restyle()
 
@@ -343,7 +367,106 @@ class ReadingView(QTextBrowser):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
             self._restyle()
+            self._refresh_marks()
 
-    def loadResource(self, kind: int, name: QUrl) -> object:
-        """Never load anything: no remote (or local) resource may enter the reading view."""
-        return None
+    # ----- marks: terms, highlights, find matches ---------------------------------------
+
+    def set_marks(self, layer: str, spans: list[Span]) -> None:
+        self._layers[layer] = sorted(spans, key=lambda span: (span.start, span.end))
+        self._refresh_marks()
+
+    def marks(self, layer: str) -> list[Span]:
+        return list(self._layers.get(layer, []))
+
+    def _refresh_marks(self) -> None:
+        palette = self.palette()
+        selections = []
+        for layer in sorted(self._layers, key=LAYER_ORDER.index):
+            for span in self._layers[layer]:
+                selection = QTextEdit.ExtraSelection()
+                cursor = QTextCursor(self.document())
+                cursor.setPosition(span.start)
+                cursor.setPosition(span.end, QTextCursor.MoveMode.KeepAnchor)
+                selection.cursor = cursor
+                selection.format = mark_format(span.style, palette)
+                selections.append(selection)
+        self.setExtraSelections(selections)
+
+    def spans_at(self, position: int) -> list[tuple[str, Span]]:
+        """Marks under a document position, topmost layer first."""
+        found = []
+        for layer in reversed(LAYER_ORDER):
+            found += [
+                (layer, span)
+                for span in self._layers.get(layer, [])
+                if span.start <= position < span.end
+            ]
+        return found
+
+    def _position_at(self, viewport_point: QPointF) -> int | None:
+        hit = (
+            self.document()
+            .documentLayout()
+            .hitTest(
+                viewport_point + QPointF(0, self.verticalScrollBar().value()),
+                Qt.HitTestAccuracy.ExactHit,
+            )
+        )
+        return hit if hit >= 0 else None
+
+    def flash(self, block_id: str, start: int, end: int) -> None:
+        """Scroll a passage into view and mark it until the next jump."""
+        first = self.document_position(block_id, start)
+        last = self.document_position(block_id, end)
+        self.set_marks("flash", [Span(first, last, "flash")])
+        self.scroll_to_position(first, margin=self.viewport().height() / 3)
+        cursor = self.textCursor()
+        cursor.setPosition(first)
+        self.setTextCursor(cursor)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            position = self._position_at(QPointF(self.viewport().mapFromGlobal(event.globalPos())))
+            tips = [span.tooltip for _, span in self.spans_at(position)] if position else []
+            tips = [tip for tip in tips if tip]
+            if tips:
+                QToolTip.showText(event.globalPos(), plain_tooltip(tips[0]), self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
+    def mousePressEvent(self, event) -> None:
+        self._press_position = event.position()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        pressed, self._press_position = self._press_position, None
+        if event.button() != Qt.MouseButton.LeftButton or pressed is None:
+            return
+        if (event.position() - pressed).manhattanLength() > 4 or self.textCursor().hasSelection():
+            return  # the user was selecting text, not clicking a mark
+        position = self._position_at(event.position())
+        spans = self.spans_at(position) if position is not None else []
+        clickable = [(layer, span) for layer, span in spans if span.key]
+        if clickable:
+            layer, span = clickable[0]
+            self.span_clicked.emit(layer, span.key)
+
+    def mouseMoveEvent(self, event) -> None:
+        super().mouseMoveEvent(event)
+        if event.buttons() != Qt.MouseButton.NoButton:
+            return
+        position = self._position_at(event.position())
+        over_mark = position is not None and any(s.key for _, s in self.spans_at(position))
+        shape = Qt.CursorShape.PointingHandCursor if over_mark else Qt.CursorShape.IBeamCursor
+        self.viewport().setCursor(shape)
+
+    def spans_at_caret(self) -> list[tuple[str, Span]]:
+        return self.spans_at(self.textCursor().position())
+
+
+def plain_tooltip(text: str) -> str:
+    """Tooltips guess rich text; escaping and wrapping it ourselves keeps user text literal."""
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"

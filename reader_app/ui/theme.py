@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPalette, QTextCharFormat
 
 
 def blend(front: QColor, back: QColor, amount: float) -> QColor:
@@ -43,3 +43,35 @@ class ReadingColours:
             editorial_text=blend(text, base, 0.78),
             editorial_background=blend(text, base, 0.045),
         )
+
+
+# Highlight colours a user can pick, as (light theme, dark theme) backgrounds. The dark
+# variants are deep and desaturated so light text on them keeps AA contrast.
+HIGHLIGHT_COLOURS: dict[str, tuple[str, str]] = {
+    "yellow": ("#fbeaa0", "#5c4d12"),
+    "green": ("#cdeccb", "#1f4d2a"),
+    "blue": ("#cfe3fb", "#1d3d63"),
+    "pink": ("#f8d3e3", "#5e2340"),
+    "purple": ("#e2d6f5", "#3f2c63"),
+}
+
+
+def mark_format(style: str, palette: QPalette) -> QTextCharFormat:
+    """The look of a mark in the reading view, for the current palette."""
+    dark = is_dark(palette)
+    text = palette.color(QPalette.ColorRole.Text)
+    base = palette.color(QPalette.ColorRole.Base)
+    accent = palette.color(QPalette.ColorRole.Highlight)
+    char_format = QTextCharFormat()
+    if style == "term":
+        char_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+        char_format.setUnderlineColor(blend(accent, base, 0.75 if dark else 0.65))
+    elif style.startswith("highlight:"):
+        light, deep = HIGHLIGHT_COLOURS.get(style.partition(":")[2], HIGHLIGHT_COLOURS["yellow"])
+        char_format.setBackground(QColor(deep if dark else light))
+    elif style == "find":
+        char_format.setBackground(blend(accent, base, 0.28))
+    elif style in ("find-current", "flash"):
+        char_format.setBackground(blend(accent, base, 0.55 if dark else 0.4))
+        char_format.setForeground(text)
+    return char_format

@@ -1,0 +1,1 @@
+"""Qt item models adapting the domain and storage layers to views."""

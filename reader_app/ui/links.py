@@ -1,0 +1,17 @@
+"""Opening links outside the app: only http(s), only when the user clicked one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+
+
+def is_web_link(url: QUrl) -> bool:
+    return url.isValid() and url.scheme() in {"http", "https"} and bool(url.host())
+
+
+def open_external(url: QUrl) -> bool:
+    """Hand a clicked web address to the system browser; anything else is refused."""
+    if not is_web_link(url):
+        return False
+    return QDesktopServices.openUrl(url)

@@ -1,0 +1,113 @@
+"""The bundled glossary: complete, consistent, sourced, and matched to the text it serves."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from reader_app.domain.glossary import (
+    APOSTROPHES,
+    Category,
+    TermMatcher,
+    find_occurrences,
+    load_glossary,
+)
+from reader_app.domain.text import load_document
+from reader_app.paths import resource_root
+
+# One id per group of the coverage list (shared/glossary-coverage.md), in its order.
+REQUIRED_IDS = [
+    "self-activity", "bureaucracy", "red-tape", "central-institutions", "decrees",
+    "soviet-institutions", "workers-republic", "productive-forces", "class-creative-powers",
+    "one-person-management", "freedom-of-criticism", "confusion-of-the-present-period",
+    "marxism", "kollontai", "shliapnikov", "medvedev", "lutovinov", "lenin", "trotsky",
+    "tomsky", "zinoviev", "workers-opposition", "rkp-b", "democratic-centralists",
+    "trade-unions", "vesenkha", "sovnarkom", "soviets", "comintern", "cheka", "civil-war",
+    "war-communism", "trade-union-debate", "eighth-congress-of-soviets", "kronstadt",
+    "tenth-congress", "party-unity-resolution", "nep", "letter-of-the-twenty-two", "the-pamphlet",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def document():
+    return load_document()
+
+
+@pytest.fixture(scope="module")
+def glossary(document):
+    return load_glossary(resource_root() / "glossary" / document.glossary_file)
+
+
+def normalise(text: str) -> str:
+    return text.translate(APOSTROPHES).casefold().strip()
+
+
+def test_covers_every_group_with_at_least_forty_entries(glossary) -> None:
+    assert len(glossary) >= 40
+    missing = [entry_id for entry_id in REQUIRED_IDS if entry_id not in glossary]
+    assert missing == []
+
+
+def test_entries_are_complete_and_sourced(glossary) -> None:
+    for entry in glossary.entries:
+        words = len(entry.explanation.split())
+        assert 80 <= words <= 250, f"{entry.id}: explanation has {words} words"
+        assert entry.gloss.endswith((".", "?", "!")) and entry.gloss.count(". ") == 0, entry.id
+        assert entry.sources, entry.id
+        for source in entry.sources:
+            assert source.author and source.title, entry.id
+            assert source.url is None or source.url.startswith(("https://", "http://")), entry.id
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", entry.id), entry.id
+        assert "<" not in entry.explanation and "<" not in entry.gloss, entry.id
+
+
+def test_people_have_life_dates_and_events_have_dates(glossary) -> None:
+    for entry in glossary.entries:
+        if entry.category in (Category.PERSON, Category.EVENT, Category.PERIOD):
+            assert entry.start, f"{entry.id} has no start date"
+        if entry.start and entry.end:
+            assert entry.start <= entry.end, entry.id
+
+
+def test_no_alias_belongs_to_two_entries(glossary) -> None:
+    owner: dict[str, str] = {}
+    for entry in glossary.entries:
+        for alias in {normalise(a) for a in (entry.headword, *entry.aliases)}:
+            assert owner.setdefault(alias, entry.id) == entry.id, (
+                f"{alias!r} is claimed by {owner[alias]} and {entry.id}"
+            )
+
+
+def test_every_match_belongs_to_its_entry(document, glossary) -> None:
+    for occurrence in find_occurrences(document, glossary):
+        entry = glossary.entry(occurrence.entry_id)
+        forms = {normalise(a) for a in (entry.headword, *entry.aliases)}
+        assert normalise(occurrence.matched) in forms
+
+
+def test_context_flag_matches_the_text(document, glossary) -> None:
+    found = {o.entry_id for o in find_occurrences(document, glossary)}
+    for entry in glossary.entries:
+        alone = TermMatcher(type(glossary)((entry,)))
+        occurs = any(alone.find(block.text) for block in document.blocks)
+        assert entry.context is (not occurs), f"{entry.id}: context={entry.context}"
+        if not entry.context:
+            assert entry.id in found or occurs
+
+
+def test_key_terms_of_the_extract_are_marked(document, glossary) -> None:
+    found = {o.entry_id for o in find_occurrences(document, glossary)}
+    for entry_id in (
+        "self-activity",
+        "bureaucracy",
+        "red-tape",
+        "decrees",
+        "workers-opposition",
+        "soviet-institutions",
+        "workers-republic",
+        "marxism",
+        "kollontai",
+        "rkp-b",
+    ):
+        assert entry_id in found, entry_id
