@@ -1,0 +1,190 @@
+"""``study-reader export`` and ``study-reader import``: notes in and out without a window.
+
+Nothing here imports Qt, so these commands run on a server or in a script with no display.
+The application's own argument parser (``reader_app/app.py``) calls ``add_subcommands`` and
+passes its Qt-based default data folder; ``main`` is the same commands with a parser of
+their own, for scripts and tests.
+
+Every failure the user can fix prints one line on stderr and exits with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
+
+from reader_app import EXECUTABLE
+from reader_app.domain.export import (
+    FORMATS,
+    NotesImportError,
+    import_annotations,
+    read_import_file,
+    render,
+    write_atomically,
+)
+from reader_app.domain.text import Document, TextError, load_document
+from reader_app.storage.db import StorageError
+from reader_app.storage.notes_repo import NoteOrder
+from reader_app.storage.store import OpenStatus, StoreOpenResult, database_path, open_store
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+
+DataDirFactory = Callable[[], Path]
+DocumentLoader = Callable[[], Document]
+
+
+class CommandError(Exception):
+    """A failure to report in one line; raised inside the commands, caught at their edge."""
+
+
+def add_subcommands(
+    subparsers: argparse._SubParsersAction,
+    *,
+    default_data_dir: DataDirFactory | None = None,
+    document_loader: DocumentLoader = load_document,
+) -> None:
+    """Add ``export`` and ``import``; each sets ``args.handler`` to call with ``args``."""
+    export = subparsers.add_parser(
+        "export",
+        help="write all notes to a file or to standard output",
+        description="Write all notes as Markdown, W3C Web Annotation JSON-LD, or CSV.",
+    )
+    export.add_argument("--format", choices=FORMATS, default="markdown")
+    export.add_argument(
+        "-o", "--output", type=Path, help="file to write (default: standard output)"
+    )
+    # SUPPRESS: a missing sub-command option must not overwrite the app's own --data-dir.
+    export.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
+    export.set_defaults(
+        handler=partial(
+            run_export, default_data_dir=default_data_dir, document_loader=document_loader
+        )
+    )
+
+    importer = subparsers.add_parser(
+        "import",
+        help="merge annotations from a JSON file into the notes",
+        description=(
+            "Merge W3C Web Annotations (our own export, or another tool's for this text) "
+            "into the notes. Importing the same file twice adds nothing."
+        ),
+    )
+    importer.add_argument("file", type=Path)
+    importer.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
+    importer.set_defaults(
+        handler=partial(
+            run_import, default_data_dir=default_data_dir, document_loader=document_loader
+        )
+    )
+
+
+def _data_dir(args: argparse.Namespace, default_data_dir: DataDirFactory | None) -> Path:
+    chosen = getattr(args, "data_dir", None)
+    if chosen is not None:
+        return Path(chosen)
+    if default_data_dir is None:
+        raise CommandError("No data folder given: use --data-dir DIR.")
+    return default_data_dir()
+
+
+def _load(document_loader: DocumentLoader) -> Document:
+    try:
+        return document_loader()
+    except TextError as error:
+        raise CommandError(str(error)) from error
+
+
+def _open(data_dir: Path, document: Document, *, create: bool) -> StoreOpenResult:
+    if not create and not database_path(data_dir).exists():
+        raise CommandError(f"There are no notes in {data_dir}.")
+    result = open_store(data_dir, document)
+    if result.repository is None:
+        result.close()
+        raise CommandError(" ".join(result.messages) or f"Cannot open the notes in {data_dir}.")
+    return result
+
+
+def _fail(error: Exception) -> int:
+    message = " ".join(str(error).split())
+    print(f"{EXECUTABLE}: error: {message}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def run_export(
+    args: argparse.Namespace,
+    *,
+    default_data_dir: DataDirFactory | None = None,
+    document_loader: DocumentLoader = load_document,
+) -> int:
+    """Export every note in text order; standard output unless ``-o`` names a file."""
+    try:
+        data_dir = _data_dir(args, default_data_dir)
+        document = _load(document_loader)
+        store = _open(data_dir, document, create=False)
+        try:
+            assert store.repository is not None
+            notes = store.repository.list_notes(NoteOrder.POSITION)
+        finally:
+            store.close()
+        data = render(args.format, notes, document)
+        output: Path | None = args.output
+        if output is None or str(output) == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            write_atomically(output, data)
+            count = len(notes)
+            print(f"Exported {count} {'note' if count == 1 else 'notes'} to {output}.")
+    except (CommandError, StorageError) as error:
+        return _fail(error)
+    except OSError as error:
+        return _fail(CommandError(f"Cannot write the export: {error.strerror or error}."))
+    return EXIT_OK
+
+
+def run_import(
+    args: argparse.Namespace,
+    *,
+    default_data_dir: DataDirFactory | None = None,
+    document_loader: DocumentLoader = load_document,
+) -> int:
+    """Merge a JSON file of annotations into the notes, all or nothing."""
+    try:
+        data_dir = _data_dir(args, default_data_dir)
+        data = read_import_file(Path(args.file))
+        document = _load(document_loader)
+        store = _open(data_dir, document, create=True)
+        try:
+            if store.status is OpenStatus.READ_ONLY:
+                raise CommandError(
+                    "Study Reader is open with these notes; close it first, or use "
+                    "File > Import in the open window."
+                )
+            assert store.repository is not None
+            report = import_annotations(store.repository, document, data)
+        finally:
+            store.close()
+    except (CommandError, StorageError, NotesImportError) as error:
+        return _fail(error)
+    total = report.added + report.updated + report.unchanged
+    print(
+        f"Imported {total} {'annotation' if total == 1 else 'annotations'}: "
+        f"{report.added} new, {report.updated} updated, {report.unchanged} unchanged; "
+        f"{report.detached} detached (quote not found in the text)."
+    )
+    return EXIT_OK
+
+
+def main(
+    argv: Sequence[str] | None = None, *, default_data_dir: DataDirFactory | None = None
+) -> int:
+    """The two commands on their own, e.g. ``python -c 'from reader_app.cli import main; ...'``."""
+    parser = argparse.ArgumentParser(prog=EXECUTABLE)
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    add_subcommands(subparsers, default_data_dir=default_data_dir)
+    args = parser.parse_args(argv)
+    return int(args.handler(args))

@@ -1,0 +1,699 @@
+"""Notes out of the app (Markdown, CSV, W3C Web Annotation JSON-LD) and back in.
+
+Formats and their choices:
+
+* Markdown (UTF-8, no BOM): for reading and printing; grouped by paragraph in text order.
+* CSV (UTF-8 *with* a BOM, CRLF rows as RFC 4180 says): for spreadsheets; the BOM is what
+  makes Excel and LibreOffice read the curly quotes of the text correctly.
+* JSON (UTF-8, no BOM): a W3C ``AnnotationCollection``, readable by other annotation tools
+  and by our own import, which restores identical notes from it.
+
+W3C coordinates: ``TextPositionSelector`` offsets count code points in ``document_text``
+(the whole text, blocks joined by a blank line, which is the bundled file's content) and
+describe where the passage is in the current edition. A ``FragmentSelector`` whose value is
+the block id, refined by a block-relative ``TextPositionSelector``, says the same per
+paragraph. The anchor exactly as it was made (block, offsets, text version) travels in the
+extension property ``sr:anchor`` so that our own import can restore it unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import tempfile
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import quote as url_quote
+from urllib.parse import unquote as url_unquote
+
+from reader_app import APP_NAME, __version__
+from reader_app.domain.anchors import (
+    Anchor,
+    anchor_from_quote,
+    block_offsets,
+    global_range,
+    make_anchor,
+    resolve,
+)
+from reader_app.domain.notes import (
+    DEFAULT_COLOUR,
+    Colour,
+    MergeReport,
+    Note,
+    NoteError,
+    NoteKind,
+    format_timestamp,
+    normalise_tags,
+    parse_timestamp,
+    utc_now,
+)
+from reader_app.domain.text import Document
+
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+EXTENSION_PREFIX = "sr"
+EXTENSION_VOCAB = "urn:study-reader:vocab#"
+ANNOTATION_CONTEXT: list[Any] = [ANNO_CONTEXT, {EXTENSION_PREFIX: EXTENSION_VOCAB}]
+STYLE_CLASS_PREFIX = "study-reader-"
+FRAGMENT_CONFORMS_TO = "http://tools.ietf.org/rfc/rfc3987"
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+"""Far above any real set of notes (100,000 notes export to about 60 MB... of which a
+reader has perhaps a few hundred); the cap exists so a wrong file fails fast, before it
+is read into memory and parsed."""
+
+FORMATS = ("markdown", "json", "csv")
+
+CSV_COLUMNS = (
+    "id", "kind", "citation", "block_id", "start", "end", "quote", "note", "tags", "colour",
+    "glossary_entry", "placement", "created", "updated",
+)  # fmt: skip
+"""Stable column order: new columns are only ever appended."""
+
+
+class NotesImportError(Exception):
+    """The file cannot be imported; the message is one line naming the problem."""
+
+
+def text_iri(document: Document) -> str:
+    """A stable IRI for the text, independent of where it is stored or which edition."""
+    return f"urn:study-reader:text:{url_quote(document.id, safe='')}"
+
+
+def glossary_iri(document: Document, entry_id: str) -> str:
+    return f"{text_iri(document)}:glossary:{url_quote(entry_id, safe='')}"
+
+
+def collection_iri(document: Document) -> str:
+    return f"urn:study-reader:notes:{url_quote(document.id, safe='')}"
+
+
+# -- Markdown ----------------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>#|"})
+
+
+def _escape_markdown(text: str) -> str:
+    """Quotes and tags are the text's and the user's words, not Markdown to interpret."""
+    return text.translate(_MARKDOWN_SPECIAL)
+
+
+def _blockquote(text: str) -> str:
+    return "\n".join(f"> {line}".rstrip() for line in text.splitlines() or [""])
+
+
+def _note_lines(note: Note) -> list[str]:
+    lines: list[str] = []
+    if note.body.strip():
+        lines += [note.body.strip(), ""]
+    details = []
+    if note.tags:
+        details.append("Tags: " + ", ".join(_escape_markdown(t) for t in note.tags))
+    details.append(f"Written {note.created:%Y-%m-%d}")
+    if note.updated.date() != note.created.date():
+        details.append(f"changed {note.updated:%Y-%m-%d}")
+    lines += ["*" + " · ".join(details) + "*", ""]
+    return lines
+
+
+def export_markdown(
+    notes: Iterable[Note],
+    document: Document,
+    *,
+    glossary_headwords: Mapping[str, str] | None = None,
+    now: datetime | None = None,
+) -> str:
+    """Notes grouped by paragraph in text order; then free, glossary and detached notes."""
+    headwords = glossary_headwords or {}
+    placed: dict[str, list[Note]] = {}
+    free: list[Note] = []
+    glossary: dict[str, list[Note]] = {}
+    detached: list[Note] = []
+    for note in notes:
+        if note.kind is NoteKind.FREE:
+            free.append(note)
+        elif note.kind is NoteKind.GLOSSARY:
+            glossary.setdefault(note.glossary_entry_id or "", []).append(note)
+        elif note.placement is None or not note.placement.is_placed:
+            detached.append(note)
+        else:
+            placed.setdefault(note.placement.block_id or "", []).append(note)
+
+    moment = now or utc_now()
+    lines = [
+        f"# Notes on {_escape_markdown(document.title)}",
+        "",
+        f"{_escape_markdown(document.author)}, {document.year}. "
+        f"Exported from {APP_NAME} on {moment:%Y-%m-%d}.",
+        "",
+    ]
+    for block in document.blocks:
+        block_notes = placed.get(block.id)
+        if not block_notes:
+            continue
+        lines += [f"## {block.citation_label}", ""]
+        for note in sorted(block_notes, key=lambda n: (n.placement.start or 0, n.created)):  # type: ignore[union-attr]
+            lines += [
+                _blockquote(f"“{_escape_markdown(note.quote)}” ({block.citation_label})"),
+                "",
+            ]
+            lines += _note_lines(note)
+    if free:
+        lines += ["## Free notes", ""]
+        for note in sorted(free, key=lambda n: n.created):
+            lines += _note_lines(note)
+    if glossary:
+        lines += ["## Notes on glossary entries", ""]
+        for entry_id in sorted(glossary, key=lambda e: headwords.get(e, e).lower()):
+            lines += [f"### {_escape_markdown(headwords.get(entry_id, entry_id))}", ""]
+            for note in sorted(glossary[entry_id], key=lambda n: n.created):
+                lines += _note_lines(note)
+    if detached:
+        lines += [
+            "## Detached notes",
+            "",
+            "These passages could not be found in this edition of the text; "
+            "the quoted words are kept as they were.",
+            "",
+        ]
+        for note in sorted(detached, key=lambda n: n.created):
+            lines += [_blockquote(f"“{_escape_markdown(note.quote)}”"), ""]
+            lines += _note_lines(note)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# -- CSV ---------------------------------------------------------------------------------
+
+
+def _citation(note: Note, document: Document) -> str:
+    if note.kind is NoteKind.FREE:
+        return "free note"
+    if note.kind is NoteKind.GLOSSARY:
+        return f"glossary: {note.glossary_entry_id}"
+    if note.placement is None or note.placement.block_id is None:
+        return "detached"
+    return document.block(note.placement.block_id).citation_label
+
+
+def export_csv(notes: Iterable[Note], document: Document) -> str:
+    """One row per note, columns as ``CSV_COLUMNS``; tags separated by "; "."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for note in notes:
+        placement = note.placement
+        writer.writerow(
+            [
+                note.id,
+                note.kind.value,
+                _citation(note, document),
+                placement.block_id if placement and placement.block_id else "",
+                placement.start if placement and placement.start is not None else "",
+                placement.end if placement and placement.end is not None else "",
+                note.quote,
+                note.body,
+                "; ".join(note.tags),
+                note.colour.value if note.colour else "",
+                note.glossary_entry_id or "",
+                placement.status.value if placement else "",
+                format_timestamp(note.created),
+                format_timestamp(note.updated),
+            ]
+        )
+    return buffer.getvalue()
+
+
+# -- W3C Web Annotation ------------------------------------------------------------------
+
+
+def _target(note: Note, document: Document) -> str | dict[str, Any]:
+    if note.kind is NoteKind.FREE:
+        return text_iri(document)
+    if note.kind is NoteKind.GLOSSARY:
+        return glossary_iri(document, note.glossary_entry_id or "")
+    anchor = note.anchor
+    assert anchor is not None
+    selectors: list[dict[str, Any]] = [
+        {
+            "type": "TextQuoteSelector",
+            "exact": anchor.exact,
+            "prefix": anchor.prefix,
+            "suffix": anchor.suffix,
+        }
+    ]
+    placement = note.placement if note.placement is not None else resolve(anchor, document)
+    span = global_range(document, placement)
+    if span is not None:
+        selectors.append({"type": "TextPositionSelector", "start": span[0], "end": span[1]})
+        selectors.append(
+            {
+                "type": "FragmentSelector",
+                "conformsTo": FRAGMENT_CONFORMS_TO,
+                "value": placement.block_id,
+                "refinedBy": {
+                    "type": "TextPositionSelector",
+                    "start": placement.start,
+                    "end": placement.end,
+                },
+            }
+        )
+    target: dict[str, Any] = {
+        "type": "SpecificResource",
+        "source": text_iri(document),
+        "selector": selectors,
+        f"{EXTENSION_PREFIX}:anchor": {
+            "blockId": anchor.block_id,
+            "start": anchor.start,
+            "end": anchor.end,
+            "textVersion": anchor.text_version,
+        },
+    }
+    if note.colour is not None:
+        target["styleClass"] = f"{STYLE_CLASS_PREFIX}{note.colour.value}"
+    return target
+
+
+def to_annotation(note: Note, document: Document) -> dict[str, Any]:
+    """One note as a W3C Annotation (with its own ``@context``, so it also stands alone)."""
+    bodies: list[dict[str, Any]] = []
+    if note.body:
+        bodies.append(
+            {
+                "type": "TextualBody",
+                "value": note.body,
+                "format": "text/plain",
+                "purpose": "commenting",
+            }
+        )
+    bodies += [{"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in note.tags]
+    annotation: dict[str, Any] = {
+        "@context": ANNOTATION_CONTEXT,
+        "id": f"urn:uuid:{note.id}",
+        "type": "Annotation",
+        "motivation": "commenting" if note.body or note.kind is not NoteKind.PASSAGE
+        else "highlighting",
+        "created": format_timestamp(note.created),
+        "modified": format_timestamp(note.updated),
+    }  # fmt: skip
+    if bodies:
+        annotation["body"] = bodies
+    annotation["target"] = _target(note, document)
+    return annotation
+
+
+def export_w3c(
+    notes: Iterable[Note], document: Document, *, now: datetime | None = None
+) -> dict[str, Any]:
+    """All notes as one AnnotationCollection with a single embedded AnnotationPage."""
+    items = [to_annotation(note, document) for note in notes]
+    collection_id = collection_iri(document)
+    return {
+        "@context": ANNO_CONTEXT,
+        "id": collection_id,
+        "type": "AnnotationCollection",
+        "label": f"Notes on {document.title} ({APP_NAME})",
+        "total": len(items),
+        "generator": {
+            "id": "urn:study-reader:app",
+            "type": "Software",
+            "name": f"{APP_NAME} {__version__}",
+        },
+        "generated": format_timestamp(now or utc_now()),
+        "first": {
+            "id": f"{collection_id}:page:1",
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": items,
+        },
+    }
+
+
+def render(
+    fmt: str,
+    notes: Iterable[Note],
+    document: Document,
+    *,
+    glossary_headwords: Mapping[str, str] | None = None,
+    now: datetime | None = None,
+) -> bytes:
+    """The bytes of an export file in one of ``FORMATS`` (encodings as the module says)."""
+    note_list = list(notes)
+    if fmt == "markdown":
+        text = export_markdown(note_list, document, glossary_headwords=glossary_headwords, now=now)
+        return text.encode("utf-8")
+    if fmt == "csv":
+        return export_csv(note_list, document).encode("utf-8-sig")
+    if fmt == "json":
+        data = export_w3c(note_list, document, now=now)
+        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    raise ValueError(f"Unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}.")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a file so that a crash leaves either the old file or the whole new one.
+
+    A temporary file in the same folder (so the rename cannot cross file systems) is
+    written, flushed and fsynced, then renamed over the target.
+    """
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+        Path(temporary).chmod(mode)  # mkstemp makes it private; an export is an ordinary file
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# -- import ------------------------------------------------------------------------------
+
+
+class NoteMerger(Protocol):
+    """What import needs from storage (the NotesRepository), without importing storage."""
+
+    def merge(self, notes: Iterable[Note]) -> MergeReport: ...
+
+
+def read_import_file(path: Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> bytes:
+    """Read a file to import, refusing a huge one before reading it."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise NotesImportError(_too_large(size, max_bytes))
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)  # the file may have grown since stat()
+    except OSError as error:
+        raise NotesImportError(f"Cannot read {path}: {error.strerror or error}.") from error
+    if len(data) > max_bytes:
+        raise NotesImportError(_too_large(len(data), max_bytes))
+    return data
+
+
+def _too_large(size: int, limit: int) -> str:
+    mib = 1024 * 1024
+    return (
+        f"The file is too large to import ({size / mib:.1f} MB; the limit is {limit / mib:.0f} MB)."
+    )
+
+
+def _types(value: Any) -> set[str]:
+    kinds = value.get("type", value.get("@type")) if isinstance(value, dict) else None
+    if isinstance(kinds, str):
+        return {kinds}
+    if isinstance(kinds, list):
+        return {kind for kind in kinds if isinstance(kind, str)}
+    return set()
+
+
+def _page_items(page: Any, where: str) -> list[Any]:
+    items: list[Any] = []
+    seen: set[int] = set()
+    while page is not None:
+        if not isinstance(page, dict):
+            raise NotesImportError(
+                f"The {where} refers to its pages by address instead of including them; "
+                "only self-contained files can be imported."
+            )
+        if id(page) in seen:
+            break
+        seen.add(id(page))
+        page_items = page.get("items", [])
+        if not isinstance(page_items, list):
+            raise NotesImportError(f"The {where} has 'items' that are not a list.")
+        items.extend(page_items)
+        page = page.get("next")
+    return items
+
+
+def _annotation_list(data: Any) -> list[Any]:
+    """Accept the shapes W3C and Hypothesis exports come in; name the shape if it is wrong."""
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, dict):
+        raise NotesImportError(
+            "The file is JSON but not annotations: expected an object or a list, "
+            f"found {type(data).__name__}."
+        )
+    kinds = _types(data)
+    if "AnnotationCollection" in kinds:
+        return _page_items(data.get("first"), "annotation collection")
+    if "AnnotationPage" in kinds:
+        return _page_items(data, "annotation page")
+    if "Annotation" in kinds or ("target" in data and not kinds):
+        return [data]
+    if isinstance(data.get("annotations"), list):  # Hypothesis' "Export annotations" file
+        return data["annotations"]
+    raise NotesImportError(
+        "The file is JSON but not annotations: expected an AnnotationCollection, an "
+        "AnnotationPage, an Annotation or a list of annotations."
+    )
+
+
+def _note_id(annotation: dict[str, Any]) -> str:
+    """Our own ids come back unchanged; another tool's id maps to a fixed UUID, so that
+    importing its file twice still finds the first copy."""
+    raw = annotation.get("id", annotation.get("@id"))
+    if isinstance(raw, str) and raw:
+        if raw.startswith("urn:uuid:"):
+            try:
+                return str(uuid.UUID(raw.removeprefix("urn:uuid:")))
+            except ValueError:
+                pass
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, raw))
+    canonical = json.dumps(annotation, sort_keys=True, ensure_ascii=False)
+    return str(
+        uuid.uuid5(uuid.NAMESPACE_URL, "sha256:" + hashlib.sha256(canonical.encode()).hexdigest())
+    )
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _bodies(annotation: dict[str, Any], label: str) -> tuple[str, list[str]]:
+    texts: list[str] = []
+    tags: list[str] = []
+    if isinstance(annotation.get("bodyValue"), str):
+        texts.append(annotation["bodyValue"])
+    for body in _as_list(annotation.get("body")):
+        if isinstance(body, str):
+            texts.append(body)  # an external resource: keep its address as text
+            continue
+        if not isinstance(body, dict):
+            raise NotesImportError(f"{label}: a body is neither text nor an object.")
+        if "items" in body and "value" not in body:  # Choice or Set: take its first item
+            chosen = _as_list(body["items"])[:1]
+            inner_text, inner_tags = _bodies({"body": chosen}, label)
+            if inner_text:
+                texts.append(inner_text)
+            tags += inner_tags
+            continue
+        value = body.get("value", body.get("id", ""))
+        if not isinstance(value, str):
+            raise NotesImportError(f"{label}: a body's value is not text.")
+        if "tagging" in _as_list(body.get("purpose")):
+            tags.append(value)
+        elif value:
+            texts.append(value)
+    # Hypothesis' own (non-W3C) format keeps the note in "text" and tags in "tags".
+    if not texts and isinstance(annotation.get("text"), str):
+        texts.append(annotation["text"])
+    if isinstance(annotation.get("tags"), list):
+        tags += [tag for tag in annotation["tags"] if isinstance(tag, str)]
+    return "\n\n".join(texts), tags
+
+
+def _time(annotation: dict[str, Any], keys: tuple[str, ...], label: str) -> datetime | None:
+    for key in keys:
+        value = annotation.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise NotesImportError(f"{label}: '{key}' is not a date and time.")
+        try:
+            return parse_timestamp(value)
+        except ValueError:
+            raise NotesImportError(f"{label}: '{key}' is not a date and time: {value!r}.") from None
+    return None
+
+
+def _selectors(target: dict[str, Any]) -> list[dict[str, Any]]:
+    """All selectors of a target, including those nested by ``refinedBy``."""
+    found: list[dict[str, Any]] = []
+    pending = list(_as_list(target.get("selector")))
+    while pending:
+        selector = pending.pop(0)
+        if isinstance(selector, dict):
+            found.append(selector)
+            pending += _as_list(selector.get("refinedBy"))
+            pending += [
+                s for s in (selector.get("startSelector"), selector.get("endSelector")) if s
+            ]
+    return found
+
+
+def _text_field(selector: dict[str, Any], key: str, label: str) -> str:
+    value = selector.get(key, "")
+    if not isinstance(value, str):
+        raise NotesImportError(f"{label}: the quote's '{key}' is not text.")
+    return value
+
+
+def _int_field(value: Any, key: str, label: str) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise NotesImportError(f"{label}: '{key}' is not a position in the text.")
+    return value
+
+
+def _own_anchor(target: dict[str, Any], quote: dict[str, Any], label: str) -> Anchor | None:
+    recorded = target.get(f"{EXTENSION_PREFIX}:anchor")
+    if not isinstance(recorded, dict):
+        return None
+    block_id = recorded.get("blockId")
+    version = recorded.get("textVersion")
+    if not (block_id is None or isinstance(block_id, str)) or not (
+        version is None or isinstance(version, str)
+    ):
+        raise NotesImportError(f"{label}: the recorded anchor is malformed.")
+    return Anchor(
+        block_id,
+        _int_field(recorded.get("start"), "start", label),
+        _int_field(recorded.get("end"), "end", label),
+        _text_field(quote, "exact", label),
+        _text_field(quote, "prefix", label),
+        _text_field(quote, "suffix", label),
+        version,
+    )
+
+
+def _anchor_from_position(document: Document, start: int, end: int) -> Anchor | None:
+    for block_id, offset in block_offsets(document).items():
+        length = len(document.block(block_id).text)
+        if offset <= start < end <= offset + length:
+            return make_anchor(document, block_id, start - offset, end - offset)
+    return None
+
+
+def _passage(
+    target: Any, document: Document, label: str
+) -> tuple[Anchor | None, Colour | None, str | None]:
+    """(anchor, colour, glossary entry id) for one target; all None for a free note."""
+    if isinstance(target, str):
+        prefix = f"{text_iri(document)}:glossary:"
+        if target.startswith(prefix):
+            return None, None, url_unquote(target.removeprefix(prefix))
+        return None, None, None
+    if not isinstance(target, dict):
+        raise NotesImportError(f"{label}: the target is neither an address nor an object.")
+    colour = DEFAULT_COLOUR
+    for style in _as_list(target.get("styleClass")):
+        if isinstance(style, str) and style.startswith(STYLE_CLASS_PREFIX):
+            try:
+                colour = Colour(style.removeprefix(STYLE_CLASS_PREFIX))
+            except ValueError:
+                pass
+    selectors = _selectors(target)
+    quote = next((s for s in selectors if "TextQuoteSelector" in _types(s)), None)
+    if quote is not None:
+        if not _text_field(quote, "exact", label).strip():
+            raise NotesImportError(f"{label}: the quoted text is empty.")
+        own = (
+            _own_anchor(target, quote, label)
+            if target.get("source") == text_iri(document)
+            else None
+        )
+        if own is not None:
+            return own, colour, None
+        anchor, _ = anchor_from_quote(
+            document,
+            _text_field(quote, "exact", label),
+            _text_field(quote, "prefix", label),
+            _text_field(quote, "suffix", label),
+        )
+        return anchor, colour, None
+    position = next((s for s in selectors if "TextPositionSelector" in _types(s)), None)
+    if position is not None and target.get("source") == text_iri(document):
+        start = _int_field(position.get("start"), "start", label)
+        end = _int_field(position.get("end"), "end", label)
+        if start is not None and end is not None:
+            anchor = _anchor_from_position(document, start, end)
+            if anchor is not None:
+                return anchor, colour, None
+    return None, None, None
+
+
+def _to_note(annotation: Any, document: Document, index: int) -> Note:
+    label = f"Annotation {index + 1}"
+    if not isinstance(annotation, dict):
+        raise NotesImportError(f"{label} is not an object.")
+    if "target" not in annotation:
+        raise NotesImportError(f"{label} has no target (the thing it annotates).")
+    targets = _as_list(annotation["target"])
+    if not targets:
+        raise NotesImportError(f"{label} has an empty target.")
+    # Several targets: the first that quotes a passage wins; otherwise the first.
+    anchor, colour, entry = None, None, None
+    for target in targets:
+        anchor, colour, entry = _passage(target, document, label)
+        if anchor is not None or entry is not None:
+            break
+    body, tags = _bodies(annotation, label)
+    created = _time(annotation, ("created",), label)
+    modified = _time(annotation, ("modified", "updated"), label)
+    created = created or modified or utc_now()
+    modified = max(modified or created, created)
+    if anchor is not None:
+        kind = NoteKind.PASSAGE
+    elif entry is not None:
+        kind, colour = NoteKind.GLOSSARY, None
+    else:
+        kind, colour = NoteKind.FREE, None
+    try:
+        return Note(
+            _note_id(annotation), kind, body, colour, normalise_tags(tags), anchor, entry,
+            created, modified,
+        )  # fmt: skip
+    except NoteError as error:
+        raise NotesImportError(f"{label}: {error}") from error
+
+
+def parse_annotations(data: bytes, document: Document) -> list[Note]:
+    """Notes from the bytes of a JSON file; raises NotesImportError naming the problem."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise NotesImportError(_too_large(len(data), MAX_IMPORT_BYTES))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise NotesImportError(
+            f"The file is not UTF-8 text (invalid byte at position {error.start})."
+        ) from None
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise NotesImportError(
+            f"The file is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
+        ) from None
+    except RecursionError:
+        raise NotesImportError("The file is not usable JSON: it is nested too deeply.") from None
+    annotations = _annotation_list(parsed)
+    return [_to_note(annotation, document, index) for index, annotation in enumerate(annotations)]
+
+
+def import_annotations(repository: NoteMerger, document: Document, data: bytes) -> MergeReport:
+    """Parse everything first, then merge in one transaction: a bad file changes nothing."""
+    return repository.merge(parse_annotations(data, document))

@@ -1,0 +1,186 @@
+"""A reader's note: on a passage, on a glossary entry, or free-standing.
+
+The invariants live here, not in the UI or the database, so that every way a note can come
+into being (typing, undo, import, migration) produces the same well-formed value.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from reader_app.domain.anchors import Anchor, Placement, PlacementStatus
+
+
+class NoteKind(StrEnum):
+    PASSAGE = "passage"  # highlights a quoted passage
+    FREE = "free"  # about the text as a whole
+    GLOSSARY = "glossary"  # about one glossary entry
+
+
+class Colour(StrEnum):
+    """Named highlight colours; the UI maps each to a shade readable in light and dark themes.
+
+    Names rather than RGB values are stored so a theme can change shades without a migration.
+    """
+
+    YELLOW = "yellow"
+    GREEN = "green"
+    BLUE = "blue"
+    PINK = "pink"
+    PURPLE = "purple"
+
+
+DEFAULT_COLOUR = Colour.YELLOW
+
+
+class NoteError(ValueError):
+    """A note was built against its own rules (a caller's bug, or bad imported data)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MergeReport:
+    """What an import did: it merges by id, so running it twice adds nothing."""
+
+    added: int
+    updated: int
+    unchanged: int
+    detached: int
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_note_id() -> str:
+    return str(uuid.uuid4())
+
+
+def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Tags as the user means them: ``Bureaucracy ``, ``bureaucracy`` and ``BUREAUCRACY`` are one.
+
+    Inner whitespace runs become one space; empty tags vanish; first spelling order is kept.
+    """
+    seen: dict[str, None] = {}
+    for tag in tags:
+        cleaned = " ".join(tag.split()).lower()
+        if cleaned:
+            seen.setdefault(cleaned, None)
+    return tuple(seen)
+
+
+def _require_utc(value: datetime, name: str) -> None:
+    if value.tzinfo is None or value.utcoffset() != UTC.utcoffset(None):
+        raise NoteError(f"{name} must be an aware UTC datetime, got {value!r}.")
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One note. ``placement`` says where its anchor lands in the current text (passage notes)."""
+
+    id: str
+    kind: NoteKind
+    body: str
+    colour: Colour | None
+    tags: tuple[str, ...]
+    anchor: Anchor | None
+    glossary_entry_id: str | None
+    created: datetime
+    updated: datetime
+    placement: Placement | None = None
+
+    def __post_init__(self) -> None:
+        try:
+            uuid.UUID(self.id)
+        except ValueError:
+            raise NoteError(f"Note id {self.id!r} is not a UUID.") from None
+        _require_utc(self.created, "created")
+        _require_utc(self.updated, "updated")
+        if self.tags != normalise_tags(self.tags):
+            raise NoteError(f"Tags {self.tags!r} are not normalised.")
+        if self.kind is NoteKind.PASSAGE:
+            if self.anchor is None or self.colour is None or self.glossary_entry_id is not None:
+                raise NoteError(
+                    "A passage note needs an anchor and a colour, and no glossary entry."
+                )
+        elif self.kind is NoteKind.FREE:
+            if self.anchor is not None or self.colour is not None or self.glossary_entry_id:
+                raise NoteError("A free note has no anchor, colour or glossary entry.")
+        elif self.anchor is not None or self.colour is not None or not self.glossary_entry_id:
+            raise NoteError("A glossary note names its entry and has no anchor or colour.")
+
+    @property
+    def is_detached(self) -> bool:
+        return self.placement is not None and self.placement.status is PlacementStatus.DETACHED
+
+    @property
+    def quote(self) -> str:
+        return self.anchor.exact if self.anchor is not None else ""
+
+    def edited(
+        self,
+        *,
+        body: str | None = None,
+        tags: Iterable[str] | None = None,
+        colour: Colour | None = None,
+        now: datetime | None = None,
+    ) -> Note:
+        """A copy with the given fields changed and ``updated`` moved on."""
+        if colour is not None and self.kind is not NoteKind.PASSAGE:
+            raise NoteError("Only passage notes have a colour.")
+        return replace(
+            self,
+            body=self.body if body is None else body,
+            tags=self.tags if tags is None else normalise_tags(tags),
+            colour=self.colour if colour is None else colour,
+            updated=now or utc_now(),
+        )
+
+
+def passage_note(
+    anchor: Anchor,
+    body: str = "",
+    *,
+    colour: Colour = DEFAULT_COLOUR,
+    tags: Iterable[str] = (),
+    now: datetime | None = None,
+) -> Note:
+    moment = now or utc_now()
+    return Note(
+        new_note_id(), NoteKind.PASSAGE, body, colour, normalise_tags(tags), anchor, None,
+        moment, moment,
+    )  # fmt: skip
+
+
+def free_note(body: str = "", *, tags: Iterable[str] = (), now: datetime | None = None) -> Note:
+    moment = now or utc_now()
+    return Note(
+        new_note_id(), NoteKind.FREE, body, None, normalise_tags(tags), None, None, moment, moment
+    )
+
+
+def glossary_note(
+    entry_id: str, body: str = "", *, tags: Iterable[str] = (), now: datetime | None = None
+) -> Note:
+    moment = now or utc_now()
+    return Note(
+        new_note_id(), NoteKind.GLOSSARY, body, None, normalise_tags(tags), None, entry_id,
+        moment, moment,
+    )  # fmt: skip
+
+
+def format_timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC with a ``Z`` and microseconds: sorts as text, and round-trips exactly."""
+    _require_utc(moment, "timestamp")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_timestamp(text: str) -> datetime:
+    """Read an ISO 8601 date-time; one without a zone is taken as UTC. Raises ValueError."""
+    moment = datetime.fromisoformat(text.strip().replace("z", "Z"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)

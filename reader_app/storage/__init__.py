@@ -1,0 +1,1 @@
+"""Notes storage on sqlite: connection, migrations, repository, backups, instance lock. No Qt."""

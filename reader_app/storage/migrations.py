@@ -1,0 +1,207 @@
+"""The notes schema and its history, versioned by ``PRAGMA user_version``.
+
+``MIGRATIONS[n]`` upgrades a database from version ``n`` to ``n + 1``; version 0 is an empty
+file. Steps are never edited once released: a change is a new step appended at the end,
+and a saved database of every released version lives in ``tests/data/schemas/`` so the
+whole chain is tested. All pending steps run in one transaction after a backup, so an
+upgrade either completes or leaves the file exactly as it was.
+
+History:
+  1. notes with a W3C-style anchor (block, offsets, quote, prefix, suffix, text version).
+  2. colours, glossary notes, tags, stored placements for re-anchoring, FTS5 search kept in
+     step by triggers. The notes table is rebuilt because SQLite cannot change a CHECK
+     constraint and because FTS needs an INTEGER PRIMARY KEY that VACUUM will not renumber.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from reader_app.storage.db import DatabaseTooNew, connect, corrupt_error, storage_errors
+
+SCHEMA_V1 = """
+CREATE TABLE notes (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('passage', 'free')),
+    body TEXT NOT NULL DEFAULT '',
+    block_id TEXT,
+    start_offset INTEGER,
+    end_offset INTEGER,
+    exact TEXT,
+    prefix TEXT,
+    suffix TEXT,
+    text_version TEXT,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX notes_block ON notes (block_id, start_offset);
+"""
+
+SCHEMA_V2_STEPS = """
+CREATE TABLE notes_v2 (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('passage', 'free', 'glossary')),
+    body TEXT NOT NULL DEFAULT '',
+    colour TEXT CHECK (colour IN ('yellow', 'green', 'blue', 'pink', 'purple')),
+    glossary_entry_id TEXT,
+    anchor_block_id TEXT,
+    anchor_start INTEGER,
+    anchor_end INTEGER,
+    anchor_exact TEXT,
+    anchor_prefix TEXT,
+    anchor_suffix TEXT,
+    anchor_text_version TEXT,
+    placement_status TEXT CHECK (placement_status IN ('exact', 'moved', 'fuzzy', 'detached')),
+    placed_block_id TEXT,
+    placed_start INTEGER,
+    placed_end INTEGER,
+    placed_position INTEGER,
+    placed_text_version TEXT,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    CHECK ((kind = 'passage') = (anchor_exact IS NOT NULL)),
+    CHECK ((kind = 'passage') = (colour IS NOT NULL)),
+    CHECK ((kind = 'glossary') = (glossary_entry_id IS NOT NULL))
+);
+INSERT INTO notes_v2 (
+    id, kind, body, colour, anchor_block_id, anchor_start, anchor_end, anchor_exact,
+    anchor_prefix, anchor_suffix, anchor_text_version, created, updated
+)
+SELECT id, kind, body, CASE WHEN kind = 'passage' THEN 'yellow' END, block_id, start_offset,
+       end_offset, exact, coalesce(prefix, ''), coalesce(suffix, ''), text_version, created,
+       updated
+FROM notes ORDER BY created, id;
+DROP TABLE notes;
+ALTER TABLE notes_v2 RENAME TO notes;
+CREATE INDEX notes_position ON notes (placed_position, created);
+CREATE INDEX notes_updated ON notes (updated);
+CREATE INDEX notes_created ON notes (created);
+CREATE INDEX notes_colour ON notes (colour);
+CREATE INDEX notes_glossary ON notes (glossary_entry_id) WHERE glossary_entry_id IS NOT NULL;
+CREATE INDEX notes_placed_version ON notes (placed_text_version);
+
+CREATE TABLE note_tags (
+    note_id TEXT NOT NULL REFERENCES notes (id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (note_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX note_tags_tag ON note_tags (tag);
+
+CREATE VIRTUAL TABLE notes_fts USING fts5 (
+    body, quote, tags,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+INSERT INTO notes_fts (rowid, body, quote, tags)
+SELECT seq, body, coalesce(anchor_exact, ''), '' FROM notes;
+
+CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
+    INSERT INTO notes_fts (rowid, body, quote, tags)
+    VALUES (new.seq, new.body, coalesce(new.anchor_exact, ''), '');
+END;
+CREATE TRIGGER notes_fts_update AFTER UPDATE OF body, anchor_exact ON notes BEGIN
+    UPDATE notes_fts SET body = new.body, quote = coalesce(new.anchor_exact, '')
+    WHERE rowid = new.seq;
+END;
+CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
+    DELETE FROM notes_fts WHERE rowid = old.seq;
+END;
+CREATE TRIGGER note_tags_fts_insert AFTER INSERT ON note_tags BEGIN
+    UPDATE notes_fts
+    SET tags = (SELECT group_concat(tag, ' ') FROM note_tags WHERE note_id = new.note_id)
+    WHERE rowid = (SELECT seq FROM notes WHERE id = new.note_id);
+END;
+CREATE TRIGGER note_tags_fts_delete AFTER DELETE ON note_tags BEGIN
+    UPDATE notes_fts
+    SET tags = coalesce(
+        (SELECT group_concat(tag, ' ') FROM note_tags WHERE note_id = old.note_id), '')
+    WHERE rowid = (SELECT seq FROM notes WHERE id = old.note_id);
+END;
+"""
+
+
+def _run_script(connection: sqlite3.Connection, script: str) -> None:
+    # executescript() would COMMIT the open transaction first; run statement by statement.
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            connection.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"Incomplete SQL statement in migration: {statement!r}")
+
+
+def _to_v1(connection: sqlite3.Connection) -> None:
+    _run_script(connection, SCHEMA_V1)
+
+
+def _to_v2(connection: sqlite3.Connection) -> None:
+    _run_script(connection, SCHEMA_V2_STEPS)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1, _to_v2)
+LATEST_VERSION = len(MIGRATIONS)
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_USER_VERSION_OFFSET = 60
+
+
+def peek_user_version(path: Path) -> int:
+    """Read a database's schema version without changing a single byte on disk.
+
+    Without a WAL file the header is the whole truth, so it is read as plain bytes: even a
+    read-only sqlite connection would leave ``-wal``/``-shm`` files beside a WAL database.
+    With a WAL file the latest version may live in it, so a ``mode=ro`` connection asks.
+    Raises DatabaseCorrupt for a file that is not an sqlite database.
+    """
+    with storage_errors(path), path.open("rb") as file:
+        header = file.read(100)
+    if not header:
+        return 0  # sqlite treats an empty file as an empty database
+    if len(header) < 100 or not header.startswith(_SQLITE_HEADER):
+        raise corrupt_error(path)
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        connection = connect(path, read_only=True)
+        try:
+            with storage_errors(path):
+                return int(connection.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            connection.close()
+    return int.from_bytes(header[_USER_VERSION_OFFSET : _USER_VERSION_OFFSET + 4], "big")
+
+
+def too_new_message(found: int) -> str:
+    return (
+        f"These notes were saved by a newer version of Study Reader (notes format {found}; "
+        f"this version understands up to {LATEST_VERSION}). Please update Study Reader. "
+        "The notes file has not been changed."
+    )
+
+
+def migrate(connection: sqlite3.Connection, path: Path | None = None) -> tuple[int, int]:
+    """Run every pending step in one transaction; returns (old version, new version).
+
+    The caller checks for a too-new file and takes the backup first (see ``open_store``), so
+    this function only ever moves a database forward.
+    """
+    with storage_errors(path):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            found = int(connection.execute("PRAGMA user_version").fetchone()[0])
+            if found > LATEST_VERSION:
+                raise DatabaseTooNew(too_new_message(found), path)
+            for step in MIGRATIONS[found:]:
+                step(connection)
+            connection.execute(f"PRAGMA user_version = {LATEST_VERSION}")
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+    return found, LATEST_VERSION

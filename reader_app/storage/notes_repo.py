@@ -1,0 +1,591 @@
+"""All reading and writing of notes goes through ``NotesRepository``.
+
+Every change is one transaction, and listeners hear about it only after it is committed,
+so the UI never shows a note that is not safely on disk. The repository knows the current
+Document because a note's place in the text (its ``placement``) is a fact about a
+particular edition: it is computed with ``resolve`` when a note is written and again when
+the text's version changes, while the original anchor is kept as it was made.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+
+from reader_app.domain.anchors import (
+    Anchor,
+    Placement,
+    PlacementStatus,
+    global_range,
+    resolve,
+)
+from reader_app.domain.notes import (
+    Colour,
+    MergeReport,
+    Note,
+    NoteKind,
+    format_timestamp,
+    normalise_tags,
+    parse_timestamp,
+    utc_now,
+)
+from reader_app.domain.text import Document
+from reader_app.storage.db import ReadOnlyLocation, transaction
+
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+"""Private-use characters that FTS5 puts around matches: unlike ``<b>`` they cannot be
+confused with anything a user types in a note, and nothing is ever parsed as HTML."""
+
+
+class NoteOrder(StrEnum):
+    POSITION = "position"  # text order; free and glossary notes after passages, oldest first
+    UPDATED = "updated"  # most recently changed first
+    CREATED = "created"  # newest first
+
+
+class ChangeKind(StrEnum):
+    ADDED = "added"
+    UPDATED = "updated"
+    DELETED = "deleted"
+    RESTORED = "restored"
+    IMPORTED = "imported"
+    REANCHORED = "reanchored"
+
+
+@dataclass(frozen=True, slots=True)
+class NotesChanged:
+    """What a listener is told after a committed change."""
+
+    kind: ChangeKind
+    note_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MarkedText:
+    """Plain text plus the ``(start, end)`` ranges of search matches in it."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def parse(cls, marked: str) -> MarkedText:
+        plain: list[str] = []
+        spans: list[tuple[int, int]] = []
+        length = 0
+        start: int | None = None
+        for char in marked:
+            if char == MARK_START:
+                start = length
+            elif char == MARK_END:
+                if start is not None and length > start:
+                    spans.append((start, length))
+                start = None
+            else:
+                plain.append(char)
+                length += 1
+        return cls("".join(plain), tuple(spans))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    note: Note
+    body: MarkedText  # the whole body with matches marked
+    quote: MarkedText  # the whole quote with matches marked
+    matched_tags: tuple[str, ...]
+    snippet: MarkedText  # a short excerpt around the best match, for a results list
+
+
+@dataclass(frozen=True, slots=True)
+class NoteCounts:
+    total: int
+    passage: int
+    free: int
+    glossary: int
+    detached: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReanchorReport:
+    checked: int
+    exact: int
+    moved: int
+    fuzzy: int
+    detached: tuple[Note, ...]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def fts_query(text: str) -> str | None:
+    """Turn what the user typed into a safe FTS5 query: every word must appear, and the word
+    still being typed matches as a prefix. Operators and quotes typed by the user are taken
+    as plain words, so no input can raise an FTS syntax error."""
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    terms = [f'"{word}"' for word in words]
+    if text[-1:].isalnum() or text[-1:] == "_":
+        terms[-1] += "*"
+    return " ".join(terms)
+
+
+_NOTE_COLUMNS = """
+    n.id, n.kind, n.body, n.colour, n.glossary_entry_id,
+    n.anchor_block_id, n.anchor_start, n.anchor_end, n.anchor_exact, n.anchor_prefix,
+    n.anchor_suffix, n.anchor_text_version,
+    n.placement_status, n.placed_block_id, n.placed_start, n.placed_end, n.placed_text_version,
+    n.created, n.updated,
+    (SELECT json_group_array(tag) FROM
+        (SELECT tag FROM note_tags WHERE note_id = n.id ORDER BY position)) AS tags
+"""
+_COLUMN_COUNT = 20
+
+_ORDER_SQL = {
+    NoteOrder.POSITION: "n.placed_position IS NULL, n.placed_position, n.created, n.id",
+    NoteOrder.UPDATED: "n.updated DESC, n.id",
+    NoteOrder.CREATED: "n.created DESC, n.id",
+}
+
+
+def _row_to_note(row: sqlite3.Row | tuple, document: Document) -> Note:
+    """A Note from a row of ``_NOTE_COLUMNS``.
+
+    A placement stored for another edition of the text (only possible in a read-only
+    repository, which cannot re-anchor on disk) is recomputed in memory.
+    """
+    (
+        note_id, kind, body, colour, glossary_entry_id,
+        a_block, a_start, a_end, a_exact, a_prefix, a_suffix, a_version,
+        p_status, p_block, p_start, p_end, p_version,
+        created, updated, tags,
+    ) = row  # fmt: skip
+    anchor = None
+    if a_exact is not None:
+        anchor = Anchor(a_block, a_start, a_end, a_exact, a_prefix or "", a_suffix or "", a_version)
+    placement = None
+    if p_status is not None and p_version == document.version:
+        placement = Placement(PlacementStatus(p_status), p_block, p_start, p_end)
+    elif anchor is not None:
+        placement = resolve(anchor, document)
+    return Note(
+        id=note_id,
+        kind=NoteKind(kind),
+        body=body,
+        colour=Colour(colour) if colour is not None else None,
+        tags=tuple(json.loads(tags)),
+        anchor=anchor,
+        glossary_entry_id=glossary_entry_id,
+        created=parse_timestamp(created),
+        updated=parse_timestamp(updated),
+        placement=placement,
+    )
+
+
+class NotesRepository:
+    """Notes in one sqlite database, placed in one Document."""
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        document: Document,
+        *,
+        path: Path | None = None,
+        read_only_reason: str | None = None,
+    ) -> None:
+        """``read_only_reason``: set when the connection was opened read-only; it becomes the
+        message of every refused write (e.g. "open in another copy of Study Reader")."""
+        self._connection = connection
+        self._document = document
+        self._path = path
+        self._read_only_reason = read_only_reason
+        self._listeners: list[Callable[[NotesChanged], None]] = []
+
+    @property
+    def document(self) -> Document:
+        return self._document
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """For backups and tests; the UI never runs SQL."""
+        return self._connection
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only_reason is not None
+
+    def close(self) -> None:
+        self._connection.close()
+
+    # -- listening ---------------------------------------------------------------------
+
+    def subscribe(self, callback: Callable[[NotesChanged], None]) -> Callable[[], None]:
+        """Call ``callback`` after every committed change; returns a function that stops it."""
+        self._listeners.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._listeners:
+                self._listeners.remove(callback)
+
+        return unsubscribe
+
+    def _notify(self, kind: ChangeKind, note_ids: Iterable[str]) -> None:
+        change = NotesChanged(kind, tuple(note_ids))
+        if not change.note_ids:
+            return
+        for listener in list(self._listeners):
+            listener(change)
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        try:
+            with transaction(self._connection, self._path):
+                yield self._connection
+        except ReadOnlyLocation as error:
+            if self._read_only_reason is None:
+                raise
+            raise ReadOnlyLocation(self._read_only_reason, self._path) from error
+
+    # -- writing -----------------------------------------------------------------------
+
+    def _placement_columns(self, placement: Placement | None) -> tuple:
+        if placement is None:
+            return (None, None, None, None, None, None)
+        span = global_range(self._document, placement)
+        return (
+            placement.status.value,
+            placement.block_id,
+            placement.start,
+            placement.end,
+            span[0] if span else None,
+            self._document.version,
+        )
+
+    def _insert(self, connection: sqlite3.Connection, note: Note) -> None:
+        anchor = note.anchor
+        anchor_columns = (
+            (anchor.block_id, anchor.start, anchor.end, anchor.exact, anchor.prefix,
+             anchor.suffix, anchor.text_version)
+            if anchor is not None
+            else (None,) * 7
+        )  # fmt: skip
+        connection.execute(
+            """INSERT INTO notes (
+                id, kind, body, colour, glossary_entry_id,
+                anchor_block_id, anchor_start, anchor_end, anchor_exact, anchor_prefix,
+                anchor_suffix, anchor_text_version,
+                placement_status, placed_block_id, placed_start, placed_end, placed_position,
+                placed_text_version, created, updated
+            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                note.id,
+                note.kind.value,
+                note.body,
+                note.colour.value if note.colour else None,
+                note.glossary_entry_id,
+                *anchor_columns,
+                *self._placement_columns(
+                    resolve(anchor, self._document) if anchor is not None else None
+                ),
+                format_timestamp(note.created),
+                format_timestamp(note.updated),
+            ),
+        )
+        self._write_tags(connection, note.id, note.tags)
+
+    @staticmethod
+    def _write_tags(connection: sqlite3.Connection, note_id: str, tags: tuple[str, ...]) -> None:
+        connection.execute("DELETE FROM note_tags WHERE note_id = ?", (note_id,))
+        connection.executemany(
+            "INSERT INTO note_tags (note_id, tag, position) VALUES (?, ?, ?)",
+            [(note_id, tag, position) for position, tag in enumerate(tags)],
+        )
+
+    def add(self, note: Note) -> Note:
+        """Store a new note; returns it with its placement in the current text."""
+        with self._writing() as connection:
+            self._insert(connection, note)
+            stored = self._get(connection, note.id)
+        self._notify(ChangeKind.ADDED, [note.id])
+        assert stored is not None
+        return stored
+
+    def update(
+        self,
+        note_id: str,
+        *,
+        body: str | None = None,
+        tags: Iterable[str] | None = None,
+        colour: Colour | None = None,
+    ) -> Note:
+        """Change a note's body, tags and/or colour (None leaves a field as it is).
+
+        Raises KeyError if the note does not exist (e.g. deleted meanwhile in the panel).
+        """
+        with self._writing() as connection:
+            current = self._get(connection, note_id)
+            if current is None:
+                raise KeyError(note_id)
+            changed = current.edited(body=body, tags=tags, colour=colour)
+            connection.execute(
+                "UPDATE notes SET body = ?, colour = ?, updated = ? WHERE id = ?",
+                (
+                    changed.body,
+                    changed.colour.value if changed.colour else None,
+                    format_timestamp(changed.updated),
+                    note_id,
+                ),
+            )
+            if changed.tags != current.tags:
+                self._write_tags(connection, note_id, changed.tags)
+        self._notify(ChangeKind.UPDATED, [note_id])
+        return changed
+
+    def delete(self, note_id: str) -> Note:
+        """Delete a note and return it whole, which is all ``restore`` needs for Undo."""
+        with self._writing() as connection:
+            note = self._get(connection, note_id)
+            if note is None:
+                raise KeyError(note_id)
+            connection.execute("DELETE FROM notes WHERE id = ?", (note_id,))
+        self._notify(ChangeKind.DELETED, [note_id])
+        return note
+
+    def restore(self, note: Note) -> Note:
+        """Put a deleted note back as it was: same id, times, anchor, tags and colour."""
+        with self._writing() as connection:
+            self._insert(connection, note)
+            stored = self._get(connection, note.id)
+        self._notify(ChangeKind.RESTORED, [note.id])
+        assert stored is not None
+        return stored
+
+    def reattach(self, note_id: str, anchor: Anchor) -> Note:
+        """Give a (typically detached) passage note a new anchor chosen by the user."""
+        with self._writing() as connection:
+            current = self._get(connection, note_id)
+            if current is None or current.kind is not NoteKind.PASSAGE:
+                raise KeyError(note_id)
+            changed = replace(current, anchor=anchor, updated=utc_now())
+            connection.execute("DELETE FROM notes WHERE id = ?", (note_id,))
+            self._insert(connection, changed)
+            stored = self._get(connection, note_id)
+        self._notify(ChangeKind.UPDATED, [note_id])
+        assert stored is not None
+        return stored
+
+    def merge(self, notes: Iterable[Note]) -> MergeReport:
+        """Import notes in one transaction: new ids are added, an existing id is replaced
+        only by a copy modified later, so importing the same file twice changes nothing."""
+        added = updated = unchanged = 0
+        touched: list[str] = []
+        with self._writing() as connection:
+            for note in notes:
+                existing = self._get(connection, note.id)
+                if existing is None:
+                    added += 1
+                elif note.updated > existing.updated:
+                    connection.execute("DELETE FROM notes WHERE id = ?", (note.id,))
+                    updated += 1
+                else:
+                    unchanged += 1
+                    continue
+                self._insert(connection, note)
+                touched.append(note.id)
+            detached = self._count_detached(connection, touched)
+        self._notify(ChangeKind.IMPORTED, touched)
+        return MergeReport(added, updated, unchanged, detached)
+
+    @staticmethod
+    def _count_detached(connection: sqlite3.Connection, note_ids: list[str]) -> int:
+        count = 0
+        for start in range(0, len(note_ids), 500):
+            chunk = note_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            count += connection.execute(
+                f"SELECT count(*) FROM notes WHERE placement_status = 'detached' "
+                f"AND id IN ({marks})",
+                chunk,
+            ).fetchone()[0]
+        return count
+
+    def reanchor(self) -> ReanchorReport:
+        """Place every passage note not yet placed in this edition of the text.
+
+        Runs when the repository is opened; cheap when nothing changed (an indexed query
+        that finds no rows). The original anchors are left untouched.
+        """
+        if self.read_only:
+            return ReanchorReport(0, 0, 0, 0, ())
+        counts = dict.fromkeys(PlacementStatus, 0)
+        changed: list[str] = []
+        with self._writing() as connection:
+            rows = connection.execute(
+                f"SELECT {_NOTE_COLUMNS} FROM notes n WHERE n.kind = 'passage' AND "
+                "(n.placed_text_version IS NULL OR n.placed_text_version != ?)",
+                (self._document.version,),
+            ).fetchall()
+            for row in rows:
+                note = _row_to_note(row, self._document)
+                columns = self._placement_columns(note.placement or Placement.detached())
+                status, block_id, start, end, position, version = columns
+                counts[PlacementStatus(status)] += 1
+                changed.append(note.id)
+                connection.execute(
+                    """UPDATE notes SET placement_status = ?, placed_block_id = ?,
+                    placed_start = ?, placed_end = ?, placed_position = ?,
+                    placed_text_version = ? WHERE id = ?""",
+                    (status, block_id, start, end, position, version, note.id),
+                )
+        self._notify(ChangeKind.REANCHORED, changed)
+        changed_ids = set(changed)
+        detached = tuple(n for n in self.detached_notes() if n.id in changed_ids)
+        return ReanchorReport(
+            len(rows),
+            counts[PlacementStatus.EXACT],
+            counts[PlacementStatus.MOVED],
+            counts[PlacementStatus.FUZZY],
+            detached,
+        )
+
+    # -- reading -----------------------------------------------------------------------
+
+    def _get(self, connection: sqlite3.Connection, note_id: str) -> Note | None:
+        row = connection.execute(
+            f"SELECT {_NOTE_COLUMNS} FROM notes n WHERE n.id = ?", (note_id,)
+        ).fetchone()
+        return _row_to_note(row, self._document) if row is not None else None
+
+    def get(self, note_id: str) -> Note | None:
+        return self._get(self._connection, note_id)
+
+    @staticmethod
+    def _filters(
+        tag: str | None, colour: Colour | None, kind: NoteKind | None
+    ) -> tuple[list[str], list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if tag is not None:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM note_tags t WHERE t.note_id = n.id AND t.tag = ?)"
+            )
+            cleaned = normalise_tags([tag])
+            params.append(cleaned[0] if cleaned else "")
+        if colour is not None:
+            clauses.append("n.colour = ?")
+            params.append(Colour(colour).value)
+        if kind is not None:
+            clauses.append("n.kind = ?")
+            params.append(NoteKind(kind).value)
+        return clauses, params
+
+    def list_notes(
+        self,
+        order: NoteOrder = NoteOrder.POSITION,
+        *,
+        tag: str | None = None,
+        colour: Colour | None = None,
+        kind: NoteKind | None = None,
+    ) -> list[Note]:
+        """Notes in the given order, optionally only those with a tag, colour or kind."""
+        clauses, params = self._filters(tag, colour, kind)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._connection.execute(
+            f"SELECT {_NOTE_COLUMNS} FROM notes n {where} ORDER BY {_ORDER_SQL[order]}", params
+        ).fetchall()
+        return [_row_to_note(row, self._document) for row in rows]
+
+    def notes_for_glossary_entry(self, entry_id: str) -> list[Note]:
+        rows = self._connection.execute(
+            f"SELECT {_NOTE_COLUMNS} FROM notes n WHERE n.glossary_entry_id = ? "
+            "ORDER BY n.created, n.id",
+            (entry_id,),
+        ).fetchall()
+        return [_row_to_note(row, self._document) for row in rows]
+
+    def detached_notes(self) -> list[Note]:
+        rows = self._connection.execute(
+            f"SELECT {_NOTE_COLUMNS} FROM notes n WHERE n.placement_status = 'detached' "
+            "ORDER BY n.created, n.id"
+        ).fetchall()
+        return [_row_to_note(row, self._document) for row in rows]
+
+    def all_tags(self) -> list[str]:
+        """Every tag in use, alphabetically: the completion list of the tag editor."""
+        rows = self._connection.execute("SELECT DISTINCT tag FROM note_tags ORDER BY tag")
+        return [tag for (tag,) in rows]
+
+    def tag_counts(self) -> dict[str, int]:
+        rows = self._connection.execute(
+            "SELECT tag, count(*) FROM note_tags GROUP BY tag ORDER BY tag"
+        )
+        return dict(rows.fetchall())
+
+    def counts(self) -> NoteCounts:
+        row = self._connection.execute(
+            """SELECT count(*),
+                coalesce(sum(kind = 'passage'), 0),
+                coalesce(sum(kind = 'free'), 0),
+                coalesce(sum(kind = 'glossary'), 0),
+                coalesce(sum(placement_status = 'detached'), 0)
+            FROM notes"""
+        ).fetchone()
+        return NoteCounts(*row)
+
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 200,
+        tag: str | None = None,
+        colour: Colour | None = None,
+    ) -> list[SearchHit]:
+        """Full-text search over bodies, quotes and tags, best matches first.
+
+        Every word typed must occur; the last one may be unfinished. Results carry the
+        matched ranges, so the UI can mark them without parsing any markup.
+        """
+        query = fts_query(text)
+        if query is None:
+            return []
+        clauses, params = self._filters(tag, colour, None)
+        extra = "".join(f" AND {clause}" for clause in clauses)
+        marks = (MARK_START, MARK_END)
+        rows = self._connection.execute(
+            f"""SELECT {_NOTE_COLUMNS},
+                highlight(notes_fts, 0, ?, ?), highlight(notes_fts, 1, ?, ?),
+                highlight(notes_fts, 2, ?, ?), snippet(notes_fts, -1, ?, ?, '…', 16)
+            FROM notes_fts JOIN notes n ON n.seq = notes_fts.rowid
+            WHERE notes_fts MATCH ?{extra}
+            ORDER BY rank LIMIT ?""",
+            [*marks, *marks, *marks, *marks, query, *params, limit],
+        ).fetchall()
+        hits = []
+        for row in rows:
+            note = _row_to_note(row[:_COLUMN_COUNT], self._document)
+            body, quote, tags, snippet = row[_COLUMN_COUNT:]
+            tag_text = MarkedText.parse(tags)
+            matched = {
+                tag_text.text[start:end] for start, end in tag_text.spans
+            }  # FTS words, which may be part of a tag of several words
+            matched_tags = tuple(t for t in note.tags if any(word in t for word in matched))
+            hits.append(
+                SearchHit(
+                    note,
+                    MarkedText.parse(body),
+                    MarkedText.parse(quote),
+                    matched_tags,
+                    MarkedText.parse(snippet),
+                )
+            )
+        return hits
