@@ -35,6 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"render the main window at {SCREENSHOT_SIZE[0]}x{SCREENSHOT_SIZE[1]}, "
         "save it as a PNG and exit",
     )
+    from reader_app.cli import add_subcommands
+    from reader_app.paths import default_data_dir
+
+    commands = parser.add_subparsers(
+        title="commands (run without opening a window)", dest="command", metavar="COMMAND"
+    )
+    add_subcommands(commands, default_data_dir=default_data_dir)
     parser.add_argument(
         "--entry",
         metavar="ID",
@@ -118,9 +125,64 @@ def create_main_window(data_dir: Path, *, persist_state: bool = True):
     view.span_clicked.connect(lambda layer, key: show_entry(key) if layer == "terms" else None)
     window.term_lookup_requested.connect(show_entry)
     glossary_pane.occurrence_requested.connect(view.flash)
+    window.glossary_headwords = {entry.id: entry.headword for entry in glossary.entries}
+    attach_notes(window, data_dir, document, glossary)
     if warning:
         window.show_status(warning)
     return window
+
+
+def open_notes(data_dir: Path, document, parent):
+    """Open the notes store, asking the user about a backup if the file was damaged."""
+    from reader_app.storage.store import OpenStatus, open_store, restore_and_open
+    from reader_app.ui import dialogs
+
+    result = open_store(data_dir, document)
+    if result.status is OpenStatus.BACKUP_OFFERED and result.backup_offer is not None:
+        restore = dialogs.ask(
+            parent,
+            "Notes file damaged",
+            " ".join(result.messages) + " Restore it now?",
+            "Restore Backup",
+            "Start With No Notes",
+        )
+        notice = " ".join(result.messages)
+        if restore:
+            result = restore_and_open(data_dir, document, result.backup_offer)
+        else:
+            result = open_store(data_dir, document)
+            result.messages.insert(0, notice)
+    return result
+
+
+def attach_notes(window, data_dir: Path, document, glossary) -> None:
+    """Open the notes and give the window its panel; the app keeps running if they fail."""
+    from reader_app.models.notes_controller import NotesController
+    from reader_app.models.notes_model import NotesModel
+    from reader_app.storage.store import OpenStatus
+    from reader_app.ui import dialogs
+    from reader_app.ui.notes_panel import NotesPanel
+
+    def headword_of(entry_id: str) -> str:
+        return glossary.entry(entry_id).headword if entry_id in glossary else entry_id
+
+    result = open_notes(data_dir, document, window)
+    if result.repository is None:
+        reason = " ".join(result.messages) or "The notes could not be opened."
+        window.attach_notes(NotesPanel(None, document, unavailable_reason=reason), None)
+        dialogs.show_error(window, "Notes unavailable", reason)
+        return
+    model = NotesModel(result.repository)
+    panel = NotesPanel(model, document, headword_of=headword_of)
+    controller = NotesController(result.repository, window)
+    window.attach_notes(panel, controller)
+    notices = list(result.messages)
+    window.closing.connect(result.close)
+    if result.status is OpenStatus.READ_ONLY:
+        panel.set_read_only(" ".join(notices))
+    elif notices:
+        panel.show_notice(" ".join(notices))
+        window.statusBar().showMessage(notices[0], 15000)
 
 
 def save_screenshot(window, path: Path) -> bool:
@@ -136,6 +198,8 @@ def save_screenshot(window, path: Path) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "handler", None) is not None:
+        return int(args.handler(args))
 
     from PySide6.QtWidgets import QApplication
 

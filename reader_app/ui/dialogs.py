@@ -7,7 +7,7 @@ the one place that shows user-facing text makes it easy to keep it plain.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 
 def show_about(parent: QWidget | None, title: str, html: str) -> None:
@@ -28,3 +28,28 @@ def show_error(parent: QWidget | None, title: str, message: str) -> None:
     )
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.exec()
+
+
+def ask(parent: QWidget | None, title: str, message: str, accept: str, reject: str) -> bool:
+    """A plain-text question with two named answers; True for ``accept``."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, message, QMessageBox.StandardButton.NoButton, parent
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    yes = box.addButton(accept, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(reject, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(yes)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+def save_file_path(
+    parent: QWidget | None, title: str, suggested: str, filters: list[str]
+) -> tuple[str, str]:
+    """(path, chosen filter); an empty path when the user cancelled."""
+    return QFileDialog.getSaveFileName(parent, title, suggested, ";;".join(filters))
+
+
+def open_file_path(parent: QWidget | None, title: str, filters: list[str]) -> str:
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", ";;".join(filters))
+    return path

@@ -8,21 +8,27 @@ from __future__ import annotations
 
 import html
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QWidget
 
 from reader_app import APP_NAME, LICENSE, __version__
+from reader_app.domain.notes import Colour, Note, NoteKind
 from reader_app.domain.text import Document
+from reader_app.models.notes_controller import NotesController
 from reader_app.settings import READING_POSITION, ZOOM_PERCENT, ZOOM_STEP_PERCENT, Settings
 from reader_app.ui import dialogs
-from reader_app.ui.text_view import ReadingView
+from reader_app.ui.notes_panel import NotesPanel
+from reader_app.ui.text_view import ReadingView, Span
 
 DEFAULT_SIZE = (1280, 800)
 
 
 class MainWindow(QMainWindow):
     term_lookup_requested = Signal(str)  # glossary entry id under the caret
+    closing = Signal()  # the window is closing for good: release what it holds
 
     def __init__(
         self,
@@ -45,6 +51,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.reading_view)
 
         self.glossary_pane = glossary_panel
+        self.notes_panel: NotesPanel | None = None
+        self.notes_controller: NotesController | None = None
+        self.glossary_headwords: dict[str, str] = {}
+        self._focus_editor_on_create = False  # set while an action that wants the editor runs
         self.glossary_dock = self._make_dock("Glossary", "glossaryDock", glossary_panel)
         self.notes_dock = self._make_dock("Notes", "notesDock", notes_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.glossary_dock)
@@ -93,6 +103,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu: QMenu = bar.addMenu("&File")
+        self.export_action = self._action("&Export Notes…", self._export_notes, "Ctrl+Shift+E")
+        self.import_action = self._action("&Import Notes…", self._import_notes, "Ctrl+Shift+I")
+        self.file_menu.addActions([self.export_action, self.import_action])
+        self.file_menu.addSeparator()
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.file_menu.addAction(self.quit_action)
@@ -134,6 +148,54 @@ class MainWindow(QMainWindow):
         self.full_screen_action.setCheckable(True)
         self.view_menu.addAction(self.full_screen_action)
 
+        self.notes_menu: QMenu = bar.addMenu("&Notes")
+        self.add_note_action = self._action(
+            "&Add Note to Selection",
+            lambda: self._highlight_selection(with_note=True),
+            "Ctrl+Shift+N",
+        )
+        self.highlight_action = self._action(
+            "&Highlight Selection",
+            lambda: self._highlight_selection(with_note=False),
+            "Ctrl+Shift+H",
+        )
+        self.colour_menu = QMenu("Highlight in &Colour", self)
+        for colour in Colour:
+            action = self._action(
+                colour.value.capitalize(),
+                lambda _=False, c=colour: self._highlight_selection(with_note=False, colour=c),
+            )
+            self.colour_menu.addAction(action)
+        self.free_note_action = self._action(
+            "New &Free Note", self._new_free_note, QKeySequence.StandardKey.New
+        )
+        self.entry_note_action = self._action("Note on Glossary &Entry", self._note_on_entry)
+        self.delete_note_action = self._action(
+            "&Delete Note", self._delete_current_note, "Ctrl+Shift+Del"
+        )
+        self.notes_menu.addActions([self.add_note_action, self.highlight_action])
+        self.notes_menu.addMenu(self.colour_menu)
+        self.notes_menu.addSeparator()
+        self.notes_menu.addActions([self.free_note_action, self.entry_note_action])
+        self.notes_menu.addSeparator()
+        self.notes_menu.addAction(self.delete_note_action)
+        self.reading_view.context_actions = [
+            self.add_note_action,
+            self.highlight_action,
+            self.look_up_action,
+        ]
+        self._notes_actions = [
+            self.add_note_action,
+            self.highlight_action,
+            self.free_note_action,
+            self.entry_note_action,
+            self.delete_note_action,
+            self.import_action,
+        ]
+        self.colour_menu.setEnabled(False)
+        for action in (*self._notes_actions, self.export_action):
+            action.setEnabled(False)
+
         self.help_menu: QMenu = bar.addMenu("&Help")
         self.about_action = self._action(f"&About {APP_NAME}", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -170,8 +232,21 @@ class MainWindow(QMainWindow):
         self._settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.notes_panel is not None:
+            self.notes_panel.flush()
+            if self.notes_panel.has_unsaved_changes() and dialogs.ask(
+                self,
+                "Unsaved note",
+                "Your latest changes to a note could not be saved, and quitting now would "
+                "lose them. Keep the window open to try again or copy them?",
+                "Keep Window Open",
+                "Quit Without Saving",
+            ):
+                event.ignore()
+                return
         self.save_state()
         super().closeEvent(event)
+        self.closing.emit()
 
     def restore_default_layout(self) -> None:
         self.restoreState(self._default_layout)
@@ -228,3 +303,208 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         dialogs.show_about(self, f"About {APP_NAME}", self.about_html())
+
+    # ----- notes ------------------------------------------------------------------------
+
+    def attach_notes(self, panel: NotesPanel, controller: NotesController | None) -> None:
+        """Give the window its notes: panel always, controller when the notes could be opened."""
+        self.notes_panel = panel
+        self.notes_controller = controller
+        self.notes_dock.setWidget(panel)
+        if controller is None:
+            self.show_status("Notes are unavailable; the text and glossary work as usual.")
+            return
+        writable = not controller.repository.read_only
+        for action in self._notes_actions:
+            action.setEnabled(writable)
+        self.colour_menu.setEnabled(writable)
+        self.export_action.setEnabled(True)
+        self.undo_action = controller.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
+        self.redo_action = controller.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts(QKeySequence.StandardKey.Redo)
+        first = self.edit_menu.actions()[0]
+        self.edit_menu.insertActions(first, [self.undo_action, self.redo_action])
+        self.edit_menu.insertSeparator(first)
+        controller.failed.connect(self.show_problem)
+        controller.note_created.connect(self._on_note_created)
+        controller.note_restored.connect(lambda note_id: panel.select_note(note_id))
+        controller.saved.connect(lambda _note: self._update_notes_status("saved"))
+        controller.save_failed.connect(lambda _id, _m: self._update_notes_status("not saved"))
+        panel.save_requested.connect(controller.save)
+        controller.saved.connect(panel.mark_saved)
+        controller.save_failed.connect(panel.mark_save_failed)
+        panel.colour_requested.connect(
+            lambda note_id, name: controller.set_colour(note_id, Colour(name))
+        )
+        panel.delete_requested.connect(controller.delete)
+        panel.new_free_note_requested.connect(self._new_free_note)
+        panel.reattach_requested.connect(self._reattach)
+        panel.note_activated.connect(self.show_note_in_text)
+        self.reading_view.span_clicked.connect(self._on_span_clicked)
+        panel.model.signals.changed.connect(self.refresh_notes)
+        self.refresh_notes()
+
+    def refresh_notes(self) -> None:
+        """Highlights, tag lists and counts follow every stored change."""
+        if self.notes_controller is None or self.notes_panel is None:
+            return
+        repository = self.notes_controller.repository
+        spans = []
+        for note in repository.list_notes(kind=NoteKind.PASSAGE):
+            placement = note.placement
+            if note.is_detached or placement is None or placement.block_id is None:
+                continue
+            view = self.reading_view
+            preview = note.body.strip() or "(highlight without a note)"
+            spans.append(
+                Span(
+                    view.document_position(placement.block_id, placement.start),
+                    view.document_position(placement.block_id, placement.end),
+                    f"highlight:{note.colour.value if note.colour else 'yellow'}",
+                    key=note.id,
+                    tooltip=preview if len(preview) <= 160 else preview[:159] + "…",
+                )
+            )
+        self.reading_view.set_marks("highlights", spans)
+        self.notes_panel.set_known_tags(repository.all_tags())
+        self._update_notes_status("saved")
+
+    def _update_notes_status(self, state: str) -> None:
+        if self.notes_controller is None:
+            return
+        counts = self.notes_controller.repository.counts()
+        parts = [f"{counts.total} {'note' if counts.total == 1 else 'notes'}"]
+        if counts.detached:
+            parts.append(f"{counts.detached} detached")
+        if self.notes_controller.repository.read_only:
+            parts.append("read-only")
+        else:
+            parts.append(state)
+        self.show_status(" · ".join(parts))
+
+    def show_problem(self, message: str) -> None:
+        """A problem the user can act on: in the status bar, and in a dialog so it is seen."""
+        self.statusBar().showMessage(message, 10000)
+        dialogs.show_error(self, "Study Reader", message)
+
+    def _highlight_selection(
+        self, *, with_note: bool, colour: Colour = Colour.YELLOW
+    ) -> Note | None:
+        if self.notes_controller is None:
+            return None
+        selected = self.reading_view.selected_range()
+        if selected is None:
+            self.statusBar().showMessage("Select some words within one paragraph first.", 6000)
+            return None
+        self._focus_editor_on_create = with_note
+        note = self.notes_controller.add_passage_note(*selected, colour)
+        self._focus_editor_on_create = False
+        if note is not None:
+            cursor = self.reading_view.textCursor()
+            cursor.clearSelection()
+            self.reading_view.setTextCursor(cursor)
+        return note
+
+    def _new_free_note(self) -> None:
+        if self.notes_controller is not None:
+            self._focus_editor_on_create = True
+            self.notes_controller.add_free_note()
+            self._focus_editor_on_create = False
+
+    def _note_on_entry(self) -> None:
+        entry_id = getattr(self.glossary_pane, "current_entry_id", None)
+        if self.notes_controller is None:
+            return
+        if not entry_id:
+            self.statusBar().showMessage("Open a glossary entry first.", 6000)
+            return
+        self._focus_editor_on_create = True
+        self.notes_controller.add_glossary_note(entry_id)
+        self._focus_editor_on_create = False
+
+    def _on_note_created(self, note_id: str) -> None:
+        if self.notes_panel is None:
+            return
+        self.notes_dock.show()
+        self.notes_dock.raise_()
+        self.notes_panel.select_note(note_id, focus_editor=self._focus_editor_on_create)
+
+    def _delete_current_note(self) -> None:
+        if self.notes_panel is not None and self.notes_controller is not None:
+            note_id = self.notes_panel.current_note_id()
+            if note_id:
+                self.notes_controller.delete(note_id)
+
+    def _reattach(self, note_id: str) -> None:
+        selected = self.reading_view.selected_range()
+        if selected is None or self.notes_controller is None:
+            self.show_problem(
+                "Select the passage in the text where the note belongs, then choose Reattach."
+            )
+            return
+        self.notes_controller.reattach(note_id, *selected)
+
+    def _on_span_clicked(self, layer: str, key: str) -> None:
+        if layer == "highlights" and self.notes_panel is not None:
+            self.notes_dock.show()
+            self.notes_dock.raise_()
+            self.notes_panel.select_note(key)
+
+    def show_note_in_text(self, note_id: str) -> None:
+        if self.notes_controller is None:
+            return
+        note = self.notes_controller.repository.get(note_id)
+        if note is None:
+            return
+        if note.kind is NoteKind.GLOSSARY and note.glossary_entry_id:
+            self.term_lookup_requested.emit(note.glossary_entry_id)
+            return
+        placement = note.placement
+        if note.is_detached or placement is None or placement.block_id is None:
+            return
+        view = self.reading_view
+        view.scroll_to_position(
+            view.document_position(placement.block_id, placement.start),
+            margin=view.viewport().height() / 3,
+        )
+
+    def _export_notes(self) -> None:
+        if self.notes_controller is None:
+            return
+        filters = {
+            "Markdown (*.md)": ("markdown", ".md"),
+            "Web Annotation JSON-LD (*.json)": ("json", ".json"),
+            "CSV spreadsheet (*.csv)": ("csv", ".csv"),
+        }
+        path, chosen = dialogs.save_file_path(
+            self, "Export Notes", str(Path.home() / "study-reader-notes.md"), list(filters)
+        )
+        if not path:
+            return
+        fmt, suffix = filters.get(chosen, ("markdown", ".md"))
+        target = Path(path) if Path(path).suffix else Path(path).with_suffix(suffix)
+        try:
+            count = self.notes_controller.export_to(target, fmt, self.glossary_headwords)
+        except OSError as error:
+            self.show_problem(
+                f"The notes could not be written to {target}: {error.strerror or error}."
+            )
+            return
+        self.statusBar().showMessage(f"Exported {count} notes to {target}.", 8000)
+
+    def _import_notes(self) -> None:
+        if self.notes_controller is None:
+            return
+        path = dialogs.open_file_path(
+            self, "Import Notes", ["Web Annotation JSON (*.json *.jsonld)", "All files (*)"]
+        )
+        if not path:
+            return
+        report = self.notes_controller.import_from(Path(path))
+        if report is not None:
+            self.statusBar().showMessage(
+                f"Imported: {report.added} new, {report.updated} updated, {report.unchanged} unchanged, "
+                f"{report.detached} detached.",
+                10000,
+            )

@@ -119,6 +119,7 @@ class ReadingView(SafeBrowser):
         self._editorial_frame: QTextFrame | None = None
         self._layers: dict[str, list[Span]] = {}
         self._press_position: QPointF | None = None
+        self.context_actions: list = []  # QActions the window adds to the context menu
         self._build()
         self._restyle()
 
@@ -462,6 +463,33 @@ class ReadingView(SafeBrowser):
         over_mark = position is not None and any(s.key for _, s in self.spans_at(position))
         shape = Qt.CursorShape.PointingHandCursor if over_mark else Qt.CursorShape.IBeamCursor
         self.viewport().setCursor(shape)
+
+    def selected_range(self) -> tuple[str, int, int] | None:
+        """The selection as (block id, start, end) when it lies within one text block."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        first = self.locate(cursor.selectionStart())
+        last = self.locate(cursor.selectionEnd())
+        if first is None or last is None or first[0].id != last[0].id:
+            return None
+        text = first[0].text
+        start, end = first[1], last[1]
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return (first[0].id, start, end) if end > start else None
+
+    def contextMenuEvent(self, event) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        if self.context_actions:
+            first = menu.actions()[0] if menu.actions() else None
+            for action in self.context_actions:
+                menu.insertAction(first, action)
+            menu.insertSeparator(first)
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     def spans_at_caret(self) -> list[tuple[str, Span]]:
         return self.spans_at(self.textCursor().position())

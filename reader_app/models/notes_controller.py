@@ -1,0 +1,192 @@
+"""Carries out what the notes panel and the reading view ask for, with undo.
+
+Every change goes to the repository first and is pushed onto the undo stack only once it
+has been stored, so the stack never claims a change the database does not have. Storage
+errors the user can act on become ``failed`` messages in plain words; bugs propagate.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from reader_app.domain.anchors import AnchorError, make_anchor
+from reader_app.domain.export import (
+    NotesImportError,
+    import_annotations,
+    read_import_file,
+    render,
+    write_atomically,
+)
+from reader_app.domain.notes import (
+    Colour,
+    MergeReport,
+    Note,
+    free_note,
+    glossary_note,
+    passage_note,
+)
+from reader_app.storage.db import StorageError
+from reader_app.storage.notes_repo import NoteOrder, NotesRepository
+
+
+class _StoredCommand(QUndoCommand):
+    """An undoable change whose first ``redo`` already happened when it was pushed."""
+
+    def __init__(self, controller: NotesController, text: str) -> None:
+        super().__init__(text)
+        self._controller = controller
+        self._done = True
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        self._controller._guard(self.apply)  # noqa: SLF001
+
+    def undo(self) -> None:
+        self._controller._guard(self.revert)  # noqa: SLF001
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+
+class _AddCommand(_StoredCommand):
+    def __init__(self, controller: NotesController, note: Note, text: str) -> None:
+        super().__init__(controller, text)
+        self._note_id = note.id
+        self._note = note
+
+    def apply(self) -> None:
+        self._controller.repository.restore(self._note)
+
+    def revert(self) -> None:
+        # Keep what was typed since, so Redo brings back the note as it was when undone.
+        self._note = self._controller.repository.delete(self._note_id)
+
+
+class _DeleteCommand(_StoredCommand):
+    def __init__(self, controller: NotesController, deleted: Note) -> None:
+        super().__init__(controller, "Delete Note")
+        self._note = deleted
+
+    def apply(self) -> None:
+        self._controller.repository.delete(self._note.id)
+
+    def revert(self) -> None:
+        self._controller.repository.restore(self._note)
+        self._controller.note_restored.emit(self._note.id)
+
+
+class _ColourCommand(_StoredCommand):
+    def __init__(self, controller: NotesController, note_id: str, old: Colour, new: Colour) -> None:
+        super().__init__(controller, "Change Highlight Colour")
+        self._note_id, self._old, self._new = note_id, old, new
+
+    def apply(self) -> None:
+        self._controller.repository.update(self._note_id, colour=self._new)
+
+    def revert(self) -> None:
+        self._controller.repository.update(self._note_id, colour=self._old)
+
+
+class NotesController(QObject):
+    note_created = Signal(str)  # note id, to select and edit
+    note_restored = Signal(str)
+    saved = Signal(object)  # Note
+    save_failed = Signal(str, str)  # note id, message
+    failed = Signal(str)  # a plain-words message for the status bar or a dialog
+
+    def __init__(self, repository: NotesRepository, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.repository = repository
+        self.undo_stack = QUndoStack(self)
+
+    def _guard(self, action) -> object | None:
+        try:
+            return action()
+        except StorageError as error:
+            self.failed.emit(str(error))
+        except KeyError:
+            self.failed.emit("That note no longer exists.")
+        return None
+
+    # ----- creating ---------------------------------------------------------------------
+
+    def add_passage_note(self, block_id: str, start: int, end: int, colour: Colour) -> Note | None:
+        try:
+            anchor = make_anchor(self.repository.document, block_id, start, end)
+        except AnchorError:
+            self.failed.emit("Select some words within one paragraph to highlight them.")
+            return None
+        return self._add(passage_note(anchor, colour=colour), "Add Highlight")
+
+    def add_free_note(self) -> Note | None:
+        return self._add(free_note(), "Add Note")
+
+    def add_glossary_note(self, entry_id: str) -> Note | None:
+        return self._add(glossary_note(entry_id), "Add Note on Glossary Entry")
+
+    def _add(self, note: Note, text: str) -> Note | None:
+        stored = self._guard(lambda: self.repository.add(note))
+        if stored is None:
+            return None
+        self.undo_stack.push(_AddCommand(self, stored, text))
+        self.note_created.emit(stored.id)
+        return stored
+
+    # ----- changing ---------------------------------------------------------------------
+
+    def save(self, note_id: str, body: str, tags: list[str]) -> None:
+        """Autosave target. Not undoable here: the editor has its own typing undo."""
+        try:
+            note = self.repository.update(note_id, body=body, tags=tags)
+        except StorageError as error:
+            self.save_failed.emit(note_id, str(error))
+            return
+        except KeyError:
+            self.save_failed.emit(note_id, "the note was deleted.")
+            return
+        self.saved.emit(note)
+
+    def set_colour(self, note_id: str, colour: Colour) -> None:
+        current = self.repository.get(note_id)
+        if current is None or current.colour is None or current.colour == colour:
+            return
+        if self._guard(lambda: self.repository.update(note_id, colour=colour)) is not None:
+            self.undo_stack.push(_ColourCommand(self, note_id, current.colour, colour))
+
+    def delete(self, note_id: str) -> None:
+        deleted = self._guard(lambda: self.repository.delete(note_id))
+        if deleted is not None:
+            self.undo_stack.push(_DeleteCommand(self, deleted))
+
+    def reattach(self, note_id: str, block_id: str, start: int, end: int) -> None:
+        try:
+            anchor = make_anchor(self.repository.document, block_id, start, end)
+        except AnchorError:
+            self.failed.emit("Select the words within one paragraph to reattach the note.")
+            return
+        self._guard(lambda: self.repository.reattach(note_id, anchor))
+
+    # ----- files --------------------------------------------------------------------------
+
+    def export_to(self, path: Path, fmt: str, glossary_headwords: dict[str, str]) -> int:
+        """Write every note in text order; returns how many. Raises OSError for the caller."""
+        notes = self.repository.list_notes(NoteOrder.POSITION)
+        data = render(fmt, notes, self.repository.document, glossary_headwords=glossary_headwords)
+        write_atomically(path, data)
+        return len(notes)
+
+    def import_from(self, path: Path) -> MergeReport | None:
+        try:
+            data = read_import_file(path)
+            return import_annotations(self.repository, self.repository.document, data)
+        except (NotesImportError, StorageError) as error:
+            self.failed.emit(str(error))
+        return None

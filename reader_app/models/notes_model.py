@@ -1,0 +1,129 @@
+"""Notes as a list model, refreshed from the repository's change reports.
+
+The model never writes: it re-reads the list when storage says something changed, in the
+order, filter or search the panel asked for. Search results carry match ranges (not
+markup), which the delegate paints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from reader_app.domain.notes import Colour, Note, NoteKind
+from reader_app.domain.text import Document
+from reader_app.storage.notes_repo import MarkedText, NoteOrder, NotesChanged, NotesRepository
+
+NOTE_ROLE = Qt.ItemDataRole.UserRole + 1
+NOTE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+MATCHES_ROLE = Qt.ItemDataRole.UserRole + 3  # MarkedText of the body snippet when searching
+
+
+class RepositorySignals(QObject):
+    """Turns the repository's plain callbacks into a Qt signal, queued for the GUI thread."""
+
+    changed = Signal(object)  # NotesChanged
+
+    def __init__(self, repository: NotesRepository, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._unsubscribe = repository.subscribe(self.changed.emit)
+
+    def stop(self) -> None:
+        self._unsubscribe()
+
+
+@dataclass(frozen=True)
+class NoteQuery:
+    text: str = ""
+    order: NoteOrder = NoteOrder.POSITION
+    tag: str | None = None
+    colour: Colour | None = None
+
+
+def citation_of(note: Note, document: Document, glossary_headword: str | None = None) -> str:
+    """Where a note belongs, in the words a reader uses: ¶3, Free note, Glossary: NEP."""
+    if note.kind is NoteKind.FREE:
+        return "Free note"
+    if note.kind is NoteKind.GLOSSARY:
+        return f"Glossary: {glossary_headword or note.glossary_entry_id}"
+    if note.is_detached or note.placement is None or note.placement.block_id is None:
+        return "Detached"
+    return document.block(note.placement.block_id).citation_label
+
+
+class NotesModel(QAbstractListModel):
+    def __init__(self, repository: NotesRepository, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._repository = repository
+        self._notes: list[Note] = []
+        self._matches: dict[str, MarkedText] = {}
+        self._query = NoteQuery()
+        self.signals = RepositorySignals(repository, self)
+        self.signals.changed.connect(self._on_changed)
+        self.refresh()
+
+    @property
+    def query(self) -> NoteQuery:
+        return self._query
+
+    def set_query(self, query: NoteQuery) -> None:
+        if query != self._query:
+            self._query = query
+            self.refresh()
+
+    def refresh(self) -> None:
+        query = self._query
+        self.beginResetModel()
+        if query.text.strip():
+            hits = self._repository.search(query.text, tag=query.tag, colour=query.colour)
+            self._notes = [hit.note for hit in hits]
+            self._matches = {hit.note.id: hit.snippet for hit in hits}
+        else:
+            self._notes = self._repository.list_notes(
+                query.order, tag=query.tag, colour=query.colour
+            )
+            self._matches = {}
+        self.endResetModel()
+
+    def _on_changed(self, _change: NotesChanged) -> None:
+        self.refresh()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._notes)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        if not index.isValid() or not 0 <= index.row() < len(self._notes):
+            return None
+        note = self._notes[index.row()]
+        if role == NOTE_ROLE:
+            return note
+        if role == NOTE_ID_ROLE:
+            return note.id
+        if role == MATCHES_ROLE:
+            return self._matches.get(note.id)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            first_line = note.body.strip().splitlines()[0] if note.body.strip() else "(empty note)"
+            quote = f"“{note.quote}” " if note.quote else ""
+            return f"{quote}{first_line}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return None  # the delegate shows everything; a tooltip would parse rich text
+        return None
+
+    def row_of(self, note_id: str) -> int | None:
+        for row, note in enumerate(self._notes):
+            if note.id == note_id:
+                return row
+        return None
+
+    def notes(self) -> list[Note]:
+        return list(self._notes)

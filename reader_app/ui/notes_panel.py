@@ -1,0 +1,662 @@
+"""The notes panel: search and filters, the list of notes, and an editor that saves itself.
+
+The panel never writes to storage. It asks through signals (``save_requested``,
+``delete_requested``, ...) and is told the outcome (``mark_saved``, ``mark_save_failed``).
+Until a save is confirmed the typed words stay in the editor, marked as unsaved, so a
+failing disk or a locked database never costs the user what they wrote.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    QStringListModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFocusEvent, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader_app.domain.notes import Colour, Note, NoteKind
+from reader_app.domain.text import Document
+from reader_app.models.notes_model import (
+    MATCHES_ROLE,
+    NOTE_ID_ROLE,
+    NOTE_ROLE,
+    NoteQuery,
+    NotesModel,
+    citation_of,
+)
+from reader_app.storage.notes_repo import MarkedText, NoteOrder
+from reader_app.ui.theme import HIGHLIGHT_COLOURS, blend, is_dark
+
+AUTOSAVE_DELAY_MS = 700
+SEARCH_DELAY_MS = 150
+
+
+def colour_swatch(colour: Colour | None, palette: QPalette) -> QColor:
+    if colour is None:
+        return blend(
+            palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base), 0.3
+        )
+    light, deep = HIGHLIGHT_COLOURS[colour.value]
+    return QColor(deep if is_dark(palette) else light).darker(115 if not is_dark(palette) else 80)
+
+
+def parse_tags(text: str) -> list[str]:
+    return [part for part in (piece.strip() for piece in text.split(",")) if part]
+
+
+class NoteDelegate(QStyledItemDelegate):
+    """Paints a note as citation, quote, first line and tags; all plain text, matches marked."""
+
+    PADDING = 8
+
+    def __init__(self, document: Document, headword_of, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._document = document
+        self._headword_of = headword_of
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
+        base = QFont(option.font)
+        small = QFont(base)
+        small.setPointSizeF(max(7.0, base.pointSizeF() * 0.9))
+        bold = QFont(small)
+        bold.setBold(True)
+        italic = QFont(base)
+        italic.setItalic(True)
+        return bold, italic, small
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        note: Note = index.data(NOTE_ROLE)
+        bold, italic, small = self._fonts(option)
+        height = self.PADDING * 2 + QFontMetrics(bold).height() + QFontMetrics(option.font).height()
+        if note.quote:
+            height += QFontMetrics(italic).height() + 2
+        if note.tags:
+            height += QFontMetrics(small).height() + 2
+        return QSize(200, height + 4)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        note: Note = index.data(NOTE_ROLE)
+        matches: MarkedText | None = index.data(MATCHES_ROLE)
+        palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        if selected:
+            painter.fillRect(option.rect, palette.color(QPalette.ColorRole.Highlight))
+        text_colour = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        muted = (
+            blend(text_colour, palette.color(QPalette.ColorRole.Base), 0.62)
+            if not selected
+            else text_colour
+        )
+        bar = QRect(option.rect.left() + 2, option.rect.top() + 6, 4, option.rect.height() - 12)
+        painter.fillRect(bar, colour_swatch(note.colour, palette))
+        bold, italic, small = self._fonts(option)
+        left = option.rect.left() + self.PADDING + 8
+        width = option.rect.width() - self.PADDING * 2 - 8
+        y = option.rect.top() + self.PADDING
+
+        headword = self._headword_of(note.glossary_entry_id) if note.glossary_entry_id else None
+        citation = citation_of(note, self._document, headword)
+        date = note.updated.astimezone().strftime("%d %b %Y")
+        painter.setFont(bold)
+        painter.setPen(QColor("#b03a2e") if note.is_detached and not selected else muted)
+        line_height = QFontMetrics(bold).height()
+        painter.drawText(QRect(left, y, width, line_height), Qt.AlignmentFlag.AlignLeft, citation)
+        painter.setFont(small)
+        painter.setPen(muted)
+        painter.drawText(QRect(left, y, width, line_height), Qt.AlignmentFlag.AlignRight, date)
+        y += line_height
+
+        if note.quote:
+            painter.setFont(italic)
+            painter.setPen(text_colour)
+            metrics = QFontMetrics(italic)
+            quote = metrics.elidedText(
+                f"“{' '.join(note.quote.split())}”", Qt.TextElideMode.ElideRight, width
+            )
+            painter.drawText(
+                QRect(left, y, width, metrics.height()), Qt.AlignmentFlag.AlignLeft, quote
+            )
+            y += metrics.height() + 2
+
+        painter.setFont(option.font)
+        metrics = QFontMetrics(option.font)
+        if matches is not None and matches.text.strip():
+            self._paint_marked(painter, matches, left, y, width, metrics, text_colour, palette)
+        else:
+            stripped = note.body.strip()
+            first = stripped.splitlines()[0] if stripped else "(no text yet)"
+            painter.setPen(text_colour if stripped else muted)
+            painter.drawText(
+                QRect(left, y, width, metrics.height()),
+                Qt.AlignmentFlag.AlignLeft,
+                metrics.elidedText(first, Qt.TextElideMode.ElideRight, width),
+            )
+        y += metrics.height() + 2
+
+        if note.tags:
+            painter.setFont(small)
+            painter.setPen(muted)
+            tags = "  ".join(f"#{tag}" for tag in note.tags)
+            small_metrics = QFontMetrics(small)
+            painter.drawText(
+                QRect(left, y, width, small_metrics.height()),
+                Qt.AlignmentFlag.AlignLeft,
+                small_metrics.elidedText(tags, Qt.TextElideMode.ElideRight, width),
+            )
+        painter.restore()
+
+    @staticmethod
+    def _paint_marked(
+        painter, marked: MarkedText, left, y, width, metrics, colour, palette
+    ) -> None:
+        """Draw a snippet run by run, with a background behind each search match."""
+        text = " ".join(marked.text.split("\n"))
+        boundaries = sorted({0, len(text), *[p for span in marked.spans for p in span]})
+        spans = set(marked.spans)
+        x = left
+        match_background = blend(
+            palette.color(QPalette.ColorRole.Highlight),
+            palette.color(QPalette.ColorRole.Base),
+            0.35,
+        )
+        for start, end in zip(boundaries, boundaries[1:], strict=False):
+            run = text[start:end]
+            run_width = metrics.horizontalAdvance(run)
+            if x + run_width > left + width:
+                run = metrics.elidedText(run, Qt.TextElideMode.ElideRight, left + width - x)
+                run_width = metrics.horizontalAdvance(run)
+            rect = QRect(x, y, run_width, metrics.height())
+            if (start, end) in spans:
+                painter.fillRect(rect, match_background)
+            painter.setPen(colour)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignLeft, run)
+            x += run_width
+            if x >= left + width:
+                break
+
+
+class NoteEditor(QPlainTextEdit):
+    """Emits ``focus_lost`` so the panel can save at once instead of waiting for the timer."""
+
+    focus_lost = Signal()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.focus_lost.emit()
+
+
+class TagEdit(QLineEdit):
+    """Comma-separated tags, completing the tag being typed from the tags already in use."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tags = QStringListModel(self)
+        self.completer_ = QCompleter(self._tags, self)
+        self.completer_.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer_.setWidget(self)
+        self.completer_.activated.connect(self._insert_completion)
+        self.textEdited.connect(self._complete)
+
+    def set_known_tags(self, tags: list[str]) -> None:
+        self._tags.setStringList(tags)
+
+    def _current_prefix(self) -> str:
+        return self.text()[: self.cursorPosition()].rsplit(",", 1)[-1].strip()
+
+    def _complete(self) -> None:
+        prefix = self._current_prefix()
+        if not prefix:
+            self.completer_.popup().hide()
+            return
+        self.completer_.setCompletionPrefix(prefix)
+        if self.completer_.completionCount():
+            self.completer_.complete()
+        else:
+            self.completer_.popup().hide()
+
+    def _insert_completion(self, tag: str) -> None:
+        head = self.text()[: self.cursorPosition()]
+        tail = self.text()[self.cursorPosition() :]
+        kept = head.rsplit(",", 1)[0] + ", " if "," in head else ""
+        self.setText(f"{kept}{tag}, {tail.lstrip(', ')}".rstrip())
+        self.textEdited.emit(self.text())
+
+
+class NotesPanel(QWidget):
+    note_activated = Signal(str)  # the user chose a note: show its passage
+    save_requested = Signal(str, str, list)  # note id, body, tags
+    colour_requested = Signal(str, str)  # note id, colour name
+    delete_requested = Signal(str)
+    new_free_note_requested = Signal()
+    reattach_requested = Signal(str)
+
+    def __init__(
+        self,
+        model: NotesModel | None,
+        document: Document,
+        *,
+        headword_of=lambda entry_id: entry_id,
+        unavailable_reason: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("notesPanel")
+        self.model = model
+        self._document = document
+        self._current: Note | None = None
+        self._headword_of = headword_of
+        self._dirty = False
+        self._loading = False
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+
+        self.notice_label = QLabel(self)
+        self.notice_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setAccessibleName("Notes notice")
+        self.notice_label.setStyleSheet(
+            "QLabel { background: palette(alternate-base); border-left: 3px solid #c47f17;"
+            " padding: 6px; }"
+        )
+        self.notice_label.hide()
+        layout.addWidget(self.notice_label)
+
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setPlaceholderText("Search notes…")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName("Search notes")
+        layout.addWidget(self.search_edit)
+
+        filters = QHBoxLayout()
+        self.tag_filter = QComboBox(self)
+        self.tag_filter.setAccessibleName("Show notes with tag")
+        self.colour_filter = QComboBox(self)
+        self.colour_filter.setAccessibleName("Show notes of colour")
+        self.colour_filter.addItem("All colours", None)
+        for colour in Colour:
+            self.colour_filter.addItem(colour.value.capitalize(), colour.value)
+        self.order_box = QComboBox(self)
+        self.order_box.setAccessibleName("Order of notes")
+        self.order_box.addItem("Text order", NoteOrder.POSITION.value)
+        self.order_box.addItem("Newest first", NoteOrder.UPDATED.value)
+        for box in (self.tag_filter, self.colour_filter, self.order_box):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            filters.addWidget(box)
+        filters.addStretch(1)
+        self.new_button = QToolButton(self)
+        self.new_button.setText("New")
+        self.new_button.setToolTip("New free note (not tied to a passage)")
+        self.new_button.setAccessibleName("New free note")
+        self.new_button.clicked.connect(self.new_free_note_requested)
+        filters.addWidget(self.new_button)
+        layout.addLayout(filters)
+
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.setChildrenCollapsible(False)
+        self.list_view = QListView(splitter)
+        self.list_view.setAccessibleName("Notes")
+        self.list_view.setUniformItemSizes(False)
+        self.list_view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.list_view.setItemDelegate(NoteDelegate(document, headword_of, self.list_view))
+        self.empty_label = QLabel(self.list_view.viewport())
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setEnabled(False)
+
+        editor_area = QWidget(splitter)
+        editor_layout = QVBoxLayout(editor_area)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.setSpacing(4)
+        self.context_label = QLabel(editor_area)
+        self.context_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.context_label.setWordWrap(True)
+        self.context_label.setAccessibleName("Passage of the note")
+        editor_layout.addWidget(self.context_label)
+        self.editor = NoteEditor(editor_area)
+        self.editor.setPlaceholderText("Write your note… It saves by itself.")
+        self.editor.setAccessibleName("Note text")
+        self.editor.setTabChangesFocus(True)
+        editor_layout.addWidget(self.editor, 1)
+        self.tags_edit = TagEdit(editor_area)
+        self.tags_edit.setPlaceholderText("Tags, separated by commas")
+        self.tags_edit.setAccessibleName("Tags")
+        editor_layout.addWidget(self.tags_edit)
+
+        actions = QHBoxLayout()
+        self.colour_buttons: dict[Colour, QToolButton] = {}
+        for colour in Colour:
+            button = QToolButton(editor_area)
+            button.setCheckable(True)
+            button.setAutoExclusive(True)
+            button.setFixedSize(22, 22)
+            button.setAccessibleName(f"{colour.value.capitalize()} highlight")
+            button.setToolTip(f"{colour.value.capitalize()} highlight")
+            button.clicked.connect(lambda _=False, c=colour: self._on_colour_clicked(c))
+            self.colour_buttons[colour] = button
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.reattach_button = QPushButton("Reattach to selection", editor_area)
+        self.reattach_button.setAccessibleName("Reattach note to the selected passage")
+        self.reattach_button.clicked.connect(self._on_reattach_clicked)
+        actions.addWidget(self.reattach_button)
+        self.delete_button = QPushButton("Delete", editor_area)
+        self.delete_button.setAccessibleName("Delete note")
+        self.delete_button.clicked.connect(self._on_delete_clicked)
+        actions.addWidget(self.delete_button)
+        editor_layout.addLayout(actions)
+        self.save_label = QLabel(editor_area)
+        self.save_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.save_label.setWordWrap(True)
+        self.save_label.setAccessibleName("Save status")
+        editor_layout.addWidget(self.save_label)
+        splitter.addWidget(self.list_view)
+        splitter.addWidget(editor_area)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_DELAY_MS)
+        self._autosave.timeout.connect(self.flush)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_query)
+
+        self.editor.textChanged.connect(self._on_edited)
+        self.tags_edit.textEdited.connect(self._on_edited)
+        self.editor.focus_lost.connect(self.flush)
+        self.tags_edit.editingFinished.connect(self.flush)
+        self.search_edit.textChanged.connect(self._search_timer.start)
+        for box in (self.tag_filter, self.colour_filter, self.order_box):
+            box.currentIndexChanged.connect(self._apply_query)
+
+        self._update_colour_buttons()
+        if model is None:
+            self._make_unavailable(unavailable_reason)
+            return
+        self.list_view.setModel(model)
+        self.list_view.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.list_view.activated.connect(
+            lambda index: self.note_activated.emit(index.data(NOTE_ID_ROLE))
+        )
+        self.list_view.clicked.connect(
+            lambda index: self.note_activated.emit(index.data(NOTE_ID_ROLE))
+        )
+        model.modelReset.connect(self._after_reset)
+        self._after_reset()
+        self._show_note(None)
+
+    # ----- state shown ------------------------------------------------------------------
+
+    def _make_unavailable(self, reason: str) -> None:
+        self.show_notice(reason or "Notes are not available.")
+        for widget in (
+            self.search_edit,
+            self.tag_filter,
+            self.colour_filter,
+            self.order_box,
+            self.new_button,
+            self.list_view,
+            self.editor,
+            self.tags_edit,
+            self.delete_button,
+            self.reattach_button,
+            *self.colour_buttons.values(),
+        ):
+            widget.setEnabled(False)
+        self.context_label.setText("")
+
+    def show_notice(self, text: str) -> None:
+        self.notice_label.setText(text)
+        self.notice_label.setVisible(bool(text))
+
+    def set_read_only(self, reason: str) -> None:
+        self.show_notice(reason)
+        for widget in (
+            self.new_button,
+            self.editor,
+            self.tags_edit,
+            self.delete_button,
+            self.reattach_button,
+            *self.colour_buttons.values(),
+        ):
+            widget.setEnabled(False)
+        self.editor.setReadOnly(True)
+
+    def _update_colour_buttons(self) -> None:
+        for colour, button in self.colour_buttons.items():
+            swatch = colour_swatch(colour, self.palette())
+            border = self.palette().color(QPalette.ColorRole.Text).name()
+            button.setStyleSheet(
+                f"QToolButton {{ background: {swatch.name()}; border: 1px solid {swatch.darker(130).name()};"
+                f" border-radius: 11px; }} QToolButton:checked {{ border: 2px solid {border}; }}"
+            )
+
+    def _after_reset(self) -> None:
+        assert self.model is not None
+        count = self.model.rowCount()
+        query = self.model.query
+        if count:
+            self.empty_label.hide()
+        else:
+            if query.text.strip() or query.tag or query.colour:
+                self.empty_label.setText("No notes match.")
+            else:
+                self.empty_label.setText(
+                    "No notes yet.\n\nSelect words in the text and press Ctrl+Shift+N "
+                    "(or right-click) to highlight them and write a note."
+                )
+            self.empty_label.setGeometry(
+                self.list_view.viewport().rect().adjusted(12, 12, -12, -12)
+            )
+            self.empty_label.show()
+        if self._current is not None:
+            row = self.model.row_of(self._current.id)
+            if row is not None:
+                self._select_row(row)
+                fresh = self.model.index(row, 0).data(NOTE_ROLE)
+                if not self._dirty:
+                    self._current = fresh
+                    self._update_context(fresh)
+            elif not self._dirty:
+                self._show_note(None)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.empty_label.setGeometry(self.list_view.viewport().rect().adjusted(12, 12, -12, -12))
+
+    def set_known_tags(self, tags: list[str]) -> None:
+        self.tags_edit.set_known_tags(tags)
+        current = self.tag_filter.currentData()
+        self.tag_filter.blockSignals(True)
+        self.tag_filter.clear()
+        self.tag_filter.addItem("All tags", None)
+        for tag in tags:
+            self.tag_filter.addItem(f"#{tag}", tag)
+        index = self.tag_filter.findData(current)
+        self.tag_filter.setCurrentIndex(max(index, 0))
+        self.tag_filter.blockSignals(False)
+
+    # ----- selection and editing --------------------------------------------------------
+
+    def current_note_id(self) -> str | None:
+        return self._current.id if self._current else None
+
+    def select_note(self, note_id: str, *, focus_editor: bool = False) -> bool:
+        if self.model is None:
+            return False
+        row = self.model.row_of(note_id)
+        if row is None and self.model.query != NoteQuery(order=self.model.query.order):
+            self.clear_filters()
+            row = self.model.row_of(note_id)
+        if row is None:
+            return False
+        self._select_row(row)
+        self._show_note(self.model.index(row, 0).data(NOTE_ROLE))
+        if focus_editor:
+            self.editor.setFocus()
+            self.editor.moveCursor(self.editor.textCursor().MoveOperation.End)
+        return True
+
+    def clear_filters(self) -> None:
+        for widget in (self.tag_filter, self.colour_filter):
+            widget.blockSignals(True)
+            widget.setCurrentIndex(0)
+            widget.blockSignals(False)
+        self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(False)
+        self._apply_query()
+
+    def _select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        selection = self.list_view.selectionModel()
+        selection.blockSignals(True)
+        selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        selection.blockSignals(False)
+        self.list_view.scrollTo(index)
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.flush()
+        self._show_note(current.data(NOTE_ROLE) if current.isValid() else None)
+
+    def _show_note(self, note: Note | None) -> None:
+        self._loading = True
+        self._current = note
+        self._dirty = False
+        self.editor.setPlainText(note.body if note else "")
+        self.tags_edit.setText(", ".join(note.tags) if note else "")
+        self._loading = False
+        has_note = note is not None
+        writable = has_note and not self.editor.isReadOnly()
+        self.editor.setEnabled(writable)
+        self.tags_edit.setEnabled(writable)
+        self.delete_button.setEnabled(writable)
+        is_passage = has_note and note.kind is NoteKind.PASSAGE
+        for colour, button in self.colour_buttons.items():
+            button.setVisible(is_passage)
+            button.setEnabled(writable)
+            button.setChecked(bool(is_passage and note.colour == colour))
+        self.reattach_button.setVisible(bool(is_passage and note.is_detached))
+        self.reattach_button.setEnabled(writable)
+        self._update_context(note)
+        self.save_label.setText("")
+
+    def _update_context(self, note: Note | None) -> None:
+        if note is None:
+            self.context_label.setText("Choose a note to read or edit it.")
+            return
+        headword = self._headword_of(note.glossary_entry_id) if note.glossary_entry_id else None
+        citation = citation_of(note, self._document, headword)
+        if note.quote:
+            quote = " ".join(note.quote.split())
+            short = quote if len(quote) <= 140 else quote[:139] + "…"
+            text = f"{citation} · “{short}”"
+            if note.is_detached:
+                text += "\nThis passage is no longer in the text. Select where it belongs and reattach it."
+            self.context_label.setText(text)
+        else:
+            self.context_label.setText(citation)
+
+    def _on_edited(self) -> None:
+        if self._loading or self._current is None:
+            return
+        self._dirty = True
+        self.save_label.setText("Editing…")
+        self._autosave.start()
+
+    def flush(self) -> None:
+        """Ask for the current edits to be saved now (timer, focus loss, switching, quitting)."""
+        self._autosave.stop()
+        if self._dirty and self._current is not None:
+            self.save_requested.emit(
+                self._current.id, self.editor.toPlainText(), parse_tags(self.tags_edit.text())
+            )
+
+    def has_unsaved_changes(self) -> bool:
+        return self._dirty
+
+    def mark_saved(self, note: Note) -> None:
+        if self._current is None or note.id != self._current.id:
+            return
+        typed_now = (self.editor.toPlainText(), parse_tags(self.tags_edit.text()))
+        self._current = note
+        if typed_now == (note.body, list(note.tags)):
+            self._dirty = False
+            self.save_label.setText("Saved")
+        self._update_context(note)
+
+    def mark_save_failed(self, note_id: str, message: str) -> None:
+        if self._current is not None and note_id == self._current.id:
+            self.save_label.setText(
+                f"Not saved: {message} Your text is kept here and will be saved when possible."
+            )
+
+    def _on_colour_clicked(self, colour: Colour) -> None:
+        if self._current is not None:
+            self.colour_requested.emit(self._current.id, colour.value)
+
+    def _on_delete_clicked(self) -> None:
+        if self._current is not None:
+            note_id = self._current.id
+            self._dirty = False
+            self._autosave.stop()
+            self.delete_requested.emit(note_id)
+
+    def _on_reattach_clicked(self) -> None:
+        if self._current is not None:
+            self.reattach_requested.emit(self._current.id)
+
+    # ----- query --------------------------------------------------------------------------
+
+    def _apply_query(self) -> None:
+        if self.model is None:
+            return
+        colour = self.colour_filter.currentData()
+        self.model.set_query(
+            NoteQuery(
+                text=self.search_edit.text(),
+                order=NoteOrder(self.order_box.currentData()),
+                tag=self.tag_filter.currentData(),
+                colour=Colour(colour) if colour else None,
+            )
+        )
