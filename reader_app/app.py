@@ -169,15 +169,14 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
     result = open_notes(data_dir, document, window)
     if result.repository is None:
         reason = " ".join(result.messages) or "The notes could not be opened."
-        window.attach_notes(NotesPanel(None, document, unavailable_reason=reason), None)
+        window.attach_notes(NotesPanel(None, document, unavailable_reason=reason), None, result)
         dialogs.show_error(window, "Notes unavailable", reason)
         return
     model = NotesModel(result.repository)
     panel = NotesPanel(model, document, headword_of=headword_of)
     controller = NotesController(result.repository, window)
-    window.attach_notes(panel, controller)
+    window.attach_notes(panel, controller, result)
     notices = list(result.messages)
-    window.closing.connect(result.close)
     if result.status is OpenStatus.READ_ONLY:
         panel.set_read_only(" ".join(notices))
     elif notices:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -73,3 +74,48 @@ def test_unusable_data_dir_is_reported_plainly(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "cannot use the data folder" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_export_and_import_run_without_a_window(tmp_path: Path) -> None:
+    """The sub-commands go through the app's own command line and never load Qt widgets."""
+    data = tmp_path / "data"
+    sample = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "body": {"type": "TextualBody", "value": "Her definition of bureaucracy"},
+        "target": {
+            "source": "https://example.org/kollontai",
+            "selector": {
+                "type": "TextQuoteSelector",
+                "exact": "Some third person decides your fate",
+            },
+        },
+    }
+    source = tmp_path / "hypothesis.json"
+    source.write_text(json.dumps(sample), encoding="utf-8")
+    env_home = tmp_path / "home"
+    env_home.mkdir()
+    imported = run_app("import", str(source), "--data-dir", str(data), home=env_home)
+    assert imported.returncode == 0, imported.stderr
+    assert "1 new" in imported.stdout
+    exported = run_app("export", "--format", "markdown", "--data-dir", str(data), home=env_home)
+    assert exported.returncode == 0, exported.stderr
+    assert "> “Some third person decides your fate” (¶3)" in exported.stdout
+    assert "¶3" in exported.stdout
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b"\xff\xfe not utf-8")
+    failed = run_app("import", str(bad), "--data-dir", str(data), home=env_home)
+    assert failed.returncode != 0
+    assert len(failed.stderr.strip().splitlines()) == 1
+    no_widgets = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from reader_app.app import main; code = main(['export', '--data-dir', "
+            f"{str(data)!r}, '--format', 'csv']); sys.exit(code or 'PySide6.QtWidgets' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert no_widgets.returncode == 0, no_widgets.stderr

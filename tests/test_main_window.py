@@ -7,8 +7,6 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
-from reader_app.ui import dialogs
-
 
 def test_window_shows_text_and_two_docks(make_window) -> None:
     window = make_window()
@@ -117,14 +115,10 @@ def test_ctrl_wheel_zooms_the_reading_font(make_window, qtbot) -> None:
     assert window.reading_view.zoom_percent == 110
 
 
-def test_about_box_names_version_license_and_provenance(make_window, monkeypatch) -> None:
-    shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(
-        dialogs, "show_about", lambda parent, title, html: shown.append((title, html))
-    )
+def test_about_box_names_version_license_and_provenance(make_window, dialogs_shown) -> None:
     window = make_window()
     window.about_action.trigger()
-    title, html = shown[0]
+    _, title, html = dialogs_shown.shown[0]
     assert "About Study Reader" in title
     from reader_app import __version__
 

@@ -44,10 +44,10 @@ class _StoredCommand(QUndoCommand):
         if self._done:
             self._done = False
             return
-        self._controller._guard(self.apply)  # noqa: SLF001
+        self._controller._guard(self.apply)
 
     def undo(self) -> None:
-        self._controller._guard(self.revert)  # noqa: SLF001
+        self._controller._guard(self.revert)
 
     def apply(self) -> None:
         raise NotImplementedError

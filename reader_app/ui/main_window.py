@@ -7,7 +7,6 @@ the glossary or notes work: app.py hands it their panels and connects their sign
 from __future__ import annotations
 
 import html
-
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -19,6 +18,7 @@ from reader_app.domain.notes import Colour, Note, NoteKind
 from reader_app.domain.text import Document
 from reader_app.models.notes_controller import NotesController
 from reader_app.settings import READING_POSITION, ZOOM_PERCENT, ZOOM_STEP_PERCENT, Settings
+from reader_app.storage.store import StoreOpenResult
 from reader_app.ui import dialogs
 from reader_app.ui.notes_panel import NotesPanel
 from reader_app.ui.text_view import ReadingView, Span
@@ -28,7 +28,6 @@ DEFAULT_SIZE = (1280, 800)
 
 class MainWindow(QMainWindow):
     term_lookup_requested = Signal(str)  # glossary entry id under the caret
-    closing = Signal()  # the window is closing for good: release what it holds
 
     def __init__(
         self,
@@ -53,6 +52,7 @@ class MainWindow(QMainWindow):
         self.glossary_pane = glossary_panel
         self.notes_panel: NotesPanel | None = None
         self.notes_controller: NotesController | None = None
+        self.notes_store: StoreOpenResult | None = None
         self.glossary_headwords: dict[str, str] = {}
         self._focus_editor_on_create = False  # set while an action that wants the editor runs
         self.glossary_dock = self._make_dock("Glossary", "glossaryDock", glossary_panel)
@@ -246,7 +246,13 @@ class MainWindow(QMainWindow):
                 return
         self.save_state()
         super().closeEvent(event)
-        self.closing.emit()
+        if self.notes_panel is not None:
+            self.notes_panel.blockSignals(
+                True
+            )  # late focus-out saves must not reach a closed store
+        if self.notes_store is not None:
+            self.notes_store.close()  # releases the database and the single-instance lock
+            self.notes_store = None
 
     def restore_default_layout(self) -> None:
         self.restoreState(self._default_layout)
@@ -306,8 +312,11 @@ class MainWindow(QMainWindow):
 
     # ----- notes ------------------------------------------------------------------------
 
-    def attach_notes(self, panel: NotesPanel, controller: NotesController | None) -> None:
+    def attach_notes(
+        self, panel: NotesPanel, controller: NotesController | None, store: StoreOpenResult
+    ) -> None:
         """Give the window its notes: panel always, controller when the notes could be opened."""
+        self.notes_store = store
         self.notes_panel = panel
         self.notes_controller = controller
         self.notes_dock.setWidget(panel)
