@@ -70,7 +70,7 @@ def test_occurrence_scrolls_the_text_and_marks_it(make_window, qtbot) -> None:
     pane.occurrence_list.itemActivated.emit(item)
     flash = view.marks("flash")
     assert len(flash) == 1
-    assert view.toPlainText()[flash[0].start : flash[0].end].casefold() == "self-activity"
+    assert view.toPlainText()[flash[0].start : flash[0].end].casefold().startswith("self-activity")
     last = pane.occurrences_of("self-activity")[-1]
     assert view.locate(flash[0].start) == (window._document.block(last.block_id), last.start)
     qtbot.waitUntil(lambda: view.verticalScrollBar().value() > 0)
