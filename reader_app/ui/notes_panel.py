@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStackedLayout,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -329,16 +330,22 @@ class NotesPanel(QWidget):
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setChildrenCollapsible(False)
-        self.list_view = QListView(splitter)
+        list_area = QWidget(splitter)
+        self._list_stack = QStackedLayout(list_area)
+        self.list_view = QListView(list_area)
         self.list_view.setAccessibleName("Notes")
         self.list_view.setUniformItemSizes(False)
         self.list_view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.list_view.setItemDelegate(NoteDelegate(document, headword_of, self.list_view))
-        self.empty_label = QLabel(self.list_view.viewport())
+        self.empty_label = QLabel(list_area)
         self.empty_label.setWordWrap(True)
         self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setMargin(16)
         self.empty_label.setEnabled(False)
+        self.empty_label.setFrameShape(QLabel.Shape.StyledPanel)
+        self._list_stack.addWidget(self.list_view)
+        self._list_stack.addWidget(self.empty_label)
 
         editor_area = QWidget(splitter)
         editor_layout = QVBoxLayout(editor_area)
@@ -386,7 +393,7 @@ class NotesPanel(QWidget):
         self.save_label.setWordWrap(True)
         self.save_label.setAccessibleName("Save status")
         editor_layout.addWidget(self.save_label)
-        splitter.addWidget(self.list_view)
+        splitter.addWidget(list_area)
         splitter.addWidget(editor_area)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -475,9 +482,8 @@ class NotesPanel(QWidget):
         assert self.model is not None
         count = self.model.rowCount()
         query = self.model.query
-        if count:
-            self.empty_label.hide()
-        else:
+        self._list_stack.setCurrentWidget(self.list_view if count else self.empty_label)
+        if not count:
             if query.text.strip() or query.tag or query.colour:
                 self.empty_label.setText("No notes match.")
             else:
@@ -499,10 +505,6 @@ class NotesPanel(QWidget):
                     self._update_context(fresh)
             elif not self._dirty:
                 self._show_note(None)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self.empty_label.setGeometry(self.list_view.viewport().rect().adjusted(12, 12, -12, -12))
 
     def set_known_tags(self, tags: list[str]) -> None:
         self.tags_edit.set_known_tags(tags)
