@@ -43,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_subcommands(commands, default_data_dir=default_data_dir)
     parser.add_argument(
+        "--theme",
+        choices=["system", "light", "sepia", "dark"],
+        help="colour theme for this run (Preferences sets the lasting choice)",
+    )
+    parser.add_argument(
         "--entry",
         metavar="ID",
         help="open the glossary at this entry (for example self-activity)",
@@ -62,6 +67,9 @@ def configure_application(app) -> None:
     app.setDesktopFileName(APP_ID)
     for font_file in sorted((resource_root() / "fonts").glob("*.ttf")):
         QFontDatabase.addApplicationFont(str(font_file))
+    from reader_app.ui.themes import install_theme_manager
+
+    install_theme_manager(app)
 
 
 def resolve_data_dir(requested: Path | None) -> Path:
@@ -210,8 +218,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{EXECUTABLE}: cannot use the data folder: {error}", file=sys.stderr)
         return 2
 
+    from reader_app.ui.themes import theme_manager
+
     if args.screenshot:
         window = create_main_window(data_dir, persist_state=False)
+        if args.theme:
+            theme_manager().apply(args.theme)
         if args.entry:
             window.glossary_pane.open_entry(args.entry)
         ok = save_screenshot(window, args.screenshot)
@@ -222,6 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     window = create_main_window(data_dir)
+    if args.theme:
+        theme_manager().apply(args.theme)
     if args.entry:
         window.glossary_pane.open_entry(args.entry)
     window.show()

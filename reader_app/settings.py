@@ -27,6 +27,12 @@ class Setting(Generic[T]):
 ZOOM_PERCENT = Setting("reading/zoom_percent", 100, 50, 300)
 READING_POSITION = Setting("reading/position", 0, 0, None)
 
+THEME = Setting("appearance/theme", "system")
+READING_FAMILY = Setting("reading/font_family", "Noto Serif")
+READING_SIZE = Setting("reading/font_size", 12.0, 7.0, 32.0)
+LINE_HEIGHT = Setting("reading/line_height_percent", 155, 100, 250)
+MEASURE = Setting("reading/measure_characters", 68, 35, 120)
+
 ZOOM_STEP_PERCENT = 10
 
 

@@ -17,11 +17,23 @@ from reader_app import APP_NAME, LICENSE, __version__
 from reader_app.domain.notes import Colour, Note, NoteKind
 from reader_app.domain.text import Document
 from reader_app.models.notes_controller import NotesController
-from reader_app.settings import READING_POSITION, ZOOM_PERCENT, ZOOM_STEP_PERCENT, Settings
+from reader_app.settings import (
+    LINE_HEIGHT,
+    MEASURE,
+    READING_FAMILY,
+    READING_POSITION,
+    READING_SIZE,
+    THEME,
+    ZOOM_PERCENT,
+    ZOOM_STEP_PERCENT,
+    Settings,
+)
 from reader_app.storage.store import StoreOpenResult
 from reader_app.ui import dialogs
 from reader_app.ui.notes_panel import NotesPanel
-from reader_app.ui.text_view import ReadingView, Span
+from reader_app.ui.preferences import PreferencesDialog
+from reader_app.ui.text_view import ReadingStyle, ReadingView, Span
+from reader_app.ui.themes import theme_manager
 
 DEFAULT_SIZE = (1280, 800)
 
@@ -55,6 +67,7 @@ class MainWindow(QMainWindow):
         self.notes_store: StoreOpenResult | None = None
         self.glossary_headwords: dict[str, str] = {}
         self._focus_editor_on_create = False  # set while an action that wants the editor runs
+        self._preferences: PreferencesDialog | None = None
         self.glossary_dock = self._make_dock("Glossary", "glossaryDock", glossary_panel)
         self.notes_dock = self._make_dock("Notes", "notesDock", notes_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.glossary_dock)
@@ -120,9 +133,18 @@ class MainWindow(QMainWindow):
         )
         self.edit_menu.addActions([self.copy_action, self.select_all_action])
         self.edit_menu.addSeparator()
+        self.preferences_action = self._action(
+            "&Preferences…", self.show_preferences, QKeySequence.StandardKey.Preferences
+        )
+        if not self.preferences_action.shortcuts():
+            self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.edit_menu.addSeparator()
         self.look_up_action = self._action("&Look Up in Glossary", self.look_up_at_caret, "Ctrl+D")
         self.look_up_action.setStatusTip("Open the glossary entry for the marked term at the caret")
         self.edit_menu.addAction(self.look_up_action)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.preferences_action)
 
         self.view_menu: QMenu = bar.addMenu("&View")
         self.zoom_in_action = self._action(
@@ -210,6 +232,8 @@ class MainWindow(QMainWindow):
             self.resize(*DEFAULT_SIZE)
         if layout is not None:
             self.restoreState(layout)
+        self.reading_view.set_reading_style(self.saved_reading_style())
+        theme_manager().apply(self._settings.get(THEME))
         self.reading_view.set_zoom_percent(self._settings.get(ZOOM_PERCENT))
         self._on_zoom_changed(self.reading_view.zoom_percent)
 
@@ -282,6 +306,34 @@ class MainWindow(QMainWindow):
 
     def _toggle_full_screen(self, checked: bool) -> None:
         self.showFullScreen() if checked else self.showNormal()
+
+    def saved_reading_style(self) -> ReadingStyle:
+        return ReadingStyle(
+            family=self._settings.get(READING_FAMILY),
+            point_size=self._settings.get(READING_SIZE),
+            line_height=self._settings.get(LINE_HEIGHT),
+            measure=self._settings.get(MEASURE),
+        )
+
+    def show_preferences(self) -> PreferencesDialog:
+        if self._preferences is None:
+            self._preferences = PreferencesDialog(
+                theme_manager().current, self.reading_view.reading_style, self
+            )
+            self._preferences.changed.connect(self.apply_preferences)
+        self._preferences.show()
+        self._preferences.raise_()
+        return self._preferences
+
+    def apply_preferences(self, theme: str, style: ReadingStyle) -> None:
+        """Apply live and remember: the theme for the whole app, the style for the text."""
+        theme_manager().apply(theme)
+        self.reading_view.set_reading_style(style)
+        self._settings.set(THEME, theme)
+        self._settings.set(READING_FAMILY, style.family)
+        self._settings.set(READING_SIZE, style.point_size)
+        self._settings.set(LINE_HEIGHT, style.line_height)
+        self._settings.set(MEASURE, style.measure)
 
     def show_status(self, text: str) -> None:
         self.status_label.setText(text)

@@ -32,9 +32,16 @@ from reader_app.ui.safe_browser import SafeBrowser
 from reader_app.ui.theme import ReadingColours, mark_format
 
 READING_FONT_FAMILY = "Noto Serif"
-BASE_POINT_SIZE = 12.0
-MEASURE_CHARACTERS = 68  # a comfortable line: 60-75 characters
-LINE_HEIGHT_PERCENT = 155
+
+
+@dataclass(frozen=True)
+class ReadingStyle:
+    """What the reader can choose in Preferences; zoom scales the size on top."""
+
+    family: str = READING_FONT_FAMILY
+    point_size: float = 12.0
+    line_height: int = 155  # percent of the font's height
+    measure: int = 68  # characters a line: 60-75 reads comfortably
 
 _ROLE_PROPERTY = QTextFormat.Property.UserProperty + 1
 _BLOCK_ID_PROPERTY = QTextFormat.Property.UserProperty + 2
@@ -62,23 +69,23 @@ LAYER_ORDER = ("terms", "highlights", "find", "flash")
 @dataclass(frozen=True)
 class _RoleStyle:
     size: float  # relative to the zoomed base size
-    family: str
+    reading_face: bool = True  # False: the interface font, for our own captions
     italic: bool = False
     weight: QFont.Weight = QFont.Weight.Normal
     space_after: float = 0.85  # in ems
     space_before: float = 0.0
-    line_height: int = LINE_HEIGHT_PERCENT
+    line_height: int | None = None  # percent; None follows the reader's choice
     letter_spacing: float = 100.0  # percent
     capitals: bool = False
 
 
 _STYLES: dict[str, _RoleStyle] = {
     Role.HEADING: _RoleStyle(
-        1.55, READING_FONT_FAMILY, weight=QFont.Weight.DemiBold, space_after=0.9, line_height=125
+        1.55, weight=QFont.Weight.DemiBold, space_after=0.9, line_height=125
     ),
     _LABEL: _RoleStyle(
         0.72,
-        "",
+        reading_face=False,
         weight=QFont.Weight.DemiBold,
         space_after=0.5,
         space_before=0.4,
@@ -86,10 +93,8 @@ _STYLES: dict[str, _RoleStyle] = {
         letter_spacing=108,
         capitals=True,
     ),
-    Role.EDITORIAL: _RoleStyle(
-        0.9, READING_FONT_FAMILY, italic=True, space_after=0.2, line_height=150
-    ),
-    Role.BODY: _RoleStyle(1.0, READING_FONT_FAMILY),
+    Role.EDITORIAL: _RoleStyle(0.9, italic=True, space_after=0.2),
+    Role.BODY: _RoleStyle(1.0),
 }
 
 
@@ -115,6 +120,7 @@ class ReadingView(SafeBrowser):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self._source = document
         self._zoom_percent = 100
+        self._style = ReadingStyle()
         self._block_positions: dict[str, QTextBlock] = {}
         self._editorial_frame: QTextFrame | None = None
         self._layers: dict[str, list[Span]] = {}
@@ -179,12 +185,24 @@ class ReadingView(SafeBrowser):
     # ----- styling ---------------------------------------------------------------------
 
     def _base_size(self) -> float:
-        return BASE_POINT_SIZE * self._zoom_percent / 100
+        return self._style.point_size * self._zoom_percent / 100
 
     def body_font(self) -> QFont:
-        font = QFont(READING_FONT_FAMILY)
+        font = QFont(self._style.family)
         font.setPointSizeF(self._base_size())
         return font
+
+    @property
+    def reading_style(self) -> ReadingStyle:
+        return self._style
+
+    def set_reading_style(self, style: ReadingStyle) -> None:
+        if style == self._style:
+            return
+        anchor = self.top_position()
+        self._style = style
+        self._restyle()
+        self.scroll_to_position(anchor)
 
     def _restyle(self) -> None:
         colours = ReadingColours.from_palette(self.palette())
@@ -197,12 +215,13 @@ class ReadingView(SafeBrowser):
             style = _STYLES.get(role, _STYLES[Role.BODY])
             block_format = block.blockFormat()
             block_format.setLineHeight(
-                style.line_height, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
+                style.line_height or self._style.line_height,
+                QTextBlockFormat.LineHeightTypes.ProportionalHeight.value,
             )
             block_format.setBottomMargin(style.space_after * em)
             block_format.setTopMargin(style.space_before * em)
             char_format = QTextCharFormat()
-            font = QFont(style.family) if style.family else QFont(self.font())
+            font = QFont(self._style.family) if style.reading_face else QFont(self.font())
             font.setPointSizeF(self._base_size() * style.size)
             font.setItalic(style.italic)
             font.setWeight(style.weight)
@@ -238,13 +257,13 @@ class ReadingView(SafeBrowser):
     def _column_width(self) -> float:
         metrics = QFontMetricsF(self.body_font())
         sample = "the quick brown fox jumps over the lazy dog, said Kollontai"
-        return metrics.horizontalAdvance(sample) / len(sample) * MEASURE_CHARACTERS
+        return metrics.horizontalAdvance(sample) / len(sample) * self._style.measure
 
     def _gutter_width(self) -> float:
         return QFontMetricsF(self._number_font()).horizontalAdvance("¶88") + 24
 
     def _update_column(self) -> None:
-        """Centre a column of about MEASURE_CHARACTERS, leaving room for ¶ numbers."""
+        """Centre a column of the chosen measure, leaving room for ¶ numbers."""
         available = self.viewport().width()
         column = min(self._column_width(), max(available - 2 * self._gutter_width(), 200))
         side = max((available - column) / 2, self._gutter_width())

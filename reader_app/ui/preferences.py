@@ -1,0 +1,113 @@
+"""Preferences: theme and reading settings, applied live as they change."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFontComboBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader_app.settings import LINE_HEIGHT, MEASURE, READING_SIZE
+from reader_app.ui.text_view import ReadingStyle
+from reader_app.ui.themes import THEMES
+
+
+class PreferencesDialog(QDialog):
+    changed = Signal(str, object)  # theme name, ReadingStyle
+
+    def __init__(self, theme: str, style: ReadingStyle, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.setObjectName("preferencesDialog")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+
+        self.theme_box = QComboBox(self)
+        self.theme_box.setAccessibleName("Theme")
+        for name in THEMES:
+            label = "Follow the system" if name == "system" else name.capitalize()
+            self.theme_box.addItem(label, name)
+        form.addRow("&Theme:", self.theme_box)
+
+        self.font_box = QFontComboBox(self)
+        self.font_box.setAccessibleName("Reading font")
+        self.font_box.setFontFilters(QFontComboBox.FontFilter.ScalableFonts)
+        form.addRow("Reading &font:", self.font_box)
+
+        self.size_box = QDoubleSpinBox(self)
+        self.size_box.setAccessibleName("Font size in points")
+        self.size_box.setRange(READING_SIZE.minimum, READING_SIZE.maximum)
+        self.size_box.setSingleStep(0.5)
+        self.size_box.setDecimals(1)
+        self.size_box.setSuffix(" pt")
+        form.addRow("Font &size:", self.size_box)
+
+        self.line_box = QSpinBox(self)
+        self.line_box.setAccessibleName("Line spacing in percent")
+        self.line_box.setRange(LINE_HEIGHT.minimum, LINE_HEIGHT.maximum)
+        self.line_box.setSingleStep(5)
+        self.line_box.setSuffix(" %")
+        form.addRow("&Line spacing:", self.line_box)
+
+        self.measure_box = QSpinBox(self)
+        self.measure_box.setAccessibleName("Text width in characters")
+        self.measure_box.setRange(MEASURE.minimum, MEASURE.maximum)
+        self.measure_box.setSingleStep(2)
+        self.measure_box.setSuffix(" characters")
+        form.addRow("Text &width:", self.measure_box)
+
+        hint = QLabel("Changes apply at once and are remembered.", self)
+        hint.setEnabled(False)
+        layout.addWidget(hint)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.RestoreDefaults | QDialogButtonBox.StandardButton.Close,
+            self,
+        )
+        buttons.rejected.connect(self.close)
+        buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
+            lambda: self.set_values("system", ReadingStyle())
+        )
+        for button in buttons.buttons():
+            button.setAccessibleName(button.text().replace("&", ""))
+        layout.addWidget(buttons)
+
+        self.set_values(theme, style)
+        self.theme_box.currentIndexChanged.connect(self._emit)
+        self.font_box.currentFontChanged.connect(self._emit)
+        for box in (self.size_box, self.line_box, self.measure_box):
+            box.valueChanged.connect(self._emit)
+
+    def set_values(self, theme: str, style: ReadingStyle) -> None:
+        widgets = (self.theme_box, self.font_box, self.size_box, self.line_box, self.measure_box)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.theme_box.setCurrentIndex(max(0, self.theme_box.findData(theme)))
+        self.font_box.setCurrentFont(QFont(style.family))
+        self.size_box.setValue(style.point_size)
+        self.line_box.setValue(style.line_height)
+        self.measure_box.setValue(style.measure)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._emit()
+
+    def reading_style(self) -> ReadingStyle:
+        return ReadingStyle(
+            family=self.font_box.currentFont().family(),
+            point_size=self.size_box.value(),
+            line_height=self.line_box.value(),
+            measure=self.measure_box.value(),
+        )
+
+    def _emit(self) -> None:
+        self.changed.emit(self.theme_box.currentData(), self.reading_style())
