@@ -31,9 +31,7 @@ def default_data_dir() -> Path:
     """
     from PySide6.QtCore import QStandardPaths
 
-    location = QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.AppLocalDataLocation
-    )
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
     if not location:
         raise RuntimeError("The system reports no folder for application data.")
     return Path(location)

@@ -62,6 +62,15 @@ ANNOTATION_CONTEXT: list[Any] = [ANNO_CONTEXT, {EXTENSION_PREFIX: EXTENSION_VOCA
 STYLE_CLASS_PREFIX = "study-reader-"
 FRAGMENT_CONFORMS_TO = "http://tools.ietf.org/rfc/rfc3987"
 
+HIGHLIGHT_CSS = {
+    Colour.YELLOW: "#fff1a8",
+    Colour.GREEN: "#c9efc1",
+    Colour.BLUE: "#c8e1ff",
+    Colour.PINK: "#ffd0e2",
+    Colour.PURPLE: "#e2d3ff",
+}
+"""Light shades for other tools: the W3C model wants a stylesheet beside every styleClass."""
+
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 """Far above any real set of notes (100,000 notes export to about 60 MB... of which a
 reader has perhaps a few hundred); the cap exists so a wrong file fails fast, before it
@@ -302,6 +311,12 @@ def to_annotation(note: Note, document: Document) -> dict[str, Any]:
     }  # fmt: skip
     if bodies:
         annotation["body"] = bodies
+    if note.colour is not None:
+        style = f"{STYLE_CLASS_PREFIX}{note.colour.value}"
+        annotation["stylesheet"] = {
+            "type": "CssStylesheet",
+            "value": f".{style} {{ background-color: {HIGHLIGHT_CSS[note.colour]}; }}",
+        }
     annotation["target"] = _target(note, document)
     return annotation
 

@@ -100,7 +100,9 @@ def parse_document(metadata: dict, raw: str, *, source: str = "text") -> Documen
         try:
             role = Role(role_name)
         except ValueError:
-            raise TextError(f"{source}: block {block_id!r} has unknown role {role_name!r}.") from None
+            raise TextError(
+                f"{source}: block {block_id!r} has unknown role {role_name!r}."
+            ) from None
         seen.add(block_id)
         if role is Role.BODY:
             number += 1
