@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import anchor_on
+
 from reader_app.domain import export
-from reader_app.domain.anchors import PlacementStatus, block_offsets
+from reader_app.domain.anchors import Anchor, PlacementStatus, block_offsets
 from reader_app.domain.export import (
     CSV_COLUMNS,
     NotesImportError,
@@ -83,8 +83,6 @@ def test_markdown_groups_by_paragraph_in_text_order(
 def test_markdown_lists_detached_notes_with_their_quotes(
     repo: NotesRepository, document: Document
 ) -> None:
-    from reader_app.domain.anchors import Anchor
-
     repo.add(passage_note(Anchor(None, None, None, "a quote *lost*", "", "", None), "orphan"))
     text = export.export_markdown(repo.list_notes(), document)
     assert "## Detached notes" in text
@@ -334,7 +332,7 @@ def test_failure_during_the_write_rolls_back_the_whole_import(
         original(self, connection, note)
 
     monkeypatch.setattr(NotesRepository, "_insert", failing_insert)
-    with pytest.raises(Exception):  # noqa: B017, PT011 - whatever the failure, nothing changes
+    with pytest.raises(Exception):  # noqa: B017 - whatever the failure, nothing changes
         filled.merge(notes)
     assert len(calls) == 2
     assert _dump(filled) == before

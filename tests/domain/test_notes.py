@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-
 from conftest import anchor_on
+
 from reader_app.domain.notes import (
     Colour,
     NoteError,
@@ -43,8 +44,6 @@ def test_factories_make_each_kind(document: Document) -> None:
 def test_invariants_are_enforced(document: Document) -> None:
     anchor = anchor_on(document, "p1", "self-activity")
     note = passage_note(anchor)
-    from dataclasses import replace
-
     with pytest.raises(NoteError):
         replace(note, colour=None)
     with pytest.raises(NoteError):

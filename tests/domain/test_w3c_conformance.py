@@ -20,10 +20,10 @@ from typing import Any
 
 import jsonschema
 import pytest
+from conftest import anchor_on
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from conftest import anchor_on
 from reader_app.domain.anchors import Anchor
 from reader_app.domain.export import export_w3c, to_annotation
 from reader_app.domain.notes import Colour, free_note, glossary_note, passage_note

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import anchor_on
+
 from reader_app.domain.notes import free_note, passage_note
 from reader_app.domain.text import Document
 from reader_app.storage.db import (

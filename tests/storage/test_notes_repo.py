@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from conftest import anchor_on, blocks_of, rebuild
+
 from reader_app.domain.anchors import PlacementStatus
 from reader_app.domain.notes import Colour, NoteKind, free_note, glossary_note, passage_note
 from reader_app.domain.text import Document
@@ -193,7 +193,8 @@ def test_listeners_hear_committed_changes_only(repo: NotesRepository, document: 
 def _edition(document: Document) -> Document:
     """A corrected edition: words changed, a paragraph inserted, a quoted passage deleted."""
     blocks = []
-    for block_id, role, text in blocks_of(document):
+    for block_id, role, original in blocks_of(document):
+        text = original
         if block_id == "p2":
             text = text.replace("an open exchange of opinions", "a free exchange of views")
         if block_id == "p3":
