@@ -20,7 +20,7 @@ from reader_app import EXECUTABLE
 from reader_app.domain.export import (
     FORMATS,
     NotesImportError,
-    import_annotations,
+    parse_annotations,
     read_import_file,
     render,
     write_atomically,
@@ -159,6 +159,8 @@ def run_import(
         data_dir = _data_dir(args, default_data_dir)
         data = read_import_file(Path(args.file))
         document = _load(document_loader)
+        # Parsed before the notes are opened: a bad file is refused without touching them.
+        notes = parse_annotations(data, document)
         store = _open(data_dir, document, for_import=True)
         try:
             if store.status is OpenStatus.READ_ONLY:
@@ -167,7 +169,7 @@ def run_import(
                     "File > Import in the open window."
                 )
             assert store.repository is not None
-            report = import_annotations(store.repository, document, data)
+            report = store.repository.merge(notes)
         finally:
             store.close()
     except (CommandError, StorageError, NotesImportError) as error:
