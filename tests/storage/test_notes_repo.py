@@ -37,6 +37,9 @@ def test_add_get_update(repo: NotesRepository, document: Document) -> None:
     assert (stored.body, stored.tags, stored.colour) == ("second", ("b", "a"), Colour.PURPLE)
     assert stored.created == T0 and stored.updated > T0
     assert repo.update(note.id, body="third").tags == ("b", "a")  # untouched fields kept
+    same = repo.get(note.id)
+    assert repo.update(note.id, body="third", tags=["B", "a"]) == same  # an idle autosave
+    assert repo.get(note.id).updated == same.updated
     with pytest.raises(KeyError):
         repo.update("00000000-0000-4000-8000-000000000000", body="x")
     assert repo.get("00000000-0000-4000-8000-000000000000") is None
