@@ -20,7 +20,7 @@ from reader_app import EXECUTABLE
 from reader_app.domain.export import (
     FORMATS,
     NotesImportError,
-    import_annotations,
+    parse_annotations,
     read_import_file,
     render,
     write_atomically,
@@ -98,10 +98,12 @@ def _load(document_loader: DocumentLoader) -> Document:
         raise CommandError(str(error)) from error
 
 
-def _open(data_dir: Path, document: Document, *, create: bool) -> StoreOpenResult:
-    if not create and not database_path(data_dir).exists():
+def _open(data_dir: Path, document: Document, *, for_import: bool) -> StoreOpenResult:
+    """Export needs existing notes and takes no backup; import may start a new store, and
+    its start-up backup is the copy to go back to if the imported notes are unwanted."""
+    if not for_import and not database_path(data_dir).exists():
         raise CommandError(f"There are no notes in {data_dir}.")
-    result = open_store(data_dir, document)
+    result = open_store(data_dir, document, take_backup=for_import)
     if result.repository is None:
         result.close()
         raise CommandError(" ".join(result.messages) or f"Cannot open the notes in {data_dir}.")
@@ -124,7 +126,7 @@ def run_export(
     try:
         data_dir = _data_dir(args, default_data_dir)
         document = _load(document_loader)
-        store = _open(data_dir, document, create=False)
+        store = _open(data_dir, document, for_import=False)
         try:
             assert store.repository is not None
             notes = store.repository.list_notes(NoteOrder.POSITION)
@@ -157,7 +159,9 @@ def run_import(
         data_dir = _data_dir(args, default_data_dir)
         data = read_import_file(Path(args.file))
         document = _load(document_loader)
-        store = _open(data_dir, document, create=True)
+        # Parsed before the notes are opened: a bad file is refused without touching them.
+        notes = parse_annotations(data, document)
+        store = _open(data_dir, document, for_import=True)
         try:
             if store.status is OpenStatus.READ_ONLY:
                 raise CommandError(
@@ -165,7 +169,7 @@ def run_import(
                     "File > Import in the open window."
                 )
             assert store.repository is not None
-            report = import_annotations(store.repository, document, data)
+            report = store.repository.merge(notes)
         finally:
             store.close()
     except (CommandError, StorageError, NotesImportError) as error:

@@ -206,8 +206,39 @@ class _Candidate:
     distance: float  # 0 = where the anchor was, 1 = as far away as possible
 
 
+@dataclass(frozen=True, slots=True)
+class _DocumentView:
+    """Normalised copies of one edition's text, costly enough to build only once."""
+
+    full: _NormalisedText
+    blocks: list[_NormalisedText]
+    block_starts: list[int]
+
+
+_VIEWS: dict[tuple[str, str], _DocumentView] = {}
+_VIEWS_KEPT = 4
+
+
+def _view(document: Document) -> _DocumentView:
+    # Re-anchoring thousands of notes in a new edition would otherwise rebuild these for
+    # every note. Keyed by id and version: a Document is immutable.
+    key = (document.id, document.version)
+    view = _VIEWS.get(key)
+    if view is None:
+        offsets = block_offsets(document)
+        view = _DocumentView(
+            _NormalisedText(document_text(document)),
+            [_NormalisedText(block.text) for block in document.blocks],
+            [offsets[block.id] for block in document.blocks],
+        )
+        if len(_VIEWS) >= _VIEWS_KEPT:
+            _VIEWS.pop(next(iter(_VIEWS)))
+        _VIEWS[key] = view
+    return view
+
+
 class _Resolver:
-    """One placement attempt; holds the normalised views so each is built once."""
+    """One placement attempt over the shared normalised view of the document."""
 
     def __init__(self, anchor: Anchor, document: Document) -> None:
         self.anchor = anchor
@@ -215,10 +246,10 @@ class _Resolver:
         self.quote = normalise(anchor.exact)
         self.prefix = normalise(anchor.prefix)
         self.suffix = normalise(anchor.suffix)
-        self.full = _NormalisedText(document_text(document))
-        self.blocks = [_NormalisedText(block.text) for block in document.blocks]
-        offsets = block_offsets(document)
-        self.block_starts = [offsets[block.id] for block in document.blocks]
+        view = _view(document)
+        self.full = view.full
+        self.blocks = view.blocks
+        self.block_starts = view.block_starts
         self.old_index: int | None = None
         if anchor.block_id is not None:
             try:

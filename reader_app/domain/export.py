@@ -18,6 +18,7 @@ extension property ``sr:anchor`` so that our own import can restore it unchanged
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -26,6 +27,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -61,6 +63,15 @@ EXTENSION_VOCAB = "urn:study-reader:vocab#"
 ANNOTATION_CONTEXT: list[Any] = [ANNO_CONTEXT, {EXTENSION_PREFIX: EXTENSION_VOCAB}]
 STYLE_CLASS_PREFIX = "study-reader-"
 FRAGMENT_CONFORMS_TO = "http://tools.ietf.org/rfc/rfc3987"
+
+HIGHLIGHT_CSS = {
+    Colour.YELLOW: "#fff1a8",
+    Colour.GREEN: "#c9efc1",
+    Colour.BLUE: "#c8e1ff",
+    Colour.PINK: "#ffd0e2",
+    Colour.PURPLE: "#e2d3ff",
+}
+"""Light shades for other tools: the W3C model wants a stylesheet beside every styleClass."""
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 """Far above any real set of notes (100,000 notes export to about 60 MB... of which a
@@ -121,6 +132,35 @@ def _note_lines(note: Note) -> list[str]:
     return lines
 
 
+@dataclass
+class _Sections:
+    """Notes sorted into the sections of the Markdown export."""
+
+    placed: dict[str, list[Note]] = field(default_factory=dict)
+    free: list[Note] = field(default_factory=list)
+    glossary: dict[str, list[Note]] = field(default_factory=dict)
+    detached: list[Note] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, notes: Iterable[Note]) -> _Sections:
+        sections = cls()
+        for note in notes:
+            if note.kind is NoteKind.FREE:
+                sections.free.append(note)
+            elif note.kind is NoteKind.GLOSSARY:
+                sections.glossary.setdefault(note.glossary_entry_id or "", []).append(note)
+            elif note.placement is None or not note.placement.is_placed:
+                sections.detached.append(note)
+            else:
+                sections.placed.setdefault(note.placement.block_id or "", []).append(note)
+        return sections
+
+
+def _by_position(note: Note) -> tuple[int, datetime]:
+    start = note.placement.start if note.placement is not None else None
+    return (start or 0, note.created)
+
+
 def export_markdown(
     notes: Iterable[Note],
     document: Document,
@@ -130,20 +170,7 @@ def export_markdown(
 ) -> str:
     """Notes grouped by paragraph in text order; then free, glossary and detached notes."""
     headwords = glossary_headwords or {}
-    placed: dict[str, list[Note]] = {}
-    free: list[Note] = []
-    glossary: dict[str, list[Note]] = {}
-    detached: list[Note] = []
-    for note in notes:
-        if note.kind is NoteKind.FREE:
-            free.append(note)
-        elif note.kind is NoteKind.GLOSSARY:
-            glossary.setdefault(note.glossary_entry_id or "", []).append(note)
-        elif note.placement is None or not note.placement.is_placed:
-            detached.append(note)
-        else:
-            placed.setdefault(note.placement.block_id or "", []).append(note)
-
+    sections = _Sections.of(notes)
     moment = now or utc_now()
     lines = [
         f"# Notes on {_escape_markdown(document.title)}",
@@ -153,27 +180,23 @@ def export_markdown(
         "",
     ]
     for block in document.blocks:
-        block_notes = placed.get(block.id)
-        if not block_notes:
-            continue
-        lines += [f"## {block.citation_label}", ""]
-        for note in sorted(block_notes, key=lambda n: (n.placement.start or 0, n.created)):  # type: ignore[union-attr]
-            lines += [
-                _blockquote(f"“{_escape_markdown(note.quote)}” ({block.citation_label})"),
-                "",
-            ]
-            lines += _note_lines(note)
-    if free:
+        block_notes = sections.placed.get(block.id, [])
+        if block_notes:
+            lines += [f"## {block.citation_label}", ""]
+        for note in sorted(block_notes, key=_by_position):
+            quote = f"“{_escape_markdown(note.quote)}” ({block.citation_label})"
+            lines += [_blockquote(quote), "", *_note_lines(note)]
+    if sections.free:
         lines += ["## Free notes", ""]
-        for note in sorted(free, key=lambda n: n.created):
+        for note in sorted(sections.free, key=lambda n: n.created):
             lines += _note_lines(note)
-    if glossary:
+    if sections.glossary:
         lines += ["## Notes on glossary entries", ""]
-        for entry_id in sorted(glossary, key=lambda e: headwords.get(e, e).lower()):
+        for entry_id in sorted(sections.glossary, key=lambda e: headwords.get(e, e).lower()):
             lines += [f"### {_escape_markdown(headwords.get(entry_id, entry_id))}", ""]
-            for note in sorted(glossary[entry_id], key=lambda n: n.created):
+            for note in sorted(sections.glossary[entry_id], key=lambda n: n.created):
                 lines += _note_lines(note)
-    if detached:
+    if sections.detached:
         lines += [
             "## Detached notes",
             "",
@@ -181,9 +204,8 @@ def export_markdown(
             "the quoted words are kept as they were.",
             "",
         ]
-        for note in sorted(detached, key=lambda n: n.created):
-            lines += [_blockquote(f"“{_escape_markdown(note.quote)}”"), ""]
-            lines += _note_lines(note)
+        for note in sorted(sections.detached, key=lambda n: n.created):
+            lines += [_blockquote(f"“{_escape_markdown(note.quote)}”"), "", *_note_lines(note)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -302,6 +324,12 @@ def to_annotation(note: Note, document: Document) -> dict[str, Any]:
     }  # fmt: skip
     if bodies:
         annotation["body"] = bodies
+    if note.colour is not None:
+        style = f"{STYLE_CLASS_PREFIX}{note.colour.value}"
+        annotation["stylesheet"] = {
+            "type": "CssStylesheet",
+            "value": f".{style} {{ background-color: {HIGHLIGHT_CSS[note.colour]}; }}",
+        }
     annotation["target"] = _target(note, document)
     return annotation
 
@@ -603,10 +631,8 @@ def _passage(
     colour = DEFAULT_COLOUR
     for style in _as_list(target.get("styleClass")):
         if isinstance(style, str) and style.startswith(STYLE_CLASS_PREFIX):
-            try:
+            with contextlib.suppress(ValueError):  # another tool's class, or a future colour
                 colour = Colour(style.removeprefix(STYLE_CLASS_PREFIX))
-            except ValueError:
-                pass
     selectors = _selectors(target)
     quote = next((s for s in selectors if "TextQuoteSelector" in _types(s)), None)
     if quote is not None:

@@ -104,7 +104,7 @@ def make_backup(
                 raise StorageError(f"A backup of the notes failed its check ({temporary}).")
             with temporary.open("rb+") as file:
                 os.fsync(file.fileno())
-            os.replace(temporary, final)
+            temporary.replace(final)
             _fsync_directory(backup_dir)
         finally:
             temporary.unlink(missing_ok=True)
@@ -163,11 +163,11 @@ def move_aside(database: Path, *, now: datetime | None = None) -> Path:
     """Rename a damaged database (and its -wal/-shm files) out of the way; never delete it."""
     with storage_errors(database):
         target = _unused(database.with_name(f"{database.name}.damaged-{_stamp(now)}"))
-        os.replace(database, target)
+        database.replace(target)
         for suffix in ("-wal", "-shm"):
             companion = database.with_name(database.name + suffix)
             if companion.exists():
-                os.replace(companion, target.with_name(target.name + suffix))
+                companion.replace(target.with_name(target.name + suffix))
         _fsync_directory(database.parent)
     return target
 
@@ -192,7 +192,7 @@ def restore_backup(backup: Path, database: Path) -> None:
                 source.close()
             with temporary.open("rb+") as file:
                 os.fsync(file.fileno())
-            os.replace(temporary, database)
+            temporary.replace(database)
             _fsync_directory(database.parent)
         finally:
             with contextlib.suppress(FileNotFoundError):

@@ -27,23 +27,23 @@ class StorageError(Exception):
         self.path = path
 
 
-class DatabaseLocked(StorageError):
+class DatabaseLocked(StorageError):  # noqa: N818 - named for what the user sees
     pass
 
 
-class ReadOnlyLocation(StorageError):
+class ReadOnlyLocation(StorageError):  # noqa: N818 - named for what the user sees
     pass
 
 
-class DiskFull(StorageError):
+class DiskFull(StorageError):  # noqa: N818 - named for what the user sees
     pass
 
 
-class DatabaseCorrupt(StorageError):
+class DatabaseCorrupt(StorageError):  # noqa: N818 - named for what the user sees
     pass
 
 
-class DatabaseTooNew(StorageError):
+class DatabaseTooNew(StorageError):  # noqa: N818 - named for what the user sees
     pass
 
 

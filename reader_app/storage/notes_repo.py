@@ -330,6 +330,8 @@ class NotesRepository:
     ) -> Note:
         """Change a note's body, tags and/or colour (None leaves a field as it is).
 
+        Nothing is written, and listeners hear nothing, when the values are the same.
+
         Raises KeyError if the note does not exist (e.g. deleted meanwhile in the panel).
         """
         with self._writing() as connection:
@@ -337,6 +339,13 @@ class NotesRepository:
             if current is None:
                 raise KeyError(note_id)
             changed = current.edited(body=body, tags=tags, colour=colour)
+            if (changed.body, changed.tags, changed.colour) == (
+                current.body,
+                current.tags,
+                current.colour,
+            ):
+                # An autosave of unchanged words must not make the note "recently changed".
+                return current
             connection.execute(
                 "UPDATE notes SET body = ?, colour = ?, updated = ? WHERE id = ?",
                 (

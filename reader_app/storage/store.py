@@ -8,6 +8,7 @@ show. Only bugs raise.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -22,7 +23,6 @@ from reader_app.storage.db import (
     StorageError,
     connect,
     corrupt_error,
-    read_only_error,
     storage_errors,
     translate_os_error,
 )
@@ -103,19 +103,36 @@ def _failed(error: StorageError, lock: InstanceLock | None) -> StoreOpenResult:
     return StoreOpenResult(OpenStatus.FAILED, None, [str(error)], error=error)
 
 
-def _acquire(data_dir: Path, read_only: bool) -> tuple[InstanceLock | None, list[str], bool]:
-    """Returns (held lock or None, notices, whether to open read-only)."""
+@dataclass
+class _Request:
+    """Everything one attempt to open the notes needs, passed down as one value."""
+
+    data_dir: Path
+    document: Document
+    lock: InstanceLock | None
+    read_only_reason: str | None  # None: open for writing
+    keep_backups: int
+    busy_timeout_ms: int
+    take_backup: bool
+
+    @property
+    def path(self) -> Path:
+        return database_path(self.data_dir)
+
+
+def _acquire(data_dir: Path, read_only: bool) -> tuple[InstanceLock | None, str | None]:
+    """Returns (held lock or None, None or why the notes can only be read)."""
     if read_only:
-        return None, [], True
+        return None, "These notes were opened for reading only."
     lock = InstanceLock(data_dir)
     try:
         acquired = lock.acquire()
     except OSError as error:
-        # The folder cannot even hold a lock file: reading is still possible.
-        return None, [str(translate_os_error(error, data_dir))], True
+        # The folder cannot even hold a lock file: reading may still be possible.
+        return None, str(translate_os_error(error, data_dir))
     if not acquired:
-        return None, [ANOTHER_INSTANCE_MESSAGE], True
-    return lock, [], False
+        return None, ANOTHER_INSTANCE_MESSAGE
+    return lock, None
 
 
 def open_store(
@@ -123,22 +140,27 @@ def open_store(
     document: Document,
     *,
     read_only: bool = False,
+    take_backup: bool = True,
     keep_backups: int = backup.DEFAULT_KEEP,
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
 ) -> StoreOpenResult:
     """Open (creating, upgrading, backing up and re-anchoring as needed) the notes in a folder.
 
-    ``read_only=True`` never writes anything (used by ``export``); otherwise the instance
-    lock decides, and a second instance falls back to read-only with a notice.
+    ``read_only=True`` opens without writing anything; otherwise the instance lock decides,
+    and a second instance falls back to read-only with a notice. ``take_backup=False``
+    skips the start-up backup (for short command-line runs that would otherwise push
+    older backups out of the rotation).
     """
     try:
         with storage_errors(data_dir):
             data_dir.mkdir(parents=True, exist_ok=True)
     except StorageError as error:
         return _failed(error, None)
-    lock, notices, read_only = _acquire(data_dir, read_only)
-    result = _open_locked(data_dir, document, lock, read_only, keep_backups, busy_timeout_ms)
-    result.messages[:0] = notices
+    lock, reason = _acquire(data_dir, read_only)
+    request = _Request(data_dir, document, lock, reason, keep_backups, busy_timeout_ms, take_backup)
+    result = _open(request)
+    if reason is not None and not read_only and result.repository is not None:
+        result.messages.insert(0, reason)
     return result
 
 
@@ -151,18 +173,16 @@ def restore_and_open(
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
 ) -> StoreOpenResult:
     """Accept a ``backup_offer``: copy that backup into place and open it."""
-    lock, notices, read_only = _acquire(data_dir, False)
-    if read_only:
-        error = StorageError(" ".join(notices) or str(read_only_error(data_dir)), data_dir)
-        return _failed(error, lock)
+    lock, reason = _acquire(data_dir, False)
+    if reason is not None:
+        return _failed(StorageError(reason, data_dir), lock)
     try:
         backup.restore_backup(offer.path, database_path(data_dir))
-    except (StorageError, FileExistsError) as error:
-        storage_error = (
-            error if isinstance(error, StorageError) else StorageError(str(error), data_dir)
-        )
-        return _failed(storage_error, lock)
-    result = _open_locked(data_dir, document, lock, False, keep_backups, busy_timeout_ms)
+    except FileExistsError as error:
+        return _failed(StorageError(str(error), data_dir), lock)
+    except StorageError as error:
+        return _failed(error, lock)
+    result = _open(_Request(data_dir, document, lock, None, keep_backups, busy_timeout_ms, True))
     if result.repository is not None:
         result.messages.insert(
             0, f"Your notes were restored from the backup of {offer.taken:%d %B %Y, %H:%M} UTC."
@@ -170,66 +190,72 @@ def restore_and_open(
     return result
 
 
-def _open_locked(
-    data_dir: Path,
-    document: Document,
-    lock: InstanceLock | None,
-    read_only: bool,
-    keep_backups: int,
-    busy_timeout_ms: int,
-) -> StoreOpenResult:
-    path = database_path(data_dir)
+def _connect_healthy(request: _Request) -> sqlite3.Connection:
+    """A writable connection to a database that passes ``quick_check``, else DatabaseCorrupt."""
+    connection = connect(request.path, busy_timeout_ms=request.busy_timeout_ms)
+    try:
+        with storage_errors(request.path):
+            healthy = connection.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    except BaseException:
+        connection.close()
+        raise
+    if not healthy:
+        connection.close()
+        raise corrupt_error(request.path)
+    return connection
+
+
+def _open(request: _Request) -> StoreOpenResult:
+    path = request.path
     existed = path.exists()
     try:
         if existed:
             found = peek_user_version(path)
             if found > LATEST_VERSION:
                 raise DatabaseTooNew(too_new_message(found), path)
-        if read_only:
-            return _open_read_only(path, document, existed, lock)
-        connection = connect(path, busy_timeout_ms=busy_timeout_ms)
-    except DatabaseCorrupt:
-        if read_only:
-            return _failed(corrupt_error(path), lock)
-        return _recover(data_dir, document, lock, keep_backups, busy_timeout_ms)
+        if request.read_only_reason is not None:
+            return _open_read_only(request, existed)
+        connection = _connect_healthy(request)
+    except DatabaseCorrupt as error:
+        # Only a writer may move the file aside; a reader just says what is wrong.
+        return _failed(error, request.lock) if request.read_only_reason else _recover(request)
     except StorageError as error:
-        return _failed(error, lock)
-
+        return _failed(error, request.lock)
     try:
-        with storage_errors(path):
-            healthy = connection.execute("PRAGMA quick_check").fetchall() == [("ok",)]
-        if not healthy:
-            connection.close()
-            return _recover(data_dir, document, lock, keep_backups, busy_timeout_ms)
-        with storage_errors(path):
-            version = int(connection.execute("PRAGMA user_version").fetchone()[0])
-        migrated_from = None
-        if existed and 0 < version < LATEST_VERSION:
-            backup.make_backup(
-                connection,
-                backup_dir(data_dir),
-                prefix=f"{backup.PRE_MIGRATION_PREFIX}v{version}-",
-                keep=1_000_000,  # one per upgrade: never rotated away
-            )
-        if version < LATEST_VERSION:
-            migrate(connection, path)
-            migrated_from = version if existed and version > 0 else None
-        if existed:
-            backup.make_backup(connection, backup_dir(data_dir), keep=keep_backups)
-        repository = NotesRepository(connection, document, path=path)
-        report = repository.reanchor()
+        return _prepare(request, connection, existed)
     except DatabaseCorrupt:
         connection.close()
-        return _recover(data_dir, document, lock, keep_backups, busy_timeout_ms)
+        return _recover(request)
     except StorageError as error:
         connection.close()
-        return _failed(error, lock)
+        return _failed(error, request.lock)
     except BaseException:
         connection.close()
-        if lock is not None:
-            lock.release()
+        if request.lock is not None:
+            request.lock.release()
         raise
 
+
+def _prepare(request: _Request, connection: sqlite3.Connection, existed: bool) -> StoreOpenResult:
+    """Upgrade (after a backup), back up, and re-anchor a healthy, writable database."""
+    path = request.path
+    with storage_errors(path):
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    migrated_from = None
+    if existed and 0 < version < LATEST_VERSION:
+        backup.make_backup(
+            connection,
+            backup_dir(request.data_dir),
+            prefix=f"{backup.PRE_MIGRATION_PREFIX}v{version}-",
+            keep=1_000_000,  # one per upgrade: never rotated away
+        )
+        migrated_from = version
+    if version < LATEST_VERSION:
+        migrate(connection, path)
+    if existed and request.take_backup:
+        backup.make_backup(connection, backup_dir(request.data_dir), keep=request.keep_backups)
+    repository = NotesRepository(connection, request.document, path=path)
+    report = repository.reanchor()
     messages = []
     if report.detached:
         count = len(report.detached)
@@ -245,15 +271,15 @@ def _open_locked(
         messages,
         migrated_from=migrated_from,
         reanchor=report,
-        lock=lock,
+        lock=request.lock,
     )
 
 
-def _open_read_only(
-    path: Path, document: Document, existed: bool, lock: InstanceLock | None
-) -> StoreOpenResult:
+def _open_read_only(request: _Request, existed: bool) -> StoreOpenResult:
+    path = request.path
     if not existed:
-        return _failed(StorageError(f"There are no notes in {path.parent} yet.", path), lock)
+        message = f"{request.read_only_reason} There are no notes in {path.parent} yet."
+        return _failed(StorageError(message, path), request.lock)
     if peek_user_version(path) < LATEST_VERSION:
         return _failed(
             StorageError(
@@ -261,41 +287,34 @@ def _open_read_only(
                 "open read-only. Close the other Study Reader window and try again.",
                 path,
             ),
-            lock,
+            request.lock,
         )
     connection = connect(path, read_only=True)
     repository = NotesRepository(
-        connection, document, path=path, read_only_reason=ANOTHER_INSTANCE_MESSAGE
+        connection, request.document, path=path, read_only_reason=request.read_only_reason
     )
-    return StoreOpenResult(OpenStatus.READ_ONLY, repository, [], lock=lock)
+    return StoreOpenResult(OpenStatus.READ_ONLY, repository, [], lock=request.lock)
 
 
-def _recover(
-    data_dir: Path,
-    document: Document,
-    lock: InstanceLock | None,
-    keep_backups: int,
-    busy_timeout_ms: int,
-) -> StoreOpenResult:
+def _recover(request: _Request) -> StoreOpenResult:
     """Keep a damaged database aside; offer a backup, or start afresh if there is none."""
     try:
-        moved = backup.move_aside(database_path(data_dir))
+        moved = backup.move_aside(request.path)
     except StorageError as error:
-        return _failed(error, lock)
-    offer = backup.newest_good_backup(backup_dir(data_dir))
+        return _failed(error, request.lock)
+    offer = backup.newest_good_backup(backup_dir(request.data_dir))
     message = _damaged_message(moved, offer)
     if offer is not None:
         # Nothing is open; release the lock so restore_and_open or open_store can take it.
-        if lock is not None:
-            lock.release()
+        if request.lock is not None:
+            request.lock.release()
         return StoreOpenResult(
             OpenStatus.BACKUP_OFFERED, None, [message], moved_aside=moved, backup_offer=offer
         )
-    fresh = _open_locked(data_dir, document, lock, False, keep_backups, busy_timeout_ms)
+    fresh = _open(request)
+    fresh.messages.insert(0, message)
     if fresh.repository is None:
-        fresh.messages.insert(0, message)
         return fresh
     fresh.status = OpenStatus.STARTED_FRESH
     fresh.moved_aside = moved
-    fresh.messages.insert(0, message)
     return fresh

@@ -1,0 +1,80 @@
+"""Build the saved databases of earlier notes schemas: ``notes-v<N>.sqlite``.
+
+Run from the repository root: ``python tests/data/schemas/make_fixtures.py``. Each file is
+made with the DDL that version shipped with (kept verbatim in ``migrations.py`` because
+released migration steps never change) and filled with notes the way that version wrote
+them, including awkward cases: curly quotes, a note whose quote was later edited out of
+the text, a free note, and an empty body. The files are committed; this script documents
+how they were made and makes a new one when a schema version is released.
+
+Fixed ids and times keep the output byte-for-byte reproducible in content.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[2]))
+
+from reader_app.storage.migrations import MIGRATIONS  # noqa: E402
+
+# (id, kind, body, block_id, start, end, exact, prefix, suffix, text_version, created, updated)
+V1_NOTES = [
+    (
+        "0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0001", "passage",
+        "The core of her argument: decisions made far away.",
+        "p3", 154, 189, "Some third person decides your fate",
+        "re quite often entirely absent. ", ": this is the whole essence of b",
+        "36c527e27c3d25b9", "2024-01-10T09:00:00.000000Z", "2024-01-11T10:30:00.000000Z",
+    ),
+    (
+        "0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0002", "passage", "",
+        "p1", 0, 56, "“Is it to be bureaucracy or self-activity of the masses?",
+        "rty and the Soviet government:\n\n", " This is the second point of the",
+        "36c527e27c3d25b9",
+        "2024-01-10T09:05:00.000000Z", "2024-01-10T09:05:00.000000Z",
+    ),
+    (
+        "0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0003", "passage",
+        "Quote from an older edition; no longer in the text.",
+        "p2", 10, 40, "a phrase the corrected edition removed",
+        "an older prefix ", " an older suffix", "0000000000000000",
+        "2024-01-09T08:00:00.000000Z", "2024-01-09T08:00:00.000000Z",
+    ),
+    (
+        "0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0004", "free",
+        "Read Lenin’s reply at the Tenth Congress.",
+        None, None, None, None, None, None, None,
+        "2024-01-12T18:00:00.000000Z", "2024-01-12T18:00:00.000000Z",
+    ),
+]  # fmt: skip
+
+
+def make_v1(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("BEGIN")
+        MIGRATIONS[0](connection)
+        connection.executemany(
+            "INSERT INTO notes (id, kind, body, block_id, start_offset, end_offset, exact, "
+            "prefix, suffix, text_version, created, updated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            V1_NOTES,
+        )
+        connection.execute("PRAGMA user_version = 1")
+        connection.execute("COMMIT")
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
+
+
+def main() -> None:
+    make_v1(HERE / "notes-v1.sqlite")
+
+
+if __name__ == "__main__":
+    main()

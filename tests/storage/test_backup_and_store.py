@@ -1,0 +1,203 @@
+"""Backups, damaged databases kept aside, the backup offered and restored, and start-up."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from reader_app.domain.notes import free_note
+from reader_app.domain.text import Document
+from reader_app.storage import backup
+from reader_app.storage.backup import (
+    check_database,
+    list_backups,
+    make_backup,
+    move_aside,
+    newest_good_backup,
+    restore_backup,
+)
+from reader_app.storage.store import (
+    OpenStatus,
+    backup_dir,
+    database_path,
+    open_store,
+    restore_and_open,
+)
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _store_with_notes(data_dir: Path, document: Document, *bodies: str) -> None:
+    result = open_store(data_dir, document)
+    try:
+        for body in bodies:
+            result.repository.add(free_note(body))
+    finally:
+        result.close()
+
+
+def test_first_start_creates_then_later_starts_back_up(data_dir: Path, document: Document) -> None:
+    first = open_store(data_dir, document)
+    assert first.status is OpenStatus.CREATED and first.messages == []
+    first.repository.add(free_note("one"))
+    first.close()
+    assert list_backups(backup_dir(data_dir)) == []
+
+    second = open_store(data_dir, document)
+    assert second.status is OpenStatus.OPENED
+    second.close()
+    (made,) = list_backups(backup_dir(data_dir))
+    assert check_database(made)
+    connection = sqlite3.connect(made)
+    assert connection.execute("SELECT body FROM notes").fetchall() == [("one",)]
+    connection.close()
+
+
+def test_backups_are_checked_renamed_and_rotated(data_dir: Path, document: Document) -> None:
+    result = open_store(data_dir, document)
+    try:
+        result.repository.add(free_note("x"))
+        folder = backup_dir(data_dir)
+        start = datetime(2025, 1, 1, tzinfo=UTC)
+        made = [
+            make_backup(
+                result.repository.connection, folder, keep=3, now=start + timedelta(hours=h)
+            )
+            for h in range(5)
+        ]
+        assert list_backups(folder) == made[:1:-1]  # the newest three, newest first
+        assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
+        kept = _sha(made[-1])
+        again = make_backup(
+            result.repository.connection, folder, keep=10, now=start + timedelta(hours=4)
+        )
+        assert again != made[-1] and _sha(made[-1]) == kept  # same stamp: a new name
+    finally:
+        result.close()
+
+
+def test_a_backup_failing_its_check_never_replaces_good_ones(
+    data_dir: Path, document: Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = open_store(data_dir, document)
+    try:
+        folder = backup_dir(data_dir)
+        good = make_backup(result.repository.connection, folder, keep=1)
+        before = _sha(good)
+
+        class BadCheck(sqlite3.Connection):
+            def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+                if "quick_check" in sql:
+                    return super().execute("SELECT 'page 3 is never used'")
+                return super().execute(sql, *args)
+
+        real_connect = sqlite3.connect
+        monkeypatch.setattr(
+            backup.sqlite3, "connect", lambda *a, **k: real_connect(*a, factory=BadCheck, **k)
+        )
+        with pytest.raises(backup.StorageError, match="failed its check"):
+            make_backup(result.repository.connection, folder, keep=1)
+        monkeypatch.undo()
+        assert list_backups(folder) == [good] and _sha(good) == before
+        assert sorted(p.name for p in folder.iterdir()) == [good.name]
+    finally:
+        result.close()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "torn page"])
+def test_damaged_database_is_moved_aside_and_a_backup_offered(
+    damage: str, data_dir: Path, document: Document
+) -> None:
+    _store_with_notes(data_dir, document, "first")
+    _store_with_notes(data_dir, document, "second")  # start-up backup now holds "first"
+    path = database_path(data_dir)
+    if damage == "garbage":
+        path.write_bytes(b"\x00garbage\xff" * 5000)
+    else:
+        connection = sqlite3.connect(path)
+        (root,) = connection.execute("SELECT rootpage FROM sqlite_schema WHERE name = 'notes'")
+        (size,) = connection.execute("PRAGMA page_size").fetchone()
+        connection.close()
+        data = bytearray(path.read_bytes())
+        start = (root[0] - 1) * size  # keep the file header, wreck the notes table's root page
+        data[start : start + size] = b"\xa5" * size
+        path.write_bytes(bytes(data))
+    damaged = _sha(path)
+
+    result = open_store(data_dir, document)
+    assert result.status is OpenStatus.BACKUP_OFFERED and result.repository is None
+    assert not path.exists()
+    assert result.moved_aside is not None and _sha(result.moved_aside) == damaged
+    assert "damaged" in result.messages[0] and result.moved_aside.name in result.messages[0]
+    offer = result.backup_offer
+    assert offer is not None and offer.note_count >= 1
+    assert "can be restored" in result.messages[0]
+
+    restored = restore_and_open(data_dir, document, offer)
+    try:
+        assert restored.status is OpenStatus.OPENED, restored.messages
+        assert "restored from the backup" in restored.messages[0]
+        assert [n.body for n in restored.repository.list_notes()] == ["first"]
+    finally:
+        restored.close()
+    assert _sha(result.moved_aside) == damaged  # still kept, untouched
+
+
+def test_damaged_database_without_backup_starts_fresh_and_keeps_the_file(
+    data_dir: Path, document: Document
+) -> None:
+    path = database_path(data_dir)
+    path.write_bytes(b"not a database at all" * 100)
+    result = open_store(data_dir, document)
+    try:
+        assert result.status is OpenStatus.STARTED_FRESH
+        assert result.repository is not None and result.repository.counts().total == 0
+        assert result.moved_aside.read_bytes() == b"not a database at all" * 100
+        assert "No earlier backup" in result.messages[0]
+    finally:
+        result.close()
+
+
+def test_declining_the_offer_starts_fresh_without_losing_anything(
+    data_dir: Path, document: Document
+) -> None:
+    _store_with_notes(data_dir, document, "kept")
+    _store_with_notes(data_dir, document)
+    database_path(data_dir).write_bytes(b"junk" * 1000)
+    offered = open_store(data_dir, document)
+    assert offered.status is OpenStatus.BACKUP_OFFERED
+    fresh = open_store(data_dir, document)  # the user chose "start with no notes"
+    try:
+        assert fresh.status is OpenStatus.CREATED
+        assert offered.backup_offer.path.exists() and offered.moved_aside.exists()
+    finally:
+        fresh.close()
+
+
+def test_newest_good_backup_skips_damaged_ones(data_dir: Path, document: Document) -> None:
+    _store_with_notes(data_dir, document, "a")
+    _store_with_notes(data_dir, document, "b")
+    _store_with_notes(data_dir, document)
+    older, newer = sorted(list_backups(backup_dir(data_dir)))
+    newer.write_bytes(b"broken backup" * 100)
+    offer = newest_good_backup(backup_dir(data_dir))
+    assert offer is not None and offer.path == older and offer.note_count == 1
+
+
+def test_restore_and_move_aside_never_overwrite(
+    tmp_path: Path, data_dir: Path, document: Document
+) -> None:
+    _store_with_notes(data_dir, document, "x")
+    path = database_path(data_dir)
+    with pytest.raises(FileExistsError):
+        restore_backup(path, path)
+    first = move_aside(path, now=datetime(2025, 1, 1, tzinfo=UTC))
+    _store_with_notes(data_dir, document, "y")
+    second = move_aside(path, now=datetime(2025, 1, 1, tzinfo=UTC))
+    assert first != second and first.exists() and second.exists()
