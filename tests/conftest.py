@@ -36,6 +36,7 @@ class DialogRecorder:
         self.answer = True  # what ``ask`` answers
         self.save_path: tuple[str, str] = ("", "")
         self.open_path = ""
+        self.number: int | None = None  # what ``ask_number`` answers (None: cancelled)
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         from reader_app.ui import dialogs
@@ -49,6 +50,7 @@ class DialogRecorder:
         monkeypatch.setattr(dialogs, "ask", self._ask)
         monkeypatch.setattr(dialogs, "save_file_path", lambda *a: self.save_path)
         monkeypatch.setattr(dialogs, "open_file_path", lambda *a: self.open_path)
+        monkeypatch.setattr(dialogs, "ask_number", lambda *a: self.number)
 
     def _ask(self, parent, title: str, message: str, accept: str, reject: str) -> bool:
         self.shown.append(("ask", title, message))
@@ -63,6 +65,15 @@ def dialogs_shown(monkeypatch: pytest.MonkeyPatch) -> DialogRecorder:
     recorder = DialogRecorder()
     recorder.install(monkeypatch)
     return recorder
+
+
+@pytest.fixture(autouse=True)
+def _system_theme_after_each_test():
+    """Themes change the application palette, which outlives a window: reset it."""
+    yield
+    from reader_app.ui.themes import theme_manager
+
+    theme_manager().apply("system")
 
 
 @pytest.fixture

@@ -20,7 +20,9 @@ _EQUIVALENTS = {
 }
 
 
-def find_pattern(needle: str, *, match_case: bool = False, whole_words: bool = False) -> re.Pattern[str] | None:
+def find_pattern(
+    needle: str, *, match_case: bool = False, whole_words: bool = False
+) -> re.Pattern[str] | None:
     """A compiled pattern for what the user typed, or None when there is nothing to find."""
     words = needle.split()
     if not words:

@@ -7,7 +7,7 @@ the one place that shows user-facing text makes it easy to keep it plain.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 
 def show_about(parent: QWidget | None, title: str, html: str) -> None:
@@ -53,3 +53,10 @@ def save_file_path(
 def open_file_path(parent: QWidget | None, title: str, filters: list[str]) -> str:
     path, _ = QFileDialog.getOpenFileName(parent, title, "", ";;".join(filters))
     return path
+
+
+def ask_number(
+    parent: QWidget | None, title: str, label: str, value: int, minimum: int, maximum: int
+) -> int | None:
+    number, accepted = QInputDialog.getInt(parent, title, label, value, minimum, maximum)
+    return number if accepted else None

@@ -75,7 +75,11 @@ class FindBar(QWidget):
         self.closed.emit()
 
     def eventFilter(self, watched, event) -> bool:
-        if watched is self.edit and isinstance(event, QKeyEvent) and event.type() == event.Type.KeyPress:
+        if (
+            watched is self.edit
+            and isinstance(event, QKeyEvent)
+            and event.type() == event.Type.KeyPress
+        ):
             if event.key() == Qt.Key.Key_Escape:
                 self.close_bar()
                 return True
@@ -96,7 +100,9 @@ class FindBar(QWidget):
 
     def refresh(self) -> None:
         pattern = find_pattern(
-            self.edit.text(), match_case=self.case_box.isChecked(), whole_words=self.word_box.isChecked()
+            self.edit.text(),
+            match_case=self.case_box.isChecked(),
+            whole_words=self.word_box.isChecked(),
         )
         self._matches = []
         if pattern is not None:
@@ -107,7 +113,8 @@ class FindBar(QWidget):
                 block = block.next()
         caret = self._view.textCursor().selectionStart()
         self._current = next(
-            (i for i, (start, _) in enumerate(self._matches) if start >= caret), 0 if self._matches else -1
+            (i for i, (start, _) in enumerate(self._matches) if start >= caret),
+            0 if self._matches else -1,
         )
         self._show()
 
@@ -128,7 +135,9 @@ class FindBar(QWidget):
             self._view.setTextCursor(cursor)
             self._view.ensureCursorVisible()
         self.edit.setStyleSheet(
-            "" if self._matches or not has_text else "QLineEdit { background: #f6d5d5; color: #1c1c1c; }"
+            ""
+            if self._matches or not has_text
+            else "QLineEdit { background: #f6d5d5; color: #1c1c1c; }"
         )
 
     def _step(self, delta: int) -> None:

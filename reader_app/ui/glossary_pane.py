@@ -278,6 +278,10 @@ class GlossaryPane(QWidget):
 
     # ----- occurrences -----------------------------------------------------------------
 
+    @property
+    def glossary(self) -> Glossary:
+        return self._glossary
+
     def occurrences_of(self, entry_id: str) -> list[Occurrence]:
         return list(self._occurrences.get(entry_id, []))
 

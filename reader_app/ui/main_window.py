@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from reader_app import APP_NAME, LICENSE, __version__
 from reader_app.domain.notes import Colour, Note, NoteKind
@@ -31,7 +31,9 @@ from reader_app.settings import (
 from reader_app.storage.store import StoreOpenResult
 from reader_app.ui import dialogs
 from reader_app.ui.notes_panel import NotesPanel
+from reader_app.ui.find_bar import FindBar
 from reader_app.ui.preferences import PreferencesDialog
+from reader_app.ui.search_everything import SearchEverythingDialog
 from reader_app.ui.text_view import ReadingStyle, ReadingView, Span
 from reader_app.ui.themes import theme_manager
 
@@ -59,7 +61,16 @@ class MainWindow(QMainWindow):
         self._position_restored = False
 
         self.reading_view = ReadingView(document, self)
-        self.setCentralWidget(self.reading_view)
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.reading_view, 1)
+        self.find_bar = FindBar(self.reading_view, central)
+        self.find_bar.hide()
+        central_layout.addWidget(self.find_bar)
+        self.setCentralWidget(central)
+        self._search_everything: SearchEverythingDialog | None = None
 
         self.glossary_pane = glossary_panel
         self.notes_panel: NotesPanel | None = None
@@ -80,12 +91,17 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel(self)
         self.status_label.setAccessibleName("Status")
         self.statusBar().addWidget(self.status_label, 1)
+        self.progress_label = QLabel(self)
+        self.progress_label.setAccessibleName("Reading progress")
+        self.statusBar().addPermanentWidget(self.progress_label)
         self.zoom_label = QLabel(self)
         self.zoom_label.setAccessibleName("Zoom level")
         self.statusBar().addPermanentWidget(self.zoom_label)
 
         self._build_menus()
         self.reading_view.zoom_changed.connect(self._on_zoom_changed)
+        self.reading_view.verticalScrollBar().valueChanged.connect(self._update_progress)
+        self.reading_view.verticalScrollBar().rangeChanged.connect(self._update_progress)
         self._restore_state()
         self.show_status(
             f"{len(document.body_blocks())} paragraphs · {document.author}, {document.year}"
@@ -122,6 +138,8 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        if not self.quit_action.shortcuts():  # some desktops define no standard Quit key
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.file_menu.addAction(self.quit_action)
 
         self.edit_menu: QMenu = bar.addMenu("&Edit")
@@ -132,6 +150,27 @@ class MainWindow(QMainWindow):
             "Select &All", self.reading_view.selectAll, QKeySequence.StandardKey.SelectAll
         )
         self.edit_menu.addActions([self.copy_action, self.select_all_action])
+        self.copy_citation_anchor = self.edit_menu.addSeparator()
+        self.find_action = self._action(
+            "&Find…", self.find_bar.open_bar, QKeySequence.StandardKey.Find
+        )
+        self.find_next_action = self._action(
+            "Find &Next", self._find_next, QKeySequence.StandardKey.FindNext
+        )
+        self.find_previous_action = self._action(
+            "Find Pre&vious", self._find_previous, QKeySequence.StandardKey.FindPrevious
+        )
+        self.search_everything_action = self._action(
+            "&Search Everything…", self.show_search_everything, "Ctrl+Shift+F"
+        )
+        self.edit_menu.addActions(
+            [
+                self.find_action,
+                self.find_next_action,
+                self.find_previous_action,
+                self.search_everything_action,
+            ]
+        )
         self.edit_menu.addSeparator()
         self.preferences_action = self._action(
             "&Preferences…", self.show_preferences, QKeySequence.StandardKey.Preferences
@@ -169,6 +208,15 @@ class MainWindow(QMainWindow):
         )
         self.full_screen_action.setCheckable(True)
         self.view_menu.addAction(self.full_screen_action)
+        self.view_menu.addSeparator()
+        self.go_to_action = self._action("&Go to Paragraph…", self.go_to_paragraph, "Ctrl+J")
+        self.next_pane_action = self._action("Next &Pane", lambda: self.cycle_focus(1), "F6")
+        self.previous_pane_action = self._action(
+            "Previous Pa&ne", lambda: self.cycle_focus(-1), "Shift+F6"
+        )
+        self.view_menu.addActions(
+            [self.go_to_action, self.next_pane_action, self.previous_pane_action]
+        )
 
         self.notes_menu: QMenu = bar.addMenu("&Notes")
         self.add_note_action = self._action(
@@ -221,6 +269,12 @@ class MainWindow(QMainWindow):
         self.help_menu: QMenu = bar.addMenu("&Help")
         self.about_action = self._action(f"&About {APP_NAME}", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_text_action = self._action("About This &Text", self.show_about_text)
+        self.shortcuts_action = self._action(
+            "&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents
+        )
+        self.help_menu.addActions([self.about_text_action, self.shortcuts_action])
+        self.help_menu.addSeparator()
         self.help_menu.addAction(self.about_action)
         self.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
 
@@ -334,6 +388,171 @@ class MainWindow(QMainWindow):
         self._settings.set(READING_SIZE, style.point_size)
         self._settings.set(LINE_HEIGHT, style.line_height)
         self._settings.set(MEASURE, style.measure)
+
+    # ----- finding and moving around ------------------------------------------------------
+
+    def _find_next(self) -> None:
+        if self.find_bar.isHidden():
+            self.find_bar.open_bar()
+        self.find_bar.find_next()
+
+    def _find_previous(self) -> None:
+        if self.find_bar.isHidden():
+            self.find_bar.open_bar()
+        self.find_bar.find_previous()
+
+    def show_search_everything(self) -> SearchEverythingDialog:
+        if self._search_everything is None:
+            repository = self.notes_controller.repository if self.notes_controller else None
+            dialog = SearchEverythingDialog(
+                self._document, self.glossary_pane.glossary, repository, self
+            )
+            dialog.text_chosen.connect(self.reading_view.flash)
+            dialog.entry_chosen.connect(self.term_lookup_requested)
+            dialog.note_chosen.connect(self._show_note_everywhere)
+            self._search_everything = dialog
+        self._search_everything.show()
+        self._search_everything.raise_()
+        self._search_everything.edit.setFocus()
+        self._search_everything.edit.selectAll()
+        return self._search_everything
+
+    def _show_note_everywhere(self, note_id: str) -> None:
+        if self.notes_panel is not None:
+            self.notes_dock.show()
+            self.notes_panel.select_note(note_id)
+        self.show_note_in_text(note_id)
+
+    def go_to_paragraph(self) -> None:
+        numbers = [block.number for block in self._document.body_blocks()]
+        current = self.current_paragraph()
+        chosen = dialogs.ask_number(
+            self,
+            "Go to Paragraph",
+            f"Paragraph (¶{numbers[0]}–¶{numbers[-1]}):",
+            current or numbers[0],
+            numbers[0],
+            numbers[-1],
+        )
+        if chosen is not None:
+            self.scroll_to_paragraph(chosen)
+
+    def scroll_to_paragraph(self, number: int) -> None:
+        block = next(b for b in self._document.body_blocks() if b.number == number)
+        self.reading_view.scroll_to_block(block.id)
+        cursor = self.reading_view.textCursor()
+        cursor.setPosition(self.reading_view.document_position(block.id, 0))
+        self.reading_view.setTextCursor(cursor)
+
+    def current_paragraph(self) -> int | None:
+        """The numbered paragraph at the top of the view (the last one begun above it)."""
+        located = self.reading_view.locate(self.reading_view.top_position())
+        numbered = [b for b in self._document.body_blocks()]
+        if located is None:
+            top = self.reading_view.top_position()
+            before = [b for b in numbered if self.reading_view.text_block(b.id).position() <= top]
+            return before[-1].number if before else None
+        block = located[0]
+        if block.number is not None:
+            return block.number
+        index = self._document.block_index(block.id)
+        before = [b for b in numbered if self._document.block_index(b.id) <= index]
+        return before[-1].number if before else None
+
+    def _update_progress(self) -> None:
+        bar = self.reading_view.verticalScrollBar()
+        percent = 100 if bar.maximum() == 0 else round(100 * bar.value() / bar.maximum())
+        paragraph = self.current_paragraph()
+        where = (
+            f"¶{paragraph} of {len(self._document.body_blocks())}" if paragraph else "Introduction"
+        )
+        self.progress_label.setText(f"{where} · {percent}% read")
+
+    def focus_areas(self) -> list[QWidget]:
+        areas: list[QWidget] = [self.reading_view]
+        if self.glossary_dock.isVisible():
+            areas.append(self.glossary_pane.filter_edit)
+        if self.notes_dock.isVisible() and self.notes_panel is not None:
+            areas.append(self.notes_panel.search_edit)
+        return areas
+
+    def cycle_focus(self, step: int) -> None:
+        """F6 / Shift+F6: text, glossary, notes, as in other multi-pane applications."""
+        areas = self.focus_areas()
+        focused = self.focusWidget()
+        current = 0
+        for index, area in enumerate(areas):
+            owner = area if index == 0 else area.parentWidget()
+            if focused is not None and (focused is area or (owner and owner.isAncestorOf(focused))):
+                current = index
+        areas[(current + step) % len(areas)].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_about_text(self) -> None:
+        dialogs.show_about(self, "About This Text", self.about_text_html())
+
+    def about_text_html(self) -> str:
+        doc = self._document
+        esc = html.escape
+        provenance = doc.provenance
+        rows = [
+            ("Title", doc.title),
+            ("Author", doc.author),
+            ("Year", str(doc.year)),
+            ("Written for", provenance.get("written_for", "")),
+            ("This extract", provenance.get("chapter", "")),
+            ("Translation", provenance.get("translation", "")),
+            ("Source of this version", provenance.get("extract_source", "")),
+            ("The editor’s introduction", provenance.get("editor_intro", "")),
+            ("A note on the introduction", provenance.get("historians_note", "")),
+            ("The ellipses", provenance.get("ellipses", "")),
+        ]
+        parts = [f"<h3>{esc(doc.display_title)}</h3>"]
+        parts += [f"<p><b>{esc(label)}.</b> {esc(value)}</p>" for label, value in rows if value]
+        for label, key in (("Full text", "full_text_url"), ("This extract online", "extract_url")):
+            url = provenance.get(key, "")
+            if url.startswith(("https://", "http://")):
+                parts.append(
+                    f'<p><b>{label}:</b> <a href="{esc(url, quote=True)}">{esc(url)}</a></p>'
+                )
+        return "".join(parts)
+
+    def shortcut_rows(self) -> list[tuple[str, str, str]]:
+        """(menu, action, keys) for every action that has a shortcut, in menu order."""
+        rows = []
+        for menu in (
+            self.file_menu,
+            self.edit_menu,
+            self.view_menu,
+            self.notes_menu,
+            self.help_menu,
+        ):
+            for action in menu.actions():
+                keys = ", ".join(
+                    key.toString(QKeySequence.SequenceFormat.NativeText)
+                    for key in action.shortcuts()
+                )
+                if keys and action.text():
+                    rows.append(
+                        (menu.title().replace("&", ""), action.text().replace("&", ""), keys)
+                    )
+        rows += [
+            ("Glossary", "Back / Forward in the glossary", "Alt+Left, Alt+Right"),
+            ("Find bar", "Next / previous match, close", "Enter, Shift+Enter, Escape"),
+        ]
+        return rows
+
+    def show_shortcuts(self) -> None:
+        esc = html.escape
+        body = "".join(
+            f"<tr><td>{esc(menu)}</td><td>{esc(action)}</td><td><b>{esc(keys)}</b></td></tr>"
+            for menu, action, keys in self.shortcut_rows()
+        )
+        dialogs.show_about(
+            self,
+            "Keyboard Shortcuts",
+            f"<table cellspacing='6'><tr><th align='left'>Menu</th><th align='left'>Action</th>"
+            f"<th align='left'>Keys</th></tr>{body}</table>",
+        )
 
     def show_status(self, text: str) -> None:
         self.status_label.setText(text)

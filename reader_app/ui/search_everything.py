@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from reader_app.domain.glossary import Glossary
 from reader_app.domain.search import context_around, find_all, find_pattern
@@ -79,7 +87,9 @@ class SearchEverythingDialog(QDialog):
         if self._repository is not None:
             for hit in self._repository.search(needle, limit=GROUP_LIMIT):
                 quote = f"“{hit.note.quote}” " if hit.note.quote else ""
-                note_hits.append((f"{quote}{' '.join(hit.snippet.text.split())}", ("note", hit.note.id)))
+                note_hits.append(
+                    (f"{quote}{' '.join(hit.snippet.text.split())}", ("note", hit.note.id))
+                )
         counts = []
         for title, hits in (("Text", text_hits), ("Glossary", entry_hits), ("Notes", note_hits)):
             group = QTreeWidgetItem(self.results, [f"{title} ({len(hits)})"])

@@ -43,6 +43,7 @@ class ReadingStyle:
     line_height: int = 155  # percent of the font's height
     measure: int = 68  # characters a line: 60-75 reads comfortably
 
+
 _ROLE_PROPERTY = QTextFormat.Property.UserProperty + 1
 _BLOCK_ID_PROPERTY = QTextFormat.Property.UserProperty + 2
 
@@ -80,9 +81,7 @@ class _RoleStyle:
 
 
 _STYLES: dict[str, _RoleStyle] = {
-    Role.HEADING: _RoleStyle(
-        1.55, weight=QFont.Weight.DemiBold, space_after=0.9, line_height=125
-    ),
+    Role.HEADING: _RoleStyle(1.55, weight=QFont.Weight.DemiBold, space_after=0.9, line_height=125),
     _LABEL: _RoleStyle(
         0.72,
         reading_face=False,

@@ -39,7 +39,7 @@ class ReadingColours:
         return cls(
             text=text,
             background=base,
-            muted=blend(text, base, 0.55),
+            muted=blend(text, base, 0.7),
             editorial_text=blend(text, base, 0.78),
             editorial_background=blend(text, base, 0.045),
         )

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -132,10 +134,26 @@ def test_data_folder_that_cannot_exist_fails_cleanly(tmp_path: Path, document: D
     assert "cannot be written" in result.messages[0]
 
 
-@pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() == 0,
-    reason="root ignores permission bits, so a chmod-ed folder stays writable",
-)
+@contextmanager
+def unwritable(folder: Path) -> Iterator[None]:
+    """Make a folder unwritable even for root: root ignores permission bits, but not the
+    immutable attribute, so as root the folder is made immutable with chattr instead."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        made = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False)
+        if made.returncode != 0:
+            pytest.skip(f"cannot make a folder unwritable as root here: {made.stderr!r}")
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        return
+    folder.chmod(0o500)
+    try:
+        yield
+    finally:
+        folder.chmod(0o700)
+
+
 def test_unwritable_folder_opens_read_only_or_fails_cleanly(
     data_dir: Path, document: Document
 ) -> None:
@@ -143,13 +161,14 @@ def test_unwritable_folder_opens_read_only_or_fails_cleanly(
     assert first.repository is not None
     first.repository.add(free_note("saved before"))
     first.close()
-    data_dir.chmod(0o500)
-    try:
+    with unwritable(data_dir):
         result = open_store(data_dir, document)
         try:
             assert result.status in {OpenStatus.READ_ONLY, OpenStatus.FAILED}
             assert result.messages
+            if result.repository is not None:
+                assert [n.body for n in result.repository.list_notes()] == ["saved before"]
+                with pytest.raises(StorageError):
+                    result.repository.add(free_note("refused"))
         finally:
             result.close()
-    finally:
-        data_dir.chmod(0o700)
