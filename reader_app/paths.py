@@ -29,7 +29,7 @@ def default_data_dir() -> Path:
 
     Imported lazily so that the domain and storage layers can use this module without Qt.
     """
-    from PySide6.QtCore import QStandardPaths  # noqa: PLC0415 - keeps Qt out of the core
+    from PySide6.QtCore import QStandardPaths
 
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
     if not location:

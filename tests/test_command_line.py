@@ -111,8 +111,9 @@ def test_export_and_import_run_without_a_window(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys; from reader_app.app import main; code = main(['export', '--data-dir', "
-            f"{str(data)!r}, '--format', 'csv']); sys.exit(code or 'PySide6.QtWidgets' in sys.modules)",
+            "import sys; from reader_app.app import main; "
+            f"code = main(['export', '--data-dir', {str(data)!r}, '--format', 'csv']); "
+            "sys.exit(code or 'PySide6.QtWidgets' in sys.modules)",
         ],
         capture_output=True,
         text=True,

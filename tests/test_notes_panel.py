@@ -1,4 +1,4 @@
-"""Taking notes in the window: highlights, autosave, undo, search, and failures that lose nothing."""
+"""Notes in the window: highlights, autosave, undo, search, and failures that lose nothing."""
 
 from __future__ import annotations
 

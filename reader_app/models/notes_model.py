@@ -102,22 +102,17 @@ class NotesModel(QAbstractListModel):
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ):
+        """No tooltip role on purpose: a tooltip would read the note as rich text."""
         if not index.isValid() or not 0 <= index.row() < len(self._notes):
             return None
         note = self._notes[index.row()]
-        if role == NOTE_ROLE:
-            return note
-        if role == NOTE_ID_ROLE:
-            return note.id
-        if role == MATCHES_ROLE:
-            return self._matches.get(note.id)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            first_line = note.body.strip().splitlines()[0] if note.body.strip() else "(empty note)"
+            stripped = note.body.strip()
+            first_line = stripped.splitlines()[0] if stripped else "(empty note)"
             quote = f"“{note.quote}” " if note.quote else ""
             return f"{quote}{first_line}"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return None  # the delegate shows everything; a tooltip would parse rich text
-        return None
+        by_role = {NOTE_ROLE: note, NOTE_ID_ROLE: note.id, MATCHES_ROLE: self._matches.get(note.id)}
+        return by_role.get(role)
 
     def row_of(self, note_id: str) -> int | None:
         for row, note in enumerate(self._notes):

@@ -129,7 +129,7 @@ class FindBar(QWidget):
             self.count_label.setText("No matches" if has_text else "")
         else:
             self.count_label.setText(f"{self._current + 1} of {len(self._matches)}")
-            start, end = self._matches[self._current]
+            start, _ = self._matches[self._current]
             cursor = self._view.textCursor()
             cursor.setPosition(start)
             self._view.setTextCursor(cursor)

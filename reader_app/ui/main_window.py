@@ -30,8 +30,8 @@ from reader_app.settings import (
 )
 from reader_app.storage.store import StoreOpenResult
 from reader_app.ui import dialogs
-from reader_app.ui.notes_panel import NotesPanel
 from reader_app.ui.find_bar import FindBar
+from reader_app.ui.notes_panel import NotesPanel
 from reader_app.ui.preferences import PreferencesDialog
 from reader_app.ui.search_everything import SearchEverythingDialog
 from reader_app.ui.text_view import ReadingStyle, ReadingView, Span
@@ -608,7 +608,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.insertSeparator(first)
         controller.failed.connect(self.show_problem)
         controller.note_created.connect(self._on_note_created)
-        controller.note_restored.connect(lambda note_id: panel.select_note(note_id))
+        controller.note_restored.connect(panel.select_note)
         controller.saved.connect(lambda _note: self._update_notes_status("saved"))
         controller.save_failed.connect(lambda _id, _m: self._update_notes_status("not saved"))
         panel.save_requested.connect(controller.save)
@@ -784,7 +784,7 @@ class MainWindow(QMainWindow):
         report = self.notes_controller.import_from(Path(path))
         if report is not None:
             self.statusBar().showMessage(
-                f"Imported: {report.added} new, {report.updated} updated, {report.unchanged} unchanged, "
-                f"{report.detached} detached.",
+                f"Imported: {report.added} new, {report.updated} updated, "
+                f"{report.unchanged} unchanged, {report.detached} detached.",
                 10000,
             )

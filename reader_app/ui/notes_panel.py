@@ -8,6 +8,8 @@ failing disk or a locked database never costs the user what they wrote.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
@@ -194,7 +196,7 @@ class NoteDelegate(QStyledItemDelegate):
             palette.color(QPalette.ColorRole.Base),
             0.35,
         )
-        for start, end in zip(boundaries, boundaries[1:], strict=False):
+        for start, end in pairwise(boundaries):
             run = text[start:end]
             run_width = metrics.horizontalAdvance(run)
             if x + run_width > left + width:
@@ -474,8 +476,9 @@ class NotesPanel(QWidget):
             swatch = colour_swatch(colour, self.palette())
             border = self.palette().color(QPalette.ColorRole.Text).name()
             button.setStyleSheet(
-                f"QToolButton {{ background: {swatch.name()}; border: 1px solid {swatch.darker(130).name()};"
-                f" border-radius: 11px; }} QToolButton:checked {{ border: 2px solid {border}; }}"
+                f"QToolButton {{ background: {swatch.name()}; border-radius: 11px;"
+                f" border: 1px solid {swatch.darker(130).name()}; }}"
+                f" QToolButton:checked {{ border: 2px solid {border}; }}"
             )
 
     def _after_reset(self) -> None:
@@ -594,7 +597,10 @@ class NotesPanel(QWidget):
             short = quote if len(quote) <= 140 else quote[:139] + "…"
             text = f"{citation} · “{short}”"
             if note.is_detached:
-                text += "\nThis passage is no longer in the text. Select where it belongs and reattach it."
+                text += (
+                    "\nThis passage is no longer in the text. "
+                    "Select where it belongs and reattach it."
+                )
             self.context_label.setText(text)
         else:
             self.context_label.setText(citation)
