@@ -93,23 +93,40 @@ def load_glossary_for(document):
         return Glossary(()), f"The glossary could not be loaded, so no terms are marked. {error}"
 
 
-def create_main_window(data_dir: Path, *, persist_state: bool = True):
-    """Build the domain objects, the panels and the window, and connect them."""
-    from PySide6.QtWidgets import QWidget
+def create_main_window(data_dir: Path, *, persist_state: bool = True, defer_panels: bool = False):
+    """Build the window around the text, then the glossary and notes panels.
 
-    from reader_app.domain.glossary import find_occurrences
+    With ``defer_panels`` the panels are built just after the window has painted the text
+    for the first time, so the reader sees the text without waiting for them.
+    """
+    from PySide6.QtCore import Qt, QTimer
+
     from reader_app.domain.text import load_document
     from reader_app.settings import Settings
-    from reader_app.ui.glossary_pane import GlossaryPane
     from reader_app.ui.main_window import MainWindow
-    from reader_app.ui.text_view import Span
 
     document = load_document()
+    window = MainWindow(document, Settings(data_dir), persist_state=persist_state)
+    if defer_panels:
+        window.reading_view.first_painted.connect(
+            lambda: QTimer.singleShot(0, lambda: attach_panels(window, data_dir, document)),
+            Qt.ConnectionType.SingleShotConnection,
+        )
+    else:
+        attach_panels(window, data_dir, document)
+    return window
+
+
+def attach_panels(window, data_dir: Path, document) -> None:
+    """The glossary (terms marked in the text) and the notes, connected to the window."""
+    from reader_app.domain.glossary import find_occurrences
+    from reader_app.ui.glossary_pane import GlossaryPane
+    from reader_app.ui.text_view import Span
+
     glossary, warning = load_glossary_for(document)
     occurrences = find_occurrences(document, glossary)
     glossary_pane = GlossaryPane(glossary, document, occurrences, warning=warning)
-    settings = Settings(data_dir)
-    window = MainWindow(document, settings, glossary_pane, QWidget(), persist_state=persist_state)
+    window.attach_glossary(glossary_pane)
     view = window.reading_view
     view.set_marks(
         "terms",
@@ -133,11 +150,10 @@ def create_main_window(data_dir: Path, *, persist_state: bool = True):
     view.span_clicked.connect(lambda layer, key: show_entry(key) if layer == "terms" else None)
     window.term_lookup_requested.connect(show_entry)
     glossary_pane.occurrence_requested.connect(view.flash)
-    window.glossary_headwords = {entry.id: entry.headword for entry in glossary.entries}
     attach_notes(window, data_dir, document, glossary)
     if warning:
         window.show_status(warning)
-    return window
+    window.panels_ready.emit()
 
 
 def open_notes(data_dir: Path, document, parent):
@@ -233,10 +249,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         return 0
 
-    window = create_main_window(data_dir)
+    window = create_main_window(data_dir, defer_panels=True)
     if args.theme:
         theme_manager().apply(args.theme)
     if args.entry:
-        window.glossary_pane.open_entry(args.entry)
+        window.panels_ready.connect(lambda: window.glossary_pane.open_entry(args.entry))
     window.show()
     return app.exec()

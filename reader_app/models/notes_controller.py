@@ -161,6 +161,9 @@ class NotesController(QObject):
         if self._guard(lambda: self.repository.update(note_id, colour=colour)) is not None:
             self.undo_stack.push(_ColourCommand(self, note_id, current.colour, colour))
 
+    def set_colour_named(self, note_id: str, colour_name: str) -> None:
+        self.set_colour(note_id, Colour(colour_name))
+
     def delete(self, note_id: str) -> None:
         deleted = self._guard(lambda: self.repository.delete(note_id))
         if deleted is not None:

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from reader_app import APP_NAME, LICENSE, __version__
-from reader_app.domain.notes import Colour, Note, NoteKind
 from reader_app.domain.text import Document
-from reader_app.models.notes_controller import NotesController
 from reader_app.settings import (
     LINE_HEIGHT,
     MEASURE,
@@ -28,27 +27,32 @@ from reader_app.settings import (
     ZOOM_STEP_PERCENT,
     Settings,
 )
-from reader_app.storage.store import StoreOpenResult
 from reader_app.ui import dialogs
 from reader_app.ui.find_bar import FindBar
-from reader_app.ui.notes_panel import NotesPanel
-from reader_app.ui.preferences import PreferencesDialog
-from reader_app.ui.search_everything import SearchEverythingDialog
 from reader_app.ui.text_view import ReadingStyle, ReadingView, Span
+from reader_app.ui.theme import HIGHLIGHT_COLOURS
 from reader_app.ui.themes import theme_manager
+
+if TYPE_CHECKING:  # the notes, glossary and dialog modules load after the first paint
+    from reader_app.domain.notes import Note
+    from reader_app.models.notes_controller import NotesController
+    from reader_app.storage.store import StoreOpenResult
+    from reader_app.ui.glossary_pane import GlossaryPane
+    from reader_app.ui.notes_panel import NotesPanel
+    from reader_app.ui.preferences import PreferencesDialog
+    from reader_app.ui.search_everything import SearchEverythingDialog
 
 DEFAULT_SIZE = (1280, 800)
 
 
 class MainWindow(QMainWindow):
     term_lookup_requested = Signal(str)  # glossary entry id under the caret
+    panels_ready = Signal()  # the glossary and notes panels are attached
 
     def __init__(
         self,
         document: Document,
         settings: Settings,
-        glossary_panel: QWidget,
-        notes_panel: QWidget,
         *,
         persist_state: bool = True,
     ) -> None:
@@ -72,15 +76,15 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._search_everything: SearchEverythingDialog | None = None
 
-        self.glossary_pane = glossary_panel
+        self.glossary_pane: GlossaryPane | None = None
         self.notes_panel: NotesPanel | None = None
         self.notes_controller: NotesController | None = None
         self.notes_store: StoreOpenResult | None = None
         self.glossary_headwords: dict[str, str] = {}
         self._focus_editor_on_create = False  # set while an action that wants the editor runs
         self._preferences: PreferencesDialog | None = None
-        self.glossary_dock = self._make_dock("Glossary", "glossaryDock", glossary_panel)
-        self.notes_dock = self._make_dock("Notes", "notesDock", notes_panel)
+        self.glossary_dock = self._make_dock("Glossary", "glossaryDock", self._loading("glossary"))
+        self.notes_dock = self._make_dock("Notes", "notesDock", self._loading("notes"))
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.glossary_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes_dock)
         self.resizeDocks(
@@ -108,6 +112,17 @@ class MainWindow(QMainWindow):
         )
 
     # ----- construction ----------------------------------------------------------------
+
+    def _loading(self, what: str) -> QLabel:
+        label = QLabel(f"Opening the {what}…", self)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setEnabled(False)
+        return label
+
+    def attach_glossary(self, pane: GlossaryPane) -> None:
+        self.glossary_pane = pane
+        self.glossary_dock.setWidget(pane)
+        self.glossary_headwords = {entry.id: entry.headword for entry in pane.glossary.entries}
 
     def _make_dock(self, title: str, name: str, panel: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -230,9 +245,9 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+H",
         )
         self.colour_menu = QMenu("Highlight in &Colour", self)
-        for colour in Colour:
+        for colour in HIGHLIGHT_COLOURS:
             action = self._action(
-                colour.value.capitalize(),
+                colour.capitalize(),
                 lambda _=False, c=colour: self._highlight_selection(with_note=False, colour=c),
             )
             self.colour_menu.addAction(action)
@@ -370,6 +385,8 @@ class MainWindow(QMainWindow):
         )
 
     def show_preferences(self) -> PreferencesDialog:
+        from reader_app.ui.preferences import PreferencesDialog
+
         if self._preferences is None:
             self._preferences = PreferencesDialog(
                 theme_manager().current, self.reading_view.reading_style, self
@@ -401,8 +418,12 @@ class MainWindow(QMainWindow):
             self.find_bar.open_bar()
         self.find_bar.find_previous()
 
-    def show_search_everything(self) -> SearchEverythingDialog:
+    def show_search_everything(self) -> SearchEverythingDialog | None:
+        from reader_app.ui.search_everything import SearchEverythingDialog
+
         if self._search_everything is None:
+            if self.glossary_pane is None:  # still opening, a fraction of a second after start
+                return None
             repository = self.notes_controller.repository if self.notes_controller else None
             dialog = SearchEverythingDialog(
                 self._document, self.glossary_pane.glossary, repository, self
@@ -470,7 +491,7 @@ class MainWindow(QMainWindow):
 
     def focus_areas(self) -> list[QWidget]:
         areas: list[QWidget] = [self.reading_view]
-        if self.glossary_dock.isVisible():
+        if self.glossary_dock.isVisible() and self.glossary_pane is not None:
             areas.append(self.glossary_pane.filter_edit)
         if self.notes_dock.isVisible() and self.notes_panel is not None:
             areas.append(self.notes_panel.search_edit)
@@ -614,9 +635,7 @@ class MainWindow(QMainWindow):
         panel.save_requested.connect(controller.save)
         controller.saved.connect(panel.mark_saved)
         controller.save_failed.connect(panel.mark_save_failed)
-        panel.colour_requested.connect(
-            lambda note_id, name: controller.set_colour(note_id, Colour(name))
-        )
+        panel.colour_requested.connect(controller.set_colour_named)
         panel.delete_requested.connect(controller.delete)
         panel.new_free_note_requested.connect(self._new_free_note)
         panel.reattach_requested.connect(self._reattach)
@@ -627,6 +646,8 @@ class MainWindow(QMainWindow):
 
     def refresh_notes(self) -> None:
         """Highlights, tag lists and counts follow every stored change."""
+        from reader_app.domain.notes import NoteKind
+
         if self.notes_controller is None or self.notes_panel is None:
             return
         repository = self.notes_controller.repository
@@ -668,9 +689,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 10000)
         dialogs.show_error(self, "Study Reader", message)
 
-    def _highlight_selection(
-        self, *, with_note: bool, colour: Colour = Colour.YELLOW
-    ) -> Note | None:
+    def _highlight_selection(self, *, with_note: bool, colour: str = "yellow") -> Note | None:
+        from reader_app.domain.notes import Colour
+
         if self.notes_controller is None:
             return None
         selected = self.reading_view.selected_range()
@@ -678,7 +699,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Select some words within one paragraph first.", 6000)
             return None
         self._focus_editor_on_create = with_note
-        note = self.notes_controller.add_passage_note(*selected, colour)
+        note = self.notes_controller.add_passage_note(*selected, Colour(colour))
         self._focus_editor_on_create = False
         if note is not None:
             cursor = self.reading_view.textCursor()
@@ -732,6 +753,8 @@ class MainWindow(QMainWindow):
             self.notes_panel.select_note(key)
 
     def show_note_in_text(self, note_id: str) -> None:
+        from reader_app.domain.notes import NoteKind
+
         if self.notes_controller is None:
             return
         note = self.notes_controller.repository.get(note_id)

@@ -102,6 +102,7 @@ class ReadingView(SafeBrowser):
 
     zoom_changed = Signal(int)
     span_clicked = Signal(str, str)  # layer, key: a term or highlight the user clicked
+    first_painted = Signal()  # once, when the text is first on screen
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,6 +126,7 @@ class ReadingView(SafeBrowser):
         self._layers: dict[str, list[Span]] = {}
         self._press_position: QPointF | None = None
         self.context_actions: list = []  # QActions the window adds to the context menu
+        self._painted = False
         self._build()
         self._restyle()
 
@@ -351,6 +353,9 @@ class ReadingView(SafeBrowser):
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
         self._paint_paragraph_numbers()
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()
 
     def _paint_paragraph_numbers(self) -> None:
         """¶ numbers in the left margin: visible for citation, outside the copied text."""
