@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=50)
+    parser.add_argument("--app-runs", type=int, default=7)
     args = parser.parse_args(argv)
     document = load_document()
 
@@ -158,7 +159,27 @@ def main(argv: list[str] | None = None) -> int:
         for count in (0, 10_000):
             seconds = measure_storage_startup(document, count, root / f"start-{count}")
             print(f"storage start-up with {count:,} notes: {seconds * 1000:.0f} ms")
+        measure_app_startup(root / "start-0", root / "start-10000", args.app_runs)
     return 0
+
+
+def measure_app_startup(empty: Path, full: Path, runs: int) -> None:
+    """The whole app started on the two folders, alternately, as benchmarks/startup.py does."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from startup import measure
+
+    results: dict[str, list[tuple[float, float, float]]] = {"0": [], "10,000": []}
+    for _ in range(runs):
+        results["0"].append(measure("app", str(empty)))
+        results["10,000"].append(measure("app", str(full)))
+    for label, rows in results.items():
+        first = statistics.median(r[0] for r in rows) * 1000
+        ready = statistics.median(r[1] for r in rows) * 1000
+        print(f"app start-up with {label} notes: first paint {first:.0f} ms, ready {ready:.0f} ms")
+    ready_ratio = statistics.median(r[1] for r in results["10,000"]) / statistics.median(
+        r[1] for r in results["0"]
+    )
+    print(f"ratio ready with 10,000 notes / with none: {ready_ratio:.2f}x over {runs} runs")
 
 
 if __name__ == "__main__":

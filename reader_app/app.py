@@ -13,6 +13,7 @@ from pathlib import Path
 from reader_app import APP_ID, APP_NAME, EXECUTABLE, ORGANIZATION, __version__
 
 SCREENSHOT_SIZE = (1280, 800)
+BACKUP_DELAY_MS = 5000  # after start-up, when the reader is reading, not waiting
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -161,7 +162,8 @@ def open_notes(data_dir: Path, document, parent):
     from reader_app.storage.store import OpenStatus, open_store, restore_and_open
     from reader_app.ui import dialogs
 
-    result = open_store(data_dir, document)
+    # The start-up backup is taken a little later (see attach_notes), off the start-up path.
+    result = open_store(data_dir, document, take_backup=False)
     if result.status is OpenStatus.BACKUP_OFFERED and result.backup_offer is not None:
         restore = dialogs.ask(
             parent,
@@ -174,16 +176,31 @@ def open_notes(data_dir: Path, document, parent):
         if restore:
             result = restore_and_open(data_dir, document, result.backup_offer)
         else:
-            result = open_store(data_dir, document)
+            result = open_store(data_dir, document, take_backup=False)
             result.messages.insert(0, notice)
     return result
 
 
+def take_backup(window, result, data_dir: Path) -> None:
+    """A checked backup of the notes; a failure is reported, never fatal."""
+    from reader_app.storage.db import StorageError
+    from reader_app.storage.store import backup_now
+
+    if result.repository is None:  # the window was closed meanwhile
+        return
+    try:
+        backup_now(result, data_dir)
+    except StorageError as error:
+        window.statusBar().showMessage(f"The automatic backup of your notes failed: {error}", 15000)
+
+
 def attach_notes(window, data_dir: Path, document, glossary) -> None:
     """Open the notes and give the window its panel; the app keeps running if they fail."""
+    from PySide6.QtCore import QTimer
+
     from reader_app.models.notes_controller import NotesController
     from reader_app.models.notes_model import NotesModel
-    from reader_app.storage.store import OpenStatus
+    from reader_app.storage.store import OpenStatus, database_path
     from reader_app.ui import dialogs
     from reader_app.ui.notes_panel import NotesPanel
 
@@ -196,6 +213,8 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
         window.attach_notes(NotesPanel(None, document, unavailable_reason=reason), None, result)
         dialogs.show_error(window, "Notes unavailable", reason)
         return
+    if not result.repository.read_only and database_path(data_dir).exists():
+        QTimer.singleShot(BACKUP_DELAY_MS, lambda: take_backup(window, result, data_dir))
     model = NotesModel(result.repository)
     panel = NotesPanel(model, document, headword_of=headword_of)
     controller = NotesController(result.repository, window)

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from reader_app.app import take_backup
 from reader_app.domain.notes import Colour, NoteKind
 from reader_app.models.notes_model import MATCHES_ROLE, NOTE_ID_ROLE
 from reader_app.storage.db import DiskFull
@@ -269,8 +270,8 @@ def test_corrupt_database_is_kept_aside_and_a_backup_offered(
 ) -> None:
     window = make_window()
     add_note(window)
-    window.close()
-    window = make_window()  # opening an existing file takes a backup
+    take_backup(window, window.notes_store, data_dir)  # what runs a few seconds after start
+    assert list((data_dir / "backups").glob("*.sqlite"))
     window.close()
     database = data_dir / "notes.sqlite"
     garbage = b"this is not a database" * 100

@@ -63,7 +63,8 @@ class NotesModel(QAbstractListModel):
     def __init__(self, repository: NotesRepository, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._repository = repository
-        self._notes: list[Note] = []
+        self._ids: list[str] = []
+        self._cache: dict[str, Note] = {}  # notes fetched for display since the last refresh
         self._matches: dict[str, MarkedText] = {}
         self._query = NoteQuery()
         self.signals = RepositorySignals(repository, self)
@@ -84,12 +85,14 @@ class NotesModel(QAbstractListModel):
         self.beginResetModel()
         if query.text.strip():
             hits = self._repository.search(query.text, tag=query.tag, colour=query.colour)
-            self._notes = [hit.note for hit in hits]
+            self._ids = [hit.note.id for hit in hits]
+            self._cache = {hit.note.id: hit.note for hit in hits}
             self._matches = {hit.note.id: hit.snippet for hit in hits}
         else:
-            self._notes = self._repository.list_notes(
+            self._ids = self._repository.list_note_ids(
                 query.order, tag=query.tag, colour=query.colour
             )
+            self._cache = {}
             self._matches = {}
         self.endResetModel()
 
@@ -97,15 +100,17 @@ class NotesModel(QAbstractListModel):
         self.refresh()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._notes)
+        return 0 if parent.isValid() else len(self._ids)
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ):
         """No tooltip role on purpose: a tooltip would read the note as rich text."""
-        if not index.isValid() or not 0 <= index.row() < len(self._notes):
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
-        note = self._notes[index.row()]
+        note = self.note_at(index.row())
+        if note is None:
+            return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             stripped = note.body.strip()
             first_line = stripped.splitlines()[0] if stripped else "(empty note)"
@@ -114,11 +119,17 @@ class NotesModel(QAbstractListModel):
         by_role = {NOTE_ROLE: note, NOTE_ID_ROLE: note.id, MATCHES_ROLE: self._matches.get(note.id)}
         return by_role.get(role)
 
-    def row_of(self, note_id: str) -> int | None:
-        for row, note in enumerate(self._notes):
-            if note.id == note_id:
-                return row
-        return None
+    def note_at(self, row: int) -> Note | None:
+        note_id = self._ids[row]
+        note = self._cache.get(note_id)
+        if note is None:
+            note = self._repository.get(note_id)
+            if note is not None:
+                self._cache[note_id] = note
+        return note
 
-    def notes(self) -> list[Note]:
-        return list(self._notes)
+    def row_of(self, note_id: str) -> int | None:
+        try:
+            return self._ids.index(note_id)
+        except ValueError:
+            return None

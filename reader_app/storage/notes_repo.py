@@ -44,6 +44,21 @@ MARK_END = "\ue001"
 confused with anything a user types in a note, and nothing is ever parsed as HTML."""
 
 
+HIGHLIGHT_PREVIEW_CHARS = 160
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """Just what drawing a highlight needs; ``preview`` is the start of the note's text."""
+
+    note_id: str
+    colour: str
+    block_id: str
+    start: int
+    end: int
+    preview: str
+
+
 class NoteOrder(StrEnum):
     POSITION = "position"  # text order; free and glossary notes after passages, oldest first
     UPDATED = "updated"  # most recently changed first
@@ -513,6 +528,34 @@ class NotesRepository:
             f"SELECT {_NOTE_COLUMNS} FROM notes n {where} ORDER BY {_ORDER_SQL[order]}", params
         ).fetchall()
         return [_row_to_note(row, self._document) for row in rows]
+
+    def list_note_ids(
+        self,
+        order: NoteOrder = NoteOrder.POSITION,
+        *,
+        tag: str | None = None,
+        colour: Colour | None = None,
+    ) -> list[str]:
+        """The ids ``list_notes`` would return, without building the notes: a list view
+        with thousands of rows fetches only the notes it shows."""
+        clauses, params = self._filters(tag, colour, None)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._connection.execute(
+            f"SELECT n.id FROM notes n {where} ORDER BY {_ORDER_SQL[order]}", params
+        )
+        return [note_id for (note_id,) in rows]
+
+    def highlights(self) -> list[Highlight]:
+        """Placed passage notes as the reading view draws them, in text order."""
+        rows = self._connection.execute(
+            """SELECT id, colour, placed_block_id, placed_start, placed_end,
+                substr(body, 1, ?) FROM notes
+            WHERE kind = 'passage' AND placement_status != 'detached'
+                AND placed_block_id IS NOT NULL
+            ORDER BY placed_position, created, id""",
+            (HIGHLIGHT_PREVIEW_CHARS,),
+        )
+        return [Highlight(*row) for row in rows]
 
     def notes_for_glossary_entry(self, entry_id: str) -> list[Note]:
         rows = self._connection.execute(

@@ -318,3 +318,13 @@ def _recover(request: _Request) -> StoreOpenResult:
     fresh.status = OpenStatus.STARTED_FRESH
     fresh.moved_aside = moved
     return fresh
+
+
+def backup_now(result: StoreOpenResult, data_dir: Path, *, keep: int = backup.DEFAULT_KEEP) -> Path:
+    """The start-up backup, taken once the window is up instead of before it.
+
+    Raises StorageError (disk full, unwritable folder); the notes themselves are unaffected.
+    """
+    if result.repository is None or result.repository.read_only:
+        raise StorageError("There are no writable notes open to back up.", data_dir)
+    return backup.make_backup(result.repository.connection, backup_dir(data_dir), keep=keep)

@@ -646,28 +646,27 @@ class MainWindow(QMainWindow):
 
     def refresh_notes(self) -> None:
         """Highlights, tag lists and counts follow every stored change."""
-        from reader_app.domain.notes import NoteKind
+        from reader_app.storage.notes_repo import HIGHLIGHT_PREVIEW_CHARS
 
         if self.notes_controller is None or self.notes_panel is None:
             return
         repository = self.notes_controller.repository
+        view = self.reading_view
         spans = []
-        for note in repository.list_notes(kind=NoteKind.PASSAGE):
-            placement = note.placement
-            if note.is_detached or placement is None or placement.block_id is None:
-                continue
-            view = self.reading_view
-            preview = note.body.strip() or "(highlight without a note)"
+        for highlight in repository.highlights():
+            preview = highlight.preview.strip() or "(highlight without a note)"
+            if len(preview) >= HIGHLIGHT_PREVIEW_CHARS:
+                preview = preview[: HIGHLIGHT_PREVIEW_CHARS - 1] + "…"
             spans.append(
                 Span(
-                    view.document_position(placement.block_id, placement.start),
-                    view.document_position(placement.block_id, placement.end),
-                    f"highlight:{note.colour.value if note.colour else 'yellow'}",
-                    key=note.id,
-                    tooltip=preview if len(preview) <= 160 else preview[:159] + "…",
+                    view.document_position(highlight.block_id, highlight.start),
+                    view.document_position(highlight.block_id, highlight.end),
+                    f"highlight:{highlight.colour or 'yellow'}",
+                    key=highlight.note_id,
+                    tooltip=preview,
                 )
             )
-        self.reading_view.set_marks("highlights", spans)
+        view.set_marks("highlights", spans)
         self.notes_panel.set_known_tags(repository.all_tags())
         self._update_notes_status("saved")
 
