@@ -134,3 +134,17 @@ def test_reading_view_loads_no_resources(make_window) -> None:
     url = QUrl("https://example.org/tracker.png")
     assert view.loadResource(QTextDocument.ResourceType.ImageResource.value, url) is None
     assert not view.openExternalLinks() and not view.openLinks()
+
+
+def test_interactive_start_shows_the_text_before_building_the_panels(qtbot, data_dir) -> None:
+    from reader_app.app import create_main_window
+
+    window = create_main_window(data_dir, defer_panels=True)
+    qtbot.addWidget(window)
+    assert window.glossary_pane is None and window.notes_panel is None
+    assert "Some third person" in window.reading_view.toPlainText()
+    with qtbot.waitSignal(window.panels_ready, timeout=10_000):
+        window.show()
+    assert window.glossary_dock.widget() is window.glossary_pane
+    assert window.notes_dock.widget() is window.notes_panel
+    assert window.reading_view.marks("terms")
