@@ -345,3 +345,17 @@ def test_print_goes_through_the_print_dialog(
         window.statusBar().currentMessage()
     )
     assert "Her definition of bureaucracy." in pdftotext(out)
+
+
+def test_the_actions_are_there_before_the_panels_are_built(qtbot, data_dir: Path) -> None:
+    from reader_app.app import create_main_window
+
+    window = create_main_window(data_dir, defer_panels=True)
+    qtbot.addWidget(window)
+    assert window.glossary_pane is None
+    assert window.study_output.print_action in window.file_menu.actions()
+    plan = window.study_output.plan(StudyEditionOptions(include_glossary=True))
+    assert plan.endnotes == () and plan.appendix == ()  # nothing to add yet, and no crash
+    with qtbot.waitSignal(window.panels_ready, timeout=10_000):
+        window.show()
+    assert window.study_output.plan(StudyEditionOptions(include_glossary=True)).appendix
