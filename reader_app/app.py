@@ -105,9 +105,12 @@ def create_main_window(data_dir: Path, *, persist_state: bool = True, defer_pane
     from reader_app.domain.text import load_document
     from reader_app.settings import Settings
     from reader_app.ui.main_window import MainWindow
+    from reader_app.ui.study_output import StudyOutput
 
     document = load_document()
-    window = MainWindow(document, Settings(data_dir), persist_state=persist_state)
+    settings = Settings(data_dir)
+    window = MainWindow(document, settings, persist_state=persist_state)
+    window.study_output = StudyOutput(window, document, settings)
     if defer_panels:
         window.reading_view.first_painted.connect(
             lambda: QTimer.singleShot(0, lambda: attach_panels(window, data_dir, document)),

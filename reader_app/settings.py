@@ -33,6 +33,8 @@ READING_SIZE = Setting("reading/font_size", 12.0, 7.0, 32.0)
 LINE_HEIGHT = Setting("reading/line_height_percent", 155, 100, 250)
 MEASURE = Setting("reading/measure_characters", 68, 35, 120)
 
+CITATION_STYLE = Setting("output/citation_style", "chicago")  # a CitationStyle value
+
 ZOOM_STEP_PERCENT = 10
 
 

@@ -37,6 +37,8 @@ class DialogRecorder:
         self.save_path: tuple[str, str] = ("", "")
         self.open_path = ""
         self.number: int | None = None  # what ``ask_number`` answers (None: cancelled)
+        self.study_options = None  # what ``study_edition_options`` answers (None: cancelled)
+        self.print_accepted = False  # what ``print_setup`` answers
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         from reader_app.ui import dialogs
@@ -51,10 +53,20 @@ class DialogRecorder:
         monkeypatch.setattr(dialogs, "save_file_path", lambda *a: self.save_path)
         monkeypatch.setattr(dialogs, "open_file_path", lambda *a: self.open_path)
         monkeypatch.setattr(dialogs, "ask_number", lambda *a: self.number)
+        monkeypatch.setattr(dialogs, "study_edition_options", self._study_options)
+        monkeypatch.setattr(dialogs, "print_setup", self._print_setup)
 
     def _ask(self, parent, title: str, message: str, accept: str, reject: str) -> bool:
         self.shown.append(("ask", title, message))
         return self.answer
+
+    def _study_options(self, parent, title: str, accept: str, options):
+        self.shown.append(("study-options", title, accept))
+        return self.study_options
+
+    def _print_setup(self, parent, title: str, printer) -> bool:
+        self.shown.append(("print", title, printer.outputFileName()))
+        return self.print_accepted
 
     def texts(self, kind: str) -> list[str]:
         return [text for shown_kind, _, text in self.shown if shown_kind == kind]

@@ -55,6 +55,7 @@ class Document:
     version: str  # hash of the exact text, so anchors know which edition they were made on
     glossary_file: str | None = None
     provenance: dict[str, str] = field(default_factory=dict)
+    citation: dict[str, str] = field(default_factory=dict)  # see domain/citation.py
 
     def block(self, block_id: str) -> Block:
         for block in self.blocks:
@@ -117,6 +118,7 @@ def parse_document(metadata: dict, raw: str, *, source: str = "text") -> Documen
         version=text_version(raw),
         glossary_file=metadata.get("glossary"),
         provenance={k: str(v) for k, v in metadata.get("provenance", {}).items()},
+        citation={k: str(v) for k, v in metadata.get("citation", {}).items()},
     )
 
 

@@ -6,8 +6,25 @@ the one place that shows user-facing text makes it easy to keep it plain.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
+
+    from reader_app.domain.edition import StudyEditionOptions
 
 
 def show_about(parent: QWidget | None, title: str, html: str) -> None:
@@ -60,3 +77,43 @@ def ask_number(
 ) -> int | None:
     number, accepted = QInputDialog.getInt(parent, title, label, value, minimum, maximum)
     return number if accepted else None
+
+
+def study_edition_options(
+    parent: QWidget | None, title: str, accept: str, options: StudyEditionOptions
+) -> StudyEditionOptions | None:
+    """What to put in a printed study edition; None when the user cancelled."""
+    from reader_app.domain.edition import StudyEditionOptions
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    layout = QVBoxLayout(dialog)
+    intro = QLabel(
+        "The text with paragraph numbers and your highlights, and your notes as numbered endnotes.",
+        dialog,
+    )
+    intro.setTextFormat(Qt.TextFormat.PlainText)
+    intro.setWordWrap(True)
+    glossary = QCheckBox("Add the glossary entries for the terms in the text, as an appendix")
+    glossary.setChecked(options.include_glossary)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(accept)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(intro)
+    layout.addWidget(glossary)
+    layout.addWidget(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return StudyEditionOptions(include_glossary=glossary.isChecked())
+
+
+def print_setup(parent: QWidget | None, title: str, printer: QPrinter) -> bool:
+    """The platform's print dialog; True when the user chose to print."""
+    from PySide6.QtPrintSupport import QPrintDialog  # printing support loads on first use
+
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(title)
+    return dialog.exec() == QDialog.DialogCode.Accepted
