@@ -318,3 +318,11 @@ def test_a_second_window_on_the_same_notes_is_read_only(make_window, qtbot) -> N
     assert "another" in second.notes_panel.notice_label.text()
     assert not second.add_note_action.isEnabled()
     assert repo(second).get(note.id) is not None
+
+
+def test_creating_a_note_saves_what_was_being_typed_in_the_last_one(make_window, qtbot) -> None:
+    window = make_window()
+    first = add_note(window)
+    qtbot.keyClicks(window.notes_panel.editor, "typed just before")
+    add_note(window, "p6", "freedom of thought")  # before the autosave timer fires
+    assert repo(window).get(first.id).body == "typed just before"

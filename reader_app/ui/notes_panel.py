@@ -529,6 +529,7 @@ class NotesPanel(QWidget):
     def select_note(self, note_id: str, *, focus_editor: bool = False) -> bool:
         if self.model is None:
             return False
+        self.flush()  # words typed in the note being left are saved before another opens
         row = self.model.row_of(note_id)
         if row is None and self.model.query != NoteQuery(order=self.model.query.order):
             self.clear_filters()
