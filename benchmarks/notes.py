@@ -150,6 +150,11 @@ def main(argv: list[str] | None = None) -> int:
         for order in (NoteOrder.POSITION, NoteOrder.UPDATED):
             seconds, listed = _timed(lambda o=order: repo.list_notes(o))
             print(f"list all {len(listed):,} notes by {order.value}: {seconds:.2f} s")  # type: ignore[arg-type]
+        seconds, ids = _timed(lambda: repo.list_note_ids(NoteOrder.POSITION))
+        print(
+            f"list all {len(ids):,} note ids in text order (what the notes panel loads): "  # type: ignore[arg-type]
+            f"{seconds * 1000:.0f} ms"
+        )
         seconds, _ = _timed(lambda: repo.list_notes(tag="bureaucracy"))
         print(f"filter by one tag: {seconds * 1000:.0f} ms")
         seconds, _ = _timed(repo.counts)
