@@ -270,8 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from reader_app import logs
 
-    logs.install_excepthook(logs.setup_logging(data_dir))
-    logs.install_qt_message_handler()
+    logs.start_logging(data_dir)
 
     from reader_app.ui.themes import theme_manager
 

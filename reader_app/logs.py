@@ -12,8 +12,6 @@ No Qt import at module level: the hook only reaches for a dialog when a QApplica
 from __future__ import annotations
 
 import logging
-import logging.handlers
-import platform
 import sys
 import traceback
 from collections.abc import Callable
@@ -25,6 +23,10 @@ from reader_app import APP_NAME, EXECUTABLE, __version__
 LOG_MAX_BYTES = 1_000_000
 LOG_BACKUPS = 3  # study-reader.log plus .1 .. .3: at most about 4 MB
 LOG_FORMAT = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
+# The app opens its log file this long after start-up: importing logging.handlers (socket,
+# pickle, queue) costs some 20 ms that the first paint should not wait for. An error or a Qt
+# warning before then opens it on the spot.
+OPEN_LOG_AFTER_MS = 1500
 
 logger = logging.getLogger("reader_app")
 logger.addHandler(logging.NullHandler())  # no "last resort" echo on stderr before set-up
@@ -32,6 +34,7 @@ logger.addHandler(logging.NullHandler())  # no "last resort" echo on stderr befo
 
 class _State:
     handler: logging.Handler | None = None  # the one file handler of this process
+    pending: Path | None = None  # the data folder whose log start_logging will open
     reporting = False  # set while the hook runs, so an error in the dialog cannot loop
 
 
@@ -44,6 +47,8 @@ def setup_logging(data_dir: Path, *, level: int = logging.INFO) -> Path | None:
 
     Calling it again (a second window in tests, a self-test) replaces the previous file handler.
     """
+    import logging.handlers
+
     shutdown_logging()
     path = log_path(data_dir)
     try:
@@ -60,16 +65,47 @@ def setup_logging(data_dir: Path, *, level: int = logging.INFO) -> Path | None:
     logger.addHandler(handler)
     logger.setLevel(level)
     _State.handler = handler
-    frozen = "frozen" if getattr(sys, "frozen", False) else "from source"
     logger.info(
-        "%s %s started (%s; Python %s; %s)",
+        "%s %s (%s; Python %s; %s)",
         APP_NAME,
         __version__,
-        frozen,
-        platform.python_version(),
-        platform.platform(),
+        "frozen" if getattr(sys, "frozen", False) else "from source",
+        sys.version.split()[0],
+        _system_description(),
     )
     return path
+
+
+def _system_description() -> str:
+    if "PySide6.QtCore" not in sys.modules:
+        return sys.platform
+    from PySide6.QtCore import QLibraryInfo, QSysInfo
+
+    return (
+        f"Qt {QLibraryInfo.version().toString()}; {QSysInfo.prettyProductName()}; "
+        f"{QSysInfo.currentCpuArchitecture()}"
+    )
+
+
+def start_logging(data_dir: Path) -> Path:
+    """What the app calls at start-up: the error dialog and Qt's warnings now, the file soon.
+
+    Returns the log file's path (the file itself may not exist yet).
+    """
+    from PySide6.QtCore import QTimer
+
+    _State.pending = data_dir
+    install_excepthook(log_path(data_dir))
+    install_qt_message_handler()
+    QTimer.singleShot(OPEN_LOG_AFTER_MS, ensure_logging)
+    return log_path(data_dir)
+
+
+def ensure_logging() -> None:
+    """Open the log file that ``start_logging`` scheduled, if it is not open yet."""
+    if _State.handler is None and _State.pending is not None:
+        pending, _State.pending = _State.pending, None
+        setup_logging(pending)
 
 
 def shutdown_logging() -> None:
@@ -94,6 +130,8 @@ def install_qt_message_handler() -> None:
     qt_logger = logger.getChild("qt")
 
     def handle(mode: QtMsgType, context, message: str) -> None:
+        if mode not in {QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg}:
+            ensure_logging()
         category = getattr(context, "category", None) or "default"
         line = message if category == "default" else f"{category}: {message}"
         qt_logger.log(levels.get(mode, logging.WARNING), "%s", line)
@@ -135,6 +173,7 @@ def make_excepthook(
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
+        ensure_logging()
         logger.critical("Unexpected error", exc_info=(exc_type, exc, tb))
         if sys.stderr is not None:
             traceback.print_exception(exc_type, exc, tb, file=sys.stderr)

@@ -13,9 +13,11 @@ from reader_app import logs
 
 
 @pytest.fixture(autouse=True)
-def _close_log_file():
+def _close_log_file(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # put back after each test
     yield
     logs.shutdown_logging()
+    logs._State.pending = None
 
 
 def raise_and_capture(error: BaseException):
@@ -36,7 +38,7 @@ def test_logs_go_to_a_rotating_file_in_the_data_folder(data_dir: Path) -> None:
     assert handlers[0].backupCount == logs.LOG_BACKUPS
     handlers[0].flush()
     text = path.read_text(encoding="utf-8")
-    assert "Study Reader 0.1.0 started" in text or "started" in text
+    assert "Study Reader 0.1.0 (from source; Python 3." in text
     assert "reader_app.notes: disk nearly full" in text
 
 
@@ -116,3 +118,20 @@ def test_an_exception_in_a_qt_slot_reaches_the_dialog(
     qtbot.waitUntil(lambda: dialogs_shown.shown != [])
     assert str(path) in dialogs_shown.texts("error")[0]
     assert "LookupError: entry vanished" in path.read_text(encoding="utf-8")
+
+
+def test_the_app_opens_its_log_soon_after_start_up(
+    qtbot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(logs, "OPEN_LOG_AFTER_MS", 10)
+    path = logs.start_logging(data_dir)
+    assert not path.exists()  # not before the first paint
+    qtbot.waitUntil(path.exists)
+    assert "Study Reader" in path.read_text(encoding="utf-8")
+
+
+def test_an_error_at_start_up_opens_the_log_on_the_spot(data_dir: Path, dialogs_shown) -> None:
+    path = logs.start_logging(data_dir)
+    sys.excepthook(*raise_and_capture(ValueError("too early")))
+    assert "ValueError: too early" in path.read_text(encoding="utf-8")
+    assert str(path) in dialogs_shown.texts("error")[0]
