@@ -7,6 +7,7 @@ fails the test rather than letting it pass unchecked.
 
 from __future__ import annotations
 
+import ast
 import configparser
 import importlib.util
 import shutil
@@ -147,6 +148,38 @@ def test_the_spec_takes_names_and_version_from_the_package() -> None:
     for literal in (__version__, APP_ID, f'"{APP_NAME}"', f'"{EXECUTABLE}"'):
         assert literal not in spec
     assert "upx=True" not in spec
+
+
+def spec_constant(name: str):
+    tree = ast.parse((REPO / "packaging" / "study-reader.spec").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets] == [name]:
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"{name} is not in the spec")
+
+
+def imported_modules() -> set[str]:
+    """Every module named in an import statement anywhere in the package."""
+    names = set()
+    for source in (REPO / "reader_app").rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_the_frozen_build_keeps_every_module_the_app_imports() -> None:
+    """A module the spec excludes would be missing from the standalone app only."""
+    imported = imported_modules()
+    qt_used = spec_constant("QT_USED")
+    qt_imported = {name.split(".")[1] for name in imported if name.startswith("PySide6.Qt")}
+    assert qt_imported <= qt_used, "add the new Qt module to QT_USED in the spec"
+    excluded = set(spec_constant("PYTHON_EXCLUDES"))
+    clashes = {name for name in imported if name.split(".")[0] in excluded or name in excluded}
+    assert clashes == set(), "the spec excludes modules the app imports: " + ", ".join(clashes)
 
 
 def test_archives_are_repeatable(tmp_path: Path) -> None:
