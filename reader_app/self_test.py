@@ -3,8 +3,9 @@
 It opens a fresh data folder (a temporary one unless ``--data-dir`` is given), renders the
 main window, checks that the text, the glossary and the icon were found in the bundle, saves a
 note through the real controller and repository, finds it by full-text search, exports it and
-reads the export back. Each step prints one line; the first failure prints the reason on
-stderr and the exit status is 1. Nothing here is mocked: a build that passes has what it needs.
+reads the export back, and writes the study edition as a PDF (the print support). Each step
+prints one line; the first failure prints the reason on stderr and the exit status is 1.
+Nothing here is mocked: a build that passes has what it needs.
 """
 
 from __future__ import annotations
@@ -151,6 +152,23 @@ def _check_note_round_trip(window, data_dir: Path, say: Say) -> None:
     say(f"export: {export.name}, {export.stat().st_size} bytes, note and quote present")
 
 
+def _check_study_edition(window, data_dir: Path, say: Say) -> None:
+    """Lay out the study edition with the note and the glossary, and write it as a PDF."""
+    from reader_app.domain.edition import StudyEditionOptions
+    from reader_app.ui.study_edition import export_pdf, new_printer
+
+    plan = window.study_output.plan(StudyEditionOptions(include_glossary=True))
+    target = data_dir / "self-test-edition.pdf"
+    result = export_pdf(plan, target)
+    _check(target.read_bytes()[:5] == b"%PDF-", "the study edition PDF was not written")
+    _check(result.pages >= 2 and result.endnotes == 1, f"unexpected study edition: {result}")
+    printer = new_printer(title="self-test")
+    _check(printer.isValid(), "no printer could be set up (print support missing)")
+    say(
+        f"study edition: {target.name}, {result.pages} pages, {result.endnotes} note, printer ready"
+    )
+
+
 def _steps(data_dir: Path, say: Say) -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -162,6 +180,7 @@ def _steps(data_dir: Path, say: Say) -> None:
         _check_window(window, say)
         _check_text_and_glossary(window, say)
         _check_note_round_trip(window, data_dir, say)
+        _check_study_edition(window, data_dir, say)
     finally:
         window.close()  # releases the notes database and its lock
         window.deleteLater()

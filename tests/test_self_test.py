@@ -40,7 +40,7 @@ def test_self_test_passes_on_a_temporary_data_folder(tmp_path: Path) -> None:
     result = run_app("--self-test", home=home)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    for step in (*STEPS, "export:"):
+    for step in (*STEPS, "export:", "study edition:"):
         assert any(line.startswith(f"self-test: {step}") for line in lines), step
     assert lines[-1] == "self-test: passed"
     assert [line for line in result.stderr.splitlines() if HARMLESS not in line] == []
