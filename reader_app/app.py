@@ -36,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"render the main window at {SCREENSHOT_SIZE[0]}x{SCREENSHOT_SIZE[1]}, "
         "save it as a PNG and exit",
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation: open a temporary data folder (or --data-dir), render "
+        "the window, save, find and export a note, print what was checked and exit",
+    )
     from reader_app.cli import add_subcommands
     from reader_app.paths import default_data_dir
 
@@ -66,6 +72,9 @@ def configure_application(app) -> None:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    from reader_app.ui.app_icon import application_icon
+
+    app.setWindowIcon(application_icon())
     for font_file in sorted((resource_root() / "fonts").glob("*.ttf")):
         QFontDatabase.addApplicationFont(str(font_file))
     from reader_app.ui.themes import install_theme_manager
@@ -250,11 +259,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else EXECUTABLE])
     configure_application(app)
+    if args.self_test:
+        from reader_app.self_test import run_self_test
+
+        return run_self_test(args.data_dir)
     try:
         data_dir = resolve_data_dir(args.data_dir)
     except OSError as error:
         print(f"{EXECUTABLE}: cannot use the data folder: {error}", file=sys.stderr)
         return 2
+    from reader_app import logs
+
+    logs.start_logging(data_dir)
 
     from reader_app.ui.themes import theme_manager
 
