@@ -63,3 +63,13 @@ def test_domain_layer_imports_no_qt() -> None:
         "sys.exit(any(m.startswith('PySide6') for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_quoting_a_passage_never_doubles_the_sources_own_quotation_marks() -> None:
+    from reader_app.domain.text import in_quotation_marks
+
+    assert in_quotation_marks("“Is it to be bureaucracy") == "“Is it to be bureaucracy”"
+    assert in_quotation_marks("rapidly degenerated.”") == "“rapidly degenerated.”"
+    balanced = "penned “The Workers’ Opposition”, an"
+    assert in_quotation_marks(balanced) == f"“{balanced}”"
+    assert in_quotation_marks(" plain words ") == "“plain words”"

@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from reader_app.domain.text import Block, Document, Role
+from reader_app.domain.text import Block, Document, Role, strip_unmatched_quotes
 
 
 class CitationError(ValueError):
@@ -219,6 +219,7 @@ def _web_address_mla(url: str) -> str:
 
 def _close_mla(quote: str, reference: str) -> str:
     """“words” (reference). with a final full stop, comma or colon moved after the reference."""
+    quote = strip_unmatched_quotes(quote)
     if quote.endswith((".", ",", ";", ":")):
         quote = quote[:-1].rstrip()
     return f"“{quote}” ({reference})."
@@ -226,6 +227,7 @@ def _close_mla(quote: str, reference: str) -> str:
 
 def _close_chicago(quote: str) -> str:
     """“words.” with the full stop inside the quotation marks (American usage)."""
+    quote = strip_unmatched_quotes(quote)
     if quote.endswith((",", ";", ":")):
         quote = quote[:-1].rstrip()
     if not quote.endswith((".", "?", "!", "…")):

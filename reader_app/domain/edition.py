@@ -26,7 +26,7 @@ from enum import StrEnum
 from reader_app.domain.citation import CitedWork, quotable
 from reader_app.domain.glossary import Entry, Glossary, Occurrence
 from reader_app.domain.notes import DEFAULT_COLOUR, Note, NoteKind
-from reader_app.domain.text import Block, Document
+from reader_app.domain.text import Block, Document, in_quotation_marks
 
 QUOTE_LIMIT = 90
 """Characters of a highlighted passage repeated in its endnote; the text itself is above."""
@@ -57,7 +57,9 @@ class Endnote:
     def text(self) -> str:
         """The note as one line of plain text: ``¶3 “quote” — note text · tags: a, b``."""
         head = " ".join(
-            part for part in (self.label, f"“{self.quote}”" if self.quote else "") if part
+            part
+            for part in (self.label, in_quotation_marks(self.quote) if self.quote else "")
+            if part
         )
         if self.section is NoteSection.GLOSSARY:
             head = f"On {self.label}"

@@ -55,7 +55,7 @@ from reader_app.domain.notes import (
     parse_timestamp,
     utc_now,
 )
-from reader_app.domain.text import Document
+from reader_app.domain.text import Document, in_quotation_marks
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 EXTENSION_PREFIX = "sr"
@@ -184,7 +184,7 @@ def export_markdown(
         if block_notes:
             lines += [f"## {block.citation_label}", ""]
         for note in sorted(block_notes, key=_by_position):
-            quote = f"“{_escape_markdown(note.quote)}” ({block.citation_label})"
+            quote = f"{_escape_markdown(in_quotation_marks(note.quote))} ({block.citation_label})"
             lines += [_blockquote(quote), "", *_note_lines(note)]
     if sections.free:
         lines += ["## Free notes", ""]
@@ -205,7 +205,11 @@ def export_markdown(
             "",
         ]
         for note in sorted(sections.detached, key=lambda n: n.created):
-            lines += [_blockquote(f"“{_escape_markdown(note.quote)}”"), "", *_note_lines(note)]
+            lines += [
+                _blockquote(_escape_markdown(in_quotation_marks(note.quote))),
+                "",
+                *_note_lines(note),
+            ]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

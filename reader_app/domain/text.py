@@ -73,6 +73,25 @@ class Document:
         raise KeyError(block_id)
 
 
+def strip_unmatched_quotes(text: str) -> str:
+    """Drop a quotation mark of the source that the selection cut from its partner.
+
+    Kollontai's extract opens with “ and closes with ”; a passage taken from its start or end
+    carries one of them, and quoting it again would print ““Is it…”.
+    """
+    text = text.strip()
+    if text.startswith("“") and "”" not in text[1:]:
+        text = text[1:]
+    if text.endswith("”") and "“" not in text[:-1]:
+        text = text[:-1]
+    return text
+
+
+def in_quotation_marks(text: str) -> str:
+    """A passage quoted once, whatever quotation marks of the source it carries."""
+    return f"“{strip_unmatched_quotes(text)}”"
+
+
 def split_blocks(raw: str) -> list[str]:
     """Blocks are separated by blank lines; single newlines inside a block are kept."""
     normalised = raw.replace("\r\n", "\n").replace("\r", "\n").strip("\n")

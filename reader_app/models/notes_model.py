@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 )
 
 from reader_app.domain.notes import Colour, Note, NoteKind
-from reader_app.domain.text import Document
+from reader_app.domain.text import Document, in_quotation_marks
 from reader_app.storage.notes_repo import MarkedText, NoteOrder, NotesChanged, NotesRepository
 
 NOTE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -114,7 +114,7 @@ class NotesModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             stripped = note.body.strip()
             first_line = stripped.splitlines()[0] if stripped else "(empty note)"
-            quote = f"“{note.quote}” " if note.quote else ""
+            quote = f"{in_quotation_marks(note.quote)} " if note.quote else ""
             return f"{quote}{first_line}"
         by_role = {NOTE_ROLE: note, NOTE_ID_ROLE: note.id, MATCHES_ROLE: self._matches.get(note.id)}
         return by_role.get(role)

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader_app.domain.notes import Colour, Note, NoteKind
-from reader_app.domain.text import Document
+from reader_app.domain.text import Document, in_quotation_marks
 from reader_app.models.notes_model import (
     MATCHES_ROLE,
     NOTE_ID_ROLE,
@@ -148,7 +148,7 @@ class NoteDelegate(QStyledItemDelegate):
             painter.setPen(text_colour)
             metrics = QFontMetrics(italic)
             quote = metrics.elidedText(
-                f"“{' '.join(note.quote.split())}”", Qt.TextElideMode.ElideRight, width
+                in_quotation_marks(" ".join(note.quote.split())), Qt.TextElideMode.ElideRight, width
             )
             painter.drawText(
                 QRect(left, y, width, metrics.height()), Qt.AlignmentFlag.AlignLeft, quote
@@ -596,7 +596,7 @@ class NotesPanel(QWidget):
         if note.quote:
             quote = " ".join(note.quote.split())
             short = quote if len(quote) <= 140 else quote[:139] + "…"
-            text = f"{citation} · “{short}”"
+            text = f"{citation} · {in_quotation_marks(short)}"
             if note.is_detached:
                 text += (
                     "\nThis passage is no longer in the text. "

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from reader_app.domain.glossary import Glossary
 from reader_app.domain.search import context_around, find_all, find_pattern
-from reader_app.domain.text import Document
+from reader_app.domain.text import Document, in_quotation_marks
 from reader_app.storage.notes_repo import NotesRepository
 
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -86,7 +86,7 @@ class SearchEverythingDialog(QDialog):
         note_hits = []
         if self._repository is not None:
             for hit in self._repository.search(needle, limit=GROUP_LIMIT):
-                quote = f"“{hit.note.quote}” " if hit.note.quote else ""
+                quote = f"{in_quotation_marks(hit.note.quote)} " if hit.note.quote else ""
                 note_hits.append(
                     (f"{quote}{' '.join(hit.snippet.text.split())}", ("note", hit.note.id))
                 )

@@ -60,7 +60,7 @@ from reader_app.domain.edition import (
     edition_title,
 )
 from reader_app.domain.glossary import format_date
-from reader_app.domain.text import Block, Role
+from reader_app.domain.text import Block, Role, in_quotation_marks
 from reader_app.ui.theme import HIGHLIGHT_COLOURS
 
 SERIF = "Noto Serif"
@@ -409,7 +409,7 @@ class StudyEditionBuilder:
         elif endnote.label:
             self._text(f"{endnote.label} ", muted)
         if endnote.quote:
-            self._text(f"“{endnote.quote}”", self._chars(9.5, italic=True))
+            self._text(in_quotation_marks(endnote.quote), self._chars(9.5, italic=True))
         body = endnote.body.strip()
         if body:
             lead = " — " if endnote.label or endnote.quote else ""
