@@ -6,6 +6,5 @@ The names below are read by the packaging spec and the About box, so they live i
 __version__ = "0.1.0"
 APP_NAME = "Study Reader"
 APP_ID = "io.github.studyreader.StudyReader"
-ORGANIZATION = "Study Reader"
 EXECUTABLE = "study-reader"
 LICENSE = "GPL-3.0-or-later"

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reader_app import APP_ID, APP_NAME, EXECUTABLE, ORGANIZATION, __version__
+from reader_app import APP_ID, APP_NAME, EXECUTABLE, __version__
 
 SCREENSHOT_SIZE = (1280, 800)
 BACKUP_DELAY_MS = 5000  # after start-up, when the reader is reading, not waiting
@@ -69,7 +69,7 @@ def configure_application(app) -> None:
     from reader_app.paths import resource_root
 
     app.setApplicationName(APP_NAME)
-    app.setOrganizationName(ORGANIZATION)
+    # No organisation name: it would nest the data folder as Study Reader/Study Reader.
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     from reader_app.ui.app_icon import application_icon
