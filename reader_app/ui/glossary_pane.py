@@ -33,6 +33,7 @@ from reader_app.models.glossary_model import (
     build_glossary_model,
 )
 from reader_app.ui import links
+from reader_app.ui.notice import WARNING, notice_label
 from reader_app.ui.safe_browser import SafeBrowser
 from reader_app.ui.text_view import READING_FONT_FAMILY
 
@@ -79,14 +80,7 @@ class GlossaryPane(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
 
-        self.warning_label = QLabel(self)
-        self.warning_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.warning_label.setWordWrap(True)
-        self.warning_label.setAccessibleName("Glossary warning")
-        self.warning_label.setStyleSheet(
-            "QLabel { background: palette(alternate-base); border-left: 3px solid #c0392b;"
-            " padding: 6px; }"
-        )
+        self.warning_label = notice_label(self, "Glossary warning", WARNING)
         self.warning_label.setText(warning)
         self.warning_label.setVisible(bool(warning))
         layout.addWidget(self.warning_label)

@@ -52,6 +52,7 @@ from reader_app.models.notes_model import (
     citation_of,
 )
 from reader_app.storage.notes_repo import MarkedText, NoteOrder
+from reader_app.ui.notice import NOTICE, notice_label
 from reader_app.ui.theme import HIGHLIGHT_COLOURS, blend, is_dark
 
 AUTOSAVE_DELAY_MS = 700
@@ -289,15 +290,7 @@ class NotesPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
 
-        self.notice_label = QLabel(self)
-        self.notice_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.notice_label.setWordWrap(True)
-        self.notice_label.setAccessibleName("Notes notice")
-        self.notice_label.setStyleSheet(
-            "QLabel { background: palette(alternate-base); border-left: 3px solid #c47f17;"
-            " padding: 6px; }"
-        )
-        self.notice_label.hide()
+        self.notice_label = notice_label(self, "Notes notice", NOTICE)
         layout.addWidget(self.notice_label)
 
         self.search_edit = QLineEdit(self)
