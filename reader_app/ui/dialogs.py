@@ -1,7 +1,8 @@
 """Every modal dialog the app shows goes through a function here.
 
 Tests replace these functions (monkeypatch) so that no test ever blocks on ``exec()``, and
-the one place that shows user-facing text makes it easy to keep it plain.
+the one place that shows user-facing text makes it easy to keep it plain. The dialog classes
+are imported inside the functions, so none of them is loaded before the window first paints.
 """
 
 from __future__ import annotations
@@ -9,26 +10,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QInputDialog,
-    QLabel,
-    QMessageBox,
-    QVBoxLayout,
-    QWidget,
-)
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
+    from PySide6.QtWidgets import QWidget
 
     from reader_app.domain.edition import StudyEditionOptions
 
 
 def show_about(parent: QWidget | None, title: str, html: str) -> None:
     """``html`` must be built by our own code with every inserted value escaped."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(parent)
     box.setWindowTitle(title)
     box.setTextFormat(Qt.TextFormat.RichText)
@@ -40,6 +33,8 @@ def show_about(parent: QWidget | None, title: str, html: str) -> None:
 
 def show_error(parent: QWidget | None, title: str, message: str) -> None:
     """A plain-text error; ``message`` may contain user data and is never read as markup."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(
         QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
     )
@@ -49,6 +44,8 @@ def show_error(parent: QWidget | None, title: str, message: str) -> None:
 
 def ask(parent: QWidget | None, title: str, message: str, accept: str, reject: str) -> bool:
     """A plain-text question with two named answers; True for ``accept``."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(
         QMessageBox.Icon.Question, title, message, QMessageBox.StandardButton.NoButton, parent
     )
@@ -64,10 +61,14 @@ def save_file_path(
     parent: QWidget | None, title: str, suggested: str, filters: list[str]
 ) -> tuple[str, str]:
     """(path, chosen filter); an empty path when the user cancelled."""
+    from PySide6.QtWidgets import QFileDialog
+
     return QFileDialog.getSaveFileName(parent, title, suggested, ";;".join(filters))
 
 
 def open_file_path(parent: QWidget | None, title: str, filters: list[str]) -> str:
+    from PySide6.QtWidgets import QFileDialog
+
     path, _ = QFileDialog.getOpenFileName(parent, title, "", ";;".join(filters))
     return path
 
@@ -75,6 +76,8 @@ def open_file_path(parent: QWidget | None, title: str, filters: list[str]) -> st
 def ask_number(
     parent: QWidget | None, title: str, label: str, value: int, minimum: int, maximum: int
 ) -> int | None:
+    from PySide6.QtWidgets import QInputDialog
+
     number, accepted = QInputDialog.getInt(parent, title, label, value, minimum, maximum)
     return number if accepted else None
 
@@ -83,6 +86,14 @@ def study_edition_options(
     parent: QWidget | None, title: str, accept: str, options: StudyEditionOptions
 ) -> StudyEditionOptions | None:
     """What to put in a printed study edition; None when the user cancelled."""
+    from PySide6.QtWidgets import (
+        QCheckBox,
+        QDialog,
+        QDialogButtonBox,
+        QLabel,
+        QVBoxLayout,
+    )
+
     from reader_app.domain.edition import StudyEditionOptions
 
     dialog = QDialog(parent)
@@ -113,6 +124,7 @@ def study_edition_options(
 def print_setup(parent: QWidget | None, title: str, printer: QPrinter) -> bool:
     """The platform's print dialog; True when the user chose to print."""
     from PySide6.QtPrintSupport import QPrintDialog  # printing support loads on first use
+    from PySide6.QtWidgets import QDialog
 
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(title)

@@ -28,7 +28,6 @@ from reader_app.settings import (
     Settings,
 )
 from reader_app.ui import dialogs
-from reader_app.ui.find_bar import FindBar
 from reader_app.ui.text_view import ReadingStyle, ReadingView, Span
 from reader_app.ui.theme import HIGHLIGHT_COLOURS
 from reader_app.ui.themes import theme_manager
@@ -37,6 +36,7 @@ if TYPE_CHECKING:  # the notes, glossary and dialog modules load after the first
     from reader_app.domain.notes import Note
     from reader_app.models.notes_controller import NotesController
     from reader_app.storage.store import StoreOpenResult
+    from reader_app.ui.find_bar import FindBar
     from reader_app.ui.glossary_pane import GlossaryPane
     from reader_app.ui.notes_panel import NotesPanel
     from reader_app.ui.preferences import PreferencesDialog
@@ -70,9 +70,8 @@ class MainWindow(QMainWindow):
         central_layout.setContentsMargins(0, 0, 0, 0)
         central_layout.setSpacing(0)
         central_layout.addWidget(self.reading_view, 1)
-        self.find_bar = FindBar(self.reading_view, central)
-        self.find_bar.hide()
-        central_layout.addWidget(self.find_bar)
+        self._central_layout = central_layout
+        self._find_bar: FindBar | None = None
         self.setCentralWidget(central)
         self._search_everything: SearchEverythingDialog | None = None
 
@@ -167,7 +166,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addActions([self.copy_action, self.select_all_action])
         self.copy_citation_anchor = self.edit_menu.addSeparator()
         self.find_action = self._action(
-            "&Find…", self.find_bar.open_bar, QKeySequence.StandardKey.Find
+            "&Find…", self._open_find_bar, QKeySequence.StandardKey.Find
         )
         self.find_next_action = self._action(
             "Find &Next", self._find_next, QKeySequence.StandardKey.FindNext
@@ -407,6 +406,20 @@ class MainWindow(QMainWindow):
         self._settings.set(MEASURE, style.measure)
 
     # ----- finding and moving around ------------------------------------------------------
+
+    @property
+    def find_bar(self) -> FindBar:
+        """Built on first use: most sessions never open it, and start-up stays lean."""
+        if self._find_bar is None:
+            from reader_app.ui.find_bar import FindBar
+
+            self._find_bar = FindBar(self.reading_view, self.centralWidget())
+            self._find_bar.hide()
+            self._central_layout.addWidget(self._find_bar)
+        return self._find_bar
+
+    def _open_find_bar(self) -> None:
+        self.find_bar.open_bar()
 
     def _find_next(self) -> None:
         if self.find_bar.isHidden():
