@@ -109,6 +109,8 @@ class ThemeManager:
     def apply(self, name: str) -> None:
         if name not in THEMES:
             name = "system"
+        if name == self.current:
+            return  # a palette change restyles every widget: not for nothing
         palette = theme_palette(name)
         self._app.setPalette(palette if palette is not None else self._system_palette)
         self.current = name
