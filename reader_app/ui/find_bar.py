@@ -40,7 +40,6 @@ class FindBar(QWidget):
         layout.addWidget(self.count_label)
         for widget in (self.previous_button, self.next_button, self.case_box, self.word_box):
             layout.addWidget(widget)
-        layout.addStretch(0)
         layout.addWidget(self.close_button)
 
         self.edit.textChanged.connect(self.refresh)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,6 +18,9 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTabWidget,
     QToolButton,
     QTreeView,
@@ -36,9 +39,12 @@ from reader_app.ui import links
 from reader_app.ui.notice import WARNING, notice_label
 from reader_app.ui.safe_browser import SafeBrowser
 from reader_app.ui.text_view import READING_FONT_FAMILY
+from reader_app.ui.theme import blend
 
 CONTEXT_CHARACTERS = 28
 OCCURRENCE_ROLE = Qt.ItemDataRole.UserRole + 2
+TIMELINE_DATE_ROLE = Qt.ItemDataRole.UserRole + 3
+TIMELINE_NAME_ROLE = Qt.ItemDataRole.UserRole + 4
 
 
 def occurrence_context(document: Document, occurrence: Occurrence) -> str:
@@ -51,6 +57,63 @@ def occurrence_context(document: Document, occurrence: Occurrence) -> str:
     if occurrence.end + CONTEXT_CHARACTERS < len(text) and " " in after:
         after = after.rsplit(" ", 1)[0] + "…"
     return f"{before}{text[occurrence.start : occurrence.end]}{after}".replace("\n", " ")
+
+
+class TimelineDelegate(QStyledItemDelegate):
+    """Each event as its date, small and quiet, over its name: a chronology to scan."""
+
+    PADDING = 6
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
+        date_font = QFont(option.font)
+        date_font.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.88))
+        name_font = QFont(option.font)
+        name_font.setWeight(QFont.Weight.DemiBold)
+        return date_font, name_font
+
+    def _name_rect(self, option: QStyleOptionViewItem, text: str) -> QRect:
+        _, name_font = self._fonts(option)
+        width = max(60, option.rect.width() - 2 * self.PADDING)
+        return QFontMetrics(name_font).boundingRect(
+            QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), text
+        )
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
+        date_font, _ = self._fonts(option)
+        name = self._name_rect(option, index.data(TIMELINE_NAME_ROLE))
+        height = QFontMetrics(date_font).height() + name.height() + 2 * self.PADDING + 2
+        return QSize(option.rect.width(), height)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        painter.save()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        if selected:
+            painter.fillRect(option.rect, palette.color(QPalette.ColorRole.Highlight))
+        elif index.row() % 2:
+            painter.fillRect(option.rect, palette.color(QPalette.ColorRole.AlternateBase))
+        text = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        date_font, name_font = self._fonts(option)
+        left = option.rect.left() + self.PADDING
+        top = option.rect.top() + self.PADDING
+        width = option.rect.width() - 2 * self.PADDING
+        date_height = QFontMetrics(date_font).height()
+        painter.setFont(date_font)
+        painter.setPen(
+            text if selected else blend(text, palette.color(QPalette.ColorRole.Base), 0.7)
+        )
+        painter.drawText(QRect(left, top, width, date_height), 0, index.data(TIMELINE_DATE_ROLE))
+        painter.setFont(name_font)
+        painter.setPen(text)
+        name = index.data(TIMELINE_NAME_ROLE)
+        painter.drawText(
+            QRect(left, top + date_height + 2, width, option.rect.height()),
+            int(Qt.TextFlag.TextWordWrap),
+            name,
+        )
+        painter.restore()
 
 
 class GlossaryPane(QWidget):
@@ -181,10 +244,14 @@ class GlossaryPane(QWidget):
         self.timeline = QListWidget(self)
         self.timeline.setAccessibleName("Timeline of events and periods")
         self.timeline.setWordWrap(True)
-        self.timeline.setAlternatingRowColors(True)
+        self.timeline.setItemDelegate(TimelineDelegate(self.timeline))
+        self.timeline.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.timeline.setResizeMode(QListWidget.ResizeMode.Adjust)
         for entry in self._glossary.timeline():
-            item = QListWidgetItem(f"{entry.dates_label}\n{entry.headword}")
+            item = QListWidgetItem(f"{entry.dates_label}: {entry.headword}")
             item.setData(ENTRY_ID_ROLE, entry.id)
+            item.setData(TIMELINE_DATE_ROLE, entry.dates_label)
+            item.setData(TIMELINE_NAME_ROLE, entry.headword)
             item.setToolTip(entry.gloss)
             self.timeline.addItem(item)
         self.timeline.itemActivated.connect(self._on_timeline_activated)
