@@ -15,20 +15,14 @@ import sys
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader_app import EXECUTABLE
-from reader_app.domain.export import (
-    FORMATS,
-    NotesImportError,
-    parse_annotations,
-    read_import_file,
-    render,
-    write_atomically,
-)
+from reader_app.domain.formats import FORMATS
 from reader_app.domain.text import Document, TextError, load_document
-from reader_app.storage.db import StorageError
-from reader_app.storage.notes_repo import NoteOrder
-from reader_app.storage.store import OpenStatus, StoreOpenResult, database_path, open_store
+
+if TYPE_CHECKING:  # storage and export load only when a command runs, not for the window
+    from reader_app.storage.store import StoreOpenResult
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -99,6 +93,8 @@ def _load(document_loader: DocumentLoader) -> Document:
 
 
 def _open(data_dir: Path, document: Document, *, for_import: bool) -> StoreOpenResult:
+    from reader_app.storage.store import database_path, open_store
+
     """Export needs existing notes and takes no backup; import may start a new store, and
     its start-up backup is the copy to go back to if the imported notes are unwanted."""
     if not for_import and not database_path(data_dir).exists():
@@ -123,6 +119,10 @@ def run_export(
     document_loader: DocumentLoader = load_document,
 ) -> int:
     """Export every note in text order; standard output unless ``-o`` names a file."""
+    from reader_app.domain.export import render, write_atomically
+    from reader_app.storage.db import StorageError
+    from reader_app.storage.notes_repo import NoteOrder
+
     try:
         data_dir = _data_dir(args, default_data_dir)
         document = _load(document_loader)
@@ -155,6 +155,10 @@ def run_import(
     document_loader: DocumentLoader = load_document,
 ) -> int:
     """Merge a JSON file of annotations into the notes, all or nothing."""
+    from reader_app.domain.export import NotesImportError, parse_annotations, read_import_file
+    from reader_app.storage.db import StorageError
+    from reader_app.storage.store import OpenStatus
+
     try:
         data_dir = _data_dir(args, default_data_dir)
         data = read_import_file(Path(args.file))

@@ -43,6 +43,7 @@ from reader_app.domain.anchors import (
     make_anchor,
     resolve,
 )
+from reader_app.domain.formats import FORMATS
 from reader_app.domain.notes import (
     DEFAULT_COLOUR,
     Colour,
@@ -78,7 +79,6 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 reader has perhaps a few hundred); the cap exists so a wrong file fails fast, before it
 is read into memory and parsed."""
 
-FORMATS = ("markdown", "json", "csv")
 
 CSV_COLUMNS = (
     "id", "kind", "citation", "block_id", "start", "end", "quote", "note", "tags", "colour",
