@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -26,6 +28,27 @@ def _isolated_qt_application(qapp):
     QStandardPaths.setTestModeEnabled(True)
     configure_application(qapp)
     return qapp
+
+
+def run_app(*args: str, home: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``python -m reader_app`` in its own process, with HOME and the XDG folders in ``home``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_STATE_HOME=str(home / ".local" / "state"),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "reader_app", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
 
 
 class DialogRecorder:

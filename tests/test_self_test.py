@@ -3,35 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
+
+from conftest import run_app
 
 HARMLESS = "This plugin does not support propagateSizeHints()"
 STEPS = ("platform:", "log:", "icon:", "window:", "text:", "glossary:", "note:", "search:")
-
-
-def run_app(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    """``python -m reader_app`` with HOME and the XDG folders inside ``home``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        HOME=str(home),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_DATA_HOME=str(home / ".local" / "share"),
-        XDG_CACHE_HOME=str(home / ".cache"),
-        XDG_STATE_HOME=str(home / ".local" / "state"),
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "reader_app", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_self_test_passes_on_a_temporary_data_folder(tmp_path: Path) -> None:
