@@ -116,6 +116,11 @@ class ReadingView(SafeBrowser):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setMouseTracking(True)
+        # The first viewport() call makes PySide resolve every lazily loaded QtWidgets class
+        # (some 130 enums, about 30 ms of start-up) to type the returned object. Finding the
+        # same widget by its Qt object name types it as a plain QWidget, and viewport() then
+        # returns that wrapper. If the name ever changes, viewport() still works, only slower.
+        self._viewport_wrapper = self.findChild(QWidget, "qt_scrollarea_viewport")
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self._source = document
