@@ -97,6 +97,7 @@ def test_tags_are_saved_completed_and_filterable(make_window, qtbot) -> None:
     assert panel.tags_edit.completer_.model().stringList() == ["bureaucracy", "definitions"]
     qtbot.keyClicks(panel.tags_edit, "bur")
     assert panel.tags_edit.completer_.currentCompletion() == "bureaucracy"
+    assert panel.tag_filter.itemText(panel.tag_filter.findData("definitions")) == "#definitions (1)"
     panel.tag_filter.setCurrentIndex(panel.tag_filter.findData("definitions"))
     ids = [panel.model.index(r, 0).data(NOTE_ID_ROLE) for r in range(panel.model.rowCount())]
     assert ids == [first.id]

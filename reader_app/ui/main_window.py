@@ -680,7 +680,7 @@ class MainWindow(QMainWindow):
                 )
             )
         view.set_marks("highlights", spans)
-        self.notes_panel.set_known_tags(repository.all_tags())
+        self.notes_panel.set_known_tags(repository.tag_counts())
         self._update_notes_status("saved")
 
     def _update_notes_status(self, state: str) -> None:

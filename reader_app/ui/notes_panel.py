@@ -502,14 +502,16 @@ class NotesPanel(QWidget):
             elif not self._dirty:
                 self._show_note(None)
 
-    def set_known_tags(self, tags: list[str]) -> None:
+    def set_known_tags(self, tag_counts: dict[str, int]) -> None:
+        """Tags in use, for completion and for the filter, which shows how many notes each has."""
+        tags = sorted(tag_counts)
         self.tags_edit.set_known_tags(tags)
         current = self.tag_filter.currentData()
         self.tag_filter.blockSignals(True)
         self.tag_filter.clear()
         self.tag_filter.addItem("All tags", None)
         for tag in tags:
-            self.tag_filter.addItem(f"#{tag}", tag)
+            self.tag_filter.addItem(f"#{tag} ({tag_counts[tag]})", tag)
         index = self.tag_filter.findData(current)
         self.tag_filter.setCurrentIndex(max(index, 0))
         self.tag_filter.blockSignals(False)
