@@ -7,6 +7,7 @@ the glossary or notes work: app.py hands it their panels and connects their sign
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +44,17 @@ if TYPE_CHECKING:  # the notes, glossary and dialog modules load after the first
     from reader_app.ui.search_everything import SearchEverythingDialog
 
 DEFAULT_SIZE = (1280, 800)
+
+
+def typed_keys(sequences: list[QKeySequence]) -> list[str]:
+    """Key combinations a reader types, leaving out dedicated keys ("Find", "Zoom In") that
+    most keyboards lack; at most two, as menus show them."""
+    shown = []
+    for sequence in sequences:
+        text = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+        if "+" in text or re.fullmatch(r"F\d+|Esc|Del|Enter", text):
+            shown.append(text)
+    return shown[:2]
 
 
 class MainWindow(QMainWindow):
@@ -561,10 +573,7 @@ class MainWindow(QMainWindow):
             self.help_menu,
         ):
             for action in menu.actions():
-                keys = ", ".join(
-                    key.toString(QKeySequence.SequenceFormat.NativeText)
-                    for key in action.shortcuts()
-                )
+                keys = ", ".join(typed_keys(action.shortcuts()))
                 if keys and action.text():
                     rows.append(
                         (menu.title().replace("&", ""), action.text().replace("&", ""), keys)
