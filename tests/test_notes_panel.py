@@ -327,3 +327,16 @@ def test_creating_a_note_saves_what_was_being_typed_in_the_last_one(make_window,
     qtbot.keyClicks(window.notes_panel.editor, "typed just before")
     add_note(window, "p6", "freedom of thought")  # before the autosave timer fires
     assert repo(window).get(first.id).body == "typed just before"
+
+
+def test_a_note_on_the_open_glossary_entry_from_the_pane(make_window, qtbot) -> None:
+    window = make_window()
+    pane = window.glossary_pane
+    assert pane.note_button.isVisible() and not pane.note_button.isEnabled()
+    pane.open_entry("nep")
+    assert pane.note_button.isEnabled()
+    pane.note_button.click()
+    note = repo(window).list_notes()[0]
+    assert note.kind is NoteKind.GLOSSARY and note.glossary_entry_id == "nep"
+    assert window.notes_panel.current_note_id() == note.id
+    assert "Glossary: New Economic Policy" in window.notes_panel.context_label.text()

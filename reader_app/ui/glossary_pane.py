@@ -136,6 +136,7 @@ class GlossaryPane(QWidget):
         for occurrence in occurrences:
             self._occurrences.setdefault(occurrence.entry_id, []).append(occurrence)
         self._history: list[str] = []
+        self._note_action: QAction | None = None
         self._history_index = -1
         self.current_entry_id: str | None = None
 
@@ -200,6 +201,13 @@ class GlossaryPane(QWidget):
         navigation.addWidget(self.back_button)
         navigation.addWidget(self.forward_button)
         navigation.addStretch(1)
+        self.note_button = QToolButton(self)
+        self.note_button.setText("Add Note")
+        self.note_button.setToolTip("Write a note on this entry (it appears in the Notes pane)")
+        self.note_button.setAccessibleName("Add a note on this entry")
+        self.note_button.setEnabled(False)
+        self.note_button.hide()  # shown once the window offers notes (see offer_notes)
+        navigation.addWidget(self.note_button)
         entry_layout.addLayout(navigation)
 
         self.entry_view = SafeBrowser(entry_area)
@@ -275,6 +283,14 @@ class GlossaryPane(QWidget):
         self.tabs.setCurrentIndex(0)
         self._update_navigation()
 
+    def offer_notes(self, note_action: QAction) -> None:
+        """Show "Add Note" for the open entry; the window's action does the work."""
+        self._note_action = note_action
+        self.note_button.clicked.connect(note_action.trigger)
+        self.note_button.show()
+        note_action.changed.connect(self._update_navigation)
+        self._update_navigation()
+
     def back(self) -> None:
         if self._history_index > 0:
             self._history_index -= 1
@@ -286,6 +302,10 @@ class GlossaryPane(QWidget):
             self.open_entry(self._history[self._history_index], record=False)
 
     def _update_navigation(self) -> None:
+        action = self._note_action
+        self.note_button.setEnabled(
+            self.current_entry_id is not None and action is not None and action.isEnabled()
+        )
         self.back_button.setEnabled(self._history_index > 0)
         self.forward_button.setEnabled(self._history_index < len(self._history) - 1)
 

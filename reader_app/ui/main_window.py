@@ -634,6 +634,8 @@ class MainWindow(QMainWindow):
         self.notes_panel = panel
         self.notes_controller = controller
         self.notes_dock.setWidget(panel)
+        if self.glossary_pane is not None:
+            self.glossary_pane.offer_notes(self.entry_note_action)
         if controller is None:
             self.show_status("Notes are unavailable; the text and glossary work as usual.")
             return
