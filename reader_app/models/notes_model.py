@@ -28,16 +28,16 @@ MATCHES_ROLE = Qt.ItemDataRole.UserRole + 3  # MarkedText of the body snippet wh
 
 
 class RepositorySignals(QObject):
-    """Turns the repository's plain callbacks into a Qt signal, queued for the GUI thread."""
+    """Turns the repository's plain callbacks into a Qt signal that views can connect to.
+
+    It lives as long as the repository it listens to: both go when the window closes.
+    """
 
     changed = Signal(object)  # NotesChanged
 
     def __init__(self, repository: NotesRepository, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._unsubscribe = repository.subscribe(self.changed.emit)
-
-    def stop(self) -> None:
-        self._unsubscribe()
+        repository.subscribe(self.changed.emit)
 
 
 @dataclass(frozen=True)
