@@ -24,17 +24,35 @@ LOG_MAX_BYTES = 1_000_000
 LOG_BACKUPS = 3  # study-reader.log plus .1 .. .3: at most about 4 MB
 LOG_FORMAT = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
 # The app opens its log file this long after start-up: importing logging.handlers (socket,
-# pickle, queue) costs some 20 ms that the first paint should not wait for. An error or a Qt
-# warning before then opens it on the spot.
+# pickle, queue) costs some 20 ms that the first paint should not wait for. Records made
+# before then wait in memory (at most EARLY_RECORDS_KEPT); an error opens the file at once.
 OPEN_LOG_AFTER_MS = 1500
+EARLY_RECORDS_KEPT = 200
 
 logger = logging.getLogger("reader_app")
 logger.addHandler(logging.NullHandler())  # no "last resort" echo on stderr before set-up
 
 
+class _EarlyRecords(logging.Handler):
+    """Holds what is logged before the file opens, so that it reaches the file with its time.
+
+    Qt warns during the first show on some platforms (offscreen says it cannot propagate
+    size hints); opening the file for that would put the import back on the start-up path.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(self.records) < EARLY_RECORDS_KEPT:
+            self.records.append(record)
+
+
 class _State:
     handler: logging.Handler | None = None  # the one file handler of this process
     pending: Path | None = None  # the data folder whose log start_logging will open
+    early: _EarlyRecords | None = None  # records waiting for the file
     reporting = False  # set while the hook runs, so an error in the dialog cannot loop
 
 
@@ -50,6 +68,9 @@ def setup_logging(data_dir: Path, *, level: int = logging.INFO) -> Path | None:
     import logging.handlers
 
     shutdown_logging()
+    early, _State.early = _State.early, None
+    if early is not None:
+        logger.removeHandler(early)
     path = log_path(data_dir)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,6 +94,8 @@ def setup_logging(data_dir: Path, *, level: int = logging.INFO) -> Path | None:
         sys.version.split()[0],
         _system_description(),
     )
+    for record in early.records if early is not None else ():
+        handler.handle(record)  # after the header, keeping the times they were made
     return path
 
 
@@ -92,13 +115,25 @@ def start_logging(data_dir: Path) -> Path:
 
     Returns the log file's path (the file itself may not exist yet).
     """
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QCoreApplication, QTimer
 
     _State.pending = data_dir
+    if _State.early is None:
+        _State.early = _EarlyRecords()
+        logger.addHandler(_State.early)
+        logger.setLevel(logging.INFO)
     install_excepthook(log_path(data_dir))
     install_qt_message_handler()
     QTimer.singleShot(OPEN_LOG_AFTER_MS, ensure_logging)
+    application = QCoreApplication.instance()
+    if application is not None:  # a quit within the delay must not lose what was logged
+        application.aboutToQuit.connect(_write_early_records)
     return log_path(data_dir)
+
+
+def _write_early_records() -> None:
+    if _State.early is not None and _State.early.records:
+        ensure_logging()
 
 
 def ensure_logging() -> None:
@@ -130,8 +165,6 @@ def install_qt_message_handler() -> None:
     qt_logger = logger.getChild("qt")
 
     def handle(mode: QtMsgType, context, message: str) -> None:
-        if mode not in {QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg}:
-            ensure_logging()
         category = getattr(context, "category", None) or "default"
         line = message if category == "default" else f"{category}: {message}"
         qt_logger.log(levels.get(mode, logging.WARNING), "%s", line)

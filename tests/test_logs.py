@@ -18,6 +18,9 @@ def _close_log_file(monkeypatch: pytest.MonkeyPatch):
     yield
     logs.shutdown_logging()
     logs._State.pending = None
+    if logs._State.early is not None:  # start_logging's buffer, if the file never opened
+        logs.logger.removeHandler(logs._State.early)
+        logs._State.early = None
 
 
 def raise_and_capture(error: BaseException):
@@ -135,3 +138,20 @@ def test_an_error_at_start_up_opens_the_log_on_the_spot(data_dir: Path, dialogs_
     sys.excepthook(*raise_and_capture(ValueError("too early")))
     assert "ValueError: too early" in path.read_text(encoding="utf-8")
     assert str(path) in dialogs_shown.texts("error")[0]
+
+
+def test_a_qt_warning_at_start_up_waits_for_the_log_file(
+    qtbot, data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Opening the file for a warning would put its import back before the first paint."""
+    from PySide6.QtCore import qWarning
+
+    monkeypatch.setattr(logs, "OPEN_LOG_AFTER_MS", 50)
+    path = logs.start_logging(data_dir)
+    qWarning("early warning from Qt")
+    assert "early warning from Qt" in capsys.readouterr().err  # still shown at once
+    assert not path.exists()
+    qtbot.waitUntil(path.exists)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert "Study Reader" in lines[0]
+    assert "early warning from Qt" in lines[1]
