@@ -104,30 +104,38 @@ def load_glossary_for(document):
 
 
 def create_main_window(data_dir: Path, *, persist_state: bool = True, defer_panels: bool = False):
-    """Build the window around the text, then the glossary and notes panels.
+    """Build the window around the text, then its study output and its panels.
 
-    With ``defer_panels`` the panels are built just after the window has painted the text
-    for the first time, so the reader sees the text without waiting for them.
+    With ``defer_panels`` the rest is built just after the window has painted the text for
+    the first time, so the reader sees the text without waiting for it.
     """
     from PySide6.QtCore import Qt, QTimer
 
     from reader_app.domain.text import load_document
     from reader_app.settings import Settings
     from reader_app.ui.main_window import MainWindow
-    from reader_app.ui.study_output import StudyOutput
 
     document = load_document()
     settings = Settings(data_dir)
     window = MainWindow(document, settings, persist_state=persist_state)
-    window.study_output = StudyOutput(window, document, settings)
     if defer_panels:
         window.reading_view.first_painted.connect(
-            lambda: QTimer.singleShot(0, lambda: attach_panels(window, data_dir, document)),
+            lambda: QTimer.singleShot(
+                0, lambda: complete_window(window, data_dir, document, settings)
+            ),
             Qt.ConnectionType.SingleShotConnection,
         )
     else:
-        attach_panels(window, data_dir, document)
+        complete_window(window, data_dir, document, settings)
     return window
+
+
+def complete_window(window, data_dir: Path, document, settings) -> None:
+    """Citation and printing actions, then the glossary and notes panels."""
+    from reader_app.ui.study_output import StudyOutput
+
+    window.study_output = StudyOutput(window, document, settings)
+    attach_panels(window, data_dir, document)
 
 
 def attach_panels(window, data_dir: Path, document) -> None:

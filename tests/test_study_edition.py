@@ -347,15 +347,21 @@ def test_print_goes_through_the_print_dialog(
     assert "Her definition of bureaucracy." in pdftotext(out)
 
 
-def test_the_actions_are_there_before_the_panels_are_built(qtbot, data_dir: Path) -> None:
+def test_the_study_actions_join_the_menus_right_after_the_first_paint(
+    qtbot, data_dir: Path
+) -> None:
+    """They are not needed to see the text, so they are built with the panels, in place."""
     from reader_app.app import create_main_window
 
     window = create_main_window(data_dir, defer_panels=True)
     qtbot.addWidget(window)
-    assert window.glossary_pane is None
-    assert window.study_output.print_action in window.file_menu.actions()
-    plan = window.study_output.plan(StudyEditionOptions(include_glossary=True))
-    assert plan.endnotes == () and plan.appendix == ()  # nothing to add yet, and no crash
+    assert not hasattr(window, "study_output")
+    file_before = [a.text() for a in window.file_menu.actions()]
     with qtbot.waitSignal(window.panels_ready, timeout=10_000):
         window.show()
+    output = window.study_output
+    file_after = [a.text() for a in window.file_menu.actions()]
+    assert output.print_action in window.file_menu.actions()
+    assert file_after[-1] == file_before[-1] == "&Quit"  # added above Quit, not after it
+    assert output.copy_citation_action in window.edit_menu.actions()
     assert window.study_output.plan(StudyEditionOptions(include_glossary=True)).appendix
