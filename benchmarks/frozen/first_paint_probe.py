@@ -1,26 +1,30 @@
 """PyInstaller runtime hook for the frozen start-up benchmark (never part of a release build).
 
-Runs before the app's entry script and wraps the reading view's ``paintEvent``: the first
-call prints ``first-paint`` and quits, so ``benchmarks/frozen_startup.py`` can time launch to
-first paint without changing the app. The bare window prints the same line from its own
-``paintEvent``, so both are timed at the same point at the cost of one Python call.
+Runs before the app's entry script and wraps ``reader_app.app.create_main_window`` so that
+the reading view's first paint (its ``first_painted`` signal) prints ``first-paint`` and
+quits; ``benchmarks/frozen_startup.py`` times launch to that line without changing the app.
+Nothing but ``reader_app.app`` is imported here, as in the entry script itself: the order of
+imports changes what PySide's import hook does. The bare window prints the same line from
+its own ``paintEvent``.
 """
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from reader_app import app as _app
 
-from reader_app.ui import text_view
-
-_paint = text_view.ReadingView.paintEvent
-_seen = []
+_create = _app.create_main_window
 
 
-def _paint_and_report(self, event):
-    _paint(self, event)
-    if not _seen:
-        _seen.append(True)
-        print("first-paint", flush=True)
-        QTimer.singleShot(0, QApplication.quit)
+def _quit() -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    print("first-paint", flush=True)
+    QTimer.singleShot(0, QApplication.quit)
 
 
-text_view.ReadingView.paintEvent = _paint_and_report
+def _create_and_watch(*args, **kwargs):
+    window = _create(*args, **kwargs)
+    window.reading_view.first_painted.connect(_quit)
+    return window
+
+
+_app.create_main_window = _create_and_watch
