@@ -7,17 +7,16 @@ layout are opaque Qt blobs and kept apart from the preferences a user chooses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 
 T = TypeVar("T", int, float, str, bool)
 
 
-@dataclass(frozen=True)
-class Setting(Generic[T]):
+# A NamedTuple, not a dataclass: cheaper to define on the start-up path.
+class Setting(NamedTuple, Generic[T]):
     key: str
     default: T
     minimum: T | None = None

@@ -73,6 +73,37 @@ def test_zoom_changes_the_font_and_is_remembered(make_window, data_dir) -> None:
     assert body_size(second) == before
 
 
+def test_a_saved_look_is_built_in_not_applied_afterwards(
+    make_window, data_dir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Zoom, style and theme from the last run shape the first layout: no second pass."""
+    from reader_app.settings import LINE_HEIGHT, THEME, ZOOM_PERCENT, Settings
+    from reader_app.ui.text_view import ReadingView
+    from reader_app.ui.themes import theme_manager
+
+    settings = Settings(data_dir)
+    settings.set(ZOOM_PERCENT, 130)
+    settings.set(LINE_HEIGHT, 180)
+    settings.set(THEME, "sepia")
+    settings.sync()
+    restyles = []
+    monkeypatch.setattr(ReadingView, "_restyle", lambda view: restyles.append(view))
+    try:
+        window = make_window(show=False)
+        view = window.reading_view
+        assert restyles == []
+        assert view.zoom_percent == 130
+        assert window.zoom_label.text() == "130%"
+        block = view.text_block("p1")
+        assert block.blockFormat().lineHeight() == 180
+        assert block.begin().fragment().charFormat().font().pointSizeF() == pytest.approx(
+            view.reading_style.point_size * 1.3
+        )
+        assert theme_manager().current == "sepia"
+    finally:
+        theme_manager().apply("system")
+
+
 def test_geometry_docks_and_reading_position_are_restored(make_window, qtbot) -> None:
     window = make_window()
     window.resize(760, 640)  # inside the offscreen screen (800x800), which clamps geometry

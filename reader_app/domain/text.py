@@ -7,11 +7,11 @@ derived from the words so that notes stay attached when a corrected edition chan
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import re
 import tomllib
-from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from reader_app import resources
 
@@ -30,8 +30,9 @@ class Role(StrEnum):
     BODY = "body"
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+# Records are NamedTuples, not dataclasses: they are defined while the app starts, where
+# building a dataclass costs about a millisecond each (see benchmarks/startup.py).
+class Block(NamedTuple):
     id: str
     role: Role
     text: str
@@ -44,18 +45,22 @@ class Block:
         return "Heading" if self.role is Role.HEADING else "Editor’s introduction"
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(NamedTuple):
     id: str
     title: str
     display_title: str
     author: str
     year: int
     blocks: tuple[Block, ...]
-    version: str  # hash of the exact text, so anchors know which edition they were made on
-    glossary_file: str | None = None
-    provenance: dict[str, str] = field(default_factory=dict)
-    citation: dict[str, str] = field(default_factory=dict)  # see domain/citation.py
+    raw: str  # the text file exactly as shipped
+    glossary_file: str | None
+    provenance: dict[str, str]
+    citation: dict[str, str]  # see domain/citation.py
+
+    @property
+    def version(self) -> str:
+        """Hash of the exact text, so anchors know which edition they were made on."""
+        return text_version(self.raw)
 
     def block(self, block_id: str) -> Block:
         for block in self.blocks:
@@ -98,7 +103,11 @@ def split_blocks(raw: str) -> list[str]:
     return [part.strip("\n") for part in _BLOCK_SEPARATOR.split(normalised) if part.strip()]
 
 
+@functools.cache
 def text_version(raw: str) -> str:
+    """Computed when the notes first ask: hashlib loads OpenSSL, not needed to show the text."""
+    import hashlib
+
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
 
 
@@ -134,7 +143,7 @@ def parse_document(metadata: dict, raw: str, *, source: str = "text") -> Documen
         author=metadata["author"],
         year=int(metadata["year"]),
         blocks=tuple(blocks),
-        version=text_version(raw),
+        raw=raw,
         glossary_file=metadata.get("glossary"),
         provenance={k: str(v) for k, v in metadata.get("provenance", {}).items()},
         citation={k: str(v) for k, v in metadata.get("citation", {}).items()},

@@ -6,7 +6,6 @@ the glossary or notes work: app.py hands it their panels and connects their sign
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,7 +75,15 @@ class MainWindow(QMainWindow):
         self._persist_state = persist_state
         self._position_restored = False
 
-        self.reading_view = ReadingView(document, self)
+        # The saved theme, style and zoom go in before the text is built, so that it is laid
+        # out once, in its final look.
+        theme_manager().apply(settings.get(THEME))
+        self.reading_view = ReadingView(
+            document,
+            self,
+            style=self.saved_reading_style(),
+            zoom_percent=settings.get(ZOOM_PERCENT),
+        )
         central = QWidget(self)
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(0, 0, 0, 0)
@@ -312,9 +319,6 @@ class MainWindow(QMainWindow):
             self.resize(*DEFAULT_SIZE)
         if layout is not None:
             self.restoreState(layout)
-        self.reading_view.set_reading_style(self.saved_reading_style())
-        theme_manager().apply(self._settings.get(THEME))
-        self.reading_view.set_zoom_percent(self._settings.get(ZOOM_PERCENT))
         self._on_zoom_changed(self.reading_view.zoom_percent)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -538,7 +542,8 @@ class MainWindow(QMainWindow):
 
     def about_text_html(self) -> str:
         doc = self._document
-        esc = html.escape
+        from html import escape as esc  # loads only when shown
+
         provenance = doc.provenance
         rows = [
             ("Title", doc.title),
@@ -585,7 +590,8 @@ class MainWindow(QMainWindow):
         return rows
 
     def show_shortcuts(self) -> None:
-        esc = html.escape
+        from html import escape as esc  # loads only when shown
+
         body = "".join(
             f"<tr><td>{esc(menu)}</td><td>{esc(action)}</td><td><b>{esc(keys)}</b></td></tr>"
             for menu, action, keys in self.shortcut_rows()
@@ -602,7 +608,8 @@ class MainWindow(QMainWindow):
 
     def about_html(self) -> str:
         doc = self._document
-        esc = html.escape
+        from html import escape as esc  # loads only when shown
+
         provenance = doc.provenance
         parts = [
             f"<h3>{esc(APP_NAME)} {esc(__version__)}</h3>",

@@ -6,8 +6,12 @@ does (see ``links.open_external``), so nothing can navigate or load behind the u
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QTextBrowser, QWidget
+
+if TYPE_CHECKING:  # QUrl's first use costs PySide five enums; the annotation needs none
+    from PySide6.QtCore import QUrl
 
 
 class SafeBrowser(QTextBrowser):

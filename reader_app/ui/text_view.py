@@ -8,8 +8,7 @@ other layers (term marks, highlights) stay valid because the document is never r
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import (
@@ -34,8 +33,8 @@ from reader_app.ui.theme import ReadingColours, mark_format
 READING_FONT_FAMILY = "Noto Serif"
 
 
-@dataclass(frozen=True)
-class ReadingStyle:
+# A NamedTuple, not a dataclass: cheaper to define on the start-up path.
+class ReadingStyle(NamedTuple):
     """What the reader can choose in Preferences; zoom scales the size on top."""
 
     family: str = READING_FONT_FAMILY
@@ -52,8 +51,7 @@ _BLOCK_ID_PROPERTY = QTextFormat.Property.UserProperty + 2
 _LABEL = "label"
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A marked stretch of the document: a glossary term, a highlight, a find match."""
 
     start: int  # document positions
@@ -63,12 +61,15 @@ class Span:
     tooltip: str = ""  # plain text
 
 
+def clamp_zoom(percent: float) -> int:
+    return max(50, min(300, int(percent)))
+
+
 # Layers are painted in this order; later layers win where they overlap.
 LAYER_ORDER = ("terms", "highlights", "find", "flash")
 
 
-@dataclass(frozen=True)
-class _RoleStyle:
+class _RoleStyle(NamedTuple):
     size: float  # relative to the zoomed base size
     reading_face: bool = True  # False: the interface font, for our own captions
     italic: bool = False
@@ -104,7 +105,14 @@ class ReadingView(SafeBrowser):
     span_clicked = Signal(str, str)  # layer, key: a term or highlight the user clicked
     first_painted = Signal()  # once, when the text is first on screen
 
-    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: Document,
+        parent: QWidget | None = None,
+        *,
+        style: ReadingStyle | None = None,
+        zoom_percent: int = 100,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("readingView")
         self.setAccessibleName("Text")
@@ -124,8 +132,8 @@ class ReadingView(SafeBrowser):
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self._source = document
-        self._zoom_percent = 100
-        self._style = ReadingStyle()
+        self._zoom_percent = clamp_zoom(zoom_percent)
+        self._style = style or ReadingStyle()
         self._block_positions: dict[str, QTextBlock] = {}
         self._editorial_frame: QTextFrame | None = None
         self._layers: dict[str, list[Span]] = {}
@@ -133,16 +141,17 @@ class ReadingView(SafeBrowser):
         self.context_actions: list = []  # QActions the window adds to the context menu
         self._painted = False
         self._build()
-        self._restyle()
 
     # ----- building -------------------------------------------------------------------
 
     def _build(self) -> None:
+        """Build the document styled from the start, so that it is laid out once, not twice."""
         doc = QTextDocument(self)
         doc.setUndoRedoEnabled(False)
         doc.setDocumentMargin(0)
         cursor = QTextCursor(doc)
         first = True
+        colours, em = ReadingColours.from_palette(self.palette()), self._em()
 
         def new_block(role: str, text: str, block_id: str | None) -> None:
             nonlocal first
@@ -150,12 +159,14 @@ class ReadingView(SafeBrowser):
             block_format.setProperty(_ROLE_PROPERTY, role)
             if block_id is not None:
                 block_format.setProperty(_BLOCK_ID_PROPERTY, block_id)
+            char_format = self._style_block(role, block_format, colours, em)
             if first:
                 cursor.setBlockFormat(block_format)
+                cursor.setBlockCharFormat(char_format)
                 first = False
             else:
-                cursor.insertBlock(block_format)
-            cursor.insertText(text)
+                cursor.insertBlock(block_format, char_format)
+            cursor.insertText(text, char_format)
 
         extract_labelled = False
         for block in self._source.blocks:
@@ -176,6 +187,9 @@ class ReadingView(SafeBrowser):
                 extract_labelled = True
             new_block(block.role, block.text, block.id)
 
+        if self._editorial_frame is not None:
+            self._style_editorial_frame(colours, em)
+        self._update_column(doc)
         self.setDocument(doc)
         self._index_blocks()
 
@@ -210,37 +224,57 @@ class ReadingView(SafeBrowser):
         self._restyle()
         self.scroll_to_position(anchor)
 
+    def _em(self) -> float:
+        return QFontMetricsF(self.body_font()).height() / 1.36  # approx. one em in pixels
+
+    def _style_block(
+        self, role: str, block_format: QTextBlockFormat, colours: ReadingColours, em: float
+    ) -> QTextCharFormat:
+        """Set the spacing of ``block_format`` for its role; return the role's text format."""
+        style = _STYLES.get(role, _STYLES[Role.BODY])
+        block_format.setLineHeight(
+            style.line_height or self._style.line_height,
+            QTextBlockFormat.LineHeightTypes.ProportionalHeight.value,
+        )
+        block_format.setBottomMargin(style.space_after * em)
+        block_format.setTopMargin(style.space_before * em)
+        char_format = QTextCharFormat()
+        font = QFont(self._style.family) if style.reading_face else QFont(self.font())
+        font.setPointSizeF(self._base_size() * style.size)
+        font.setItalic(style.italic)
+        font.setWeight(style.weight)
+        font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, style.letter_spacing)
+        if style.capitals:
+            font.setCapitalization(QFont.Capitalization.AllUppercase)
+        char_format.setFont(font)
+        if role == Role.BODY:
+            char_format.setForeground(colours.text)
+        elif role == Role.EDITORIAL:
+            char_format.setForeground(colours.editorial_text)
+        else:
+            char_format.setForeground(colours.muted)
+        return char_format
+
+    def _style_editorial_frame(self, colours: ReadingColours, em: float) -> None:
+        assert self._editorial_frame is not None
+        frame_format = self._editorial_frame.frameFormat()
+        frame_format.setBackground(colours.editorial_background)
+        frame_format.setPadding(0.9 * em)
+        frame_format.setBottomMargin(1.6 * em)
+        frame_format.setTopMargin(0.2 * em)
+        frame_format.setBorder(0)
+        self._editorial_frame.setFrameFormat(frame_format)
+
     def _restyle(self) -> None:
-        colours = ReadingColours.from_palette(self.palette())
-        em = QFontMetricsF(self.body_font()).height() / 1.36  # approx. one em in pixels
+        """Style the built document again, in place, after a zoom, style or palette change."""
+        colours, em = ReadingColours.from_palette(self.palette()), self._em()
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
         block = self.document().begin()
         while block.isValid():
             role = str(block.blockFormat().property(_ROLE_PROPERTY) or Role.BODY)
-            style = _STYLES.get(role, _STYLES[Role.BODY])
             block_format = block.blockFormat()
-            block_format.setLineHeight(
-                style.line_height or self._style.line_height,
-                QTextBlockFormat.LineHeightTypes.ProportionalHeight.value,
-            )
-            block_format.setBottomMargin(style.space_after * em)
-            block_format.setTopMargin(style.space_before * em)
-            char_format = QTextCharFormat()
-            font = QFont(self._style.family) if style.reading_face else QFont(self.font())
-            font.setPointSizeF(self._base_size() * style.size)
-            font.setItalic(style.italic)
-            font.setWeight(style.weight)
-            font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, style.letter_spacing)
-            if style.capitals:
-                font.setCapitalization(QFont.Capitalization.AllUppercase)
-            char_format.setFont(font)
-            if role == Role.BODY:
-                char_format.setForeground(colours.text)
-            elif role == Role.EDITORIAL:
-                char_format.setForeground(colours.editorial_text)
-            else:
-                char_format.setForeground(colours.muted)
+            char_format = self._style_block(role, block_format, colours, em)
             cursor.setPosition(block.position())
             cursor.setBlockFormat(block_format)
             cursor.setPosition(
@@ -250,13 +284,7 @@ class ReadingView(SafeBrowser):
             cursor.setBlockCharFormat(char_format)
             block = block.next()
         if self._editorial_frame is not None:
-            frame_format = self._editorial_frame.frameFormat()
-            frame_format.setBackground(colours.editorial_background)
-            frame_format.setPadding(0.9 * em)
-            frame_format.setBottomMargin(1.6 * em)
-            frame_format.setTopMargin(0.2 * em)
-            frame_format.setBorder(0)
-            self._editorial_frame.setFrameFormat(frame_format)
+            self._style_editorial_frame(colours, em)
         cursor.endEditBlock()
         self._update_column()
 
@@ -268,12 +296,12 @@ class ReadingView(SafeBrowser):
     def _gutter_width(self) -> float:
         return QFontMetricsF(self._number_font()).horizontalAdvance("¶88") + 24
 
-    def _update_column(self) -> None:
+    def _update_column(self, document: QTextDocument | None = None) -> None:
         """Centre a column of the chosen measure, leaving room for ¶ numbers."""
         available = self.viewport().width()
         column = min(self._column_width(), max(available - 2 * self._gutter_width(), 200))
         side = max((available - column) / 2, self._gutter_width())
-        root = self.document().rootFrame()
+        root = (document or self.document()).rootFrame()
         frame_format = root.frameFormat()
         frame_format.setLeftMargin(side)
         frame_format.setRightMargin(side)
@@ -293,7 +321,7 @@ class ReadingView(SafeBrowser):
         return self._zoom_percent
 
     def set_zoom_percent(self, percent: int) -> None:
-        percent = max(50, min(300, int(percent)))
+        percent = clamp_zoom(percent)
         if percent == self._zoom_percent:
             return
         anchor = self.top_position()
@@ -525,4 +553,6 @@ class ReadingView(SafeBrowser):
 
 def plain_tooltip(text: str) -> str:
     """Tooltips guess rich text; escaping and wrapping it ourselves keeps user text literal."""
-    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
+    from html import escape  # on first hover: the html package is not a start-up cost
+
+    return f"<p style='white-space:pre-wrap'>{escape(text)}</p>"
