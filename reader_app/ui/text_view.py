@@ -189,7 +189,8 @@ class ReadingView(SafeBrowser):
 
         if self._editorial_frame is not None:
             self._style_editorial_frame(colours, em)
-        self._update_column(doc)
+        # No column margins yet: the hidden view is 100 pixels wide, and text laid out for that
+        # width would be laid out again at the real one. resizeEvent sets them when shown.
         self.setDocument(doc)
         self._index_blocks()
 
@@ -296,12 +297,12 @@ class ReadingView(SafeBrowser):
     def _gutter_width(self) -> float:
         return QFontMetricsF(self._number_font()).horizontalAdvance("¶88") + 24
 
-    def _update_column(self, document: QTextDocument | None = None) -> None:
+    def _update_column(self) -> None:
         """Centre a column of the chosen measure, leaving room for ¶ numbers."""
         available = self.viewport().width()
         column = min(self._column_width(), max(available - 2 * self._gutter_width(), 200))
         side = max((available - column) / 2, self._gutter_width())
-        root = (document or self.document()).rootFrame()
+        root = self.document().rootFrame()
         frame_format = root.frameFormat()
         frame_format.setLeftMargin(side)
         frame_format.setRightMargin(side)
