@@ -125,6 +125,16 @@ def test_geometry_docks_and_reading_position_are_restored(make_window, qtbot) ->
     qtbot.waitUntil(lambda: second.reading_view.top_position() == saved_top)
 
 
+def test_a_first_start_opens_at_the_top_of_the_page(make_window, qtbot) -> None:
+    """Not scrolled to the heading's first line, which would hide the page's top margin."""
+    window = make_window()
+    view = window.reading_view
+    qtbot.wait(50)  # the saved position is restored just after the first layout
+    assert view.verticalScrollBar().value() == 0
+    heading_top = view.document().documentLayout().blockBoundingRect(view.text_block("heading"))
+    assert heading_top.top() >= 28  # the margin above the heading is on screen
+
+
 def test_ctrl_wheel_zooms_the_reading_font(make_window, qtbot) -> None:
     from PySide6.QtCore import QPointF
     from PySide6.QtGui import QWheelEvent

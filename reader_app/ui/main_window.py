@@ -329,7 +329,9 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._restore_reading_position)
 
     def _restore_reading_position(self) -> None:
-        self.reading_view.scroll_to_position(self._settings.get(READING_POSITION))
+        position = self._settings.get(READING_POSITION)
+        if position > 0:  # at the start, keep the page's top margin in view
+            self.reading_view.scroll_to_position(position)
 
     def save_state(self) -> None:
         if not self._persist_state:
