@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def configure_application(app) -> None:
-    """Names, fonts and icon shared by the real app and the tests."""
+    """Names, fonts and themes: what the real app and the tests need before any window."""
     from PySide6.QtGui import QFontDatabase
 
     from reader_app.paths import resource_root
@@ -72,14 +72,19 @@ def configure_application(app) -> None:
     # No organisation name: it would nest the data folder as Study Reader/Study Reader.
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
-    from reader_app.ui.app_icon import application_icon
-
-    app.setWindowIcon(application_icon())
     for font_file in sorted((resource_root() / "fonts").glob("*.ttf")):
         QFontDatabase.addApplicationFont(str(font_file))
     from reader_app.ui.themes import install_theme_manager
 
     install_theme_manager(app)
+
+
+def install_application_icon(app) -> None:
+    """Set once the text is on screen (see complete_window): the desktop entry names the
+    icon for the task bar, and QIcon costs PySide some 80 enum members to set up."""
+    from reader_app.ui.app_icon import application_icon
+
+    app.setWindowIcon(application_icon())
 
 
 def resolve_data_dir(requested: Path | None) -> Path:
@@ -131,9 +136,15 @@ def create_main_window(data_dir: Path, *, persist_state: bool = True, defer_pane
 
 
 def complete_window(window, data_dir: Path, document, settings) -> None:
-    """Citation and printing actions, then the glossary and notes panels."""
+    """The icon, the menus' actions, citation and printing, the glossary and notes panels."""
+    from PySide6.QtWidgets import QApplication
+
     from reader_app.ui.study_output import StudyOutput
 
+    app = QApplication.instance()
+    if app.windowIcon().isNull():
+        install_application_icon(app)
+    window.add_menu_actions()
     window.study_output = StudyOutput(window, document, settings)
     attach_panels(window, data_dir, document)
 
@@ -268,6 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else EXECUTABLE])
     configure_application(app)
     if args.self_test:
+        install_application_icon(app)
         from reader_app.self_test import run_self_test
 
         return run_self_test(args.data_dir)

@@ -20,13 +20,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_qt_application(qapp):
-    """Test mode keeps QStandardPaths away from the real folders; fonts match the real app."""
+    """Test mode keeps QStandardPaths away from the real folders; fonts and icon as in the app."""
     from PySide6.QtCore import QStandardPaths
 
-    from reader_app.app import configure_application
+    from reader_app.app import configure_application, install_application_icon
 
     QStandardPaths.setTestModeEnabled(True)
     configure_application(qapp)
+    install_application_icon(qapp)
     return qapp
 
 

@@ -87,7 +87,11 @@ def test_a_saved_look_is_built_in_not_applied_afterwards(
     settings.set(THEME, "sepia")
     settings.sync()
     restyles = []
-    monkeypatch.setattr(ReadingView, "_restyle", lambda view: restyles.append(view))
+
+    def count_restyle(view: ReadingView) -> None:  # a method: a bound list.append is not
+        restyles.append(view)
+
+    monkeypatch.setattr(ReadingView, "_restyle", count_restyle)
     try:
         window = make_window(show=False)
         view = window.reading_view

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from reader_app import APP_NAME, LICENSE, __version__
@@ -33,6 +33,8 @@ from reader_app.ui.theme import HIGHLIGHT_COLOURS
 from reader_app.ui.themes import theme_manager
 
 if TYPE_CHECKING:  # the notes, glossary and dialog modules load after the first paint
+    from PySide6.QtGui import QAction, QKeySequence
+
     from reader_app.domain.notes import Note
     from reader_app.models.notes_controller import NotesController
     from reader_app.storage.store import StoreOpenResult
@@ -48,6 +50,8 @@ DEFAULT_SIZE = (1280, 800)
 def typed_keys(sequences: list[QKeySequence]) -> list[str]:
     """Key combinations a reader types, leaving out dedicated keys ("Find", "Zoom In") that
     most keyboards lack; at most two, as menus show them."""
+    from PySide6.QtGui import QKeySequence
+
     shown = []
     for sequence in sequences:
         text = sequence.toString(QKeySequence.SequenceFormat.NativeText)
@@ -120,7 +124,7 @@ class MainWindow(QMainWindow):
         self.zoom_label.setAccessibleName("Zoom level")
         self.statusBar().addPermanentWidget(self.zoom_label)
 
-        self._build_menus()
+        self._build_menu_bar()
         self.reading_view.zoom_changed.connect(self._on_zoom_changed)
         self.reading_view.verticalScrollBar().valueChanged.connect(self._update_progress)
         self.reading_view.verticalScrollBar().rangeChanged.connect(self._update_progress)
@@ -153,6 +157,8 @@ class MainWindow(QMainWindow):
         return dock
 
     def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
+        from PySide6.QtGui import QAction, QKeySequence
+
         action = QAction(text, self)
         if shortcut is not None:
             if isinstance(shortcut, QKeySequence.StandardKey):
@@ -162,9 +168,21 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         return action
 
-    def _build_menus(self) -> None:
+    def _build_menu_bar(self) -> None:
+        """The menus' titles, which the first paint shows; add_menu_actions fills them."""
         bar = self.menuBar()
         self.file_menu: QMenu = bar.addMenu("&File")
+        self.edit_menu: QMenu = bar.addMenu("&Edit")
+        self.view_menu: QMenu = bar.addMenu("&View")
+        self.notes_menu: QMenu = bar.addMenu("&Notes")
+        self.help_menu: QMenu = bar.addMenu("&Help")
+
+    def add_menu_actions(self) -> None:
+        """The menus' actions and their shortcuts, built just after the first paint (see
+        app.complete_window): they are out of sight in closed menus, and QAction and
+        QKeySequence cost PySide about 80 enum members to set up."""
+        from PySide6.QtGui import QAction, QKeySequence
+
         self.export_action = self._action("&Export Notes…", self._export_notes, "Ctrl+Shift+E")
         self.import_action = self._action("&Import Notes…", self._import_notes, "Ctrl+Shift+I")
         self.file_menu.addActions([self.export_action, self.import_action])
@@ -175,7 +193,6 @@ class MainWindow(QMainWindow):
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.file_menu.addAction(self.quit_action)
 
-        self.edit_menu: QMenu = bar.addMenu("&Edit")
         self.copy_action = self._action(
             "&Copy", self.reading_view.copy, QKeySequence.StandardKey.Copy
         )
@@ -218,7 +235,6 @@ class MainWindow(QMainWindow):
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.preferences_action)
 
-        self.view_menu: QMenu = bar.addMenu("&View")
         self.zoom_in_action = self._action(
             "Zoom &In", self.zoom_in, QKeySequence.StandardKey.ZoomIn
         )
@@ -251,7 +267,6 @@ class MainWindow(QMainWindow):
             [self.go_to_action, self.next_pane_action, self.previous_pane_action]
         )
 
-        self.notes_menu: QMenu = bar.addMenu("&Notes")
         self.add_note_action = self._action(
             "&Add Note to Selection",
             lambda: self._highlight_selection(with_note=True),
@@ -299,7 +314,6 @@ class MainWindow(QMainWindow):
         for action in (*self._notes_actions, self.export_action):
             action.setEnabled(False)
 
-        self.help_menu: QMenu = bar.addMenu("&Help")
         self.about_action = self._action(f"&About {APP_NAME}", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_text_action = self._action("About This &Text", self.show_about_text)
@@ -639,6 +653,8 @@ class MainWindow(QMainWindow):
         self, panel: NotesPanel, controller: NotesController | None, store: StoreOpenResult
     ) -> None:
         """Give the window its notes: panel always, controller when the notes could be opened."""
+        from PySide6.QtGui import QKeySequence
+
         self.notes_store = store
         self.notes_panel = panel
         self.notes_controller = controller
