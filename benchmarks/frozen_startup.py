@@ -8,7 +8,7 @@ runtime hook ``benchmarks/frozen/first_paint_probe.py``, added to its build only
 launches a fresh process and times launch to that line; app and bare runs alternate so both
 see the same machine conditions.
 
-    python benchmarks/frozen_startup.py [--runs 15]
+    python benchmarks/frozen_startup.py [--runs 21]
     QT_QPA_PLATFORM=xcb DISPLAY=:99 python benchmarks/frozen_startup.py   # a real X server
 
 Linux and macOS (a windowed Windows build has no stdout to report on). Defaults to the
@@ -87,7 +87,7 @@ def measure(executable: Path, data_dir: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=21)
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
 
@@ -110,6 +110,9 @@ def main() -> None:
         )
     ratio = statistics.median(times["app"]) / statistics.median(times["bare"])
     print(f"ratio app/bare: {ratio:.2f}x over {args.runs} interleaved runs ({platform})")
+    pairs = [app / bare for bare, app in zip(times["bare"], times["app"], strict=True)]
+    low, middle, high = statistics.quantiles(pairs, n=4)
+    print(f"ratio in each bare/app pair: median {middle:.2f}x, quartiles {low:.2f}x-{high:.2f}x")
 
 
 if __name__ == "__main__":
