@@ -142,6 +142,16 @@ def test_every_theme_keeps_text_marks_and_selection_readable(theme: str) -> None
     assert contrast_ratio(underline, base) >= 1.5  # visible, yet quieter than the words
 
 
+@pytest.mark.parametrize("theme", ["light", "sepia", "dark"])
+def test_a_disabled_button_looks_disabled_in_every_theme(theme: str) -> None:
+    palette = theme_palette(theme)
+    face = palette.color(QPalette.ColorRole.Button)
+    enabled = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.ButtonText)
+    disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
+    assert contrast_ratio(disabled, face) < 0.4 * contrast_ratio(enabled, face)
+    assert contrast_ratio(disabled, face) >= 2  # dimmed, still legible
+
+
 def test_go_to_paragraph_progress_and_f6(make_window, dialogs_shown, qtbot) -> None:
     window = make_window()
     dialogs_shown.number = 6

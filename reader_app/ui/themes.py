@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
+from reader_app.ui.theme import blend
+
 THEMES = ("system", "light", "sepia", "dark")
 
 _ROLES = QPalette.ColorRole
@@ -75,7 +77,9 @@ def theme_palette(name: str) -> QPalette | None:
     palette = QPalette()
     for role, value in colours.items():
         palette.setColor(role, QColor(value))
-    disabled = QColor(colours[_ROLES.PlaceholderText])
+    # Halfway between the text and the button face: plainly dimmed in every theme (sepia's
+    # placeholder brown, used before, left a disabled button looking like an enabled one).
+    disabled = blend(QColor(colours[_ROLES.ButtonText]), QColor(colours[_ROLES.Button]), 0.5)
     for role in (_ROLES.Text, _ROLES.WindowText, _ROLES.ButtonText):
         palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
     return palette
