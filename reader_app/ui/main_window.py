@@ -79,8 +79,8 @@ class MainWindow(QMainWindow):
         self._persist_state = persist_state
         self._position_restored = False
 
-        # The saved theme, style and zoom go in before the text is built, so that it is laid
-        # out once, in its final look.
+        # The saved theme, style and zoom go in before the text is built, so that it is built
+        # in its final look instead of being restyled before the first paint.
         theme_manager().apply(settings.get(THEME))
         self.reading_view = ReadingView(
             document,

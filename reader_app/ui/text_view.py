@@ -145,7 +145,7 @@ class ReadingView(SafeBrowser):
     # ----- building -------------------------------------------------------------------
 
     def _build(self) -> None:
-        """Build the document styled from the start, so that it is laid out once, not twice."""
+        """Build the document already styled: styling it afterwards would lay it out again."""
         doc = QTextDocument(self)
         doc.setUndoRedoEnabled(False)
         doc.setDocumentMargin(0)
@@ -188,7 +188,7 @@ class ReadingView(SafeBrowser):
             new_block(block.role, block.text, block.id)
 
         if self._editorial_frame is not None:
-            self._style_editorial_frame(colours, em)
+            self._style_editorial_frame(self._editorial_frame, colours, em)
         # No column margins yet: the hidden view is 100 pixels wide, and text laid out for that
         # width would be laid out again at the real one. resizeEvent sets them when shown.
         self.setDocument(doc)
@@ -256,15 +256,15 @@ class ReadingView(SafeBrowser):
             char_format.setForeground(colours.muted)
         return char_format
 
-    def _style_editorial_frame(self, colours: ReadingColours, em: float) -> None:
-        assert self._editorial_frame is not None
-        frame_format = self._editorial_frame.frameFormat()
+    @staticmethod
+    def _style_editorial_frame(frame: QTextFrame, colours: ReadingColours, em: float) -> None:
+        frame_format = frame.frameFormat()
         frame_format.setBackground(colours.editorial_background)
         frame_format.setPadding(0.9 * em)
         frame_format.setBottomMargin(1.6 * em)
         frame_format.setTopMargin(0.2 * em)
         frame_format.setBorder(0)
-        self._editorial_frame.setFrameFormat(frame_format)
+        frame.setFrameFormat(frame_format)
 
     def _restyle(self) -> None:
         """Style the built document again, in place, after a zoom, style or palette change."""
@@ -285,7 +285,7 @@ class ReadingView(SafeBrowser):
             cursor.setBlockCharFormat(char_format)
             block = block.next()
         if self._editorial_frame is not None:
-            self._style_editorial_frame(colours, em)
+            self._style_editorial_frame(self._editorial_frame, colours, em)
         cursor.endEditBlock()
         self._update_column()
 
