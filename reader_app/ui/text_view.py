@@ -220,8 +220,12 @@ class ReadingView(SafeBrowser):
     def set_reading_style(self, style: ReadingStyle) -> None:
         if style == self._style:
             return
-        anchor = self.top_position()
         self._style = style
+        self._restyle_in_place()
+
+    def _restyle_in_place(self) -> None:
+        """Restyle, keeping the line the reader was at on top (a new size moves every line)."""
+        anchor = self.top_position()
         self._restyle()
         self.scroll_to_position(anchor)
 
@@ -325,10 +329,8 @@ class ReadingView(SafeBrowser):
         percent = clamp_zoom(percent)
         if percent == self._zoom_percent:
             return
-        anchor = self.top_position()
         self._zoom_percent = percent
-        self._restyle()
-        self.scroll_to_position(anchor)
+        self._restyle_in_place()
         self.zoom_changed.emit(percent)
 
     def wheelEvent(self, event) -> None:
