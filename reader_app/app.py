@@ -13,6 +13,7 @@ from pathlib import Path
 from reader_app import APP_ID, APP_NAME, EXECUTABLE, __version__
 
 SCREENSHOT_SIZE = (1280, 800)
+SCREENSHOT_SETTLE_MS = 200
 BACKUP_DELAY_MS = 5000  # after start-up, when the reader is reading, not waiting
 
 
@@ -259,13 +260,15 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
 
 
 def save_screenshot(window, path: Path) -> bool:
-    from PySide6.QtWidgets import QApplication
+    """Let the shown window settle before grabbing it: two rounds of events were not always
+    enough, and about one screenshot in four caught the notes filters mid-layout."""
+    from PySide6.QtCore import QEventLoop, QTimer
 
     window.resize(*SCREENSHOT_SIZE)
     window.show()
-    QApplication.processEvents()
-    window.reading_view.viewport().update()
-    QApplication.processEvents()
+    settle = QEventLoop()
+    QTimer.singleShot(SCREENSHOT_SETTLE_MS, settle.quit)
+    settle.exec()
     return window.grab().save(str(path), "PNG")
 
 
