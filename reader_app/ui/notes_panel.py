@@ -56,6 +56,9 @@ from reader_app.ui.notice import NOTICE, notice_label
 from reader_app.ui.theme import HIGHLIGHT_COLOURS, blend, is_dark
 
 AUTOSAVE_DELAY_MS = 700
+# The pause above restarts on every key, so steady typing alone would never save: the first
+# unsaved keystroke also starts this deadline, which saves however fast the typing goes on.
+AUTOSAVE_MAX_WAIT_MS = 2000
 SEARCH_DELAY_MS = 150
 
 
@@ -398,6 +401,10 @@ class NotesPanel(QWidget):
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_DELAY_MS)
         self._autosave.timeout.connect(self.flush)
+        self._autosave_deadline = QTimer(self)
+        self._autosave_deadline.setSingleShot(True)
+        self._autosave_deadline.setInterval(AUTOSAVE_MAX_WAIT_MS)
+        self._autosave_deadline.timeout.connect(self.flush)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -607,10 +614,13 @@ class NotesPanel(QWidget):
         self._dirty = True
         self.save_label.setText("Editing…")
         self._autosave.start()
+        if not self._autosave_deadline.isActive():
+            self._autosave_deadline.start()
 
     def flush(self) -> None:
         """Ask for the current edits to be saved now (timer, focus loss, switching, quitting)."""
         self._autosave.stop()
+        self._autosave_deadline.stop()
         if self._dirty and self._current is not None:
             self.save_requested.emit(
                 self._current.id, self.editor.toPlainText(), parse_tags(self.tags_edit.text())
@@ -644,6 +654,7 @@ class NotesPanel(QWidget):
             note_id = self._current.id
             self._dirty = False
             self._autosave.stop()
+            self._autosave_deadline.stop()
             self.delete_requested.emit(note_id)
 
     def _on_reattach_clicked(self) -> None:
