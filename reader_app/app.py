@@ -315,5 +315,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         theme_manager().apply(args.theme)
     if args.entry:
         window.panels_ready.connect(lambda: window.glossary_pane.open_entry(args.entry))
+    connect_session_manager(app, window)
+    watcher = watch_quit_signals(app, window)
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        watcher.uninstall()
+
+
+def connect_session_manager(app, window) -> None:
+    """Logging out of the desktop asks applications to commit their data: save the note."""
+    app.commitDataRequest.connect(window.commit_data)  # goes with the window when it goes
+
+
+def watch_quit_signals(app, window):
+    """SIGTERM, SIGHUP and Ctrl+C close the window as Quit does, saving the open note; the
+    exit status is the shell's 128 + signal number, so a caller sees why the app ended."""
+    import logging
+
+    from reader_app.termination import TerminationWatcher
+
+    def end(number: int) -> None:
+        logging.getLogger(__name__).info("Quitting on signal %d", number)
+        window.end_session()
+        app.exit(128 + number)
+
+    return TerminationWatcher(end, app)
