@@ -5,6 +5,7 @@ Each test here failed on the code before its fix. They drive the real MainWindow
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -157,3 +158,58 @@ def test_the_session_managers_commit_request_saves_the_open_note(make_window, qt
     window.commit_data()
     assert repo(window).get(note.id).body == "logging out now"
     assert not window.notes_panel.has_unsaved_changes()
+
+
+# ----- point 10: one tag rule, from the keyboard to the database and back ---------------------
+
+
+def test_a_tag_typed_in_capitals_is_saved_and_quitting_does_not_warn(
+    make_window, qtbot, dialogs_shown
+) -> None:
+    window = make_window()
+    note = add_note(window)
+    panel = window.notes_panel
+    qtbot.keyClicks(panel.tags_edit, "Lenin, Party Congress")
+    QTest.keyClick(panel.tags_edit, Qt.Key.Key_Return)  # editingFinished: saved at once
+    assert repo(window).get(note.id).tags == ("lenin", "party congress")
+    assert panel.save_label.text() == "Saved"
+    assert not panel.has_unsaved_changes()
+    window.close()
+    assert dialogs_shown.texts("ask") == []
+    assert not window.isVisible()
+
+
+def test_an_imported_tag_with_a_comma_survives_the_next_edit(
+    make_window, qtbot, dialogs_shown, tmp_path: Path
+) -> None:
+    window = make_window()
+    annotation = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": "urn:uuid:0b5e3c1e-8f57-4a57-9a43-7f1e2d0c9b11",
+        "type": "Annotation",
+        "body": [
+            {"type": "TextualBody", "value": "imported note"},
+            {"type": "TextualBody", "value": "Kollontai, Alexandra", "purpose": "tagging"},
+            {"type": "TextualBody", "value": "NEP", "purpose": "tagging"},
+        ],
+        "target": {"selector": {"type": "TextQuoteSelector", "exact": QUOTE}},
+    }
+    source = tmp_path / "tagged.json"
+    source.write_text(json.dumps(annotation), encoding="utf-8")
+    dialogs_shown.open_path = str(source)
+    window.import_action.trigger()
+    (note,) = repo(window).list_notes()
+    assert note.tags == ("kollontai, alexandra", "nep")
+    panel = window.notes_panel
+    assert panel.select_note(note.id, focus_editor=True)
+    qtbot.keyClicks(panel.editor, " and my words")
+    panel.flush()
+    assert repo(window).get(note.id).body == "imported note and my words"
+    assert repo(window).get(note.id).tags == ("kollontai, alexandra", "nep")
+    assert not panel.has_unsaved_changes()
+    # Adding a tag by hand keeps the comma tag whole too.
+    panel.tags_edit.setFocus()
+    panel.tags_edit.end(False)
+    qtbot.keyClicks(panel.tags_edit, ", Women")
+    QTest.keyClick(panel.tags_edit, Qt.Key.Key_Return)
+    assert repo(window).get(note.id).tags == ("kollontai, alexandra", "nep", "women")

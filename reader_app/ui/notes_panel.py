@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader_app.domain.notes import Colour, Note, NoteKind
+from reader_app.domain.tags import tags_from_text, tags_to_text
 from reader_app.domain.text import Document, in_quotation_marks
 from reader_app.models.notes_model import (
     MATCHES_ROLE,
@@ -69,10 +70,6 @@ def colour_swatch(colour: Colour | None, palette: QPalette) -> QColor:
         )
     light, deep = HIGHLIGHT_COLOURS[colour.value]
     return QColor(deep if is_dark(palette) else light).darker(115 if not is_dark(palette) else 80)
-
-
-def parse_tags(text: str) -> list[str]:
-    return [part for part in (piece.strip() for piece in text.split(",")) if part]
 
 
 class NoteDelegate(QStyledItemDelegate):
@@ -259,7 +256,7 @@ class TagEdit(QLineEdit):
         head = self.text()[: self.cursorPosition()]
         tail = self.text()[self.cursorPosition() :]
         kept = head.rsplit(",", 1)[0] + ", " if "," in head else ""
-        self.setText(f"{kept}{tag}, {tail.lstrip(', ')}".rstrip())
+        self.setText(f"{kept}{tags_to_text([tag])}, {tail.lstrip(', ')}".rstrip())
         self.textEdited.emit(self.text())
 
 
@@ -572,7 +569,7 @@ class NotesPanel(QWidget):
         self._current = note
         self._dirty = False
         self.editor.setPlainText(note.body if note else "")
-        self.tags_edit.setText(", ".join(note.tags) if note else "")
+        self.tags_edit.setText(tags_to_text(note.tags) if note else "")
         self._loading = False
         has_note = note is not None
         writable = has_note and not self.editor.isReadOnly()
@@ -623,7 +620,9 @@ class NotesPanel(QWidget):
         self._autosave_deadline.stop()
         if self._dirty and self._current is not None:
             self.save_requested.emit(
-                self._current.id, self.editor.toPlainText(), parse_tags(self.tags_edit.text())
+                self._current.id,
+                self.editor.toPlainText(),
+                list(tags_from_text(self.tags_edit.text())),
             )
 
     def has_unsaved_changes(self) -> bool:
@@ -632,9 +631,10 @@ class NotesPanel(QWidget):
     def mark_saved(self, note: Note) -> None:
         if self._current is None or note.id != self._current.id:
             return
-        typed_now = (self.editor.toPlainText(), parse_tags(self.tags_edit.text()))
+        # Compared as stored: "Lenin" typed is "lenin" saved, so the words are saved.
+        typed_now = (self.editor.toPlainText(), tags_from_text(self.tags_edit.text()))
         self._current = note
-        if typed_now == (note.body, list(note.tags)):
+        if typed_now == (note.body, note.tags):
             self._dirty = False
             self.save_label.setText("Saved")
         self._update_context(note)
