@@ -17,6 +17,7 @@ from PySide6.QtCore import SIGNAL, QElapsedTimer, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from reader_app.models.notes_model import MATCHES_ROLE
 from reader_app.ui.notes_panel import AUTOSAVE_MAX_WAIT_MS
 
 QUOTE = "Some third person decides your fate"
@@ -213,3 +214,42 @@ def test_an_imported_tag_with_a_comma_survives_the_next_edit(
     qtbot.keyClicks(panel.tags_edit, ", Women")
     QTest.keyClick(panel.tags_edit, Qt.Key.Key_Return)
     assert repo(window).get(note.id).tags == ("kollontai, alexandra", "nep", "women")
+
+
+# ----- point 9: very long notes stay usable; a paste past the maximum is refused -------------
+
+
+def test_a_paste_past_the_maximum_note_size_is_refused_with_a_message(make_window, qtbot) -> None:
+    from reader_app.ui.notes_panel import MAX_NOTE_CHARS
+
+    window = make_window()
+    note = add_note(window)
+    panel = window.notes_panel
+    qtbot.keyClicks(panel.editor, "my words")
+    clipboard = QApplication.clipboard()
+    clipboard.setText("x" * (MAX_NOTE_CHARS - len("my words") + 1))
+    panel.editor.paste()
+    assert panel.editor.toPlainText() == "my words"
+    assert "not pasted" in panel.save_label.text().lower()
+    assert f"{MAX_NOTE_CHARS:,}" in panel.save_label.text()
+    panel.flush()
+    assert repo(window).get(note.id).body == "my words"
+    clipboard.setText(" and a quote that fits")
+    panel.editor.paste()
+    assert panel.editor.toPlainText() == "my words and a quote that fits"
+
+
+def test_a_note_of_a_million_characters_is_found_with_a_short_excerpt(make_window, qtbot) -> None:
+    window = make_window()
+    line = "The workers wait for decrees while some third person decides their fate."
+    body = "\n".join([line] * (1_000_000 // (len(line) + 1)))
+    note = window.notes_controller.add_free_note()
+    window.notes_controller.save(note.id, body, [])
+    panel = window.notes_panel
+    qtbot.keyClicks(panel.search_edit, "third")
+    qtbot.waitUntil(lambda: panel.model.query.text == "third")
+    assert panel.model.rowCount() == 1
+    marked = panel.model.index(0, 0).data(MATCHES_ROLE)
+    assert len(marked.text) < 200
+    assert [marked.text[s:e].lower() for s, e in marked.spans][:1] == ["third"]
+    assert panel.model.index(0, 0).data().startswith("The workers wait")

@@ -48,6 +48,15 @@ class NoteQuery:
     colour: Colour | None = None
 
 
+FIRST_LINE_CHARS = 300  # more than a list row shows; a 1 MB one-line note costs no more
+
+
+def first_line(body: str) -> str:
+    """The note's first non-blank line as a list shows it, without splitting a long body."""
+    head = body.lstrip()[:FIRST_LINE_CHARS]
+    return head.split("\n", 1)[0].rstrip()
+
+
 def citation_of(note: Note, document: Document, glossary_headword: str | None = None) -> str:
     """Where a note belongs, in the words a reader uses: ¶3, Free note, Glossary: NEP."""
     if note.kind is NoteKind.FREE:
@@ -112,10 +121,8 @@ class NotesModel(QAbstractListModel):
         if note is None:
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            stripped = note.body.strip()
-            first_line = stripped.splitlines()[0] if stripped else "(empty note)"
             quote = f"{in_quotation_marks(note.quote)} " if note.quote else ""
-            return f"{quote}{first_line}"
+            return f"{quote}{first_line(note.body) or '(empty note)'}"
         by_role = {NOTE_ROLE: note, NOTE_ID_ROLE: note.id, MATCHES_ROLE: self._matches.get(note.id)}
         return by_role.get(role)
 

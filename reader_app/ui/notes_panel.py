@@ -12,6 +12,7 @@ from itertools import pairwise
 
 from PySide6.QtCore import (
     QItemSelectionModel,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -51,6 +52,7 @@ from reader_app.models.notes_model import (
     NoteQuery,
     NotesModel,
     citation_of,
+    first_line,
 )
 from reader_app.storage.notes_repo import MarkedText, NoteOrder
 from reader_app.ui.notice import NOTICE, notice_label
@@ -61,6 +63,11 @@ AUTOSAVE_DELAY_MS = 700
 # unsaved keystroke also starts this deadline, which saves however fast the typing goes on.
 AUTOSAVE_MAX_WAIT_MS = 2000
 SEARCH_DELAY_MS = 150
+# The longest note the editor lets a paste (or a drop) make. A million characters is some
+# 300 pages, far past any note, and benchmarks/long_note.py shows the window working on a
+# note that long without a stall over half a second; a paste that would go past it is refused
+# with a message, so pasting a whole book by mistake cannot make the notes crawl.
+MAX_NOTE_CHARS = 1_000_000
 
 
 def colour_swatch(colour: Colour | None, palette: QPalette) -> QColor:
@@ -161,9 +168,9 @@ class NoteDelegate(QStyledItemDelegate):
         if matches is not None and matches.text.strip():
             self._paint_marked(painter, matches, left, y, width, metrics, text_colour, palette)
         else:
-            stripped = note.body.strip()
-            first = stripped.splitlines()[0] if stripped else "(no text yet)"
-            painter.setPen(text_colour if stripped else muted)
+            first = first_line(note.body)
+            painter.setPen(text_colour if first else muted)
+            first = first or "(no text yet)"
             painter.drawText(
                 QRect(left, y, width, metrics.height()),
                 Qt.AlignmentFlag.AlignLeft,
@@ -214,9 +221,20 @@ class NoteDelegate(QStyledItemDelegate):
 
 
 class NoteEditor(QPlainTextEdit):
-    """Emits ``focus_lost`` so the panel can save at once instead of waiting for the timer."""
+    """Emits ``focus_lost`` so the panel can save at once instead of waiting for the timer,
+    and refuses a paste or drop that would make the note longer than ``MAX_NOTE_CHARS``."""
 
     focus_lost = Signal()
+    paste_refused = Signal(int)  # how long the note would have become
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        if source.hasText():
+            replaced = len(self.textCursor().selectedText())
+            length = len(self.toPlainText()) - replaced + len(source.text())
+            if length > MAX_NOTE_CHARS:
+                self.paste_refused.emit(length)
+                return
+        super().insertFromMimeData(source)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
@@ -410,6 +428,7 @@ class NotesPanel(QWidget):
         self.editor.textChanged.connect(self._on_edited)
         self.tags_edit.textEdited.connect(self._on_edited)
         self.editor.focus_lost.connect(self.flush)
+        self.editor.paste_refused.connect(self._on_paste_refused)
         self.tags_edit.editingFinished.connect(self.flush)
         self.search_edit.textChanged.connect(self._search_timer.start)
         for box in (self.tag_filter, self.colour_filter, self.order_box):
@@ -613,6 +632,12 @@ class NotesPanel(QWidget):
         self._autosave.start()
         if not self._autosave_deadline.isActive():
             self._autosave_deadline.start()
+
+    def _on_paste_refused(self, length: int) -> None:
+        self.save_label.setText(
+            f"Not pasted: the note would have {length:,} characters, and a note holds at most "
+            f"{MAX_NOTE_CHARS:,}. Paste a shorter part."
+        )
 
     def flush(self) -> None:
         """Ask for the current edits to be saved now (timer, focus loss, switching, quitting)."""
