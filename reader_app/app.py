@@ -232,7 +232,7 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
 
     from reader_app.models.notes_controller import NotesController
     from reader_app.models.notes_model import NotesModel
-    from reader_app.storage.store import OpenStatus, database_path
+    from reader_app.storage.store import OpenStatus, backup_now, database_path
     from reader_app.ui import dialogs
     from reader_app.ui.notes_panel import NotesPanel
 
@@ -249,7 +249,9 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
         QTimer.singleShot(BACKUP_DELAY_MS, lambda: take_backup(window, result, data_dir))
     model = NotesModel(result.repository)
     panel = NotesPanel(model, document, headword_of=headword_of)
-    controller = NotesController(result.repository, window)
+    controller = NotesController(
+        result.repository, window, backup=lambda: backup_now(result, data_dir)
+    )
     window.attach_notes(panel, controller, result)
     notices = list(result.messages)
     if result.status is OpenStatus.READ_ONLY:

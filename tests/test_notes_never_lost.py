@@ -8,8 +8,11 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +20,10 @@ from PySide6.QtCore import SIGNAL, QElapsedTimer, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from reader_app.domain.export import to_annotation
+from reader_app.domain.notes import format_timestamp
 from reader_app.models.notes_model import MATCHES_ROLE
+from reader_app.storage.db import DiskFull
 from reader_app.ui.notes_panel import AUTOSAVE_MAX_WAIT_MS
 
 QUOTE = "Some third person decides your fate"
@@ -253,3 +259,63 @@ def test_a_note_of_a_million_characters_is_found_with_a_short_excerpt(make_windo
     assert len(marked.text) < 200
     assert [marked.text[s:e].lower() for s, e in marked.spans][:1] == ["third"]
     assert panel.model.index(0, 0).data().startswith("The workers wait")
+
+
+# ----- point 2, the window's part: File > Import backs up first and refreshes the editor -----
+
+
+def test_import_backs_up_first_and_shows_the_merged_words_in_the_open_editor(
+    make_window, qtbot, dialogs_shown, data_dir: Path, tmp_path: Path
+) -> None:
+    window = make_window()
+    note = add_note(window)
+    panel = window.notes_panel
+    qtbot.keyClicks(panel.editor, "local words")
+    panel.flush()
+    local = repo(window).get(note.id)
+    annotation = to_annotation(local, window._document)
+    annotation["body"][0]["value"] = "words from the other laptop"
+    annotation["modified"] = format_timestamp(local.updated + timedelta(minutes=1))
+    source = tmp_path / "from-laptop.json"
+    source.write_text(json.dumps(annotation), encoding="utf-8")
+    backups_before = set((data_dir / "backups").glob("*.sqlite"))
+    assert panel.current_note_id() == note.id
+
+    dialogs_shown.open_path = str(source)
+    window.import_action.trigger()
+
+    assert repo(window).get(note.id).body == "words from the other laptop"
+    (backup,) = set((data_dir / "backups").glob("*.sqlite")) - backups_before
+    with closing(sqlite3.connect(backup)) as connection:
+        assert connection.execute("SELECT body FROM notes").fetchall() == [("local words",)]
+    assert panel.editor.toPlainText() == "words from the other laptop"
+    assert not panel.has_unsaved_changes()
+    panel.editor.moveCursor(panel.editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(panel.editor, "!")
+    panel.flush()
+    assert repo(window).get(note.id).body == "words from the other laptop!"
+
+
+def test_import_is_not_made_when_the_backup_before_it_fails(
+    make_window, qtbot, dialogs_shown, monkeypatch, tmp_path: Path
+) -> None:
+    from reader_app.storage import store
+
+    window = make_window()
+    note = add_note(window)
+    qtbot.keyClicks(window.notes_panel.editor, "local words")
+    window.notes_panel.flush()
+    annotation = to_annotation(repo(window).get(note.id), window._document)
+    annotation["id"] = "urn:uuid:5d1e7c0a-3b7e-4c55-9a0e-2f4f1b8c6d21"  # a new note
+    source = tmp_path / "more.json"
+    source.write_text(json.dumps(annotation), encoding="utf-8")
+
+    def full_disk(*args, **kwargs):
+        raise DiskFull("The disk is full.")
+
+    monkeypatch.setattr(store.backup, "make_backup", full_disk)
+    dialogs_shown.open_path = str(source)
+    window.import_action.trigger()
+    assert [n.id for n in repo(window).list_notes()] == [note.id]
+    (message,) = dialogs_shown.texts("error")
+    assert "backup" in message and "disk is full" in message

@@ -869,6 +869,8 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
+        if self.notes_panel is not None:
+            self.notes_panel.flush()  # words being typed are local edits the merge must see
         report = self.notes_controller.import_from(Path(path))
         if report is not None:
             self.statusBar().showMessage(

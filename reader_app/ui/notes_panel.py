@@ -520,6 +520,10 @@ class NotesPanel(QWidget):
                 self._select_row(row)
                 fresh = self.model.index(row, 0).data(NOTE_ROLE)
                 if not self._dirty:
+                    if self._shown_differs_from(fresh):
+                        # Changed from outside the editor (an import merged newer words):
+                        # show what is stored, or the next keystroke would save the old words.
+                        self._show_note(fresh, keep_caret=True)
                     self._current = fresh
                     self._update_context(fresh)
             elif not self._dirty:
@@ -583,13 +587,24 @@ class NotesPanel(QWidget):
         self.flush()
         self._show_note(current.data(NOTE_ROLE) if current.isValid() else None)
 
-    def _show_note(self, note: Note | None) -> None:
+    def _shown_differs_from(self, note: Note) -> bool:
+        return (self.editor.toPlainText(), tags_from_text(self.tags_edit.text())) != (
+            note.body,
+            note.tags,
+        )
+
+    def _show_note(self, note: Note | None, *, keep_caret: bool = False) -> None:
+        caret = self.editor.textCursor().position()
         self._loading = True
         self._current = note
         self._dirty = False
         self.editor.setPlainText(note.body if note else "")
         self.tags_edit.setText(tags_to_text(note.tags) if note else "")
         self._loading = False
+        if keep_caret and note is not None:
+            cursor = self.editor.textCursor()
+            cursor.setPosition(min(caret, self.editor.document().characterCount() - 1))
+            self.editor.setTextCursor(cursor)
         has_note = note is not None
         writable = has_note and not self.editor.isReadOnly()
         self.editor.setEnabled(writable)
