@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from reader_app.domain.export import to_annotation
 from reader_app.domain.notes import format_timestamp
-from reader_app.models.notes_model import MATCHES_ROLE
+from reader_app.models.notes_model import MATCHES_ROLE, NOTE_ROLE
 from reader_app.storage.db import DiskFull
 from reader_app.ui.notes_panel import AUTOSAVE_MAX_WAIT_MS
 
@@ -319,3 +319,47 @@ def test_import_is_not_made_when_the_backup_before_it_fails(
     assert [n.id for n in repo(window).list_notes()] == [note.id]
     (message,) = dialogs_shown.texts("error")
     assert "backup" in message and "disk is full" in message
+
+
+# ----- point 16, bidi: a note's direction controls cannot reorder the interface around it ----
+
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: everything after it is shown reversed
+PDI = "\u2069"  # POP DIRECTIONAL ISOLATE: would close an isolate we opened, if unmatched
+
+
+def test_direction_controls_in_notes_and_tags_are_shown_isolated(make_window, qtbot) -> None:
+    window = make_window()
+    note = add_note(window)
+    hostile_body = f"{PDI}{RLO}gnorw si siht"
+    window.notes_controller.save(note.id, hostile_body, [f"{RLO}evil", "after"])
+    panel = window.notes_panel
+    row = panel.model.index(panel.model.row_of(note.id), 0)
+    shown = [
+        row.data(),
+        panel.tag_filter.itemText(panel.tag_filter.findData(f"{RLO}evil")),
+        window.reading_view.marks("highlights")[0].tooltip,
+        *note_row_texts(row),
+    ]
+    for text in shown:
+        assert RLO not in text or is_isolated_around(text, RLO), repr(text)
+    assert panel.tag_filter.itemText(panel.tag_filter.findData("after")) == "#after (1)"
+
+
+def note_row_texts(row) -> list[str]:
+    """The quote, first line and tags as the list's delegate paints them."""
+    from reader_app.ui.notes_panel import note_row_lines
+
+    return list(note_row_lines(row.data(NOTE_ROLE)))
+
+
+def is_isolated_around(text: str, control: str) -> bool:
+    """Every ``control`` sits inside an isolate, and every isolate is closed by the end."""
+    depth = 0
+    for char in text:
+        if char in "\u2066\u2067\u2068":  # LRI, RLI, FSI
+            depth += 1
+        elif char == PDI and depth:
+            depth -= 1
+        elif char == control and depth == 0:
+            return False
+    return depth == 0

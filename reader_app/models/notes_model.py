@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from reader_app.domain.bidi import isolate
 from reader_app.domain.notes import Colour, Note, NoteKind
 from reader_app.domain.text import Document, in_quotation_marks
 from reader_app.storage.notes_repo import MarkedText, NoteOrder, NotesChanged, NotesRepository
@@ -121,8 +122,8 @@ class NotesModel(QAbstractListModel):
         if note is None:
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            quote = f"{in_quotation_marks(note.quote)} " if note.quote else ""
-            return f"{quote}{first_line(note.body) or '(empty note)'}"
+            quote = f"{in_quotation_marks(isolate(note.quote))} " if note.quote else ""
+            return f"{quote}{isolate(first_line(note.body)) or '(empty note)'}"
         by_role = {NOTE_ROLE: note, NOTE_ID_ROLE: note.id, MATCHES_ROLE: self._matches.get(note.id)}
         return by_role.get(role)
 

@@ -712,6 +712,7 @@ class MainWindow(QMainWindow):
 
     def refresh_notes(self) -> None:
         """Highlights, tag lists and counts follow every stored change."""
+        from reader_app.domain.bidi import isolate
         from reader_app.storage.notes_repo import HIGHLIGHT_PREVIEW_CHARS
 
         if self.notes_controller is None or self.notes_panel is None:
@@ -729,7 +730,7 @@ class MainWindow(QMainWindow):
                     view.document_position(highlight.block_id, highlight.end),
                     f"highlight:{highlight.colour or 'yellow'}",
                     key=highlight.note_id,
-                    tooltip=preview,
+                    tooltip=isolate(preview),
                 )
             )
         view.set_marks("highlights", spans)

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader_app.domain.bidi import isolate
 from reader_app.domain.notes import Colour, Note, NoteKind
 from reader_app.domain.tags import tags_from_text, tags_to_text
 from reader_app.domain.text import Document, in_quotation_marks
@@ -77,6 +78,14 @@ def colour_swatch(colour: Colour | None, palette: QPalette) -> QColor:
         )
     light, deep = HIGHLIGHT_COLOURS[colour.value]
     return QColor(deep if is_dark(palette) else light).darker(115 if not is_dark(palette) else 80)
+
+
+def note_row_lines(note: Note) -> tuple[str, str, str]:
+    """The quote, first line and tags a list row shows, each piece of user text isolated so
+    that its direction controls cannot reorder the row (see domain/bidi.py)."""
+    quote = in_quotation_marks(isolate(" ".join(note.quote.split()))) if note.quote else ""
+    tags = "  ".join(f"#{isolate(tag)}" for tag in note.tags)
+    return quote, isolate(first_line(note.body)), tags
 
 
 class NoteDelegate(QStyledItemDelegate):
@@ -151,13 +160,12 @@ class NoteDelegate(QStyledItemDelegate):
         painter.drawText(QRect(left, y, width, line_height), Qt.AlignmentFlag.AlignRight, date)
         y += line_height
 
-        if note.quote:
+        quote_line, first, tags = note_row_lines(note)
+        if quote_line:
             painter.setFont(italic)
             painter.setPen(text_colour)
             metrics = QFontMetrics(italic)
-            quote = metrics.elidedText(
-                in_quotation_marks(" ".join(note.quote.split())), Qt.TextElideMode.ElideRight, width
-            )
+            quote = metrics.elidedText(quote_line, Qt.TextElideMode.ElideRight, width)
             painter.drawText(
                 QRect(left, y, width, metrics.height()), Qt.AlignmentFlag.AlignLeft, quote
             )
@@ -168,7 +176,6 @@ class NoteDelegate(QStyledItemDelegate):
         if matches is not None and matches.text.strip():
             self._paint_marked(painter, matches, left, y, width, metrics, text_colour, palette)
         else:
-            first = first_line(note.body)
             painter.setPen(text_colour if first else muted)
             first = first or "(no text yet)"
             painter.drawText(
@@ -178,10 +185,9 @@ class NoteDelegate(QStyledItemDelegate):
             )
         y += metrics.height() + 2
 
-        if note.tags:
+        if tags:
             painter.setFont(small)
             painter.setPen(muted)
-            tags = "  ".join(f"#{tag}" for tag in note.tags)
             small_metrics = QFontMetrics(small)
             painter.drawText(
                 QRect(left, y, width, small_metrics.height()),
@@ -538,7 +544,7 @@ class NotesPanel(QWidget):
         self.tag_filter.clear()
         self.tag_filter.addItem("All tags", None)
         for tag in tags:
-            self.tag_filter.addItem(f"#{tag} ({tag_counts[tag]})", tag)
+            self.tag_filter.addItem(f"#{isolate(tag)} ({tag_counts[tag]})", tag)
         index = self.tag_filter.findData(current)
         self.tag_filter.setCurrentIndex(max(index, 0))
         self.tag_filter.blockSignals(False)
@@ -629,7 +635,7 @@ class NotesPanel(QWidget):
         if note.quote:
             quote = " ".join(note.quote.split())
             short = quote if len(quote) <= 140 else quote[:139] + "…"
-            text = f"{citation} · {in_quotation_marks(short)}"
+            text = f"{citation} · {in_quotation_marks(isolate(short))}"
             if note.is_detached:
                 text += (
                     "\nThis passage is no longer in the text. "
