@@ -275,7 +275,8 @@ def test_import_backs_up_first_and_shows_the_merged_words_in_the_open_editor(
     local = repo(window).get(note.id)
     annotation = to_annotation(local, window._document)
     annotation["body"][0]["value"] = "words from the other laptop"
-    annotation["modified"] = format_timestamp(local.updated + timedelta(minutes=1))
+    # Newer than the local edit, yet not in the future (a future time never wins a merge).
+    annotation["modified"] = format_timestamp(local.updated + timedelta(microseconds=1))
     source = tmp_path / "from-laptop.json"
     source.write_text(json.dumps(annotation), encoding="utf-8")
     backups_before = set((data_dir / "backups").glob("*.sqlite"))
