@@ -232,7 +232,7 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
 
     from reader_app.models.notes_controller import NotesController
     from reader_app.models.notes_model import NotesModel
-    from reader_app.storage.store import OpenStatus, database_path
+    from reader_app.storage.store import OpenStatus, backup_now, database_path
     from reader_app.ui import dialogs
     from reader_app.ui.notes_panel import NotesPanel
 
@@ -249,7 +249,9 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
         QTimer.singleShot(BACKUP_DELAY_MS, lambda: take_backup(window, result, data_dir))
     model = NotesModel(result.repository)
     panel = NotesPanel(model, document, headword_of=headword_of)
-    controller = NotesController(result.repository, window)
+    controller = NotesController(
+        result.repository, window, backup=lambda: backup_now(result, data_dir)
+    )
     window.attach_notes(panel, controller, result)
     notices = list(result.messages)
     if result.status is OpenStatus.READ_ONLY:
@@ -315,5 +317,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         theme_manager().apply(args.theme)
     if args.entry:
         window.panels_ready.connect(lambda: window.glossary_pane.open_entry(args.entry))
+    connect_session_manager(app, window)
+    watcher = watch_quit_signals(app, window)
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        watcher.uninstall()
+
+
+def connect_session_manager(app, window) -> None:
+    """Logging out of the desktop asks applications to commit their data: save the note."""
+    app.commitDataRequest.connect(window.commit_data)  # goes with the window when it goes
+
+
+def watch_quit_signals(app, window):
+    """SIGTERM, SIGHUP and Ctrl+C close the window as Quit does, saving the open note; the
+    exit status is the shell's 128 + signal number, so a caller sees why the app ended."""
+    import logging
+
+    from reader_app.termination import TerminationWatcher
+
+    def end(number: int) -> None:
+        logging.getLogger(__name__).info("Quitting on signal %d", number)
+        window.end_session()
+        app.exit(128 + number)
+
+    return TerminationWatcher(end, app)

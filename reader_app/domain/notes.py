@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from reader_app.domain.anchors import Anchor, Placement, PlacementStatus
+from reader_app.domain.tags import normalise_tags
 
 
 class NoteKind(StrEnum):
@@ -57,19 +58,6 @@ def utc_now() -> datetime:
 
 def new_note_id() -> str:
     return str(uuid.uuid4())
-
-
-def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
-    """Tags as the user means them: ``Bureaucracy ``, ``bureaucracy`` and ``BUREAUCRACY`` are one.
-
-    Inner whitespace runs become one space; empty tags vanish; first spelling order is kept.
-    """
-    seen: dict[str, None] = {}
-    for tag in tags:
-        cleaned = " ".join(tag.split()).lower()
-        if cleaned:
-            seen.setdefault(cleaned, None)
-    return tuple(seen)
 
 
 def _require_utc(value: datetime, name: str) -> None:

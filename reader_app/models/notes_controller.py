@@ -7,6 +7,7 @@ errors the user can act on become ``failed`` messages in plain words; bugs propa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -102,10 +103,18 @@ class NotesController(QObject):
     save_failed = Signal(str, str)  # note id, message
     failed = Signal(str)  # a plain-words message for the status bar or a dialog
 
-    def __init__(self, repository: NotesRepository, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        repository: NotesRepository,
+        parent: QObject | None = None,
+        *,
+        backup: Callable[[], object] | None = None,
+    ) -> None:
+        """``backup`` makes a checked backup of the notes, or raises StorageError."""
         super().__init__(parent)
         self.repository = repository
         self.undo_stack = QUndoStack(self)
+        self._backup = backup
 
     def _guard(self, action) -> object | None:
         try:
@@ -187,8 +196,23 @@ class NotesController(QObject):
         return len(notes)
 
     def import_from(self, path: Path) -> MergeReport | None:
+        """Merge a file into the notes, after a backup: an import changes many notes at once,
+        and the backup is the way back from a file that was not what the user thought."""
         try:
             data = read_import_file(path)
+        except NotesImportError as error:
+            self.failed.emit(str(error))
+            return None
+        if self._backup is not None:
+            try:
+                self._backup()
+            except StorageError as error:
+                self.failed.emit(
+                    "Nothing was imported, because a backup of your notes could not be made "
+                    f"first: {error}"
+                )
+                return None
+        try:
             return import_annotations(self.repository, self.repository.document, data)
         except (NotesImportError, StorageError) as error:
             self.failed.emit(str(error))

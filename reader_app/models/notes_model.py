@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from reader_app.domain.bidi import isolate
 from reader_app.domain.notes import Colour, Note, NoteKind
 from reader_app.domain.text import Document, in_quotation_marks
 from reader_app.storage.notes_repo import MarkedText, NoteOrder, NotesChanged, NotesRepository
@@ -46,6 +47,15 @@ class NoteQuery:
     order: NoteOrder = NoteOrder.POSITION
     tag: str | None = None
     colour: Colour | None = None
+
+
+FIRST_LINE_CHARS = 300  # more than a list row shows; a 1 MB one-line note costs no more
+
+
+def first_line(body: str) -> str:
+    """The note's first non-blank line as a list shows it, without splitting a long body."""
+    head = body.lstrip()[:FIRST_LINE_CHARS]
+    return head.split("\n", 1)[0].rstrip()
 
 
 def citation_of(note: Note, document: Document, glossary_headword: str | None = None) -> str:
@@ -112,10 +122,8 @@ class NotesModel(QAbstractListModel):
         if note is None:
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            stripped = note.body.strip()
-            first_line = stripped.splitlines()[0] if stripped else "(empty note)"
-            quote = f"{in_quotation_marks(note.quote)} " if note.quote else ""
-            return f"{quote}{first_line}"
+            quote = f"{in_quotation_marks(isolate(note.quote))} " if note.quote else ""
+            return f"{quote}{isolate(first_line(note.body)) or '(empty note)'}"
         by_role = {NOTE_ROLE: note, NOTE_ID_ROLE: note.id, MATCHES_ROLE: self._matches.get(note.id)}
         return by_role.get(role)
 

@@ -45,6 +45,12 @@ confused with anything a user types in a note, and nothing is ever parsed as HTM
 
 
 HIGHLIGHT_PREVIEW_CHARS = 160
+# FTS5's snippet() weighs every match in a body against every other, so a 1 MB note with
+# thousands of matches took over a second to search. Bodies longer than this are matched by
+# FTS as usual but get their excerpt from the first match found by a regular expression,
+# and are not marked whole.
+LONG_BODY_CHARS = 20_000
+LONG_BODY_EXCERPT_CHARS = 60  # either side of the first match
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +117,7 @@ class MarkedText:
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     note: Note
-    body: MarkedText  # the whole body with matches marked
+    body: MarkedText  # the whole body with matches marked (unmarked past LONG_BODY_CHARS)
     quote: MarkedText  # the whole quote with matches marked
     matched_tags: tuple[str, ...]
     snippet: MarkedText  # a short excerpt around the best match, for a results list
@@ -149,6 +155,23 @@ def fts_query(text: str) -> str | None:
     if text[-1:].isalnum() or text[-1:] == "_":
         terms[-1] += "*"
     return " ".join(terms)
+
+
+def _excerpt_of_long_body(body: str, typed: str) -> MarkedText:
+    """A few words around the first word typed found in ``body``, the matches marked."""
+    words = _WORD.findall(typed)
+    pattern = re.compile("|".join(rf"\b{re.escape(word)}" for word in words), re.IGNORECASE)
+    first = pattern.search(body)
+    centre = first.start() if first else 0
+    start = max(0, centre - LONG_BODY_EXCERPT_CHARS)
+    end = min(len(body), centre + LONG_BODY_EXCERPT_CHARS)
+    lead = "…" if start else ""
+    excerpt = f"{lead}{body[start:end]}{'…' if end < len(body) else ''}"
+    spans = tuple(
+        (match.start() + len(lead) - start, match.end() + len(lead) - start)
+        for match in pattern.finditer(body, start, end)
+    )
+    return MarkedText(excerpt, spans)
 
 
 _NOTE_COLUMNS = """
@@ -613,19 +636,22 @@ class NotesRepository:
         clauses, params = self._filters(tag, colour, None)
         extra = "".join(f" AND {clause}" for clause in clauses)
         marks = (MARK_START, MARK_END)
+        long = LONG_BODY_CHARS
         rows = self._connection.execute(
             f"""SELECT {_NOTE_COLUMNS},
-                highlight(notes_fts, 0, ?, ?), highlight(notes_fts, 1, ?, ?),
-                highlight(notes_fts, 2, ?, ?), snippet(notes_fts, -1, ?, ?, '…', 16)
+                CASE WHEN length(n.body) <= ? THEN highlight(notes_fts, 0, ?, ?) END,
+                highlight(notes_fts, 1, ?, ?), highlight(notes_fts, 2, ?, ?),
+                CASE WHEN length(n.body) <= ? THEN snippet(notes_fts, -1, ?, ?, '…', 16) END
             FROM notes_fts JOIN notes n ON n.seq = notes_fts.rowid
             WHERE notes_fts MATCH ?{extra}
             ORDER BY rank LIMIT ?""",
-            [*marks, *marks, *marks, *marks, query, *params, limit],
+            [long, *marks, *marks, *marks, long, *marks, query, *params, limit],
         ).fetchall()
         hits = []
         for row in rows:
             note = _row_to_note(row[:_COLUMN_COUNT], self._document)
             body, quote, tags, snippet = row[_COLUMN_COUNT:]
+            long_body = body is None  # see LONG_BODY_CHARS
             tag_text = MarkedText.parse(tags)
             matched = {
                 tag_text.text[start:end] for start, end in tag_text.spans
@@ -634,10 +660,12 @@ class NotesRepository:
             hits.append(
                 SearchHit(
                     note,
-                    MarkedText.parse(body),
+                    MarkedText(note.body, ()) if long_body else MarkedText.parse(body),
                     MarkedText.parse(quote),
                     matched_tags,
-                    MarkedText.parse(snippet),
+                    _excerpt_of_long_body(note.body, text)
+                    if long_body
+                    else MarkedText.parse(snippet),
                 )
             )
         return hits

@@ -6,6 +6,7 @@ the glossary or notes work: app.py hands it their panels and connects their sign
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +47,8 @@ if TYPE_CHECKING:  # the notes, glossary and dialog modules load after the first
 
 DEFAULT_SIZE = (1280, 800)
 
+logger = logging.getLogger(__name__)
+
 
 def typed_keys(sequences: list[QKeySequence]) -> list[str]:
     """Key combinations a reader types, leaving out dedicated keys ("Find", "Zoom In") that
@@ -78,6 +81,7 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._persist_state = persist_state
         self._position_restored = False
+        self._ending_session = False  # quitting for a signal: no question can be answered
 
         # The saved theme, style and zoom go in before the text is built, so that it is built
         # in its final look instead of being restyled before the first paint.
@@ -355,10 +359,23 @@ class MainWindow(QMainWindow):
         self._settings.set(READING_POSITION, self.reading_view.top_position())
         self._settings.sync()
 
+    def commit_data(self) -> None:
+        """The session manager is about to log out: save the open note and the window now."""
+        if self.notes_panel is not None:
+            self.notes_panel.flush()
+        self.save_state()
+
+    def end_session(self) -> None:
+        """Close for a signal (kill, a closed terminal, Ctrl+C): save, close, never ask."""
+        self._ending_session = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.notes_panel is not None:
             self.notes_panel.flush()
-            if self.notes_panel.has_unsaved_changes() and dialogs.ask(
+            if self._ending_session and self.notes_panel.has_unsaved_changes():
+                logger.error("Quitting for a signal with a note whose last changes failed to save")
+            elif self.notes_panel.has_unsaved_changes() and dialogs.ask(
                 self,
                 "Unsaved note",
                 "Your latest changes to a note could not be saved, and quitting now would "
@@ -695,6 +712,7 @@ class MainWindow(QMainWindow):
 
     def refresh_notes(self) -> None:
         """Highlights, tag lists and counts follow every stored change."""
+        from reader_app.domain.bidi import isolate
         from reader_app.storage.notes_repo import HIGHLIGHT_PREVIEW_CHARS
 
         if self.notes_controller is None or self.notes_panel is None:
@@ -712,7 +730,7 @@ class MainWindow(QMainWindow):
                     view.document_position(highlight.block_id, highlight.end),
                     f"highlight:{highlight.colour or 'yellow'}",
                     key=highlight.note_id,
-                    tooltip=preview,
+                    tooltip=isolate(preview),
                 )
             )
         view.set_marks("highlights", spans)
@@ -852,6 +870,8 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
+        if self.notes_panel is not None:
+            self.notes_panel.flush()  # words being typed are local edits the merge must see
         report = self.notes_controller.import_from(Path(path))
         if report is not None:
             self.statusBar().showMessage(

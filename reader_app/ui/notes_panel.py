@@ -12,6 +12,7 @@ from itertools import pairwise
 
 from PySide6.QtCore import (
     QItemSelectionModel,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -41,7 +42,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader_app.domain.bidi import isolate
 from reader_app.domain.notes import Colour, Note, NoteKind
+from reader_app.domain.tags import tags_from_text, tags_to_text
 from reader_app.domain.text import Document, in_quotation_marks
 from reader_app.models.notes_model import (
     MATCHES_ROLE,
@@ -50,13 +53,22 @@ from reader_app.models.notes_model import (
     NoteQuery,
     NotesModel,
     citation_of,
+    first_line,
 )
 from reader_app.storage.notes_repo import MarkedText, NoteOrder
 from reader_app.ui.notice import NOTICE, notice_label
 from reader_app.ui.theme import HIGHLIGHT_COLOURS, blend, is_dark
 
 AUTOSAVE_DELAY_MS = 700
+# The pause above restarts on every key, so steady typing alone would never save: the first
+# unsaved keystroke also starts this deadline, which saves however fast the typing goes on.
+AUTOSAVE_MAX_WAIT_MS = 2000
 SEARCH_DELAY_MS = 150
+# The longest note the editor lets a paste (or a drop) make. A million characters is some
+# 300 pages, far past any note, and benchmarks/long_note.py shows the window working on a
+# note that long without a stall over half a second; a paste that would go past it is refused
+# with a message, so pasting a whole book by mistake cannot make the notes crawl.
+MAX_NOTE_CHARS = 1_000_000
 
 
 def colour_swatch(colour: Colour | None, palette: QPalette) -> QColor:
@@ -68,8 +80,12 @@ def colour_swatch(colour: Colour | None, palette: QPalette) -> QColor:
     return QColor(deep if is_dark(palette) else light).darker(115 if not is_dark(palette) else 80)
 
 
-def parse_tags(text: str) -> list[str]:
-    return [part for part in (piece.strip() for piece in text.split(",")) if part]
+def note_row_lines(note: Note) -> tuple[str, str, str]:
+    """The quote, first line and tags a list row shows, each piece of user text isolated so
+    that its direction controls cannot reorder the row (see domain/bidi.py)."""
+    quote = in_quotation_marks(isolate(" ".join(note.quote.split()))) if note.quote else ""
+    tags = "  ".join(f"#{isolate(tag)}" for tag in note.tags)
+    return quote, isolate(first_line(note.body)), tags
 
 
 class NoteDelegate(QStyledItemDelegate):
@@ -144,13 +160,12 @@ class NoteDelegate(QStyledItemDelegate):
         painter.drawText(QRect(left, y, width, line_height), Qt.AlignmentFlag.AlignRight, date)
         y += line_height
 
-        if note.quote:
+        quote_line, first, tags = note_row_lines(note)
+        if quote_line:
             painter.setFont(italic)
             painter.setPen(text_colour)
             metrics = QFontMetrics(italic)
-            quote = metrics.elidedText(
-                in_quotation_marks(" ".join(note.quote.split())), Qt.TextElideMode.ElideRight, width
-            )
+            quote = metrics.elidedText(quote_line, Qt.TextElideMode.ElideRight, width)
             painter.drawText(
                 QRect(left, y, width, metrics.height()), Qt.AlignmentFlag.AlignLeft, quote
             )
@@ -161,9 +176,8 @@ class NoteDelegate(QStyledItemDelegate):
         if matches is not None and matches.text.strip():
             self._paint_marked(painter, matches, left, y, width, metrics, text_colour, palette)
         else:
-            stripped = note.body.strip()
-            first = stripped.splitlines()[0] if stripped else "(no text yet)"
-            painter.setPen(text_colour if stripped else muted)
+            painter.setPen(text_colour if first else muted)
+            first = first or "(no text yet)"
             painter.drawText(
                 QRect(left, y, width, metrics.height()),
                 Qt.AlignmentFlag.AlignLeft,
@@ -171,10 +185,9 @@ class NoteDelegate(QStyledItemDelegate):
             )
         y += metrics.height() + 2
 
-        if note.tags:
+        if tags:
             painter.setFont(small)
             painter.setPen(muted)
-            tags = "  ".join(f"#{tag}" for tag in note.tags)
             small_metrics = QFontMetrics(small)
             painter.drawText(
                 QRect(left, y, width, small_metrics.height()),
@@ -214,9 +227,20 @@ class NoteDelegate(QStyledItemDelegate):
 
 
 class NoteEditor(QPlainTextEdit):
-    """Emits ``focus_lost`` so the panel can save at once instead of waiting for the timer."""
+    """Emits ``focus_lost`` so the panel can save at once instead of waiting for the timer,
+    and refuses a paste or drop that would make the note longer than ``MAX_NOTE_CHARS``."""
 
     focus_lost = Signal()
+    paste_refused = Signal(int)  # how long the note would have become
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        if source.hasText():
+            replaced = len(self.textCursor().selectedText())
+            length = len(self.toPlainText()) - replaced + len(source.text())
+            if length > MAX_NOTE_CHARS:
+                self.paste_refused.emit(length)
+                return
+        super().insertFromMimeData(source)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
@@ -256,7 +280,7 @@ class TagEdit(QLineEdit):
         head = self.text()[: self.cursorPosition()]
         tail = self.text()[self.cursorPosition() :]
         kept = head.rsplit(",", 1)[0] + ", " if "," in head else ""
-        self.setText(f"{kept}{tag}, {tail.lstrip(', ')}".rstrip())
+        self.setText(f"{kept}{tags_to_text([tag])}, {tail.lstrip(', ')}".rstrip())
         self.textEdited.emit(self.text())
 
 
@@ -398,6 +422,10 @@ class NotesPanel(QWidget):
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_DELAY_MS)
         self._autosave.timeout.connect(self.flush)
+        self._autosave_deadline = QTimer(self)
+        self._autosave_deadline.setSingleShot(True)
+        self._autosave_deadline.setInterval(AUTOSAVE_MAX_WAIT_MS)
+        self._autosave_deadline.timeout.connect(self.flush)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -406,6 +434,7 @@ class NotesPanel(QWidget):
         self.editor.textChanged.connect(self._on_edited)
         self.tags_edit.textEdited.connect(self._on_edited)
         self.editor.focus_lost.connect(self.flush)
+        self.editor.paste_refused.connect(self._on_paste_refused)
         self.tags_edit.editingFinished.connect(self.flush)
         self.search_edit.textChanged.connect(self._search_timer.start)
         for box in (self.tag_filter, self.colour_filter, self.order_box):
@@ -497,6 +526,10 @@ class NotesPanel(QWidget):
                 self._select_row(row)
                 fresh = self.model.index(row, 0).data(NOTE_ROLE)
                 if not self._dirty:
+                    if self._shown_differs_from(fresh):
+                        # Changed from outside the editor (an import merged newer words):
+                        # show what is stored, or the next keystroke would save the old words.
+                        self._show_note(fresh, keep_caret=True)
                     self._current = fresh
                     self._update_context(fresh)
             elif not self._dirty:
@@ -511,7 +544,7 @@ class NotesPanel(QWidget):
         self.tag_filter.clear()
         self.tag_filter.addItem("All tags", None)
         for tag in tags:
-            self.tag_filter.addItem(f"#{tag} ({tag_counts[tag]})", tag)
+            self.tag_filter.addItem(f"#{isolate(tag)} ({tag_counts[tag]})", tag)
         index = self.tag_filter.findData(current)
         self.tag_filter.setCurrentIndex(max(index, 0))
         self.tag_filter.blockSignals(False)
@@ -560,13 +593,24 @@ class NotesPanel(QWidget):
         self.flush()
         self._show_note(current.data(NOTE_ROLE) if current.isValid() else None)
 
-    def _show_note(self, note: Note | None) -> None:
+    def _shown_differs_from(self, note: Note) -> bool:
+        return (self.editor.toPlainText(), tags_from_text(self.tags_edit.text())) != (
+            note.body,
+            note.tags,
+        )
+
+    def _show_note(self, note: Note | None, *, keep_caret: bool = False) -> None:
+        caret = self.editor.textCursor().position()
         self._loading = True
         self._current = note
         self._dirty = False
         self.editor.setPlainText(note.body if note else "")
-        self.tags_edit.setText(", ".join(note.tags) if note else "")
+        self.tags_edit.setText(tags_to_text(note.tags) if note else "")
         self._loading = False
+        if keep_caret and note is not None:
+            cursor = self.editor.textCursor()
+            cursor.setPosition(min(caret, self.editor.document().characterCount() - 1))
+            self.editor.setTextCursor(cursor)
         has_note = note is not None
         writable = has_note and not self.editor.isReadOnly()
         self.editor.setEnabled(writable)
@@ -591,7 +635,7 @@ class NotesPanel(QWidget):
         if note.quote:
             quote = " ".join(note.quote.split())
             short = quote if len(quote) <= 140 else quote[:139] + "…"
-            text = f"{citation} · {in_quotation_marks(short)}"
+            text = f"{citation} · {in_quotation_marks(isolate(short))}"
             if note.is_detached:
                 text += (
                     "\nThis passage is no longer in the text. "
@@ -607,13 +651,24 @@ class NotesPanel(QWidget):
         self._dirty = True
         self.save_label.setText("Editing…")
         self._autosave.start()
+        if not self._autosave_deadline.isActive():
+            self._autosave_deadline.start()
+
+    def _on_paste_refused(self, length: int) -> None:
+        self.save_label.setText(
+            f"Not pasted: the note would have {length:,} characters, and a note holds at most "
+            f"{MAX_NOTE_CHARS:,}. Paste a shorter part."
+        )
 
     def flush(self) -> None:
         """Ask for the current edits to be saved now (timer, focus loss, switching, quitting)."""
         self._autosave.stop()
+        self._autosave_deadline.stop()
         if self._dirty and self._current is not None:
             self.save_requested.emit(
-                self._current.id, self.editor.toPlainText(), parse_tags(self.tags_edit.text())
+                self._current.id,
+                self.editor.toPlainText(),
+                list(tags_from_text(self.tags_edit.text())),
             )
 
     def has_unsaved_changes(self) -> bool:
@@ -622,9 +677,10 @@ class NotesPanel(QWidget):
     def mark_saved(self, note: Note) -> None:
         if self._current is None or note.id != self._current.id:
             return
-        typed_now = (self.editor.toPlainText(), parse_tags(self.tags_edit.text()))
+        # Compared as stored: "Lenin" typed is "lenin" saved, so the words are saved.
+        typed_now = (self.editor.toPlainText(), tags_from_text(self.tags_edit.text()))
         self._current = note
-        if typed_now == (note.body, list(note.tags)):
+        if typed_now == (note.body, note.tags):
             self._dirty = False
             self.save_label.setText("Saved")
         self._update_context(note)
@@ -644,6 +700,7 @@ class NotesPanel(QWidget):
             note_id = self._current.id
             self._dirty = False
             self._autosave.stop()
+            self._autosave_deadline.stop()
             self.delete_requested.emit(note_id)
 
     def _on_reattach_clicked(self) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader_app.domain.bidi import isolate
 from reader_app.domain.glossary import Glossary
 from reader_app.domain.search import context_around, find_all, find_pattern
 from reader_app.domain.text import Document, in_quotation_marks
@@ -86,10 +87,9 @@ class SearchEverythingDialog(QDialog):
         note_hits = []
         if self._repository is not None:
             for hit in self._repository.search(needle, limit=GROUP_LIMIT):
-                quote = f"{in_quotation_marks(hit.note.quote)} " if hit.note.quote else ""
-                note_hits.append(
-                    (f"{quote}{' '.join(hit.snippet.text.split())}", ("note", hit.note.id))
-                )
+                quote = f"{in_quotation_marks(isolate(hit.note.quote))} " if hit.note.quote else ""
+                snippet = isolate(" ".join(hit.snippet.text.split()))
+                note_hits.append((f"{quote}{snippet}", ("note", hit.note.id)))
         counts = []
         for title, hits in (("Text", text_hits), ("Glossary", entry_hits), ("Notes", note_hits)):
             group = QTreeWidgetItem(self.results, [f"{title} ({len(hits)})"])
