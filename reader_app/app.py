@@ -242,7 +242,9 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
     result = open_notes(data_dir, document, window)
     if result.repository is None:
         reason = " ".join(result.messages) or "The notes could not be opened."
-        window.attach_notes(NotesPanel(None, document, unavailable_reason=reason), None, result)
+        window.attach_notes(
+            NotesPanel(None, document, unavailable_reason=reason), None, result.close
+        )
         dialogs.show_error(window, "Notes unavailable", reason)
         return
     if not result.repository.read_only and database_path(data_dir).exists():
@@ -252,7 +254,7 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
     controller = NotesController(
         result.repository, window, backup=lambda: backup_now(result, data_dir)
     )
-    window.attach_notes(panel, controller, result)
+    window.attach_notes(panel, controller, result.close)
     notices = list(result.messages)
     if result.status is OpenStatus.READ_ONLY:
         panel.set_read_only(" ".join(notices))
@@ -287,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         install_application_icon(app)
         from reader_app.self_test import run_self_test
 
-        return run_self_test(args.data_dir)
+        return run_self_test(args.data_dir, create_main_window)
     try:
         data_dir = resolve_data_dir(args.data_dir)
     except OSError as error:

@@ -61,6 +61,7 @@ def _data_folder(requested: Path | None) -> Iterator[Path]:
 
 
 Say = Callable[[str], None]
+WindowFactory = Callable[..., Any]  # (data_dir, *, persist_state) -> the main window
 
 
 def _check_application(data_dir: Path, say: Say) -> None:
@@ -169,13 +170,11 @@ def _check_study_edition(window, data_dir: Path, say: Say) -> None:
     )
 
 
-def _steps(data_dir: Path, say: Say) -> None:
+def _steps(data_dir: Path, say: Say, create_window: WindowFactory) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from reader_app.app import create_main_window
-
     _check_application(data_dir, say)
-    window = create_main_window(data_dir, persist_state=False)
+    window = create_window(data_dir, persist_state=False)
     try:
         _check_window(window, say)
         _check_text_and_glossary(window, say)
@@ -187,8 +186,11 @@ def _steps(data_dir: Path, say: Say) -> None:
         QApplication.processEvents()
 
 
-def run_self_test(requested_data_dir: Path | None) -> int:
-    """Run every step; 0 when all pass, 1 (with the reason on stderr) when one fails."""
+def run_self_test(requested_data_dir: Path | None, create_window: WindowFactory) -> int:
+    """Run every step; 0 when all pass, 1 (with the reason on stderr) when one fails.
+
+    ``create_window`` is app.create_main_window, passed in so that this module and app.py,
+    which runs it, do not import each other."""
     import traceback
 
     from reader_app.logs import logger, shutdown_logging
@@ -202,7 +204,7 @@ def run_self_test(requested_data_dir: Path | None) -> int:
     try:
         with _data_folder(requested_data_dir) as data_dir:
             try:
-                _steps(data_dir, say)
+                _steps(data_dir, say, create_window)
             except SelfTestError as error:
                 failure = str(error)
             except Exception as error:

@@ -72,7 +72,7 @@ def test_occurrence_scrolls_the_text_and_marks_it(make_window, qtbot) -> None:
     assert len(flash) == 1
     assert view.toPlainText()[flash[0].start : flash[0].end].casefold().startswith("self-activity")
     last = pane.occurrences_of("self-activity")[-1]
-    assert view.locate(flash[0].start) == (window._document.block(last.block_id), last.start)
+    assert view.locate(flash[0].start) == (window.document.block(last.block_id), last.start)
     qtbot.waitUntil(lambda: view.verticalScrollBar().value() > 0)
     rect = view.cursorRect()
     assert 0 <= rect.top() <= view.viewport().height()
@@ -99,7 +99,7 @@ def test_look_up_shortcut_uses_the_caret(make_window) -> None:
     cursor = view.textCursor()
     cursor.setPosition(span.start + 1)
     view.setTextCursor(cursor)
-    window.look_up_action.trigger()
+    window.action("look-up").trigger()
     assert window.glossary_pane.current_entry_id == "workers-opposition"
 
 

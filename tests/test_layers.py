@@ -54,3 +54,54 @@ def test_importing_the_core_loads_no_qt() -> None:
         check=True,
     )
     assert result.stdout.strip() == "[]"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _package_imports(path: Path) -> set[str]:
+    """Our own modules that ``path`` imports, at the top or inside a function, resolved to
+    module names (``from reader_app.ui import dialogs`` counts as ``reader_app.ui.dialogs``)."""
+    known = {_module_name(p) for p in PACKAGE.rglob("*.py")}
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in found if name in known}
+
+
+def test_widgets_never_reach_storage() -> None:
+    """Every read and write of the notes goes through ``models/`` (controller, list model)."""
+    widgets = sorted((PACKAGE / "ui").glob("*.py"))
+    assert len(widgets) > 10
+    for path in widgets:
+        storage = {name for name in _package_imports(path) if name.startswith("reader_app.storage")}
+        assert not storage, f"ui/{path.name} imports {storage}"
+
+
+def test_no_import_circles() -> None:
+    """No module of ours imports, directly or through others, a module that imports it back
+    (at the top of a file or inside a function: a circle is hard to follow either way)."""
+    graph = {
+        _module_name(path): _package_imports(path) - {_module_name(path)}
+        for path in PACKAGE.rglob("*.py")
+    }
+    for package in [name for name in graph if (PACKAGE.parent / name.replace(".", "/")).is_dir()]:
+        graph[package] = set()  # importing a package's module runs its __init__, not a circle
+    circles = []
+    for start in graph:
+        stack, seen = [(start, [start])], set()
+        while stack:
+            module, path = stack.pop()
+            for imported in graph[module]:
+                if imported == start:
+                    circles.append(" -> ".join([*path, start]))
+                elif imported not in seen:
+                    seen.add(imported)
+                    stack.append((imported, [*path, imported]))
+    assert not circles, "\n".join(sorted(circles))

@@ -39,14 +39,14 @@ def test_reading_view_uses_a_serif_reading_layout(make_window) -> None:
 def test_docks_close_and_come_back_from_the_view_menu(make_window, qtbot) -> None:
     window = make_window()
     toggle = window.glossary_dock.toggleViewAction()
-    assert toggle in window.view_menu.actions()
+    assert toggle in window.actions_table.menus["view"].actions()
     window.glossary_dock.close()
     qtbot.waitUntil(lambda: not window.glossary_dock.isVisible())
     toggle.trigger()
     qtbot.waitUntil(window.glossary_dock.isVisible)
     window.notes_dock.close()
     window.glossary_dock.close()
-    window.restore_layout_action.trigger()
+    window.action("restore-layout").trigger()
     assert window.notes_dock.isVisible() and window.glossary_dock.isVisible()
 
 
@@ -58,9 +58,9 @@ def test_zoom_changes_the_font_and_is_remembered(make_window, data_dir) -> None:
         return w.reading_view.text_block("p2").begin().fragment().charFormat().font().pointSizeF()
 
     before = body_size(window)
-    assert window.zoom_in_action.shortcuts()[0] == QKeySequence(QKeySequence.StandardKey.ZoomIn)
-    window.zoom_in_action.trigger()
-    window.zoom_in_action.trigger()
+    assert window.action("zoom-in").shortcuts()[0] == QKeySequence(QKeySequence.StandardKey.ZoomIn)
+    window.action("zoom-in").trigger()
+    window.action("zoom-in").trigger()
     assert view.zoom_percent == 120
     assert body_size(window) == pytest.approx(before * 1.2)
     assert window.zoom_label.text() == "120%"
@@ -69,7 +69,7 @@ def test_zoom_changes_the_font_and_is_remembered(make_window, data_dir) -> None:
     second = make_window()
     assert second.reading_view.zoom_percent == 120
     assert body_size(second) == pytest.approx(before * 1.2)
-    second.zoom_reset_action.trigger()
+    second.action("zoom-reset").trigger()
     assert body_size(second) == before
 
 
@@ -162,7 +162,7 @@ def test_ctrl_wheel_zooms_the_reading_font(make_window, qtbot) -> None:
 
 def test_about_box_names_version_license_and_provenance(make_window, dialogs_shown) -> None:
     window = make_window()
-    window.about_action.trigger()
+    window.action("about").trigger()
     _, title, html = dialogs_shown.shown[0]
     assert "About Study Reader" in title
     from reader_app import __version__

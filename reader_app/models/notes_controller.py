@@ -30,7 +30,13 @@ from reader_app.domain.notes import (
     passage_note,
 )
 from reader_app.storage.db import StorageError
-from reader_app.storage.notes_repo import NoteOrder, NotesRepository
+from reader_app.storage.notes_repo import (
+    Highlight,
+    NoteCounts,
+    NoteOrder,
+    NotesRepository,
+    SearchHit,
+)
 
 
 class _StoredCommand(QUndoCommand):
@@ -116,6 +122,30 @@ class NotesController(QObject):
         self.undo_stack = QUndoStack(self)
         self._backup = backup
 
+    # ----- reading: the window's way to the notes (ui/ never reaches storage/) ---------------
+
+    @property
+    def read_only(self) -> bool:
+        return self.repository.read_only
+
+    def note(self, note_id: str) -> Note | None:
+        return self.repository.get(note_id)
+
+    def highlights(self) -> list[Highlight]:
+        return self.repository.highlights()
+
+    def tag_counts(self) -> dict[str, int]:
+        return self.repository.tag_counts()
+
+    def counts(self) -> NoteCounts:
+        return self.repository.counts()
+
+    def search(self, text: str, *, limit: int) -> list[SearchHit]:
+        return self.repository.search(text, limit=limit)
+
+    def notes_in_text_order(self) -> list[Note]:
+        return self.repository.list_notes(NoteOrder.POSITION)
+
     def _guard(self, action) -> object | None:
         try:
             return action()
@@ -190,7 +220,7 @@ class NotesController(QObject):
 
     def export_to(self, path: Path, fmt: str, glossary_headwords: dict[str, str]) -> int:
         """Write every note in text order; returns how many. Raises OSError for the caller."""
-        notes = self.repository.list_notes(NoteOrder.POSITION)
+        notes = self.notes_in_text_order()
         data = render(fmt, notes, self.repository.document, glossary_headwords=glossary_headwords)
         write_atomically(path, data)
         return len(notes)

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader_app.domain.bidi import isolate
+from reader_app.domain.highlights import SHADES
 from reader_app.domain.notes import Colour, Note, NoteKind
 from reader_app.domain.tags import tags_from_text, tags_to_text
 from reader_app.domain.text import Document, in_quotation_marks
@@ -50,14 +51,15 @@ from reader_app.models.notes_model import (
     MATCHES_ROLE,
     NOTE_ID_ROLE,
     NOTE_ROLE,
+    MarkedText,
+    NoteOrder,
     NoteQuery,
     NotesModel,
     citation_of,
     first_line,
 )
-from reader_app.storage.notes_repo import MarkedText, NoteOrder
 from reader_app.ui.notice import NOTICE, notice_label
-from reader_app.ui.theme import HIGHLIGHT_COLOURS, blend, is_dark
+from reader_app.ui.theme import blend, is_dark
 
 AUTOSAVE_DELAY_MS = 700
 # The pause above restarts on every key, so steady typing alone would never save: the first
@@ -76,8 +78,10 @@ def colour_swatch(colour: Colour | None, palette: QPalette) -> QColor:
         return blend(
             palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base), 0.3
         )
-    light, deep = HIGHLIGHT_COLOURS[colour.value]
-    return QColor(deep if is_dark(palette) else light).darker(115 if not is_dark(palette) else 80)
+    shades = SHADES[colour]
+    return QColor(shades.dark if is_dark(palette) else shades.light).darker(
+        115 if not is_dark(palette) else 80
+    )
 
 
 def note_row_lines(note: Note) -> tuple[str, str, str]:

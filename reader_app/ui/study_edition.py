@@ -60,8 +60,8 @@ from reader_app.domain.edition import (
     edition_title,
 )
 from reader_app.domain.glossary import format_date
+from reader_app.domain.highlights import shades_of
 from reader_app.domain.text import Block, Role, in_quotation_marks
-from reader_app.ui.theme import HIGHLIGHT_COLOURS
 
 SERIF = "Noto Serif"
 BODY_POINTS = 10.5
@@ -369,7 +369,7 @@ class StudyEditionBuilder:
             if covering:
                 # Where passages overlap the one that began last (the innermost) shows.
                 top = max(covering, key=lambda h: (h.start, -h.end))
-                char_format.setBackground(QColor(HIGHLIGHT_COLOURS[top.colour][0]))
+                char_format.setBackground(QColor(shades_of(top.colour).light))
             self._text(text[start:end], char_format)
             ending = [h for h in highlights if h.end == end]
             if ending:
