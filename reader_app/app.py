@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     from reader_app.cli import add_subcommands
     from reader_app.paths import default_data_dir
+    from reader_app.settings import THEMES
 
     commands = parser.add_subparsers(
         title="commands (run without opening a window)", dest="command", metavar="COMMAND"
@@ -52,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_subcommands(commands, default_data_dir=default_data_dir)
     parser.add_argument(
         "--theme",
-        choices=["system", "light", "sepia", "dark"],
+        choices=THEMES,
         help="colour theme for this run (Preferences sets the lasting choice)",
     )
     parser.add_argument(

@@ -1,4 +1,7 @@
-"""Typed user settings: one registry of defaults over QSettings.
+"""Typed user settings: one registry of defaults and limits over QSettings.
+
+The one place for the reading defaults, the zoom limits and the theme names: the reading
+view, Preferences and the command line take them from here.
 
 Every setting is declared once with its type and default, so a missing, old or hand-edited
 value falls back to a sane default instead of crashing the app. Window geometry and dock
@@ -8,9 +11,10 @@ layout are opaque Qt blobs and kept apart from the preferences a user chooses.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings
+if TYPE_CHECKING:  # Qt loads with the first Settings, so the command line can read the names
+    from PySide6.QtCore import QByteArray
 
 T = TypeVar("T", int, float, str, bool)
 
@@ -26,7 +30,8 @@ class Setting(NamedTuple, Generic[T]):
 ZOOM_PERCENT = Setting("reading/zoom_percent", 100, 50, 300)
 READING_POSITION = Setting("reading/position", 0, 0, None)
 
-THEME = Setting("appearance/theme", "system")
+THEMES = ("system", "light", "sepia", "dark")  # "system" follows the desktop's palette
+THEME = Setting("appearance/theme", THEMES[0])
 READING_FAMILY = Setting("reading/font_family", "Noto Serif")
 READING_SIZE = Setting("reading/font_size", 12.0, 7.0, 32.0)
 LINE_HEIGHT = Setting("reading/line_height_percent", 155, 100, 250)
@@ -34,7 +39,7 @@ MEASURE = Setting("reading/measure_characters", 68, 35, 120)
 
 CITATION_STYLE = Setting("output/citation_style", "chicago")  # a CitationStyle value
 
-ZOOM_STEP_PERCENT = 10
+ZOOM_STEP_PERCENT = 10  # one menu command, one key press or one notch of Ctrl+wheel
 
 
 class Settings:
@@ -45,6 +50,8 @@ class Settings:
     """
 
     def __init__(self, data_dir: Path) -> None:
+        from PySide6.QtCore import QSettings
+
         self._store = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
 
     def get(self, setting: Setting[T]) -> T:
@@ -68,6 +75,8 @@ class Settings:
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         """Saved (geometry, dock layout), or None for what was never saved."""
+        from PySide6.QtCore import QByteArray
+
         geometry = self._store.value("window/geometry")
         layout = self._store.value("window/state")
         return (

@@ -13,6 +13,7 @@ objects, so that reading it costs nothing before the first paint.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,13 +53,21 @@ class ActionSpec:
     checkable: bool = False
     context_rank: int | None = None  # offered by a right click on the text, in this order
     handler: str = ""  # the owner's method; by default the id with underscores
+    arguments: tuple[object, ...] = ()  # given to the handler
 
 
 # The shell's own commands (ui/main_window.py).
 WINDOW_ACTIONS = (
     ActionSpec("quit", "&Quit", "file", "quit", "Quit", "Ctrl+Q", "QuitRole", handler="close"),
-    ActionSpec("copy", "&Copy", "edit", "clipboard", "Copy", handler="copy_selection"),
-    ActionSpec("select-all", "Select &All", "edit", "clipboard", "SelectAll"),
+    ActionSpec("copy", "&Copy", "edit", "clipboard", "Copy", handler="reading_view.copy"),
+    ActionSpec(
+        "select-all",
+        "Select &All",
+        "edit",
+        "clipboard",
+        "SelectAll",
+        handler="reading_view.selectAll",
+    ),
     ActionSpec("find", "&Find…", "edit", "find", "Find", handler="open_find_bar"),
     ActionSpec("find-next", "Find &Next", "edit", "find", "FindNext"),
     ActionSpec("find-previous", "Find Pre&vious", "edit", "find", "FindPrevious"),
@@ -90,9 +99,16 @@ WINDOW_ACTIONS = (
         "PreferencesRole",
         handler="show_preferences",
     ),
-    ActionSpec("zoom-in", "Zoom &In", "view", "zoom", "ZoomIn"),
-    ActionSpec("zoom-out", "Zoom &Out", "view", "zoom", "ZoomOut"),
-    ActionSpec("zoom-reset", "&Actual Size", "view", "zoom", keys="Ctrl+0"),
+    ActionSpec("zoom-in", "Zoom &In", "view", "zoom", "ZoomIn", handler="reading_view.zoom_in"),
+    ActionSpec("zoom-out", "Zoom &Out", "view", "zoom", "ZoomOut", handler="reading_view.zoom_out"),
+    ActionSpec(
+        "zoom-reset",
+        "&Actual Size",
+        "view",
+        "zoom",
+        keys="Ctrl+0",
+        handler="reading_view.zoom_reset",
+    ),
     ActionSpec(
         "restore-layout",
         "&Restore Default Layout",
@@ -102,8 +118,24 @@ WINDOW_ACTIONS = (
     ),
     ActionSpec("full-screen", "&Full Screen", "view", "panes", "FullScreen", checkable=True),
     ActionSpec("go-to-paragraph", "&Go to Paragraph…", "view", "moving", keys="Ctrl+J"),
-    ActionSpec("next-pane", "Next &Pane", "view", "moving", keys="F6"),
-    ActionSpec("previous-pane", "Previous Pa&ne", "view", "moving", keys="Shift+F6"),
+    ActionSpec(
+        "next-pane",
+        "Next &Pane",
+        "view",
+        "moving",
+        keys="F6",
+        handler="cycle_focus",
+        arguments=(1,),
+    ),
+    ActionSpec(
+        "previous-pane",
+        "Previous Pa&ne",
+        "view",
+        "moving",
+        keys="Shift+F6",
+        handler="cycle_focus",
+        arguments=(-1,),
+    ),
     ActionSpec("about-text", "About This &Text", "help", "guides", handler="show_about_text"),
     ActionSpec(
         "keyboard-shortcuts",
@@ -230,9 +262,15 @@ class ActionRegistry(QObject):
         return self.place(action, spec.menu, spec.section, spec.id)
 
     def add_all(self, specs: tuple[ActionSpec, ...], owner: object) -> None:
-        """Register a feature's table: each spec's handler is the owner's method of its id."""
+        """Register a feature's table: each spec's handler is the owner's method of its id, or
+        the one its ``handler`` names (a dotted name reaches a part: ``reading_view.copy``)."""
         for spec in specs:
-            self.add(spec, getattr(owner, spec.handler or spec.id.replace("-", "_")))
+            handler = owner
+            for name in (spec.handler or spec.id.replace("-", "_")).split("."):
+                handler = getattr(handler, name)
+            self.add(
+                spec, functools.partial(handler, *spec.arguments) if spec.arguments else handler
+            )
 
     def place(self, action: QAction, menu: str, section: str, action_id: str = "") -> QAction:
         """Put an action made elsewhere (a dock's toggle, the undo stack's Undo) in a menu."""

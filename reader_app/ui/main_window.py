@@ -18,17 +18,12 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWi
 from reader_app import APP_NAME
 from reader_app.domain.text import Document
 from reader_app.settings import (
-    LINE_HEIGHT,
-    MEASURE,
-    READING_FAMILY,
     READING_POSITION,
-    READING_SIZE,
     THEME,
     ZOOM_PERCENT,
-    ZOOM_STEP_PERCENT,
     Settings,
 )
-from reader_app.ui import dialogs
+from reader_app.ui import dialogs, paragraphs
 from reader_app.ui.actions import ActionRegistry
 from reader_app.ui.text_view import ReadingStyle, ReadingView
 from reader_app.ui.themes import theme_manager
@@ -77,7 +72,7 @@ class MainWindow(QMainWindow):
         self.reading_view = ReadingView(
             document,
             self,
-            style=self.saved_reading_style(),
+            style=ReadingStyle.saved(settings),
             zoom_percent=settings.get(ZOOM_PERCENT),
         )
         central = QWidget(self)
@@ -226,10 +221,8 @@ class MainWindow(QMainWindow):
                 return
         self.save_state()
         super().closeEvent(event)
-        if self.notes_panel is not None:
-            self.notes_panel.blockSignals(
-                True
-            )  # late focus-out saves must not reach a closed store
+        if self.notes_panel is not None:  # late focus-out saves must not reach a closed store
+            self.notes_panel.blockSignals(True)
         if self._close_notes is not None:
             self._close_notes()  # releases the database and the single-instance lock
             self._close_notes = None
@@ -240,15 +233,6 @@ class MainWindow(QMainWindow):
         self.notes_dock.show()
 
     # ----- actions ---------------------------------------------------------------------
-
-    def zoom_in(self) -> None:
-        self.reading_view.set_zoom_percent(self.reading_view.zoom_percent + ZOOM_STEP_PERCENT)
-
-    def zoom_out(self) -> None:
-        self.reading_view.set_zoom_percent(self.reading_view.zoom_percent - ZOOM_STEP_PERCENT)
-
-    def zoom_reset(self) -> None:
-        self.reading_view.set_zoom_percent(ZOOM_PERCENT.default)
 
     def look_up_at_caret(self) -> None:
         for layer, span in self.reading_view.spans_at_caret():
@@ -262,14 +246,6 @@ class MainWindow(QMainWindow):
 
     def full_screen(self, checked: bool) -> None:
         self.showFullScreen() if checked else self.showNormal()
-
-    def saved_reading_style(self) -> ReadingStyle:
-        return ReadingStyle(
-            family=self._settings.get(READING_FAMILY),
-            point_size=self._settings.get(READING_SIZE),
-            line_height=self._settings.get(LINE_HEIGHT),
-            measure=self._settings.get(MEASURE),
-        )
 
     def show_preferences(self) -> PreferencesDialog:
         from reader_app.ui.preferences import PreferencesDialog
@@ -288,10 +264,7 @@ class MainWindow(QMainWindow):
         theme_manager().apply(theme)
         self.reading_view.set_reading_style(style)
         self._settings.set(THEME, theme)
-        self._settings.set(READING_FAMILY, style.family)
-        self._settings.set(READING_SIZE, style.point_size)
-        self._settings.set(LINE_HEIGHT, style.line_height)
-        self._settings.set(MEASURE, style.measure)
+        style.save(self._settings)
 
     # ----- finding and moving around ------------------------------------------------------
 
@@ -310,14 +283,15 @@ class MainWindow(QMainWindow):
         self.find_bar.open_bar()
 
     def find_next(self) -> None:
-        if self.find_bar.isHidden():
-            self.find_bar.open_bar()
-        self.find_bar.find_next()
+        self._open_find_bar_if_hidden().find_next()
 
     def find_previous(self) -> None:
+        self._open_find_bar_if_hidden().find_previous()
+
+    def _open_find_bar_if_hidden(self) -> FindBar:
         if self.find_bar.isHidden():
             self.find_bar.open_bar()
-        self.find_bar.find_previous()
+        return self.find_bar
 
     def show_search_everything(self) -> SearchEverythingDialog | None:
         from reader_app.ui.search_everything import SearchEverythingDialog
@@ -352,38 +326,13 @@ class MainWindow(QMainWindow):
             numbers[-1],
         )
         if chosen is not None:
-            self.scroll_to_paragraph(chosen)
-
-    def scroll_to_paragraph(self, number: int) -> None:
-        block = next(b for b in self.document.body_blocks() if b.number == number)
-        self.reading_view.scroll_to_block(block.id)
-        cursor = self.reading_view.textCursor()
-        cursor.setPosition(self.reading_view.document_position(block.id, 0))
-        self.reading_view.setTextCursor(cursor)
+            paragraphs.scroll_to_paragraph(self.reading_view, self.document, chosen)
 
     def current_paragraph(self) -> int | None:
-        """The numbered paragraph at the top of the view (the last one begun above it)."""
-        located = self.reading_view.locate(self.reading_view.top_position())
-        numbered = [b for b in self.document.body_blocks()]
-        if located is None:
-            top = self.reading_view.top_position()
-            before = [b for b in numbered if self.reading_view.text_block(b.id).position() <= top]
-            return before[-1].number if before else None
-        block = located[0]
-        if block.number is not None:
-            return block.number
-        index = self.document.block_index(block.id)
-        before = [b for b in numbered if self.document.block_index(b.id) <= index]
-        return before[-1].number if before else None
+        return paragraphs.current_paragraph(self.reading_view, self.document)
 
     def _update_progress(self) -> None:
-        bar = self.reading_view.verticalScrollBar()
-        percent = 100 if bar.maximum() == 0 else round(100 * bar.value() / bar.maximum())
-        paragraph = self.current_paragraph()
-        where = (
-            f"¶{paragraph} of {len(self.document.body_blocks())}" if paragraph else "Introduction"
-        )
-        self.progress_label.setText(f"{where} · {percent}% read")
+        self.progress_label.setText(paragraphs.progress_text(self.reading_view, self.document))
 
     def focus_areas(self) -> list[QWidget]:
         areas: list[QWidget] = [self.reading_view]
@@ -392,18 +341,6 @@ class MainWindow(QMainWindow):
         if self.notes_dock.isVisible() and self.notes_panel is not None:
             areas.append(self.notes_panel.search_edit)
         return areas
-
-    def next_pane(self) -> None:
-        self.cycle_focus(1)
-
-    def previous_pane(self) -> None:
-        self.cycle_focus(-1)
-
-    def copy_selection(self) -> None:
-        self.reading_view.copy()
-
-    def select_all(self) -> None:
-        self.reading_view.selectAll()
 
     def cycle_focus(self, step: int) -> None:
         """F6 / Shift+F6: text, glossary, notes, as in other multi-pane applications."""
@@ -433,8 +370,6 @@ class MainWindow(QMainWindow):
 
     def show_status(self, text: str) -> None:
         self.status_label.setText(text)
-
-    # ----- notes ------------------------------------------------------------------------
 
     def attach_notes(
         self,

@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader_app.settings import LINE_HEIGHT, MEASURE, READING_SIZE
+from reader_app.settings import LINE_HEIGHT, MEASURE, READING_SIZE, THEMES
 from reader_app.ui.text_view import ReadingStyle
-from reader_app.ui.themes import THEMES
 
 
 class PreferencesDialog(QDialog):

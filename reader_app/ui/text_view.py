@@ -27,20 +27,44 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
 
 from reader_app.domain.text import Block, Document, Role
+from reader_app.settings import (
+    LINE_HEIGHT,
+    MEASURE,
+    READING_FAMILY,
+    READING_SIZE,
+    ZOOM_PERCENT,
+    ZOOM_STEP_PERCENT,
+    Settings,
+)
 from reader_app.ui.safe_browser import SafeBrowser
 from reader_app.ui.theme import ReadingColours, mark_format
 
-READING_FONT_FAMILY = "Noto Serif"
+READING_FONT_FAMILY = READING_FAMILY.default
 
 
 # A NamedTuple, not a dataclass: cheaper to define on the start-up path.
 class ReadingStyle(NamedTuple):
     """What the reader can choose in Preferences; zoom scales the size on top."""
 
-    family: str = READING_FONT_FAMILY
-    point_size: float = 12.0
-    line_height: int = 155  # percent of the font's height
-    measure: int = 68  # characters a line: 60-75 reads comfortably
+    family: str = READING_FAMILY.default
+    point_size: float = READING_SIZE.default
+    line_height: int = LINE_HEIGHT.default  # percent of the font's height
+    measure: int = MEASURE.default  # characters a line: 60-75 reads comfortably
+
+    @classmethod
+    def saved(cls, settings: Settings) -> ReadingStyle:
+        return cls(
+            family=settings.get(READING_FAMILY),
+            point_size=settings.get(READING_SIZE),
+            line_height=settings.get(LINE_HEIGHT),
+            measure=settings.get(MEASURE),
+        )
+
+    def save(self, settings: Settings) -> None:
+        settings.set(READING_FAMILY, self.family)
+        settings.set(READING_SIZE, self.point_size)
+        settings.set(LINE_HEIGHT, self.line_height)
+        settings.set(MEASURE, self.measure)
 
 
 _ROLE_PROPERTY = QTextFormat.Property.UserProperty + 1
@@ -62,7 +86,7 @@ class Span(NamedTuple):
 
 
 def clamp_zoom(percent: float) -> int:
-    return max(50, min(300, int(percent)))
+    return max(ZOOM_PERCENT.minimum, min(ZOOM_PERCENT.maximum, int(percent)))
 
 
 # Layers are painted in this order; later layers win where they overlap.
@@ -111,7 +135,7 @@ class ReadingView(SafeBrowser):
         parent: QWidget | None = None,
         *,
         style: ReadingStyle | None = None,
-        zoom_percent: int = 100,
+        zoom_percent: int = ZOOM_PERCENT.default,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("readingView")
@@ -333,12 +357,21 @@ class ReadingView(SafeBrowser):
         self._restyle_in_place()
         self.zoom_changed.emit(percent)
 
+    def zoom_in(self) -> None:
+        self.set_zoom_percent(self._zoom_percent + ZOOM_STEP_PERCENT)
+
+    def zoom_out(self) -> None:
+        self.set_zoom_percent(self._zoom_percent - ZOOM_STEP_PERCENT)
+
+    def zoom_reset(self) -> None:
+        self.set_zoom_percent(ZOOM_PERCENT.default)
+
     def wheelEvent(self, event) -> None:
         """Ctrl+wheel zooms the reading font (QTextEdit's own zoom would skip our formats)."""
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             steps = event.angleDelta().y() / 120
             if steps:
-                self.set_zoom_percent(self._zoom_percent + round(steps) * 10)
+                self.set_zoom_percent(self._zoom_percent + round(steps) * ZOOM_STEP_PERCENT)
             event.accept()
             return
         super().wheelEvent(event)

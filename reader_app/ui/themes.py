@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
+from reader_app.settings import THEMES
 from reader_app.ui.theme import blend
-
-THEMES = ("system", "light", "sepia", "dark")
 
 _ROLES = QPalette.ColorRole
 
