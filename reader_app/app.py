@@ -143,9 +143,8 @@ def complete_window(window, data_dir: Path, document, settings) -> None:
 
     from reader_app.ui.study_output import StudyOutput
 
-    app = QApplication.instance()
-    if app.windowIcon().isNull():
-        install_application_icon(app)
+    if QApplication.windowIcon().isNull():
+        install_application_icon(QApplication.instance())
     window.add_menu_actions()
     window.study_output = StudyOutput(window, document, settings)
     attach_panels(window, data_dir, document)

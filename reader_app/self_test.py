@@ -75,7 +75,7 @@ def _check_application(data_dir: Path, say: Say) -> None:
     log_file = setup_logging(data_dir)
     _check(log_file is not None and log_file.is_file(), f"no log file at {log_path(data_dir)}")
     say(f"log: {log_file}")
-    icon = app.windowIcon()
+    icon = QApplication.windowIcon()
     _check(not icon.isNull(), "the application icon was not found")
     say(f"icon: sizes {', '.join(str(size.width()) for size in icon.availableSizes())}")
 
@@ -120,7 +120,7 @@ def _check_text_and_glossary(window, say: Say) -> None:
 
 def _check_note_round_trip(window, data_dir: Path, say: Say) -> None:
     """Save a note, find it by full-text search, export it and read the export back."""
-    from reader_app.domain.notes import Colour
+    from reader_app.domain.highlights import Colour
 
     controller = window.notes_controller
     repository = controller.repository

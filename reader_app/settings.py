@@ -11,7 +11,7 @@ layout are opaque Qt blobs and kept apart from the preferences a user chooses.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 if TYPE_CHECKING:  # Qt loads with the first Settings, so the command line can read the names
     from PySide6.QtCore import QByteArray
@@ -25,6 +25,22 @@ class Setting(NamedTuple, Generic[T]):
     default: T
     minimum: T | None = None
     maximum: T | None = None
+
+
+def clamp(setting: Setting[T], value: T) -> T:
+    """The value, or the setting's nearest limit when it lies outside them."""
+    if setting.minimum is not None and value < setting.minimum:
+        return setting.minimum
+    if setting.maximum is not None and value > setting.maximum:
+        return setting.maximum
+    return value
+
+
+def bounds(setting: Setting[T]) -> tuple[T, T]:
+    """(minimum, maximum) of a bounded setting, for a spin box's range."""
+    if setting.minimum is None or setting.maximum is None:
+        raise ValueError(f"{setting.key} has no upper or lower limit")
+    return setting.minimum, setting.maximum
 
 
 ZOOM_PERCENT = Setting("reading/zoom_percent", 100, 50, 300)
@@ -55,20 +71,15 @@ class Settings:
         self._store = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
 
     def get(self, setting: Setting[T]) -> T:
-        raw = self._store.value(setting.key, setting.default)
+        raw: Any = self._store.value(setting.key, setting.default)  # whatever the file holds
         kind = type(setting.default)
+        if kind is bool and isinstance(raw, str):
+            raw = raw.strip().lower() in {"1", "true", "yes"}
         try:
-            if kind is bool and isinstance(raw, str):
-                value = raw.strip().lower() in {"1", "true", "yes"}
-            else:
-                value = kind(raw)
+            value: T = kind(raw)
         except (TypeError, ValueError):
             return setting.default
-        if setting.minimum is not None and value < setting.minimum:
-            return setting.minimum
-        if setting.maximum is not None and value > setting.maximum:
-            return setting.maximum
-        return value
+        return clamp(setting, value)
 
     def set(self, setting: Setting[T], value: T) -> None:
         self._store.setValue(setting.key, value)

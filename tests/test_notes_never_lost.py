@@ -348,7 +348,7 @@ def test_direction_controls_in_notes_and_tags_are_shown_isolated(make_window, qt
 
 def note_row_texts(row) -> list[str]:
     """The quote, first line and tags as the list's delegate paints them."""
-    from reader_app.ui.notes_panel import note_row_lines
+    from reader_app.ui.note_delegate import note_row_lines
 
     return list(note_row_lines(row.data(NOTE_ROLE)))
 

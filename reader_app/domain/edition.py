@@ -25,7 +25,8 @@ from enum import StrEnum
 
 from reader_app.domain.citation import CitedWork, quotable
 from reader_app.domain.glossary import Entry, Glossary, Occurrence
-from reader_app.domain.notes import DEFAULT_COLOUR, Note, NoteKind
+from reader_app.domain.highlights import DEFAULT_COLOUR
+from reader_app.domain.notes import Note, NoteKind
 from reader_app.domain.text import Block, Document, in_quotation_marks
 
 QUOTE_LIMIT = 90

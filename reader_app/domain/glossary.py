@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from reader_app.domain.text import Document
 
@@ -36,7 +37,8 @@ def format_date(iso: str) -> str:
 def format_date_range(start: str | None, end: str | None) -> str:
     """Readable span, sharing the month or year when both ends share it."""
     if not start or not end or start == end:
-        return format_date(start or end) if (start or end) else ""
+        either = start or end
+        return format_date(either) if either else ""
     first, last = start.split("-"), end.split("-")
     if len(first) == len(last) == 3 and first[:2] == last[:2]:
         return f"{int(first[2])}–{format_date(end)}"
@@ -126,7 +128,8 @@ class Glossary:
         object.__setattr__(self, "_by_id", {entry.id: entry for entry in self.entries})
 
     def entry(self, entry_id: str) -> Entry:
-        return self._by_id[entry_id]  # type: ignore[attr-defined]
+        by_id: dict[str, Entry] = self._by_id  # type: ignore[attr-defined]  # set in __post_init__
+        return by_id[entry_id]
 
     def __contains__(self, entry_id: object) -> bool:
         return entry_id in self._by_id  # type: ignore[attr-defined]
@@ -167,12 +170,13 @@ def parse_glossary(raw: str, *, source: str) -> Glossary:
         line = _line_of(raw, entry_id)
         where = f"{source}, line {line}" if line else f"{source}, entry {index}"
         try:
-            entries.append(_parse_entry(item))
+            entry = _parse_entry(item)
         except (KeyError, TypeError, ValueError) as error:
             raise GlossaryError(f"{where}: {error.args[0]}") from None
-        if entry_id in seen:
-            raise GlossaryError(f"{where}: the id {entry_id!r} is used twice")
-        seen.add(entry_id)
+        if entry.id in seen:
+            raise GlossaryError(f"{where}: the id {entry.id!r} is used twice")
+        seen.add(entry.id)
+        entries.append(entry)
 
     for entry in entries:
         for target in entry.see_also:
@@ -185,7 +189,7 @@ def parse_glossary(raw: str, *, source: str) -> Glossary:
     return Glossary(tuple(entries), title=str(meta.get("title", "")))
 
 
-def _parse_entry(item: dict) -> Entry:
+def _parse_entry(item: dict[str, Any]) -> Entry:
     if not isinstance(item, dict):
         raise TypeError("an entry must be a table")
     for key in _REQUIRED:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -21,8 +22,8 @@ from reader_app.domain.export import (
     render,
     write_atomically,
 )
+from reader_app.domain.highlights import Colour
 from reader_app.domain.notes import (
-    Colour,
     MergeReport,
     Note,
     free_note,
@@ -37,6 +38,8 @@ from reader_app.storage.notes_repo import (
     NotesRepository,
     SearchHit,
 )
+
+T = TypeVar("T")
 
 
 class _StoredCommand(QUndoCommand):
@@ -146,7 +149,7 @@ class NotesController(QObject):
     def notes_in_text_order(self) -> list[Note]:
         return self.repository.list_notes(NoteOrder.POSITION)
 
-    def _guard(self, action) -> object | None:
+    def _guard(self, action: Callable[[], T]) -> T | None:
         try:
             return action()
         except StorageError as error:

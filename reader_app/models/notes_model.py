@@ -19,7 +19,8 @@ from PySide6.QtCore import (
 )
 
 from reader_app.domain.bidi import isolate
-from reader_app.domain.notes import Colour, Note, NoteKind
+from reader_app.domain.highlights import Colour
+from reader_app.domain.notes import Note, NoteKind
 from reader_app.domain.text import Document, in_quotation_marks
 from reader_app.storage.notes_repo import MarkedText, NoteOrder, NotesChanged, NotesRepository
 

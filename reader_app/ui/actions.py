@@ -17,7 +17,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
@@ -265,7 +265,7 @@ class ActionRegistry(QObject):
         """Register a feature's table: each spec's handler is the owner's method of its id, or
         the one its ``handler`` names (a dotted name reaches a part: ``reading_view.copy``)."""
         for spec in specs:
-            handler = owner
+            handler: Any = owner  # a bound method, found by name below
             for name in (spec.handler or spec.id.replace("-", "_")).split("."):
                 handler = getattr(handler, name)
             self.add(

@@ -245,7 +245,9 @@ class GlossaryPane(QWidget):
         button = QToolButton(self)
         button.setDefaultAction(action)
         button.setAccessibleName(f"{name} in glossary history")
-        button.setToolTip(f"{name} ({action.shortcut().toString(QKeySequence.NativeText)})")
+        button.setToolTip(
+            f"{name} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+        )
         return button
 
     def _build_timeline_tab(self) -> None:

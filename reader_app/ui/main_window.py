@@ -315,7 +315,7 @@ class MainWindow(QMainWindow):
 
     def go_to_paragraph(self) -> None:
         """Ctrl+J: ask for a paragraph number and move there."""
-        numbers = [block.number for block in self.document.body_blocks()]
+        numbers = [b.number for b in self.document.body_blocks() if b.number is not None]
         current = self.current_paragraph()
         chosen = dialogs.ask_number(
             self,

@@ -63,6 +63,7 @@ class NotesCoordinator(QObject):
         from PySide6.QtWidgets import QMenu
 
         self._window = window
+        self._parent = parent  # the window as a widget: dialogs and actions belong to it
         self._actions = actions
         self.panel: NotesPanel | None = None
         self.controller: NotesController | None = None
@@ -95,9 +96,9 @@ class NotesCoordinator(QObject):
             return
         self._set_writable(not controller.read_only)
         self._actions.action("export-notes").setEnabled(True)
-        undo = controller.undo_stack.createUndoAction(window, "&Undo")
+        undo = controller.undo_stack.createUndoAction(self._parent, "&Undo")
         undo.setShortcuts(QKeySequence.StandardKey.Undo)
-        redo = controller.undo_stack.createRedoAction(window, "&Redo")
+        redo = controller.undo_stack.createRedoAction(self._parent, "&Redo")
         redo.setShortcuts(QKeySequence.StandardKey.Redo)
         self._actions.place(undo, "edit", "undo", "undo")
         self._actions.place(redo, "edit", "undo", "redo")
@@ -175,7 +176,9 @@ class NotesCoordinator(QObject):
             self._window.term_lookup_requested.emit(note.glossary_entry_id)
             return
         placement = note.placement
-        if note.is_detached or placement is None or placement.block_id is None:
+        if note.is_detached or placement is None:
+            return
+        if placement.block_id is None or placement.start is None:
             return
         view = self._window.reading_view
         view.scroll_to_position(
@@ -268,7 +271,7 @@ class NotesCoordinator(QObject):
             return
         filters = {f.dialog_filter: f for f in EXPORT_FILTERS}
         path, chosen = dialogs.save_file_path(
-            self._window,
+            self._parent,
             "Export Notes",
             str(Path.home() / "study-reader-notes.md"),
             list(filters),
@@ -292,7 +295,7 @@ class NotesCoordinator(QObject):
         if self.controller is None:
             return
         path = dialogs.open_file_path(
-            self._window, "Import Notes", ["Web Annotation JSON (*.json *.jsonld)", "All files (*)"]
+            self._parent, "Import Notes", ["Web Annotation JSON (*.json *.jsonld)", "All files (*)"]
         )
         if not path:
             return

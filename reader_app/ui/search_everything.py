@@ -114,19 +114,26 @@ class SearchEverythingDialog(QDialog):
     def groups(self) -> dict[str, list[tuple]]:
         """Results by group, for tests and accessibility tools."""
         found = {}
-        for row in range(self.results.topLevelItemCount()):
-            group = self.results.topLevelItem(row)
+        for group in self._groups():
             name = group.text(0).split(" (")[0]
-            found[name] = [group.child(i).data(0, RESULT_ROLE) for i in range(group.childCount())]
+            found[name] = [child.data(0, RESULT_ROLE) for child in self._children(group)]
         return found
+
+    def _groups(self) -> list[QTreeWidgetItem]:
+        items = (self.results.topLevelItem(row) for row in range(self.results.topLevelItemCount()))
+        return [item for item in items if item is not None]
+
+    @staticmethod
+    def _children(group: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+        items = (group.child(index) for index in range(group.childCount()))
+        return [item for item in items if item is not None]
 
     def _choose_first(self) -> None:
         self._timer.stop()
         self.run_search()
-        for row in range(self.results.topLevelItemCount()):
-            group = self.results.topLevelItem(row)
-            if group.childCount():
-                self._choose(group.child(0))
+        for group in self._groups():
+            for child in self._children(group)[:1]:
+                self._choose(child)
                 return
 
     def _choose(self, item: QTreeWidgetItem) -> None:

@@ -204,7 +204,9 @@ class StudyEditionBuilder:
             # left of the rest, and a tab brings the text to the rest's edge.
             block_format.setLeftMargin(self.pt(indent + hanging))
             block_format.setTextIndent(-self.pt(hanging))
-            block_format.setTabPositions([QTextOption.Tab(self.pt(hanging), QTextOption.LeftTab)])
+            block_format.setTabPositions(
+                [QTextOption.Tab(self.pt(hanging), QTextOption.TabType.LeftTab)]
+            )
         elif indent:
             block_format.setLeftMargin(self.pt(indent))
         if page_break:

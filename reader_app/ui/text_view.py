@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
+    QHelpEvent,
     QPainter,
     QTextBlock,
     QTextBlockFormat,
@@ -35,6 +36,7 @@ from reader_app.settings import (
     ZOOM_PERCENT,
     ZOOM_STEP_PERCENT,
     Settings,
+    clamp,
 )
 from reader_app.ui.safe_browser import SafeBrowser
 from reader_app.ui.theme import ReadingColours, mark_format
@@ -86,7 +88,7 @@ class Span(NamedTuple):
 
 
 def clamp_zoom(percent: float) -> int:
-    return max(ZOOM_PERCENT.minimum, min(ZOOM_PERCENT.maximum, int(percent)))
+    return clamp(ZOOM_PERCENT, int(percent))
 
 
 # Layers are painted in this order; later layers win where they overlap.
@@ -518,7 +520,7 @@ class ReadingView(SafeBrowser):
         self.setTextCursor(cursor)
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
+        if isinstance(event, QHelpEvent) and event.type() == QEvent.Type.ToolTip:
             position = self._position_at(QPointF(self.viewport().mapFromGlobal(event.globalPos())))
             tips = [span.tooltip for _, span in self.spans_at(position)] if position else []
             tips = [tip for tip in tips if tip]
@@ -577,9 +579,11 @@ class ReadingView(SafeBrowser):
         menu = self.createStandardContextMenu(event.pos())
         if self.context_actions:
             first = menu.actions()[0] if menu.actions() else None
-            for action in self.context_actions:
-                menu.insertAction(first, action)
-            menu.insertSeparator(first)
+            if first is None:
+                menu.addActions(self.context_actions)
+            else:
+                menu.insertActions(first, self.context_actions)
+                menu.insertSeparator(first)
         menu.exec(event.globalPos())
         menu.deleteLater()
 
