@@ -7,6 +7,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
+from reader_app import APP_ID
+
 
 def test_window_shows_text_and_two_docks(make_window) -> None:
     window = make_window()
@@ -193,3 +195,9 @@ def test_interactive_start_shows_the_text_before_building_the_panels(qtbot, data
     assert window.glossary_dock.widget() is window.glossary_pane
     assert window.notes_dock.widget() is window.notes_panel
     assert window.reading_view.marks("terms")
+
+
+def test_the_window_has_the_icon(qapp) -> None:
+    sizes = {size.width() for size in qapp.windowIcon().availableSizes()}
+    assert {16, 32, 48, 256} <= sizes
+    assert qapp.desktopFileName() == APP_ID
