@@ -241,8 +241,14 @@ class CitedWork:
             SourceKind.WEB_EXCERPT if (text("site") or text("url")) else SourceKind.BOOK
         )
         page_title = text("page_title")
+        try:
+            kind = SourceKind(kind_value)
+        except ValueError:
+            known = ", ".join(k.value for k in SourceKind)
+            raise CitationError(f"Unknown kind of source {kind_value!r}: use {known}.") from None
+        paragraphs = meta.get("source_paragraphs", {})
         return cls(
-            kind=SourceKind(kind_value),
+            kind=kind,
             author_given=text("author_given") or given,
             author_family=text("author_family") or family,
             title=text("title"),
@@ -262,7 +268,7 @@ class CitedWork:
             url=text("url"),
             published=_parse_day(text("published")),
             modified=text("modified").lower() in {"yes", "true", "1"},
-            source_paragraphs=dict(meta.get("source_paragraphs", {})),  # type: ignore[call-overload]
+            source_paragraphs=dict(paragraphs) if isinstance(paragraphs, Mapping) else {},
         )
 
     @classmethod

@@ -189,8 +189,8 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _REQUIRED = ("id", "headword", "category", "gloss", "explanation")
 
 
-def _line_of(raw: str, entry_id: str | None) -> int | None:
-    if not entry_id:
+def _line_of(raw: str, entry_id: object) -> int | None:
+    if not isinstance(entry_id, str) or not entry_id:
         return None
     match = re.search(rf'^\s*id\s*=\s*"{re.escape(entry_id)}"', raw, re.MULTILINE)
     return raw.count("\n", 0, match.start()) + 1 if match else None
@@ -225,7 +225,8 @@ def parse_glossary(raw: str, *, source: str) -> Glossary:
                     f"{source}, line {line}: {entry.id!r} refers to unknown entry {target!r}"
                 )
     meta = data.get("meta", {})
-    return Glossary(tuple(entries), title=str(meta.get("title", "")))
+    title = meta.get("title", "") if isinstance(meta, dict) else ""
+    return Glossary(tuple(entries), title=str(title))
 
 
 def _parse_entry(item: dict) -> Entry:
