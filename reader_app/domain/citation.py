@@ -203,11 +203,6 @@ class CitedWork:
     source_paragraphs: Mapping[str, int] = field(default_factory=dict, compare=False)
 
     @property
-    def has_container(self) -> bool:
-        """Whether the words were read on a web page that the citation must name."""
-        return bool(self.website or self.url)
-
-    @property
     def author(self) -> str:
         return f"{self.author_given} {self.author_family}".strip()
 
@@ -355,13 +350,6 @@ class Citation:
         return "".join(paragraphs)
 
 
-LIST_LABELS = {
-    CitationStyle.CHICAGO: "Bibliography",
-    CitationStyle.MLA: "Works Cited",
-    CitationStyle.APA: "Reference",
-}
-
-
 def cite(
     work: CitedWork,
     parts: Sequence[tuple[Block, str]],
@@ -425,9 +413,10 @@ def _mla_address(url: str) -> str:
     return re.sub(r"^https?://", "", url)
 
 
-def _end(text: str, mark: str = ".") -> str:
-    """Close a sentence unless it already ends with its own mark (a title's ? or !)."""
-    return text if text.endswith((".", "?", "!")) else text + mark
+def _end(text: str) -> str:
+    """Close a sentence unless it already ends with its own mark (a title's ? or !, an
+    initial's full stop): no guide doubles the full stop."""
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def _after_title(title: str) -> str:
