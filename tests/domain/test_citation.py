@@ -424,3 +424,18 @@ def test_the_bundled_texts_list_entries_for_the_study_edition(work: CitedWork) -
     assert plain(list_entry(work, "chicago", today=TODAY)) == CHICAGO_BIBLIOGRAPHY
     assert plain(list_entry(work, "mla", today=TODAY)) == MLA_WORKS_CITED
     assert plain(list_entry(work, "apa", today=TODAY)) == APA_REFERENCE
+
+
+def test_an_undated_book(document: Document) -> None:
+    """CMOS 14.100 (facts as far as known); MLA 5.68 (publication date left out when there
+    is none); APA 9.17 (n.d. in the reference and in the citation)."""
+    got = entries(
+        {"kind": "book", "title": "Pamphlets", "author": "Ann Other", "publisher": "Solidarity"},
+        document.block("p2"),
+    )
+    assert got["chicago"] == (
+        "Ann Other, Pamphlets (Solidarity).",
+        "Other, Ann. Pamphlets. Solidarity.",
+    )
+    assert got["mla"] == ("(Other)", "Other, Ann. Pamphlets. Solidarity.")
+    assert got["apa"] == ("(Other, n.d.)", "Other, A. (n.d.). Pamphlets. Solidarity.")
