@@ -448,7 +448,7 @@ class References:
         return phrase[0].upper() + phrase[1:] if capital else phrase
 
     def _chicago_page(self) -> str:
-        """The page in note form: “Title,” Website, date, URL (CMOS 14.206)."""
+        """The page in note form: “Title,” Website, date, URL (CMOS 14.206, 14.207)."""
         work = self.work
         rest = ", ".join(
             p for p in (work.website, self._chicago_when(capital=False), work.url) if p
@@ -456,9 +456,9 @@ class References:
         return f"“{work.page_title},” {rest}" if work.page_title else rest
 
     def _book_facts(self) -> str:
-        """(Place: Publisher, Year) for a book's note (CMOS 14.100)."""
+        """(Place: Publisher, Year) for a book's note (CMOS 14.20); n.d. for an undated book."""
         work = self.work
-        year = work.edition_year or work.year
+        year = work.edition_year or work.year or "n.d."
         where = ": ".join(part for part in (work.place, work.publisher) if part)
         return ", ".join(str(part) for part in (where, year) if part)
 
@@ -466,7 +466,7 @@ class References:
         work = self.work
         if self.page_only:
             return _styled(_end(self._chicago_page()))
-        people = (("ed.", work.editor), ("trans.", work.translator))  # CMOS 14.103
+        people = (("ed.", work.editor), ("trans.", work.translator))  # CMOS 14.104
         contributors = "".join(f", {label} {name}" for label, name in people if name)
         title = Run(work.title, italic=True)
         if work.kind is SourceKind.WEB_EXCERPT:  # CMOS 14.260: “quoted in”
@@ -511,7 +511,7 @@ class References:
                 _end(self._chicago_page()),
             )
         where = ": ".join(part for part in (work.place, work.publisher) if part)
-        year = work.edition_year or work.year
+        year = work.edition_year or work.year or "n.d."  # Chicago: n.d. for an undated book
         facts = ", ".join(str(part) for part in (where, year) if part)
         ebook = " EPUB." if work.kind is SourceKind.EPUB else ""
         return _styled(
@@ -519,7 +519,7 @@ class References:
             title,
             _after_title(work.title),
             contributors,
-            f" {facts}." if facts else "",
+            f" {_end(facts)}" if facts else "",
             ebook,
         )
 
@@ -550,7 +550,7 @@ class References:
         if work.kind is SourceKind.WEB_ARTICLE:
             return self._mla_web(lead=f"{_end(work.author_inverted)} ")
         people = (("Translated by", work.translator), ("Edited by", work.editor))
-        elements = [f"{label} {name}" for label, name in people if name]  # MLA 5.63: contributors
+        elements = [f"{label} {name}" for label, name in people if name]  # other contributors
         if work.kind is SourceKind.EPUB:
             elements.append("e-book ed.")  # MLA 5.49: version
         year = str(work.edition_year or work.year or "")

@@ -80,9 +80,10 @@ def test_the_cited_work_comes_from_the_text_metadata(work: CitedWork) -> None:
 
 
 def test_chicago_quoted_in_with_access_date(document: Document, work: CitedWork) -> None:
-    """CMOS 14.260 (“quoted in”: both works, original first), 14.206 (web page: title,
-    site, URL), 14.12 (access date when the page has no date), 14.22 (no paragraph number:
-    the page does not number its paragraphs), 6.9 (full stop inside the quotation marks)."""
+    """CMOS 14.260 (“quoted in”: both works, original first), 14.206 (the page's title in
+    quotation marks) and 14.207 (website content: title, site, URL), 14.12 (access date
+    when the page has no date), 14.22 (no paragraph number: the page does not number its
+    paragraphs), 6.9 (full stop inside the quotation marks)."""
     citation = third(document, work, CitationStyle.CHICAGO)
     assert citation.plain_text == (
         f"“{QUOTE}”\n\nNote: {CHICAGO_NOTE}\n\nBibliography: {CHICAGO_BIBLIOGRAPHY}"
@@ -150,8 +151,9 @@ def test_the_access_date_is_the_day_the_citation_is_copied(
 def test_html_sets_titles_in_italics_and_links_the_address(
     document: Document, work: CitedWork
 ) -> None:
-    """CMOS 14.94, MLA 2.107, APA 6.22: titles of books and websites in italics (where the
-    guide italicises them); the plain form cannot, the HTML form can."""
+    """Titles of books and websites in italics where the guide italicises them (Chicago: as
+    in every book example of CMOS 14.20–14.21; MLA 2.107; APA 6.22); the plain form cannot,
+    the HTML form can."""
     link = f'<a href="{URL}">{URL}</a>'
     chicago = third(document, work, CitationStyle.CHICAGO)
     assert chicago.html == (
@@ -193,9 +195,10 @@ def test_html_escapes_every_value() -> None:
 def test_question_and_trailing_punctuation_follow_each_style(
     document: Document, work: CitedWork
 ) -> None:
-    """CMOS 6.9 (punctuation inside the closing quotation mark in American usage),
-    MLA 6.3 and APA 8.25 (the sentence's full stop after the parenthetical reference; a
-    question mark that belongs to the quotation stays inside it)."""
+    """CMOS 6.9 and 6.10 (full stop inside the closing quotation mark; a question mark
+    inside only when it belongs to the quotation), MLA 6.3 and APA 8.25 (the sentence's
+    full stop after the parenthetical reference; a question mark that belongs to the
+    quotation stays inside it)."""
     question = words(document, "p1", "“Is it to be bureaucracy or self-activity of the masses?")
     assert cite(work, [question], "mla", today=TODAY).quotation == (
         "Kollontai writes, “Is it to be bureaucracy or self-activity of the masses?” "
@@ -237,8 +240,9 @@ def test_a_selection_over_paragraphs_counts_the_pages_paragraphs_in_apa_only(
 
 
 def test_the_editors_words_are_cited_as_the_page(document: Document, work: CitedWork) -> None:
-    """The heading and introduction are Alpha History's, not Kollontai's: CMOS 14.206 (the
-    site's owner leads the bibliography entry when the page has no author), MLA 6.9–6.10 (no
+    """The heading and introduction are Alpha History's, not Kollontai's: CMOS 14.207 (the
+    site's owner is one of the elements of a citation of website content, and leads the
+    bibliography entry when the page names no author), MLA 6.9–6.10 (no
     author: the title leads, and its short form goes in the parenthesis), APA 10.16
     and 8.28 (the introduction is the page's paragraph 1)."""
     selection = [words(document, "editor-intro", "an essay strongly critical of the party")]
@@ -319,8 +323,9 @@ def entries(metadata: dict, block) -> dict[str, tuple[str, str]]:
 
 
 def test_a_translated_book(document: Document) -> None:
-    """CMOS 14.100 (place: publisher, year) and 14.103 (trans. / Translated by); MLA 5.63
-    (Translated by, as an other contributor) with the author's name alone in the parenthesis
+    """CMOS 14.20–14.21 ((Place: Publisher, Year) in the note, Place: Publisher, Year. in
+    the bibliography) and 14.104 (trans. / Translated by, beside the author); MLA's other-
+    contributor element (Translated by) with the author's name alone in the parenthesis
     (MLA 6.20: the app's paragraph numbers are not the book's); APA 10.2 ex. 30 (translated
     book: translator's initials, Trans., and the original date) and 8.15 (1921/1961)."""
     got = entries(BOOK, document.block("p3"))
@@ -380,7 +385,7 @@ ARTICLE = {
 
 
 def test_a_dated_web_article(document: Document) -> None:
-    """CMOS 14.206 (author, “title,” site, date, URL; in the bibliography the date follows
+    """CMOS 14.207 (author, “title,” site, date, URL; in the bibliography the date follows
     the site after a comma), MLA 5.95 (web article: “Title.” Site, date, address), APA 10.16
     (author, exact date, italic title, site name, URL)."""
     got = entries({**ARTICLE, "published": "2020-07-04"}, document.block("p1"))
@@ -404,7 +409,7 @@ def test_a_dated_web_article(document: Document) -> None:
 
 
 def test_an_undated_web_article_carries_the_access_date(document: Document) -> None:
-    """CMOS 14.12 (accessed), 14.206 (bibliography: Accessed … as its own sentence);
+    """CMOS 14.12 (accessed), 14.207 (bibliography: Accessed … as its own sentence);
     MLA 5.111 (Accessed at the end); APA 9.17 and 9.16 (n.d. and Retrieved … from)."""
     got = entries(ARTICLE, document.block("p1"))
     url = ARTICLE["url"]
@@ -427,15 +432,17 @@ def test_the_bundled_texts_list_entries_for_the_study_edition(work: CitedWork) -
 
 
 def test_an_undated_book(document: Document) -> None:
-    """CMOS 14.100 (facts as far as known); MLA 5.68 (publication date left out when there
-    is none); APA 9.17 (n.d. in the reference and in the citation)."""
+    """Chicago puts n.d. where the year would go for a printed work with no date (CMOS 17
+    “No date of publication”; checked against library guides, not the printed handbook);
+    MLA 5.68 (publication date left out when there is none); APA 9.17 (n.d. in the
+    reference and in the citation)."""
     got = entries(
         {"kind": "book", "title": "Pamphlets", "author": "Ann Other", "publisher": "Solidarity"},
         document.block("p2"),
     )
     assert got["chicago"] == (
-        "Ann Other, Pamphlets (Solidarity).",
-        "Other, Ann. Pamphlets. Solidarity.",
+        "Ann Other, Pamphlets (Solidarity, n.d.).",
+        "Other, Ann. Pamphlets. Solidarity, n.d.",
     )
     assert got["mla"] == ("(Other)", "Other, Ann. Pamphlets. Solidarity.")
     assert got["apa"] == ("(Other, n.d.)", "Other, A. (n.d.). Pamphlets. Solidarity.")
