@@ -589,6 +589,7 @@ class MainWindow(QMainWindow):
             ("The editor’s introduction", provenance.get("editor_intro", "")),
             ("A note on the introduction", provenance.get("historians_note", "")),
             ("The ellipses", provenance.get("ellipses", "")),
+            ("Citing this text", provenance.get("citing", "")),
         ]
         parts = [f"<h3>{esc(doc.display_title)}</h3>"]
         parts += [f"<p><b>{esc(label)}.</b> {esc(value)}</p>" for label, value in rows if value]
