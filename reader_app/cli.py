@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader_app import EXECUTABLE
+from reader_app.cite_command import add_cite_command
 from reader_app.domain.formats import FORMATS
 from reader_app.domain.text import Document, TextError, load_document
 
@@ -41,7 +42,7 @@ def add_subcommands(
     default_data_dir: DataDirFactory | None = None,
     document_loader: DocumentLoader = load_document,
 ) -> None:
-    """Add ``export`` and ``import``; each sets ``args.handler`` to call with ``args``."""
+    """Add ``export``, ``import`` and ``cite``; each sets ``args.handler`` to call with ``args``."""
     export = subparsers.add_parser(
         "export",
         help="write all notes to a file or to standard output",
@@ -74,6 +75,7 @@ def add_subcommands(
             run_import, default_data_dir=default_data_dir, document_loader=document_loader
         )
     )
+    add_cite_command(subparsers, document_loader=document_loader)  # in cite_command.py
 
 
 def _data_dir(args: argparse.Namespace, default_data_dir: DataDirFactory | None) -> Path:

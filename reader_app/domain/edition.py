@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from reader_app.domain.citation import CitedWork, quotable
+from reader_app.domain.citation import CitationStyle, CitedWork, quotable
 from reader_app.domain.glossary import Entry, Glossary, Occurrence
 from reader_app.domain.highlights import DEFAULT_COLOUR
 from reader_app.domain.notes import Note, NoteKind
@@ -96,6 +96,7 @@ class EditionPlan:
     highlights: tuple[Highlight, ...]
     endnotes: tuple[Endnote, ...]
     appendix: tuple[AppendixEntry, ...]  # empty unless the glossary was asked for
+    citation_style: CitationStyle = CitationStyle.CHICAGO  # for the edition's “Cite as” line
 
     def highlights_in(self, block_id: str) -> list[Highlight]:
         return [h for h in self.highlights if h.block_id == block_id]
@@ -134,6 +135,7 @@ def plan_edition(
     glossary: Glossary | None = None,
     occurrences: Sequence[Occurrence] = (),
     options: StudyEditionOptions = StudyEditionOptions(),
+    citation_style: CitationStyle = CitationStyle.CHICAGO,
 ) -> EditionPlan:
     notes = list(notes)
     placed: list[tuple[tuple[int, int, int], Note, Block]] = []
@@ -189,7 +191,9 @@ def plan_edition(
     appendix: tuple[AppendixEntry, ...] = ()
     if options.include_glossary and glossary is not None:
         appendix = glossary_appendix(document, glossary, occurrences)
-    return EditionPlan(document, tuple(highlights), tuple(endnotes), appendix)
+    return EditionPlan(
+        document, tuple(highlights), tuple(endnotes), appendix, CitationStyle(citation_style)
+    )
 
 
 def glossary_appendix(

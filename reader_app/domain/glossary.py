@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from reader_app.domain.text import Document
 
@@ -71,17 +72,58 @@ class Category(StrEnum):
         }[self]
 
 
+# Hosts that copy other publishers' pages (encyclopedia snapshots, Wikipedia scrapers, copies of
+# books and of other archives). A student must be sent to the publisher's own page, so a source
+# on one of these hosts, or on any subdomain of one, is refused.
+MIRROR_DOMAINS = frozenset(
+    {
+        "liquisearch.com",  # Wikipedia scraper
+        "theinfolist.com",  # Wikipedia scraper
+        "infogalactic.com",  # 2016 fork of Wikipedia
+        "nostalgia.wikipedia.org",  # a 2001 snapshot of Wikipedia
+        "thefreedictionary.com",  # old Great Soviet Encyclopedia text, among others
+        "newdu.com",  # Great Soviet Encyclopedia copy
+        "connexions.org",  # copy of the Marxists Internet Archive
+        "marxists-malta.org",  # copy of the Marxists Internet Archive
+        "marxists.info",  # copy of the Marxists Internet Archive
+        "halkcephesi.net",  # copy of Lenin's Collected Works
+        "marxistleninists.org",  # copy of Lenin's Collected Works
+        "docslib.org",  # unauthorised copies of papers
+        "bibliboba.online",  # unauthorised copies of books
+        "rulit.me",  # unauthorised copies of books
+        "ebin.pub",  # unauthorised copies of books
+        "allrefer.com",  # copy of the Library of Congress country studies
+        "gluedideas.com",  # transcription of an old Britannica edition
+        "factmonster.com",  # copy of the Columbia Encyclopedia
+    }
+)
+
+SUPPORTABLE = ("start", "end")
+
+
+def is_mirror(url: str) -> bool:
+    """Whether the address's host is, or is under, a deny-listed mirror domain."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    return any(host == domain or host.endswith("." + domain) for domain in MIRROR_DOMAINS)
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
+    """Where a claim can be checked. ``year`` is the publication year only; the day the page
+    was read is ``accessed``; ``supports`` names the entry's dates this source gives."""
+
     author: str
     title: str
     year: int | None
     url: str | None
+    publisher: str | None = None
+    accessed: str | None = None  # YYYY-MM-DD
+    supports: tuple[str, ...] = ()
 
     @property
     def citation(self) -> str:
-        year = f" ({self.year})" if self.year else ""
-        return f"{self.author}, {self.title}{year}"
+        facts = ", ".join(str(part) for part in (self.publisher, self.year) if part)
+        return f"{self.author}, {self.title}" + (f" ({facts})" if facts else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,11 +188,12 @@ class Glossary:
 
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _REQUIRED = ("id", "headword", "category", "gloss", "explanation")
 
 
-def _line_of(raw: str, entry_id: str | None) -> int | None:
-    if not entry_id:
+def _line_of(raw: str, entry_id: object) -> int | None:
+    if not isinstance(entry_id, str) or not entry_id:
         return None
     match = re.search(rf'^\s*id\s*=\s*"{re.escape(entry_id)}"', raw, re.MULTILINE)
     return raw.count("\n", 0, match.start()) + 1 if match else None
@@ -186,7 +229,8 @@ def parse_glossary(raw: str, *, source: str) -> Glossary:
                     f"{source}, line {line}: {entry.id!r} refers to unknown entry {target!r}"
                 )
     meta = data.get("meta", {})
-    return Glossary(tuple(entries), title=str(meta.get("title", "")))
+    title = meta.get("title", "") if isinstance(meta, dict) else ""
+    return Glossary(tuple(entries), title=str(title))
 
 
 def _parse_entry(item: dict[str, Any]) -> Entry:
@@ -199,22 +243,12 @@ def _parse_entry(item: dict[str, Any]) -> Entry:
         value = item.get(key)
         if value is not None and not (isinstance(value, str) and _DATE.match(value)):
             raise ValueError(f"entry {item['id']!r}: {key} must be YYYY, YYYY-MM or YYYY-MM-DD")
-    sources = []
-    for raw_source in item.get("sources", []):
-        url = raw_source.get("url")
-        if url is not None and not str(url).startswith(("https://", "http://")):
-            raise ValueError(f"entry {item['id']!r}: source address must be http(s): {url!r}")
-        year = raw_source.get("year")
-        sources.append(
-            Source(
-                author=str(raw_source["author"]),
-                title=str(raw_source["title"]),
-                year=int(year) if year is not None else None,
-                url=str(url) if url else None,
-            )
-        )
+    sources = [_parse_source(item["id"], raw) for raw in item.get("sources", [])]
     if not sources:
         raise ValueError(f"entry {item['id']!r} has no sources")
+    for key in SUPPORTABLE:
+        if item.get(key) and not any(key in source.supports for source in sources):
+            raise ValueError(f"entry {item['id']!r}: no source supports its {key} date")
     return Entry(
         id=item["id"],
         headword=item["headword"].strip(),
@@ -227,6 +261,50 @@ def _parse_entry(item: dict[str, Any]) -> Entry:
         context=bool(item.get("context", False)),
         see_also=tuple(item.get("see_also", [])),
         sources=tuple(sources),
+    )
+
+
+def _check_address(where: str, url: object, accessed: object) -> None:
+    """A web source is the publisher's own page and says when it was read."""
+    if url is not None:
+        if not (isinstance(url, str) and url.startswith(("https://", "http://"))):
+            raise ValueError(f"{where} address must be http(s): {url!r}")
+        if is_mirror(url):
+            raise ValueError(f"{where} address is a mirror, not the publisher's page: {url!r}")
+        if accessed is None:
+            raise ValueError(f"{where} {url!r} needs the date it was accessed")
+    if accessed is not None and not (isinstance(accessed, str) and _DAY.match(accessed)):
+        raise ValueError(f"{where} accessed must be YYYY-MM-DD, not {accessed!r}")
+
+
+def _parse_source(entry_id: str, raw: object) -> Source:
+    where = f"entry {entry_id!r}: source"
+    if not isinstance(raw, dict):
+        raise TypeError(f"{where} must be a table")
+    for key in ("author", "title"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise KeyError(f"{where} lacks the text field {key!r}")
+    url, year, accessed = raw.get("url"), raw.get("year"), raw.get("accessed")
+    _check_address(where, url, accessed)
+    if year is not None:
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise ValueError(f"{where} year must be a whole number (the publication year)")
+        if accessed and year > int(accessed[:4]):
+            raise ValueError(f"{where} year {year} is after it was accessed ({accessed})")
+    if year is None and url is None:
+        raise ValueError(f"{where} has neither a publication year nor an address")
+    supports = raw.get("supports", [])
+    if not isinstance(supports, list) or any(s not in SUPPORTABLE for s in supports):
+        raise ValueError(f"{where} supports may name only {', '.join(SUPPORTABLE)}")
+    publisher = raw.get("publisher")
+    return Source(
+        author=raw["author"].strip(),
+        title=raw["title"].strip(),
+        year=year,
+        url=url,
+        publisher=str(publisher).strip() if publisher else None,
+        accessed=accessed,
+        supports=tuple(supports),
     )
 
 

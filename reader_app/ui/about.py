@@ -34,6 +34,7 @@ def about_text_html(document: Document) -> str:
         ("The editor’s introduction", provenance.get("editor_intro", "")),
         ("A note on the introduction", provenance.get("historians_note", "")),
         ("The ellipses", provenance.get("ellipses", "")),
+        ("Citing this text", provenance.get("citing", "")),
     ]
     parts = [f"<h3>{escape(document.display_title)}</h3>"]
     parts += [f"<p><b>{escape(label)}.</b> {escape(value)}</p>" for label, value in rows if value]

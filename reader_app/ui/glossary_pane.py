@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader_app.domain.glossary import Entry, Glossary, Occurrence
+from reader_app.domain.glossary import Entry, Glossary, Occurrence, format_date
 from reader_app.domain.text import Document
 from reader_app.models.glossary_model import (
     ENTRY_ID_ROLE,
@@ -424,6 +424,13 @@ class GlossaryPane(QWidget):
             if source.url and links.is_web_link(QUrl(source.url)):
                 address = esc(source.url, quote=True)
                 citation += f"<br><a href='{address}'>{esc(source.url)}</a>"
+            remarks = []
+            if source.accessed:
+                remarks.append(f"accessed {format_date(source.accessed)}")
+            if source.supports:
+                remarks.append("source for the dates")
+            if remarks:
+                citation += f"<br><small>{esc(' · '.join(remarks))}</small>"
             parts.append(f"<li>{citation}</li>")
         parts.append("</ol>")
         return "".join(parts)

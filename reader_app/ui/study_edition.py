@@ -50,7 +50,7 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrinter
 
 from reader_app import APP_NAME
-from reader_app.domain.citation import CitedWork
+from reader_app.domain.citation import CitedWork, list_entry, plain
 from reader_app.domain.edition import (
     AppendixEntry,
     EditionPlan,
@@ -307,6 +307,16 @@ class StudyEditionBuilder:
             "provenance",
             f"{notice}Paragraph numbers ¶1–¶{len(document.body_blocks())} count "
             f"{work.author_family}’s paragraphs in this extract.",
+            small,
+            after=2.0,
+            line_height=135,
+        )
+        # The same function as Copy with Citation: the list entry in the reader's chosen style.
+        style = self._plan.citation_style
+        entry = plain(list_entry(work, style, today=self._today))
+        self._paragraph(
+            "provenance",
+            f"Cite as ({style.short_label}): {entry}",
             small,
             after=2.0,
             line_height=135,

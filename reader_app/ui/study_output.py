@@ -148,7 +148,9 @@ class StudyOutput(QObject):
         if pane is not None:  # None only for the moment after start-up before it is built
             glossary = pane.glossary
             occurrences = [o for e in glossary.entries for o in pane.occurrences_of(e.id)]
-        return plan_edition(self._document, notes, glossary, occurrences, options)
+        return plan_edition(
+            self._document, notes, glossary, occurrences, options, citation_style=self.style
+        )
 
     def print_study_edition(self) -> None:
         from reader_app.domain.edition import edition_title

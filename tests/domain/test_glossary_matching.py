@@ -16,7 +16,10 @@ from reader_app.domain.glossary import (
 )
 from reader_app.domain.text import load_document
 
-SOURCE = '[[entry.sources]]\nauthor = "A"\ntitle = "T"\nyear = 2000\nurl = "https://example.org/"\n'
+SOURCE = (
+    '[[entry.sources]]\nauthor = "A"\ntitle = "T"\nyear = 2000\nurl = "https://example.org/"\n'
+    'accessed = "2026-12-03"\nsupports = ["start", "end"]\n'
+)
 
 
 def entry(entry_id: str, headword: str, aliases: list[str], **extra: str) -> str:
@@ -86,7 +89,7 @@ def test_syntax_error_names_file_and_line() -> None:
 def test_missing_field_names_line_and_field() -> None:
     raw = entry("a", "A", ["a"]) + '\n[[entry]]\nid = "b"\nheadword = "B"\ncategory = "concept"\n'
     with pytest.raises(
-        GlossaryError, match=r"sample\.toml, line 15: entry 'b' lacks the text field 'gloss'$"
+        GlossaryError, match=r"sample\.toml, line 17: entry 'b' lacks the text field 'gloss'$"
     ):
         parse_glossary(raw, source="sample.toml")
 
@@ -118,6 +121,8 @@ def test_timeline_orders_dated_events_and_periods() -> None:
         [[entry.sources]]
         author = "A"
         title = "T"
+        year = 2000
+        supports = ["start", "end"]
         [[entry]]
         id = "earlier"
         headword = "Earlier"
@@ -129,6 +134,8 @@ def test_timeline_orders_dated_events_and_periods() -> None:
         [[entry.sources]]
         author = "A"
         title = "T"
+        year = 2000
+        supports = ["start", "end"]
         [[entry]]
         id = "person"
         headword = "Person"
@@ -139,6 +146,8 @@ def test_timeline_orders_dated_events_and_periods() -> None:
         [[entry.sources]]
         author = "A"
         title = "T"
+        year = 2000
+        supports = ["start", "end"]
         """
     )
     glossary = parse_glossary(raw, source="t.toml")

@@ -192,6 +192,10 @@ def test_about_this_text_gives_provenance(make_window, dialogs_shown) -> None:
         "ellipses",
         "Workers’ Dreadnought",
         "marxists.org",
+        # How the ¶ numbers stand in each citation style (issue 15).
+        "Citing this text",
+        "this edition’s own",
+        "“para. 4” is the app’s ¶3",
     ):
         assert words in shown
 

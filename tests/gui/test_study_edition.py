@@ -122,7 +122,7 @@ def test_actions_are_in_the_menus_with_their_shortcuts(make_window) -> None:
     assert output.copy_citation_action.shortcut() == QKeySequence("Ctrl+Shift+C")
     assert output.copy_citation_action in window.reading_view.context_actions
     assert output.style_menu.menuAction() in window.actions_table.menus["edit"].actions()
-    assert [a.isChecked() for a in output.style_actions.values()] == [True, False]
+    assert [a.isChecked() for a in output.style_actions.values()] == [True, False, False]
     listed = {action for _, action, _ in window.shortcut_rows()}
     assert {"Copy with Citation", "Print Study Edition…"} <= listed
 
@@ -146,7 +146,9 @@ def test_copy_with_citation_puts_text_and_html_on_the_clipboard(make_window) -> 
     expected = cite(work, [(window.document.block("p3"), QUOTE)], CitationStyle.CHICAGO)
     assert mime.text() == expected.plain_text
     assert mime.text().startswith("“Some third person decides your fate.”\n\nNote: ")
-    assert "para. 3" in mime.text()
+    # Chicago cites the page the words were read on, quoted in, with no ¶ number of ours.
+    assert "quoted in “Kollontai on the Soviet Bureaucracy (1921),” Alpha History" in mime.text()
+    assert "para." not in mime.text()
     assert mime.hasHtml()
     assert "<i>The Workers’ Opposition</i>" in mime.html()
     assert "Chicago" in window.statusBar().currentMessage()
@@ -159,8 +161,11 @@ def test_the_chosen_style_is_used_and_remembered(make_window, data_dir: Path) ->
     select(window, "p3", QUOTE)
     window.study_output.copy_citation_action.trigger()
     text = QGuiApplication.clipboard().mimeData().text()
-    assert text.startswith("“Some third person decides your fate” (Kollontai, par. 3).")
-    assert "\n\nWorks Cited: Kollontai, Alexandra." in text
+    assert text.startswith(
+        "Kollontai writes, “Some third person decides your fate” "
+        "(qtd. in “Kollontai on the Soviet Bureaucracy”)."
+    )
+    assert "\n\nWorks Cited: “Kollontai on the Soviet Bureaucracy (1921).” Alpha History" in text
     window.close()
     again = make_window(show=False)
     assert again.study_output.style is CitationStyle.MLA
@@ -173,11 +178,15 @@ def test_selections_over_paragraphs_and_in_the_introduction(make_window) -> None
     window.study_output.copy_citation_action.trigger()
     text = QGuiApplication.clipboard().mimeData().text()
     assert text.startswith("“the greatest danger to the future existence of the Communist Party")
-    assert "paras. 7–8" in text
+    window.study_output.style_actions[CitationStyle.APA].trigger()
+    window.study_output.copy_citation_action.trigger()
+    text = QGuiApplication.clipboard().mimeData().text()
+    assert "(Kollontai, 1921, as cited in Alpha History, n.d., paras. 8–9)." in text
+    window.study_output.style_actions[CitationStyle.CHICAGO].trigger()
     select(window, "editor-intro", "an essay strongly critical of the party")
     window.study_output.copy_citation_action.trigger()
     text = QGuiApplication.clipboard().mimeData().text()
-    assert "“Kollontai on the Soviet Bureaucracy (1921),” introduction, Alpha History" in text
+    assert "Note: “Kollontai on the Soviet Bureaucracy (1921),” Alpha History, accessed" in text
     assert "Alexandra Kollontai" not in text
 
 
@@ -366,3 +375,20 @@ def test_menu_actions_join_the_menus_right_after_the_first_paint(qtbot, data_dir
     assert output.copy_citation_action in window.actions_table.menus["edit"].actions()
     assert window.action("zoom-in") in window.actions()  # the window-wide shortcuts work
     assert window.study_output.plan(StudyEditionOptions(include_glossary=True)).appendix
+
+
+def test_the_edition_says_how_to_cite_it_in_the_chosen_style(make_window) -> None:
+    """The study edition uses the same function as Copy with Citation (list_entry)."""
+    from datetime import date
+
+    from reader_app.domain.citation import list_entry, plain
+
+    window = make_window(show=False)
+    window.study_output.style_actions[CitationStyle.APA].trigger()
+    plan = window.study_output.plan(StudyEditionOptions())
+    assert plan.citation_style is CitationStyle.APA
+    day = date(2026, 12, 3)
+    text = StudyEditionBuilder(plan, today=day).build().toPlainText()
+    work = CitedWork.from_document(window.document)
+    assert f"Cite as (APA): {plain(list_entry(work, 'apa', today=day))}" in text
+    assert "Retrieved December 3, 2026, from https://alphahistory.com/" in text
