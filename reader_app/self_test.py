@@ -156,7 +156,7 @@ def _check_note_round_trip(window, data_dir: Path, say: Say) -> None:
 def _check_study_edition(window, data_dir: Path, say: Say) -> None:
     """Lay out the study edition with the note and the glossary, and write it as a PDF."""
     from reader_app.domain.edition import StudyEditionOptions
-    from reader_app.ui.study_edition import export_pdf, new_printer
+    from reader_app.ui.printed_edition.printing import export_pdf, new_printer
 
     plan = window.study_output.plan(StudyEditionOptions(include_glossary=True))
     target = data_dir / "self-test-edition.pdf"

@@ -228,7 +228,7 @@ class CitedWork:
 
         def number(key: str) -> int | None:
             value = text(key)
-            return int(value) if value.isdigit() else None
+            return int(value) if value.isascii() and value.isdigit() else None  # not "²"
 
         author = text("author")
         given, _, family = author.rpartition(" ")

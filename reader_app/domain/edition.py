@@ -2,7 +2,7 @@
 
 The edition is the text with the reader's highlights, an endnote number after each
 highlighted passage, a Notes section, and optionally the glossary entries the text uses.
-This module numbers the endnotes and chooses the appendix entries; ``ui/study_edition.py``
+This module numbers the endnotes and chooses the appendix entries; ``ui/printed_edition/``
 sets them in type.
 
 Endnotes are numbered once, through the whole Notes section:

@@ -37,9 +37,9 @@ from reader_app.models.glossary_model import (
 )
 from reader_app.ui import links
 from reader_app.ui.notice import WARNING, notice_label
+from reader_app.ui.reading_colours import blend
 from reader_app.ui.safe_browser import SafeBrowser
 from reader_app.ui.text_view import READING_FONT_FAMILY
-from reader_app.ui.theme import blend
 
 CONTEXT_CHARACTERS = 28
 OCCURRENCE_ROLE = Qt.ItemDataRole.UserRole + 2

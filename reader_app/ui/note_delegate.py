@@ -23,7 +23,7 @@ from reader_app.models.notes_model import (
     first_line,
 )
 from reader_app.models.notes_values import MarkedText
-from reader_app.ui.theme import blend, is_dark
+from reader_app.ui.reading_colours import blend, is_dark
 
 
 def colour_swatch(colour: Colour | None, palette: QPalette) -> QColor:

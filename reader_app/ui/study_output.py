@@ -3,7 +3,7 @@
 ``StudyOutput`` owns these actions and puts them into the window's menus; app.py creates it.
 When an action runs it reads what it needs from the window (the selection, the notes), so
 the window itself needs no code for them. Citations are built by ``domain/citation.py``, the
-edition by ``domain/edition.py`` and ``ui/study_edition.py`` (loaded on first use, with Qt's
+edition by ``domain/edition.py`` and ``ui/printed_edition/`` (loaded on first use, with Qt's
 printing support, so that they cost nothing at start-up).
 """
 
@@ -154,7 +154,7 @@ class StudyOutput(QObject):
 
     def print_study_edition(self) -> None:
         from reader_app.domain.edition import edition_title
-        from reader_app.ui.study_edition import PrintError, new_printer, print_edition
+        from reader_app.ui.printed_edition.printing import PrintError, new_printer, print_edition
 
         title = "Print Study Edition"
         options = self._ask_options(title, "Print…")
@@ -175,7 +175,7 @@ class StudyOutput(QObject):
         )
 
     def export_study_edition(self) -> Path | None:
-        from reader_app.ui.study_edition import PrintError, export_pdf
+        from reader_app.ui.printed_edition.printing import PrintError, export_pdf
 
         title = "Export Study Edition as PDF"
         options = self._ask_options(title, "Export…")

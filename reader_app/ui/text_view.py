@@ -38,8 +38,8 @@ from reader_app.settings import (
     Settings,
     clamp,
 )
+from reader_app.ui.reading_colours import ReadingColours, mark_format
 from reader_app.ui.safe_browser import SafeBrowser
-from reader_app.ui.theme import ReadingColours, mark_format
 
 READING_FONT_FAMILY = READING_FAMILY.default
 
@@ -82,7 +82,7 @@ class Span(NamedTuple):
 
     start: int  # document positions
     end: int
-    style: str  # a key understood by theme.mark_format
+    style: str  # a key understood by reading_colours.mark_format
     key: str = ""  # what a click refers to (entry id, note id)
     tooltip: str = ""  # plain text
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from reader_app.settings import THEMES
-from reader_app.ui.theme import blend
+from reader_app.ui.reading_colours import blend
 
 _ROLES = QPalette.ColorRole
 

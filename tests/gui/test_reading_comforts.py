@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QApplication, Q
 
 from reader_app.domain.highlights import Colour
 from reader_app.domain.search import find_pattern
+from reader_app.ui.reading_colours import ReadingColours, mark_format
 from reader_app.ui.text_view import ReadingStyle
-from reader_app.ui.theme import ReadingColours, mark_format
 from reader_app.ui.themes import contrast_ratio, theme_manager, theme_palette
 
 

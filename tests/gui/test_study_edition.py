@@ -20,7 +20,7 @@ from reader_app.domain.highlights import SHADES
 from reader_app.domain.notes import Colour
 from reader_app.settings import CITATION_STYLE, Settings
 from reader_app.ui import dialogs
-from reader_app.ui.study_edition import (
+from reader_app.ui.printed_edition.building import (
     ENDNOTE_PROPERTY,
     StudyEditionBuilder,
     paper_for,
