@@ -105,3 +105,19 @@ def test_no_import_circles() -> None:
                     seen.add(imported)
                     stack.append((imported, [*path, imported]))
     assert not circles, "\n".join(sorted(circles))
+
+
+LONGEST_FUNCTION = 60  # lines
+
+
+def test_a_long_function_says_why_it_is_clearer_whole() -> None:
+    """Past 60 lines a function is split, or says in a comment why it reads better whole."""
+    unexplained = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                body = lines[node.lineno - 1 : node.end_lineno]
+                if len(body) > LONGEST_FUNCTION and not any("Whole on purpose" in s for s in body):
+                    unexplained.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}")
+    assert unexplained == []

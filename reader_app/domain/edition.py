@@ -137,6 +137,8 @@ def plan_edition(
     options: StudyEditionOptions = StudyEditionOptions(),
     citation_style: CitationStyle = CitationStyle.CHICAGO,
 ) -> EditionPlan:
+    # Whole on purpose: one pass that sorts the notes into text order, numbers the endnotes
+    # and picks the appendix, each step using the one before; split, the order would hide.
     notes = list(notes)
     placed: list[tuple[tuple[int, int, int], Note, Block]] = []
     detached: list[Note] = []

@@ -171,6 +171,7 @@ class GlossaryPane(QWidget):
     # ----- construction ----------------------------------------------------------------
 
     def _build_entries_tab(self, occurrences: list[Occurrence]) -> None:
+        # Whole on purpose: the tab's widgets from top to bottom, as it appears on screen.
         counts = {entry_id: len(found) for entry_id, found in self._occurrences.items()}
         self._source_model = build_glossary_model(self._glossary, counts)
         self.filter_model = GlossaryFilterModel(self._glossary)

@@ -50,13 +50,7 @@ class MainWindow(QMainWindow):
     term_lookup_requested = Signal(str)  # glossary entry id under the caret
     panels_ready = Signal()  # the glossary and notes panels are attached
 
-    def __init__(
-        self,
-        document: Document,
-        settings: Settings,
-        *,
-        persist_state: bool = True,
-    ) -> None:
+    def __init__(self, document: Document, settings: Settings, *, persist_state: bool = True):
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"{document.display_title} — {APP_NAME}")
@@ -99,15 +93,9 @@ class MainWindow(QMainWindow):
         )
         self._default_layout = self.saveState()
 
-        self.status_label = QLabel(self)
-        self.status_label.setAccessibleName("Status")
-        self.statusBar().addWidget(self.status_label, 1)
-        self.progress_label = QLabel(self)
-        self.progress_label.setAccessibleName("Reading progress")
-        self.statusBar().addPermanentWidget(self.progress_label)
-        self.zoom_label = QLabel(self)
-        self.zoom_label.setAccessibleName("Zoom level")
-        self.statusBar().addPermanentWidget(self.zoom_label)
+        self.status_label = self._status_field("Status", stretch=1)
+        self.progress_label = self._status_field("Reading progress")
+        self.zoom_label = self._status_field("Zoom level")
 
         self.actions_table = ActionRegistry(self.menuBar(), self)
         self.reading_view.zoom_changed.connect(self._on_zoom_changed)
@@ -118,12 +106,20 @@ class MainWindow(QMainWindow):
             f"{len(document.body_blocks())} paragraphs · {document.author}, {document.year}"
         )
 
-    # ----- construction ----------------------------------------------------------------
-
     def _loading(self, what: str) -> QLabel:
         label = QLabel(f"Opening the {what}…", self)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setEnabled(False)
+        return label
+
+    def _status_field(self, name: str, *, stretch: int = 0) -> QLabel:
+        """The status bar's message (stretching) or one of its permanent fields at the right."""
+        label = QLabel(self)
+        label.setAccessibleName(name)
+        if stretch:
+            self.statusBar().addWidget(label, stretch)
+        else:
+            self.statusBar().addPermanentWidget(label)
         return label
 
     def attach_glossary(self, pane: GlossaryPane) -> None:
@@ -231,8 +227,6 @@ class MainWindow(QMainWindow):
         self.restoreState(self._default_layout)
         self.glossary_dock.show()
         self.notes_dock.show()
-
-    # ----- actions ---------------------------------------------------------------------
 
     def look_up_at_caret(self) -> None:
         for layer, span in self.reading_view.spans_at_caret():

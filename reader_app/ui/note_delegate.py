@@ -83,6 +83,7 @@ class NoteDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
+        # Whole on purpose: one row painted top to bottom, each line's y following the last.
         note: Note = index.data(NOTE_ROLE)
         matches: MarkedText | None = index.data(MATCHES_ROLE)
         palette = option.palette

@@ -114,13 +114,54 @@ class NotesPanel(QWidget):
 
         self.notice_label = notice_label(self, "Notes notice", NOTICE)
         layout.addWidget(self.notice_label)
-
         self.search_edit = QLineEdit(self)
         self.search_edit.setPlaceholderText("Search notes…")
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setAccessibleName("Search notes")
         layout.addWidget(self.search_edit)
+        layout.addLayout(self._build_filter_row())
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.setChildrenCollapsible(False)
+        list_area = self._build_list(splitter, document, headword_of)
+        editor_area = self._build_editor(splitter)
+        splitter.addWidget(list_area)
+        splitter.addWidget(editor_area)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
 
+        self._build_timers()
+
+        self.editor.textChanged.connect(self._on_edited)
+        self.tags_edit.textEdited.connect(self._on_edited)
+        self.editor.focus_lost.connect(self.flush)
+        self.editor.paste_refused.connect(self._on_paste_refused)
+        self.tags_edit.editingFinished.connect(self.flush)
+        self.search_edit.textChanged.connect(self._search_timer.start)
+        for box in (self.tag_filter, self.colour_filter, self.order_box):
+            box.currentIndexChanged.connect(self._apply_query)
+
+        self._update_colour_buttons()
+        if model is None:
+            self._make_unavailable(unavailable_reason)
+        else:
+            self._show_model(model)
+
+    def _show_model(self, model: NotesModel) -> None:
+        self.list_view.setModel(model)
+        self.list_view.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.list_view.activated.connect(
+            lambda index: self.note_activated.emit(index.data(NOTE_ID_ROLE))
+        )
+        self.list_view.clicked.connect(
+            lambda index: self.note_activated.emit(index.data(NOTE_ID_ROLE))
+        )
+        model.modelReset.connect(self._after_reset)
+        self._after_reset()
+        self._show_note(None)
+
+    def _build_filter_row(self) -> QHBoxLayout:
+        """Tag, colour and order choices, and the New button."""
         filters = QHBoxLayout()
         self.tag_filter = QComboBox(self)
         self.tag_filter.setAccessibleName("Show notes with tag")
@@ -143,10 +184,10 @@ class NotesPanel(QWidget):
         self.new_button.setAccessibleName("New free note")
         self.new_button.clicked.connect(self.new_free_note_requested)
         filters.addWidget(self.new_button)
-        layout.addLayout(filters)
+        return filters
 
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.setChildrenCollapsible(False)
+    def _build_list(self, splitter: QSplitter, document: Document, headword_of) -> QWidget:
+        """The list of notes, or a sentence in its place when there are none to show."""
         list_area = QWidget(splitter)
         self._list_stack = QStackedLayout(list_area)
         self.list_view = QListView(list_area)
@@ -163,7 +204,10 @@ class NotesPanel(QWidget):
         self.empty_label.setFrameShape(QLabel.Shape.StyledPanel)
         self._list_stack.addWidget(self.list_view)
         self._list_stack.addWidget(self.empty_label)
+        return list_area
 
+    def _build_editor(self, splitter: QSplitter) -> QWidget:
+        """The note's passage, its words and tags, its colour and actions, and save status."""
         editor_area = QWidget(splitter)
         editor_layout = QVBoxLayout(editor_area)
         editor_layout.setContentsMargins(0, 0, 0, 0)
@@ -210,12 +254,10 @@ class NotesPanel(QWidget):
         self.save_label.setWordWrap(True)
         self.save_label.setAccessibleName("Save status")
         editor_layout.addWidget(self.save_label)
-        splitter.addWidget(list_area)
-        splitter.addWidget(editor_area)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        layout.addWidget(splitter, 1)
+        return editor_area
 
+    def _build_timers(self) -> None:
+        """Autosave after a pause in typing (or at the latest after a deadline), and search."""
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_DELAY_MS)
@@ -228,31 +270,6 @@ class NotesPanel(QWidget):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_query)
-
-        self.editor.textChanged.connect(self._on_edited)
-        self.tags_edit.textEdited.connect(self._on_edited)
-        self.editor.focus_lost.connect(self.flush)
-        self.editor.paste_refused.connect(self._on_paste_refused)
-        self.tags_edit.editingFinished.connect(self.flush)
-        self.search_edit.textChanged.connect(self._search_timer.start)
-        for box in (self.tag_filter, self.colour_filter, self.order_box):
-            box.currentIndexChanged.connect(self._apply_query)
-
-        self._update_colour_buttons()
-        if model is None:
-            self._make_unavailable(unavailable_reason)
-            return
-        self.list_view.setModel(model)
-        self.list_view.selectionModel().currentChanged.connect(self._on_current_changed)
-        self.list_view.activated.connect(
-            lambda index: self.note_activated.emit(index.data(NOTE_ID_ROLE))
-        )
-        self.list_view.clicked.connect(
-            lambda index: self.note_activated.emit(index.data(NOTE_ID_ROLE))
-        )
-        model.modelReset.connect(self._after_reset)
-        self._after_reset()
-        self._show_note(None)
 
     # ----- state shown ------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ class PreferencesDialog(QDialog):
     changed = Signal(str, object)  # theme name, ReadingStyle
 
     def __init__(self, theme: str, style: ReadingStyle, parent: QWidget | None = None) -> None:
+        # Whole on purpose: the form's rows in the order the dialog shows them.
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.setObjectName("preferencesDialog")

@@ -241,6 +241,7 @@ class StudyEditionBuilder:
         return self.doc
 
     def _title_matter(self) -> None:
+        # Whole on purpose: the title page in the order it is printed.
         document, work = self._document, self._work
         self._label("Study edition", before=0.0)
         self._paragraph(
