@@ -171,16 +171,28 @@ class WindowServer(QObject):
         while (socket := self._server.nextPendingConnection()) is not None:
             buffer = bytearray()
             socket.readyRead.connect(lambda s=socket, b=buffer: self._read(s, b))
-            socket.disconnected.connect(socket.deleteLater)
             if socket.bytesAvailable():
                 self._read(socket, buffer)
+
+    @staticmethod
+    def _finish(socket: QLocalSocket, answer: bytes) -> None:
+        """Answer and let go of the connection here, never from its "disconnected" signal: a
+        socket also sends that from its destructor when the server goes first, and
+        deleteLater connected to it (directly, queued or through a timer) crashed the tests
+        with "shared QObject was deleted directly". A client that never finishes its line
+        stays a child of the server until the server goes."""
+        socket.readyRead.disconnect()
+        socket.write(answer)
+        socket.waitForBytesWritten(HAND_OVER_TIMEOUT_MS)  # a few bytes to a local peer
+        socket.disconnectFromServer()
+        socket.deleteLater()
 
     def _read(self, socket: QLocalSocket, buffer: bytearray) -> None:
         buffer += socket.readAll().data()
         if b"\n" not in buffer:
             if len(buffer) > MAX_MESSAGE_BYTES:
                 logger.warning("a hand-over request over %d bytes was refused", MAX_MESSAGE_BYTES)
-                socket.abort()
+                self._finish(socket, ANSWER_REFUSED)
             return
         line = bytes(buffer).split(b"\n", 1)[0]
         buffer.clear()
@@ -188,12 +200,10 @@ class WindowServer(QObject):
             files, token = decode_request(line)
         except HandOverError as error:
             logger.warning("%s", error)
-            socket.write(ANSWER_REFUSED)
-            socket.disconnectFromServer()
+            self._finish(socket, ANSWER_REFUSED)
             return
-        socket.write(ANSWER_OK)
-        socket.disconnectFromServer()
-        logger.info("another launch handed over %d file(s)", len(files))
+        self._finish(socket, ANSWER_OK)
+        logger.info("another launch handed over %d file(s): %s", len(files), files)
         if token:
             os.environ[ACTIVATION_TOKEN_VARIABLE] = token
         # Emitted from the event loop, not from inside the socket's signal, so that whatever
