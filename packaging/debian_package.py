@@ -41,6 +41,7 @@ from pathlib import Path
 
 PACKAGE = "study-reader"
 PREFIX = Path("opt") / PACKAGE
+# A placeholder until the project has a real contact address: Debian requires one here.
 MAINTAINER = "Study Reader developers <study-reader@users.noreply.github.com>"
 SECTION = "education"
 # Debian 12 (bookworm) is the older of the two targets: glibc 2.36, GCC 12's libstdc++.

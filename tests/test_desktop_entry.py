@@ -192,3 +192,11 @@ def test_the_command_line_options_use_xdg_data_home(tmp_path: Path) -> None:
     assert removed.returncode == 0, removed.stderr
     assert "Removed" in removed.stdout
     assert not (tmp_path / "data-home").exists()
+
+
+def test_the_metainfo_names_the_same_file_types() -> None:
+    import xml.etree.ElementTree as ET
+
+    metainfo = REPO / "packaging" / "linux" / f"{APP_ID}.metainfo.xml"
+    found = [e.text for e in ET.parse(metainfo).getroot().findall("provides/mediatype")]
+    assert found == list(MIME_TYPES)
