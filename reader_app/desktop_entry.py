@@ -228,7 +228,8 @@ def run_from_command_line(*, remove: bool) -> int:
     except DesktopEntryError as error:
         print(f"{EXECUTABLE}: {error}", file=sys.stderr)
         return 1
+    program = " ".join(command)
     print(f"Added {APP_NAME} to your applications menu: {entry}")
-    print(f"It starts {' '.join(command)}; move the folder and run this again.")
-    print(f"To remove it: {EXECUTABLE} --uninstall-desktop-entry")
+    print(f"It starts {program}. If you move that folder, run this command again from there.")
+    print(f"To remove the entry (before deleting the folder): {program} --uninstall-desktop-entry")
     return 0
