@@ -32,6 +32,7 @@ import json
 import logging
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,8 @@ from reader_app.storage.lock import InstanceLock
 logger = logging.getLogger(__name__)
 
 HAND_OVER_TIMEOUT_MS = 3000  # a window busy for longer gets a read-only neighbour instead
+LISTENER_GRACE_S = 1.0  # between taking the lock and listening, a starting window
+RETRY_INTERVAL_S = 0.05
 MAX_MESSAGE_BYTES = 1_000_000  # some thousands of paths; anything longer is not ours
 ANSWER_OK = b"ok\n"
 ANSWER_REFUSED = b"refused\n"
@@ -116,14 +119,30 @@ def absolute_paths(files: list[str]) -> list[str]:
     return [str(Path(name).expanduser().absolute()) for name in files]
 
 
+def _connect(socket: QLocalSocket, name: str, timeout_ms: int) -> bool:
+    """Connect, retrying for a moment while nobody listens yet: the lock holder may be a
+    window that started a few milliseconds ago and is about to listen."""
+    deadline = time.monotonic() + LISTENER_GRACE_S
+    while True:
+        socket.connectToServer(name)
+        if socket.waitForConnected(timeout_ms):
+            return True
+        not_there = socket.error() in {
+            QLocalSocket.LocalSocketError.ServerNotFoundError,
+            QLocalSocket.LocalSocketError.ConnectionRefusedError,
+        }
+        if not not_there or time.monotonic() >= deadline:
+            return False
+        time.sleep(RETRY_INTERVAL_S)
+
+
 def hand_over(
     address: Address, files: list[str], *, timeout_ms: int = HAND_OVER_TIMEOUT_MS
 ) -> bool:
     """Send ``files`` to the window listening at ``address``; True once it has answered."""
     socket = QLocalSocket()
     try:
-        socket.connectToServer(address.server_name)
-        if not socket.waitForConnected(timeout_ms):
+        if not _connect(socket, address.server_name, timeout_ms):
             return False
         token = os.environ.get(ACTIVATION_TOKEN_VARIABLE, "")
         socket.write(encode_request(absolute_paths(files), token))
