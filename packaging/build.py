@@ -295,7 +295,7 @@ def drop_build_machine_search_paths(bundle: Path) -> list[Path]:
     """Keep only ``$ORIGIN`` library search paths (RUNPATH/RPATH) in the bundle's ELF files.
 
     A Python built by pyenv links its C modules with ``RUNPATH=<its prefix>/lib``, a folder
-    of the build machine (``/root/.pyenv/...``): useless on the user's machine, and a place
+    of the build machine (under ``~/.pyenv``): useless on the user's machine, and a place
     the loader would search first if it existed there. Returns the files changed.
     """
     if not sys.platform.startswith("linux"):
