@@ -751,6 +751,25 @@ class MainWindow(QMainWindow):
             parts.append(state)
         self.show_status(" · ".join(parts))
 
+    def receive_files(self, paths: list[str]) -> None:
+        """Files this launch was given, or a later launch handed over (single_instance.py):
+        the window comes forward. Opening the user's own files needs the library, which
+        does not exist yet, so the reader is told so in plain words, never shown a pretence."""
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        if not paths:
+            return
+        names = ", ".join(Path(path).name for path in paths)
+        dialogs.show_notice(
+            self,
+            "Cannot open files yet",
+            f"{APP_NAME} cannot open your own files yet: {names}\n\n"
+            "This version reads only the text it comes with. Opening EPUB, Markdown, "
+            "text and HTML files arrives with the library, in a later version.",
+        )
+
     def show_problem(self, message: str) -> None:
         """A problem the user can act on: in the status bar, and in a dialog so it is seen."""
         self.statusBar().showMessage(message, 10000)
