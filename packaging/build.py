@@ -12,7 +12,9 @@
    on stderr that is not on a short list of known, harmless lines fails the build.
 3. Archives the one-folder build as ``dist/study-reader-<version>-<os>-<arch>.tar.gz`` (``.zip``
    on Windows; on macOS the ``.app`` in a ``.dmg``), with sorted entries and fixed times.
-4. Prints the unpacked and archive sizes and fails if they are over budget.
+4. On Linux (x86-64), also packages it as ``dist/study-reader_<version>_amd64.deb``
+   (``packaging/debian_package.py``: layout, Depends, control, copyright, changelog).
+5. Prints the unpacked and archive sizes and fails if they are over budget.
 
 Exit status 0 when everything passed; otherwise 1 with the reason.
 """
@@ -31,12 +33,16 @@ import sys
 import tarfile
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "packaging"))
+import debian_package as deb  # noqa: E402  (beside this script, not an installed package)
+
 SPEC = REPO / "packaging" / "study-reader.spec"
 DIST = REPO / "dist"
 WORK = REPO / "build" / "pyinstaller"
@@ -285,6 +291,32 @@ def smoke_test(exe: Path, bundle: Path, *, use_xvfb: bool) -> None:
         check_loaded_libraries(Path(debug), bundle.resolve())
 
 
+def drop_build_machine_search_paths(bundle: Path) -> list[Path]:
+    """Keep only ``$ORIGIN`` library search paths (RUNPATH/RPATH) in the bundle's ELF files.
+
+    A Python built by pyenv links its C modules with ``RUNPATH=<its prefix>/lib``, a folder
+    of the build machine (under ``~/.pyenv``): useless on the user's machine, and a place
+    the loader would search first if it existed there. Returns the files changed.
+    """
+    if not sys.platform.startswith("linux"):
+        return []
+    changed = []
+    for path in deb.elf_files(bundle):
+        found = re.search(r"^\s+(?:RUNPATH|RPATH)\s+(\S+)$", deb.objdump(path), re.MULTILINE)
+        if found is None:
+            continue
+        entries = found.group(1).split(":")
+        kept = [entry for entry in entries if entry.startswith("$ORIGIN")]
+        if kept == entries:
+            continue
+        if shutil.which("patchelf") is None:
+            raise BuildError(f"{path.name} searches {found.group(1)}: install patchelf to fix it")
+        action = ["--set-rpath", ":".join(kept)] if kept else ["--remove-rpath"]
+        subprocess.run(["patchelf", *action, str(path)], check=True)
+        changed.append(path)
+    return changed
+
+
 def check_no_build_paths(bundle: Path) -> None:
     """Nothing of this checkout's location may be baked into the bundle."""
     needle = str(REPO).encode()
@@ -362,6 +394,54 @@ def archive(root: Path, executable: str, version: str, app_name: str, epoch: int
     return target
 
 
+def debian_package(root: Path, executable: str, version: str, epoch: int) -> Path:
+    """The .deb from the same one-folder build (see packaging/debian_package.py)."""
+    from reader_app import APP_ID
+    from reader_app.app import build_parser
+
+    if shutil.which("dpkg-deb") is None:
+        raise BuildError("dpkg-deb is missing: install dpkg-dev (scripts/setup.sh)")
+    target = DIST / f"{executable}_{version}_amd64.deb"
+    metainfo = REPO / "packaging" / "linux" / f"{APP_ID}.metainfo.xml"
+    sources = deb.Sources(
+        desktop_file=REPO / "packaging" / "linux" / f"{APP_ID}.desktop",
+        metainfo_file=metainfo,
+        icons=REPO / "resources" / "icons",
+    )
+    commands = {
+        choice.dest: choice.help
+        for action in build_parser()._actions  # argparse keeps its sub-commands private
+        if isinstance(action, argparse._SubParsersAction)
+        for choice in action._choices_actions
+    }
+    man = deb.man_page_text(
+        build_parser(files=True), version=version, epoch=epoch, commands=commands
+    )
+    summary = ET.parse(metainfo).getroot().findtext("summary")
+    try:
+        needs = deb.system_needs(root)
+        for line in deb.check_packages_on_this_machine(needs.sonames):
+            say(f"deb: {line}")
+        if missing := deb.unresolved_libraries(root):
+            say("deb: ldd finds these nowhere on this machine: " + ", ".join(sorted(missing)))
+        depends = deb.build_deb(
+            root,
+            target,
+            version=version,
+            epoch=epoch,
+            executable=executable,
+            app_id=APP_ID,
+            summary=summary,
+            sources=sources,
+            man_page=man,
+            work=WORK,
+        )
+    except deb.PackageError as error:
+        raise BuildError(str(error)) from None
+    say(f"deb: Depends: {depends}")
+    return target
+
+
 def largest_files(root: Path, count: int = 8) -> list[tuple[int, Path]]:
     files = [(p.stat().st_size, p) for p in root.rglob("*") if p.is_file() and not p.is_symlink()]
     return sorted(files, key=lambda item: -item[0])[:count]
@@ -385,9 +465,14 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_build:
             run_pyinstaller(build_env(epoch))
         root = bundle_root(executable, APP_NAME)
+        if changed := drop_build_machine_search_paths(root):
+            say(f"removed the build machine's library search path from {len(changed)} files")
         smoke_test(frozen_executable(executable, APP_NAME), root, use_xvfb=not args.no_xvfb)
         check_no_build_paths(root)
         target = archive(root, executable, version, APP_NAME, epoch)
+        if sys.platform.startswith("linux") and arch_name() == "x86_64":
+            package = debian_package(root, executable, version, epoch)
+            say(f"package {package.name}: {package.stat().st_size / MB:.1f} MB")
         unpacked, packed = tree_size(root), target.stat().st_size
         say("largest files: " + ", ".join(f"{p.name} {s / MB:.1f}" for s, p in largest_files(root)))
         say(f"unpacked {root.name}: {unpacked / MB:.1f} MB (budget {UNPACKED_BUDGET / MB:.0f} MB)")

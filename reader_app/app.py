@@ -17,10 +17,20 @@ SCREENSHOT_SETTLE_MS = 200
 BACKUP_DELAY_MS = 5000  # after start-up, when the reader is reading, not waiting
 
 
-def build_parser() -> argparse.ArgumentParser:
+COMMANDS = ("export", "import")
+
+
+def build_parser(*, files: bool = False, add_help: bool = True) -> argparse.ArgumentParser:
+    """The options, then the commands, or (``files``) FILE… for the window instead."""
+    # Whole on purpose: the options in the order --help lists them.
     parser = argparse.ArgumentParser(
         prog=EXECUTABLE,
         description=f"{APP_NAME}: read, look up and annotate a text, offline.",
+        add_help=add_help,
+        epilog=f"commands (run without opening a window): {', '.join(COMMANDS)}; "
+        f"see {EXECUTABLE} COMMAND --help"
+        if files
+        else None,
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument(
@@ -43,14 +53,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="check this installation: open a temporary data folder (or --data-dir), render "
         "the window, save, find and export a note, print what was checked and exit",
     )
-    from reader_app.cli import add_subcommands
-    from reader_app.paths import default_data_dir
     from reader_app.settings import THEMES
 
-    commands = parser.add_subparsers(
-        title="commands (run without opening a window)", dest="command", metavar="COMMAND"
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="Linux, unpacked archive: add this copy to your applications menu and exit",
     )
-    add_subcommands(commands, default_data_dir=default_data_dir)
+    desktop.add_argument(
+        "--uninstall-desktop-entry",
+        action="store_true",
+        help="remove what --install-desktop-entry added and exit",
+    )
+    if files:
+        parser.add_argument(
+            "files",
+            nargs="*",
+            metavar="FILE",
+            help="files to open; with the app already running, they go to its window",
+        )
+    else:
+        from reader_app.cli import add_subcommands
+        from reader_app.paths import default_data_dir
+
+        commands = parser.add_subparsers(
+            title="commands (run without opening a window)", dest="command", metavar="COMMAND"
+        )
+        add_subcommands(commands, default_data_dir=default_data_dir)
     parser.add_argument(
         "--theme",
         choices=THEMES,
@@ -62,6 +92,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the glossary at this entry (for example self-activity)",
     )
     return parser
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Commands and FILE… both take the first free word, which one argparse parser cannot
+    share (a sub-command refuses a file name as an unknown command): that word picks the
+    parser. A file named like a command is reached as ./export."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    probe, _ = build_parser(files=True, add_help=False).parse_known_args(argv)
+    if probe.files and probe.files[0] in COMMANDS:
+        return build_parser().parse_args(argv)
+    args = build_parser(files=True).parse_intermixed_args(argv)
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        args.handler = run_desktop_entry_option
+    return args
+
+
+def run_desktop_entry_option(args: argparse.Namespace) -> int:
+    from reader_app.desktop_entry import run_from_command_line
+
+    return run_from_command_line(remove=args.uninstall_desktop_entry)
 
 
 def configure_application(app) -> None:
@@ -276,8 +326,8 @@ def save_screenshot(window, path: Path) -> bool:
     return window.grab().save(str(path), "PNG")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one exit per mode)
+    args = parse_arguments(argv)
     if getattr(args, "handler", None) is not None:
         return int(args.handler(args))
 
@@ -314,6 +364,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         return 0
 
+    from reader_app import single_instance
+
+    instance = single_instance.start(data_dir, args.files)
+    if instance.handed_over:
+        return 0
     window = create_main_window(data_dir, defer_panels=True)
     if args.theme:
         theme_manager().apply(args.theme)
@@ -321,6 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.panels_ready.connect(lambda: window.glossary_pane.open_entry(args.entry))
     connect_session_manager(app, window)
     watcher = watch_quit_signals(app, window)
+    instance.deliver_to(window.receive_files, args.files)
     window.show()
     try:
         return app.exec()

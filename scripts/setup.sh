@@ -10,14 +10,16 @@ cd "$(dirname "$0")/.."
 # D-Bus, GLib, and the xcb family (libxcb-cursor0 is needed since Qt 6.5). A font so that
 # offscreen rendering has something to fall back on; Xvfb and xauth for real-window checks;
 # poppler-utils (pdftotext) for the tests that read back the exported study edition PDF.
-# For packaging: binutils (PyInstaller strips with it), desktop-file-utils and appstream (the
-# tests validate the Linux desktop entry and metainfo with them).
+# For packaging: binutils (PyInstaller strips with it; objdump reads what the bundle links),
+# desktop-file-utils and appstream (the tests validate the Linux desktop entry and metainfo
+# with them), patchelf (drops the build machine's library search paths from the bundle) and
+# lintian (checks the .deb; dpkg-deb, which builds it, is part of dpkg).
 SYSTEM_PACKAGES=(
   libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libxkbcommon0 libdbus-1-3
   fonts-dejavu-core libx11-xcb1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4
   libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0
   libxcb-xfixes0 libxcb-xkb1 libxcb-sync1 libxcb-shm0 xvfb xauth poppler-utils
-  binutils desktop-file-utils appstream
+  binutils desktop-file-utils appstream patchelf lintian
 )
 
 missing=()

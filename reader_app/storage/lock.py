@@ -47,8 +47,9 @@ else:
 class InstanceLock:
     """``acquire()`` is non-blocking: it answers at once whether this process may write."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self.path = data_dir / LOCK_NAME
+    def __init__(self, data_dir: Path, name: str = LOCK_NAME) -> None:
+        """``name``: another lock file in the folder, for another role (see single_instance)."""
+        self.path = data_dir / name
         self._descriptor: int | None = None
 
     @property

@@ -42,6 +42,19 @@ def show_error(parent: QWidget | None, title: str, message: str) -> None:
     box.exec()
 
 
+def show_notice(parent: QWidget | None, title: str, message: str) -> None:
+    """Plain-text information that does not block: it may arrive from another launch while
+    the reader is busy (single_instance.py), so the caller must not wait on it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Ok, parent
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+
+
 def ask(parent: QWidget | None, title: str, message: str, accept: str, reject: str) -> bool:
     """A plain-text question with two named answers; True for ``accept``."""
     from PySide6.QtWidgets import QMessageBox

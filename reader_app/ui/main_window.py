@@ -386,6 +386,12 @@ class MainWindow(QMainWindow):
     def notes_controller(self) -> NotesController | None:
         return self.notes.controller if self.notes is not None else None
 
+    def receive_files(self, paths: list[str]) -> None:
+        """Files from the command line or a later launch: see ui/file_handover.py."""
+        from reader_app.ui.file_handover import receive_files
+
+        receive_files(self, paths)
+
     def show_problem(self, message: str) -> None:
         """A problem the user can act on: in the status bar, and in a dialog so it is seen."""
         self.statusBar().showMessage(message, 10000)
