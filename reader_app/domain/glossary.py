@@ -16,9 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from reader_app.domain.text import Document
-
-APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})  # one char for one: offsets stay valid
-
+from reader_app.domain.typography import fold
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -145,11 +143,11 @@ class Entry:
         return format_date_range(self.start, self.end)
 
     def matches_filter(self, needle: str) -> bool:
-        needle = needle.translate(APOSTROPHES).casefold().strip()
+        needle = fold(needle).casefold().strip()
         if not needle:
             return True
         haystack = " ".join((self.headword, *self.aliases, self.gloss))
-        return needle in haystack.translate(APOSTROPHES).casefold()
+        return needle in fold(haystack).casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,7 +323,7 @@ class TermMatcher:
         owners: dict[str, str] = {}
         for entry in glossary.entries:
             for alias in (entry.headword, *entry.aliases):
-                key = alias.translate(APOSTROPHES).casefold().strip()
+                key = fold(alias).casefold().strip()
                 if key:
                     owners.setdefault(key, entry.id)
         self._owners = owners
@@ -335,7 +333,7 @@ class TermMatcher:
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
         """(entry id, start, end) for each match; offsets index the original text."""
-        normalised = text.translate(APOSTROPHES)
+        normalised = fold(text)
         return [
             (self._owners[m.group(0).casefold()], m.start(), m.end())
             for m in self._regex.finditer(normalised)
