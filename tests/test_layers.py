@@ -121,3 +121,18 @@ def test_a_long_function_says_why_it_is_clearer_whole() -> None:
                 if len(body) > LONGEST_FUNCTION and not any("Whole on purpose" in s for s in body):
                     unexplained.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}")
     assert unexplained == []
+
+
+LAYERS = ["domain", "storage", "models", "ui"]  # each may import only the ones before it
+
+
+def test_each_layer_imports_only_the_layers_below() -> None:
+    for rank, layer in enumerate(LAYERS):
+        later = {f"reader_app.{name}" for name in LAYERS[rank + 1 :]}
+        for path in sorted((PACKAGE / layer).rglob("*.py")):
+            reached = {
+                name
+                for name in _package_imports(path)
+                if any(name == top or name.startswith(top + ".") for top in later)
+            }
+            assert not reached, f"{layer}/{path.name} imports {reached}"
