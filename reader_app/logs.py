@@ -144,11 +144,16 @@ def ensure_logging() -> None:
 
 
 def shutdown_logging() -> None:
-    """Close the file handler (so a temporary data folder can be removed, even on Windows)."""
+    """Close the file handler (so a temporary data folder can be removed, even on Windows),
+    and forget a start whose file was not open yet, with the records it was holding."""
     handler, _State.handler = _State.handler, None
     if handler is not None:
         logger.removeHandler(handler)
         handler.close()
+    _State.pending = None
+    early, _State.early = _State.early, None
+    if early is not None:
+        logger.removeHandler(early)
 
 
 def install_qt_message_handler() -> None:

@@ -111,14 +111,6 @@ class SearchEverythingDialog(QDialog):
             f"{counts[0]} in the text · {counts[1]} in the glossary · {counts[2]} in your notes"
         )
 
-    def groups(self) -> dict[str, list[tuple]]:
-        """Results by group, for tests and accessibility tools."""
-        found = {}
-        for group in self._groups():
-            name = group.text(0).split(" (")[0]
-            found[name] = [child.data(0, RESULT_ROLE) for child in self._children(group)]
-        return found
-
     def _groups(self) -> list[QTreeWidgetItem]:
         items = (self.results.topLevelItem(row) for row in range(self.results.topLevelItemCount()))
         return [item for item in items if item is not None]

@@ -178,9 +178,9 @@ def test_malformed_glossary_keeps_the_text_and_warns(
 def test_sources_show_their_access_date_and_which_back_the_dates(make_window) -> None:
     """Issue 15: the reader sees when a page was read and which source gives the dates."""
     pane = make_window().glossary_pane
-    entry = pane._glossary.entry("tenth-congress")
+    entry = pane.glossary.entry("tenth-congress")
     shown = pane.entry_html(entry)
     assert shown.count("source for the dates") == sum(1 for s in entry.sources if s.supports)
     assert "accessed 3 December 2026" in shown
-    book_only = pane._glossary.entry("ninth-party-congress").sources[0]
+    book_only = pane.glossary.entry("ninth-party-congress").sources[0]
     assert book_only.url is None and book_only.supports == ("start", "end")
