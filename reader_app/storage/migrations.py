@@ -157,12 +157,12 @@ def peek_user_version(path: Path) -> int:
     Without a WAL file the header is the whole truth, so it is read as plain bytes: even a
     read-only sqlite connection would leave ``-wal``/``-shm`` files beside a WAL database.
     With a WAL file the latest version may live in it, so a ``mode=ro`` connection asks.
-    Raises DatabaseCorrupt for a file that is not an sqlite database.
+    Raises DatabaseCorrupt for a file that is not an sqlite database, and for an empty one:
+    sqlite would happily open it as an empty notebook, but this app writes the header the
+    moment it creates the file, so zero bytes means a sync tool or a crash truncated it.
     """
     with storage_errors(path), path.open("rb") as file:
         header = file.read(100)
-    if not header:
-        return 0  # sqlite treats an empty file as an empty database
     if len(header) < 100 or not header.startswith(_SQLITE_HEADER):
         raise corrupt_error(path)
     wal = path.with_name(path.name + "-wal")
