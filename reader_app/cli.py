@@ -130,9 +130,10 @@ def run_export(
         try:
             assert store.repository is not None
             notes = store.repository.list_notes(NoteOrder.POSITION)
+            revisions = store.repository.all_revisions()
         finally:
             store.close()
-        data = render(args.format, notes, document)
+        data = render(args.format, notes, document, revisions=revisions)
         output: Path | None = args.output
         if output is None or str(output) == "-":
             sys.stdout.buffer.write(data)
@@ -155,7 +156,7 @@ def run_import(
     document_loader: DocumentLoader = load_document,
 ) -> int:
     """Merge a JSON file of annotations into the notes, all or nothing."""
-    from reader_app.domain.export import NotesImportError, parse_annotations, read_import_file
+    from reader_app.domain.export import NotesImportError, parse_import, read_import_file
     from reader_app.storage.db import StorageError
     from reader_app.storage.store import OpenStatus
 
@@ -164,7 +165,7 @@ def run_import(
         data = read_import_file(Path(args.file))
         document = _load(document_loader)
         # Parsed before the notes are opened: a bad file is refused without touching them.
-        notes = parse_annotations(data, document)
+        batch = parse_import(data, document)
         store = _open(data_dir, document, for_import=True)
         try:
             if store.status is OpenStatus.READ_ONLY:
@@ -173,7 +174,7 @@ def run_import(
                     "File > Import in the open window."
                 )
             assert store.repository is not None
-            report = store.repository.merge(notes)
+            report = store.repository.merge(batch.notes, undated=batch.undated)
         finally:
             store.close()
     except (CommandError, StorageError, NotesImportError) as error:
@@ -182,7 +183,13 @@ def run_import(
     print(
         f"Imported {total} {'annotation' if total == 1 else 'annotations'}: "
         f"{report.added} new, {report.updated} updated, {report.unchanged} unchanged; "
-        f"{report.detached} detached (quote not found in the text)."
+        f"{report.detached} detached (quote not found in the text)"
+        + (
+            f"; {report.revisions_kept} earlier "
+            f"{'version' if report.revisions_kept == 1 else 'versions'} kept in the notes' history."
+            if report.revisions_kept
+            else "."
+        )
     )
     return EXIT_OK
 

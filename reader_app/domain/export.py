@@ -26,7 +26,7 @@ import json
 import os
 import tempfile
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -51,6 +51,7 @@ from reader_app.domain.notes import (
     Note,
     NoteError,
     NoteKind,
+    Revision,
     format_timestamp,
     normalise_tags,
     parse_timestamp,
@@ -304,8 +305,29 @@ def _target(note: Note, document: Document) -> str | dict[str, Any]:
     return target
 
 
-def to_annotation(note: Note, document: Document) -> dict[str, Any]:
-    """One note as a W3C Annotation (with its own ``@context``, so it also stands alone)."""
+def _revision(revision: Revision) -> dict[str, Any]:
+    kept: dict[str, Any] = {
+        "value": revision.body,
+        "tags": list(revision.tags),
+        "modified": format_timestamp(revision.modified),
+        "recorded": format_timestamp(revision.recorded),
+        "origin": revision.origin.value,
+    }
+    if revision.colour is not None:
+        kept["colour"] = revision.colour.value
+    if revision.quote:
+        kept["quote"] = revision.quote
+    return kept
+
+
+def to_annotation(
+    note: Note, document: Document, revisions: Sequence[Revision] = ()
+) -> dict[str, Any]:
+    """One note as a W3C Annotation (with its own ``@context``, so it also stands alone).
+
+    Kept earlier versions travel in the extension property ``sr:revisions``, newest first;
+    other tools ignore it.
+    """
     bodies: list[dict[str, Any]] = []
     if note.body:
         bodies.append(
@@ -335,14 +357,21 @@ def to_annotation(note: Note, document: Document) -> dict[str, Any]:
             "value": f".{style} {{ background-color: {HIGHLIGHT_CSS[note.colour]}; }}",
         }
     annotation["target"] = _target(note, document)
+    if revisions:
+        annotation[f"{EXTENSION_PREFIX}:revisions"] = [_revision(r) for r in revisions]
     return annotation
 
 
 def export_w3c(
-    notes: Iterable[Note], document: Document, *, now: datetime | None = None
+    notes: Iterable[Note],
+    document: Document,
+    *,
+    now: datetime | None = None,
+    revisions: Mapping[str, Sequence[Revision]] | None = None,
 ) -> dict[str, Any]:
     """All notes as one AnnotationCollection with a single embedded AnnotationPage."""
-    items = [to_annotation(note, document) for note in notes]
+    kept = revisions or {}
+    items = [to_annotation(note, document, kept.get(note.id, ())) for note in notes]
     collection_id = collection_iri(document)
     return {
         "@context": ANNO_CONTEXT,
@@ -372,8 +401,12 @@ def render(
     *,
     glossary_headwords: Mapping[str, str] | None = None,
     now: datetime | None = None,
+    revisions: Mapping[str, Sequence[Revision]] | None = None,
 ) -> bytes:
-    """The bytes of an export file in one of ``FORMATS`` (encodings as the module says)."""
+    """The bytes of an export file in one of ``FORMATS`` (encodings as the module says).
+
+    ``revisions`` (kept earlier versions by note id) go into the JSON export only.
+    """
     note_list = list(notes)
     if fmt == "markdown":
         text = export_markdown(note_list, document, glossary_headwords=glossary_headwords, now=now)
@@ -381,7 +414,7 @@ def render(
     if fmt == "csv":
         return export_csv(note_list, document).encode("utf-8-sig")
     if fmt == "json":
-        data = export_w3c(note_list, document, now=now)
+        data = export_w3c(note_list, document, now=now, revisions=revisions)
         return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     raise ValueError(f"Unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}.")
 
@@ -414,7 +447,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 class NoteMerger(Protocol):
     """What import needs from storage (the NotesRepository), without importing storage."""
 
-    def merge(self, notes: Iterable[Note]) -> MergeReport: ...
+    def merge(self, notes: Iterable[Note], *, undated: Collection[str] = ()) -> MergeReport: ...
 
 
 def read_import_file(path: Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> bytes:
@@ -667,7 +700,8 @@ def _passage(
     return None, None, None
 
 
-def _to_note(annotation: Any, document: Document, index: int) -> Note:
+def _to_note(annotation: Any, document: Document, index: int, now: datetime) -> tuple[Note, bool]:
+    """The note, and whether the file said when it was last modified (see ``merge``)."""
     label = f"Annotation {index + 1}"
     if not isinstance(annotation, dict):
         raise NotesImportError(f"{label} is not an object.")
@@ -683,9 +717,14 @@ def _to_note(annotation: Any, document: Document, index: int) -> Note:
         if anchor is not None or entry is not None:
             break
     body, tags = _bodies(annotation, label)
-    created = _time(annotation, ("created",), label)
-    modified = _time(annotation, ("modified", "updated"), label)
-    created = created or modified or utc_now()
+    # A time in the future (a wrong clock, or a file made to win every merge) is clamped
+    # to the moment of the import, and is no evidence of being newer than a local edit:
+    # the merge treats it like a missing one, so importing the file again changes nothing.
+    created = _clamp(_time(annotation, ("created",), label), now)
+    claimed = _time(annotation, ("modified", "updated"), label)
+    modified = _clamp(claimed, now)
+    dated = claimed is not None and claimed <= now
+    created = created or modified or now
     modified = max(modified or created, created)
     if anchor is not None:
         kind = NoteKind.PASSAGE
@@ -694,16 +733,34 @@ def _to_note(annotation: Any, document: Document, index: int) -> Note:
     else:
         kind, colour = NoteKind.FREE, None
     try:
-        return Note(
+        note = Note(
             _note_id(annotation), kind, body, colour, normalise_tags(tags), anchor, entry,
             created, modified,
         )  # fmt: skip
     except NoteError as error:
         raise NotesImportError(f"{label}: {error}") from error
+    return note, dated
+
+
+def _clamp(moment: datetime | None, now: datetime) -> datetime | None:
+    return None if moment is None else min(moment, now)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportBatch:
+    """The notes of a file, and the ids of those whose file gave no modification time."""
+
+    notes: list[Note]
+    undated: frozenset[str]
 
 
 def parse_annotations(data: bytes, document: Document) -> list[Note]:
     """Notes from the bytes of a JSON file; raises NotesImportError naming the problem."""
+    return parse_import(data, document).notes
+
+
+def parse_import(data: bytes, document: Document, *, now: datetime | None = None) -> ImportBatch:
+    """The notes of a JSON file, with what the merge needs to know about their times."""
     if len(data) > MAX_IMPORT_BYTES:
         raise NotesImportError(_too_large(len(data), MAX_IMPORT_BYTES))
     try:
@@ -721,9 +778,18 @@ def parse_annotations(data: bytes, document: Document) -> list[Note]:
     except RecursionError:
         raise NotesImportError("The file is not usable JSON: it is nested too deeply.") from None
     annotations = _annotation_list(parsed)
-    return [_to_note(annotation, document, index) for index, annotation in enumerate(annotations)]
+    moment = now or utc_now()
+    notes: list[Note] = []
+    undated: set[str] = set()
+    for index, annotation in enumerate(annotations):
+        note, dated = _to_note(annotation, document, index, moment)
+        notes.append(note)
+        if not dated:
+            undated.add(note.id)
+    return ImportBatch(notes, frozenset(undated))
 
 
 def import_annotations(repository: NoteMerger, document: Document, data: bytes) -> MergeReport:
     """Parse everything first, then merge in one transaction: a bad file changes nothing."""
-    return repository.merge(parse_annotations(data, document))
+    batch = parse_import(data, document)
+    return repository.merge(batch.notes, undated=batch.undated)

@@ -49,6 +49,29 @@ class MergeReport:
     updated: int
     unchanged: int
     detached: int
+    revisions_kept: int = 0  # versions that lost the merge, kept in their note's history
+
+
+class RevisionOrigin(StrEnum):
+    LOCAL = "local"  # this notebook's version, replaced by a newer imported one
+    IMPORT = "import"  # an imported version that lost to a newer (or undated) local one
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """An earlier or competing version of a note, kept so that a merge never loses words.
+
+    ``modified`` is when that version was last changed; ``recorded`` when it was set aside.
+    """
+
+    note_id: str
+    body: str
+    tags: tuple[str, ...]
+    colour: Colour | None
+    quote: str
+    modified: datetime
+    recorded: datetime
+    origin: RevisionOrigin
 
 
 def utc_now() -> datetime:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from reader_app.domain.notes import (
     MergeReport,
     Note,
     NoteKind,
+    Revision,
+    RevisionOrigin,
     format_timestamp,
     normalise_tags,
     parse_timestamp,
@@ -201,6 +204,28 @@ def _row_to_note(row: sqlite3.Row | tuple, document: Document) -> Note:
         updated=parse_timestamp(updated),
         placement=placement,
     )
+
+
+_REVISION_COLUMNS = "note_id, body, tags, colour, quote, modified, recorded, origin"
+
+
+def _row_to_revision(row: tuple) -> Revision:
+    note_id, body, tags, colour, quote, modified, recorded, origin = row
+    return Revision(
+        note_id=note_id,
+        body=body,
+        tags=tuple(json.loads(tags)),
+        colour=Colour(colour) if colour is not None else None,
+        quote=quote,
+        modified=parse_timestamp(modified),
+        recorded=parse_timestamp(recorded),
+        origin=RevisionOrigin(origin),
+    )
+
+
+def _content(note: Note) -> tuple:
+    """What a reader would call the note's words and marks, without its times."""
+    return (note.kind, note.body, note.tags, note.colour, note.anchor, note.glossary_entry_id)
 
 
 class NotesRepository:
@@ -408,27 +433,71 @@ class NotesRepository:
         assert stored is not None
         return stored
 
-    def merge(self, notes: Iterable[Note]) -> MergeReport:
-        """Import notes in one transaction: new ids are added, an existing id is replaced
-        only by a copy modified later, so importing the same file twice changes nothing."""
-        added = updated = unchanged = 0
+    def merge(self, notes: Iterable[Note], *, undated: Collection[str] = ()) -> MergeReport:
+        """Import notes in one transaction, losing no one's words.
+
+        A new id is added. For an id already here the newer ``updated`` wins, except that a
+        note whose file gave no modification time (its id in ``undated``) never beats the
+        note here. The version that loses, when its words differ, is kept as a revision of
+        the note (once: importing the same file again adds nothing).
+        """
+        added = updated = unchanged = kept = 0
         touched: list[str] = []
+        undated_ids = set(undated)
+        moment = utc_now()
         with self._writing() as connection:
             for note in notes:
                 existing = self._get(connection, note.id)
                 if existing is None:
                     added += 1
-                elif note.updated > existing.updated:
+                elif note.id not in undated_ids and note.updated > existing.updated:
+                    if _content(note) != _content(existing):
+                        kept += self._keep_revision(
+                            connection, existing, RevisionOrigin.LOCAL, moment
+                        )
                     connection.execute("DELETE FROM notes WHERE id = ?", (note.id,))
                     updated += 1
                 else:
+                    if _content(note) != _content(existing):
+                        kept += self._keep_revision(connection, note, RevisionOrigin.IMPORT, moment)
                     unchanged += 1
                     continue
                 self._insert(connection, note)
                 touched.append(note.id)
             detached = self._count_detached(connection, touched)
         self._notify(ChangeKind.IMPORTED, touched)
-        return MergeReport(added, updated, unchanged, detached)
+        return MergeReport(added, updated, unchanged, detached, kept)
+
+    @staticmethod
+    def _keep_revision(
+        connection: sqlite3.Connection, note: Note, origin: RevisionOrigin, moment: datetime
+    ) -> int:
+        """Record ``note`` as a revision unless the same words are already kept; 1 if kept."""
+        tags = json.dumps(list(note.tags), ensure_ascii=False)
+        colour = note.colour.value if note.colour else None
+        duplicate = connection.execute(
+            """SELECT 1 FROM note_revisions WHERE note_id = ? AND body = ? AND tags = ?
+            AND colour IS ? AND quote = ?""",
+            (note.id, note.body, tags, colour, note.quote),
+        ).fetchone()
+        if duplicate is not None:
+            return 0
+        connection.execute(
+            """INSERT INTO note_revisions
+            (note_id, body, tags, colour, quote, modified, recorded, origin)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                note.id,
+                note.body,
+                tags,
+                colour,
+                note.quote,
+                format_timestamp(note.updated),
+                format_timestamp(moment),
+                origin.value,
+            ),
+        )
+        return 1
 
     @staticmethod
     def _count_detached(connection: sqlite3.Connection, note_ids: list[str]) -> int:
@@ -571,6 +640,26 @@ class NotesRepository:
             "ORDER BY n.created, n.id"
         ).fetchall()
         return [_row_to_note(row, self._document) for row in rows]
+
+    def revisions(self, note_id: str) -> list[Revision]:
+        """The kept versions of one note, newest first (for Notes > History of this note)."""
+        rows = self._connection.execute(
+            f"SELECT {_REVISION_COLUMNS} FROM note_revisions WHERE note_id = ? "
+            "ORDER BY recorded DESC, seq DESC",
+            (note_id,),
+        )
+        return [_row_to_revision(row) for row in rows]
+
+    def all_revisions(self) -> dict[str, list[Revision]]:
+        """Every note's kept versions, newest first, by note id: what an export includes."""
+        found: dict[str, list[Revision]] = {}
+        rows = self._connection.execute(
+            f"SELECT {_REVISION_COLUMNS} FROM note_revisions ORDER BY recorded DESC, seq DESC"
+        )
+        for row in rows:
+            revision = _row_to_revision(row)
+            found.setdefault(revision.note_id, []).append(revision)
+        return found
 
     def all_tags(self) -> list[str]:
         """Every tag in use, alphabetically: the completion list of the tag editor."""
