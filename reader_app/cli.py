@@ -92,14 +92,12 @@ def _load(document_loader: DocumentLoader) -> Document:
         raise CommandError(str(error)) from error
 
 
-def _open(data_dir: Path, document: Document, *, for_import: bool) -> StoreOpenResult:
-    from reader_app.storage.store import database_path, open_store
+def _open_for_import(data_dir: Path, document: Document) -> StoreOpenResult:
+    """Import may start a new store; its start-up backup is the copy to go back to if the
+    imported notes are unwanted."""
+    from reader_app.storage.store import open_store
 
-    """Export needs existing notes and takes no backup; import may start a new store, and
-    its start-up backup is the copy to go back to if the imported notes are unwanted."""
-    if not for_import and not database_path(data_dir).exists():
-        raise CommandError(f"There are no notes in {data_dir}.")
-    result = open_store(data_dir, document, take_backup=for_import)
+    result = open_store(data_dir, document)
     if result.repository is None:
         result.close()
         raise CommandError(" ".join(result.messages) or f"Cannot open the notes in {data_dir}.")
@@ -122,17 +120,21 @@ def run_export(
     from reader_app.domain.export import render, write_atomically
     from reader_app.storage.db import StorageError
     from reader_app.storage.notes_repo import NoteOrder
+    from reader_app.storage.snapshot import open_read_only_copy
+    from reader_app.storage.store import database_path
 
     try:
         data_dir = _data_dir(args, default_data_dir)
         document = _load(document_loader)
-        store = _open(data_dir, document, for_import=False)
+        if not database_path(data_dir).exists():
+            raise CommandError(f"There are no notes in {data_dir}.")
+        # A copy in memory: export never upgrades, backs up, moves aside or locks anything.
+        repository = open_read_only_copy(database_path(data_dir), document)
         try:
-            assert store.repository is not None
-            notes = store.repository.list_notes(NoteOrder.POSITION)
-            revisions = store.repository.all_revisions()
+            notes = repository.list_notes(NoteOrder.POSITION)
+            revisions = repository.all_revisions()
         finally:
-            store.close()
+            repository.close()
         data = render(args.format, notes, document, revisions=revisions)
         output: Path | None = args.output
         if output is None or str(output) == "-":
@@ -166,7 +168,7 @@ def run_import(
         document = _load(document_loader)
         # Parsed before the notes are opened: a bad file is refused without touching them.
         batch = parse_import(data, document)
-        store = _open(data_dir, document, for_import=True)
+        store = _open_for_import(data_dir, document)
         try:
             if store.status is OpenStatus.READ_ONLY:
                 raise CommandError(
