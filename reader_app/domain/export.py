@@ -24,6 +24,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -617,10 +618,15 @@ def _text_field(selector: dict[str, Any], key: str, label: str) -> str:
     return value
 
 
+MAX_POSITION = 2**31 - 1
+"""No text is two billion characters long; a larger offset is no position (and would not
+fit the database's integer column)."""
+
+
 def _int_field(value: Any, key: str, label: str) -> int | None:
     if value is None:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_POSITION:
         raise NotesImportError(f"{label}: '{key}' is not a position in the text.")
     return value
 
@@ -759,6 +765,21 @@ def parse_annotations(data: bytes, document: Document) -> list[Note]:
     return parse_import(data, document).notes
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _refuse_lone_surrogates(parsed: Any) -> None:
+    """JSON can spell half of a surrogate pair (``"\\ud800"``), which is no character at all:
+    nothing could store or show it. Pairs are fine; a lone half refuses the file."""
+    try:
+        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        bad = error.object[error.start : error.end]
+        raise NotesImportError(
+            f"The file holds text that is not valid Unicode (a lone surrogate, {ascii(bad)[1:-1]})."
+        ) from None
+
+
 def parse_import(data: bytes, document: Document, *, now: datetime | None = None) -> ImportBatch:
     """The notes of a JSON file, with what the merge needs to know about their times."""
     if len(data) > MAX_IMPORT_BYTES:
@@ -777,6 +798,10 @@ def parse_import(data: bytes, document: Document, *, now: datetime | None = None
         ) from None
     except RecursionError:
         raise NotesImportError("The file is not usable JSON: it is nested too deeply.") from None
+    except ValueError as error:  # e.g. an integer of more digits than Python will convert
+        raise NotesImportError(f"The file is not usable JSON: {error}.") from None
+    if _SURROGATE_ESCAPE.search(text):
+        _refuse_lone_surrogates(parsed)
     annotations = _annotation_list(parsed)
     moment = now or utc_now()
     notes: list[Note] = []
