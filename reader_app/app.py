@@ -272,6 +272,31 @@ def save_screenshot(window, path: Path) -> bool:
     return window.grab().save(str(path), "PNG")
 
 
+def run_screenshot(args: argparse.Namespace, data_dir: Path) -> int:
+    """``--screenshot``: nobody is there to answer a dialog, so notes that cannot be opened
+    are reported on stderr (untouched) and any dialog makes the run fail instead of wait."""
+    from reader_app import logs
+    from reader_app.ui.themes import theme_manager
+    from reader_app.unattended import RefusedDialogs, notes_problem
+
+    if problem := notes_problem(data_dir):
+        print(f"{EXECUTABLE}: {problem}", file=sys.stderr)
+        return 1
+    logs.start_logging(data_dir)
+    unattended = RefusedDialogs().install()
+    window = create_main_window(data_dir, persist_state=False)
+    if args.theme:
+        theme_manager().apply(args.theme)
+    if args.entry:
+        window.glossary_pane.open_entry(args.entry)
+    ok = save_screenshot(window, args.screenshot)
+    window.close()
+    if not ok:
+        print(f"{EXECUTABLE}: could not write {args.screenshot}", file=sys.stderr)
+        return 1
+    return int(bool(unattended.refused))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "handler", None) is not None:
@@ -284,31 +309,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:
         install_application_icon(app)
         from reader_app.self_test import run_self_test
+        from reader_app.unattended import RefusedDialogs
 
-        return run_self_test(args.data_dir)
+        unattended = RefusedDialogs().install()  # nobody is there to answer a dialog
+        return run_self_test(args.data_dir) or int(bool(unattended.refused))
     try:
         data_dir = resolve_data_dir(args.data_dir)
     except OSError as error:
         print(f"{EXECUTABLE}: cannot use the data folder: {error}", file=sys.stderr)
         return 2
+    if args.screenshot:
+        return run_screenshot(args, data_dir)
     from reader_app import logs
 
     logs.start_logging(data_dir)
 
     from reader_app.ui.themes import theme_manager
-
-    if args.screenshot:
-        window = create_main_window(data_dir, persist_state=False)
-        if args.theme:
-            theme_manager().apply(args.theme)
-        if args.entry:
-            window.glossary_pane.open_entry(args.entry)
-        ok = save_screenshot(window, args.screenshot)
-        window.close()
-        if not ok:
-            print(f"{EXECUTABLE}: could not write {args.screenshot}", file=sys.stderr)
-            return 1
-        return 0
 
     window = create_main_window(data_dir, defer_panels=True)
     if args.theme:

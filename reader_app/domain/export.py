@@ -25,6 +25,7 @@ import io
 import json
 import os
 import re
+import stat
 import tempfile
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -452,13 +453,29 @@ class NoteMerger(Protocol):
 
 
 def read_import_file(path: Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> bytes:
-    """Read a file to import, refusing a huge one before reading it."""
+    """Read a file to import, refusing a huge one, or one that is not a regular file,
+    before reading it.
+
+    A FIFO nobody writes to would block the read forever, and a device such as
+    ``/dev/zero`` never ends: they are refused at once. The file is opened without
+    blocking and checked through the open descriptor, so it cannot be swapped for a FIFO
+    between the check and the read.
+    """
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise NotesImportError(_too_large(size, max_bytes))
-        with path.open("rb") as file:
-            data = file.read(max_bytes + 1)  # the file may have grown since stat()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except IsADirectoryError:
+        raise NotesImportError(f"Cannot import {path}: it is not a regular file.") from None
+    except OSError as error:
+        raise NotesImportError(f"Cannot read {path}: {error.strerror or error}.") from error
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            os.close(descriptor)
+            raise NotesImportError(f"Cannot import {path}: it is not a regular file.")
+        with os.fdopen(descriptor, "rb") as file:
+            if status.st_size > max_bytes:
+                raise NotesImportError(_too_large(status.st_size, max_bytes))
+            data = file.read(max_bytes + 1)  # the file may have grown since fstat()
     except OSError as error:
         raise NotesImportError(f"Cannot read {path}: {error.strerror or error}.") from error
     if len(data) > max_bytes:
