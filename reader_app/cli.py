@@ -11,6 +11,8 @@ Every failure the user can fix prints one line on stderr and exits with status 1
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -110,6 +112,30 @@ def _fail(error: Exception) -> int:
     return EXIT_FAILED
 
 
+def _write_standard_output(data: bytes) -> None:
+    """Write the export to stdout, or raise CommandError if it cannot all be written.
+
+    A closed stdout (``>&-``), a reader that went away (``| head``) or a full disk must end
+    in one line and a non-zero status. After a failed write stdout is pointed at the null
+    device, so the interpreter's own flush at exit cannot print a second error.
+    """
+    stream = sys.stdout
+    if stream is None:
+        raise CommandError("Cannot write the export: standard output is closed; use -o FILE.")
+    try:
+        stream.buffer.write(data)
+        stream.buffer.flush()
+    except OSError as error:
+        with contextlib.suppress(OSError, ValueError):
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, stream.fileno())
+            os.close(null)
+        reason = "the reader closed it" if isinstance(error, BrokenPipeError) else None
+        raise CommandError(
+            f"Cannot write the export to standard output: {reason or error.strerror or error}."
+        ) from error
+
+
 def run_export(
     args: argparse.Namespace,
     *,
@@ -138,8 +164,7 @@ def run_export(
         data = render(args.format, notes, document, revisions=revisions)
         output: Path | None = args.output
         if output is None or str(output) == "-":
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
+            _write_standard_output(data)
         else:
             write_atomically(output, data)
             count = len(notes)

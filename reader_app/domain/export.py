@@ -422,11 +422,24 @@ def render(
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write a file so that a crash leaves either the old file or the whole new one.
+    """Write an export as Unix tools do, so that a crash leaves the old file or the new one.
 
-    A temporary file in the same folder (so the rename cannot cross file systems) is
-    written, flushed and fsynced, then renamed over the target.
+    A regular file (or a new one) is written to a temporary file in the same folder (so the
+    rename cannot cross file systems), flushed and fsynced, then renamed over the target.
+    A symbolic link is followed, so the file it names is updated and the link kept; a
+    device or a FIFO (``/dev/stdout``, a named pipe) is written to directly, never
+    replaced by a regular file.
     """
+    path = Path(os.path.realpath(path))
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        with path.open("wb") as stream:  # a folder raises IsADirectoryError here
+            stream.write(data)
+            stream.flush()
+        return
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
     )
@@ -435,8 +448,8 @@ def write_atomically(path: Path, data: bytes) -> None:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        Path(temporary).chmod(mode)  # mkstemp makes it private; an export is an ordinary file
+        chosen = mode & 0o777 if mode is not None else 0o644
+        Path(temporary).chmod(chosen)  # mkstemp makes it private; an export is an ordinary file
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
