@@ -110,11 +110,38 @@ def collection_iri(document: Document) -> str:
 # -- Markdown ----------------------------------------------------------------------------
 
 _MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>#|"})
+_BODY_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\[]<"})
+_BARE_ADDRESS = re.compile(r"(?i)(www)(\.)|([a-z][a-z0-9+.-]*)(:)(?=//)|(\S)(@)(?=\S)")
+_LINE_START_SYNTAX = re.compile(r"^([ \t]*\d*)([#>=\-+*_~`|.)])")
+
+
+def _unlink(text: str) -> str:
+    """Break what renderers turn into links by themselves (``www.``, ``https://``, e-mail
+    addresses) with a backslash escape, which shows nothing."""
+    return _BARE_ADDRESS.sub(lambda m: "\\".join(g for g in m.groups() if g is not None), text)
 
 
 def _escape_markdown(text: str) -> str:
     """Quotes and tags are the text's and the user's words, not Markdown to interpret."""
-    return text.translate(_MARKDOWN_SPECIAL)
+    return _unlink(text.translate(_MARKDOWN_SPECIAL))
+
+
+def _safe_body(body: str) -> str:
+    """A note's words, for its own quoted block: inline emphasis still reads as meant, but
+    nothing can make a heading, fence, rule, HTML, image or link.
+
+    ``[``, ``]``, ``<`` and backslashes are escaped everywhere (links, images, raw HTML,
+    autolinks); the first sign of each line is escaped when it could start block syntax
+    (headings, quotes, fences, rules, setext underlines, lists, tables); bare addresses
+    are broken as in ``_unlink``. Lines are split wherever any renderer might see a line
+    break, so every piece gets its own escape and its own ``>``.
+    """
+    lines = []
+    for line in re.split(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]", body):
+        escaped = _unlink(line.translate(_BODY_SPECIAL))
+        escaped = _LINE_START_SYNTAX.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped)
+        lines.append(escaped.replace("\t", " "))  # a leading tab would make a code block
+    return "\n".join(lines)
 
 
 def _blockquote(text: str) -> str:
@@ -124,7 +151,8 @@ def _blockquote(text: str) -> str:
 def _note_lines(note: Note) -> list[str]:
     lines: list[str] = []
     if note.body.strip():
-        lines += [note.body.strip(), ""]
+        # The body's own quoted block: whatever it holds cannot reach the rest of the file.
+        lines += [_blockquote(_safe_body(note.body.strip())), ""]
     details = []
     if note.tags:
         details.append("Tags: " + ", ".join(_escape_markdown(t) for t in note.tags))
@@ -229,6 +257,18 @@ def _citation(note: Note, document: Document) -> str:
     return document.block(note.placement.block_id).citation_label
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralised(cell: object) -> object:
+    """OWASP's advice against CSV injection: a text cell that a spreadsheet would read as a
+    formula (it starts with = + - @, a tab or a carriage return) gets a leading ``'``,
+    which spreadsheets show as text and do not evaluate."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def export_csv(notes: Iterable[Note], document: Document) -> str:
     """One row per note, columns as ``CSV_COLUMNS``; tags separated by "; "."""
     buffer = io.StringIO()
@@ -237,22 +277,25 @@ def export_csv(notes: Iterable[Note], document: Document) -> str:
     for note in notes:
         placement = note.placement
         writer.writerow(
-            [
-                note.id,
-                note.kind.value,
-                _citation(note, document),
-                placement.block_id if placement and placement.block_id else "",
-                placement.start if placement and placement.start is not None else "",
-                placement.end if placement and placement.end is not None else "",
-                note.quote,
-                note.body,
-                "; ".join(note.tags),
-                note.colour.value if note.colour else "",
-                note.glossary_entry_id or "",
-                placement.status.value if placement else "",
-                format_timestamp(note.created),
-                format_timestamp(note.updated),
-            ]
+            map(
+                _neutralised,
+                [
+                    note.id,
+                    note.kind.value,
+                    _citation(note, document),
+                    placement.block_id if placement and placement.block_id else "",
+                    placement.start if placement and placement.start is not None else "",
+                    placement.end if placement and placement.end is not None else "",
+                    note.quote,
+                    note.body,
+                    "; ".join(note.tags),
+                    note.colour.value if note.colour else "",
+                    note.glossary_entry_id or "",
+                    placement.status.value if placement else "",
+                    format_timestamp(note.created),
+                    format_timestamp(note.updated),
+                ],
+            )
         )
     return buffer.getvalue()
 

@@ -76,7 +76,7 @@ def test_markdown_groups_by_paragraph_in_text_order(
     assert "Who is *the third person*?" in text
     assert "Tags: bureaucracy, power" in text
     assert text.index("## Free notes") < text.index("Compare with Lenin’s reply.")
-    assert "## Notes on glossary entries\n\n### nep\n\nNew Economic Policy, March 1921" in text
+    assert "## Notes on glossary entries\n\n### nep\n\n> New Economic Policy, March 1921" in text
     assert "## Detached notes" not in text
 
 
