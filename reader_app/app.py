@@ -272,6 +272,17 @@ def save_screenshot(window, path: Path) -> bool:
     return window.grab().save(str(path), "PNG")
 
 
+def open_entry_from_command_line(window, entry_id: str) -> None:
+    """``--entry ID``: open that glossary entry, or say on stderr that there is none."""
+    if entry_id not in window.glossary_headwords:
+        print(
+            f"{EXECUTABLE}: no glossary entry {entry_id!r}; the window opens without it.",
+            file=sys.stderr,
+        )
+        return
+    window.glossary_pane.open_entry(entry_id)
+
+
 def run_screenshot(args: argparse.Namespace, data_dir: Path) -> int:
     """``--screenshot``: nobody is there to answer a dialog, so notes that cannot be opened
     are reported on stderr (untouched) and any dialog makes the run fail instead of wait."""
@@ -288,7 +299,7 @@ def run_screenshot(args: argparse.Namespace, data_dir: Path) -> int:
     if args.theme:
         theme_manager().apply(args.theme)
     if args.entry:
-        window.glossary_pane.open_entry(args.entry)
+        open_entry_from_command_line(window, args.entry)
     ok = save_screenshot(window, args.screenshot)
     window.close()
     if not ok:
@@ -330,6 +341,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.theme:
         theme_manager().apply(args.theme)
     if args.entry:
-        window.panels_ready.connect(lambda: window.glossary_pane.open_entry(args.entry))
+        window.panels_ready.connect(lambda: open_entry_from_command_line(window, args.entry))
     window.show()
     return app.exec()

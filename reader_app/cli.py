@@ -152,15 +152,17 @@ def run_export(
     try:
         data_dir = _data_dir(args, default_data_dir)
         document = _load(document_loader)
-        if not database_path(data_dir).exists():
-            raise CommandError(f"There are no notes in {data_dir}.")
-        # A copy in memory: export never upgrades, backs up, moves aside or locks anything.
-        repository = open_read_only_copy(database_path(data_dir), document)
-        try:
-            notes = repository.list_notes(NoteOrder.POSITION)
-            revisions = repository.all_revisions()
-        finally:
-            repository.close()
+        notes, revisions = [], {}
+        if database_path(data_dir).exists():
+            # A copy in memory: export never upgrades, backs up, moves aside or locks anything.
+            repository = open_read_only_copy(database_path(data_dir), document)
+            try:
+                notes = repository.list_notes(NoteOrder.POSITION)
+                revisions = repository.all_revisions()
+            finally:
+                repository.close()
+        else:  # a valid, empty export; the note on stderr catches a mistyped folder
+            print(f"{EXECUTABLE}: there are no notes in {data_dir} yet.", file=sys.stderr)
         data = render(args.format, notes, document, revisions=revisions)
         output: Path | None = args.output
         if output is None or str(output) == "-":

@@ -210,6 +210,8 @@ def export_markdown(
         f"Exported from {APP_NAME} on {moment:%Y-%m-%d}.",
         "",
     ]
+    if not (sections.placed or sections.free or sections.glossary or sections.detached):
+        lines += ["There are no notes yet.", ""]
     for block in document.blocks:
         block_notes = sections.placed.get(block.id, [])
         if block_notes:
