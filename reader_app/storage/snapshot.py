@@ -58,11 +58,14 @@ def _copy_into(connection: sqlite3.Connection, path: Path) -> None:
     connection.deserialize(bytes(image))
 
 
-def open_read_only_copy(path: Path, document: Document) -> NotesRepository:
+def open_read_only_copy(
+    path: Path, document: Document, *, reason: str = READ_ONLY_REASON
+) -> NotesRepository:
     """A read-only repository over an in-memory copy of the notes database at ``path``.
 
-    Raises DatabaseTooNew, DatabaseCorrupt (with a message saying nothing was changed) or
-    another StorageError; the file and its folder are never written.
+    ``reason`` is the message of every refused write. Raises DatabaseTooNew,
+    DatabaseCorrupt (with a message saying nothing was changed) or another StorageError;
+    the file and its folder are never written.
     """
     try:
         found = peek_user_version(path)
@@ -84,7 +87,10 @@ def open_read_only_copy(path: Path, document: Document) -> NotesRepository:
         if found < LATEST_VERSION:
             migrate(connection)
         NotesRepository(connection, document).reanchor()  # in memory, for text order
+        # From here on every write fails as it would on a read-only file: nothing typed
+        # into a copy can look saved and then vanish.
+        connection.execute("PRAGMA query_only = ON")
     except BaseException:
         connection.close()
         raise
-    return NotesRepository(connection, document, path=path, read_only_reason=READ_ONLY_REASON)
+    return NotesRepository(connection, document, path=path, read_only_reason=reason)

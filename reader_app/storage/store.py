@@ -20,6 +20,8 @@ from reader_app.storage.db import (
     DEFAULT_BUSY_TIMEOUT_MS,
     DatabaseCorrupt,
     DatabaseTooNew,
+    DiskFull,
+    ReadOnlyLocation,
     StorageError,
     connect,
     corrupt_error,
@@ -34,6 +36,7 @@ from reader_app.storage.migrations import (
     too_new_message,
 )
 from reader_app.storage.notes_repo import NotesRepository, ReanchorReport
+from reader_app.storage.snapshot import open_read_only_copy
 
 DATABASE_NAME = "notes.sqlite"
 BACKUP_FOLDER = "backups"
@@ -129,7 +132,7 @@ def _acquire(data_dir: Path, read_only: bool) -> tuple[InstanceLock | None, str 
         acquired = lock.acquire()
     except OSError as error:
         # The folder cannot even hold a lock file: reading may still be possible.
-        return None, str(translate_os_error(error, data_dir))
+        return None, str(translate_os_error(error, data_dir)) + READ_ONLY_NOTICE
     if not acquired:
         return None, ANOTHER_INSTANCE_MESSAGE
     return lock, None
@@ -220,15 +223,15 @@ def _open(request: _Request) -> StoreOpenResult:
         # Only a writer may move the file aside; a reader just says what is wrong.
         return _failed(error, request.lock) if request.read_only_reason else _recover(request)
     except StorageError as error:
-        return _failed(error, request.lock)
+        return _unwritable(request, error, existed)
     try:
         return _prepare(request, connection, existed)
     except DatabaseCorrupt:
         connection.close()
         return _recover(request)
-    except StorageError as error:
+    except StorageError as error:  # e.g. an upgrade or re-anchoring could not write
         connection.close()
-        return _failed(error, request.lock)
+        return _unwritable(request, error, existed)
     except BaseException:
         connection.close()
         if request.lock is not None:
@@ -275,11 +278,40 @@ def _prepare(request: _Request, connection: sqlite3.Connection, existed: bool) -
     )
 
 
+READ_ONLY_NOTICE = " You can still read, search and export them; changes cannot be saved."
+
+
+def _open_copy(request: _Request, notice: str | None) -> StoreOpenResult:
+    """Read the notes from an in-memory copy (see ``snapshot``): for a folder that cannot
+    be written to, or a full disk, where even sqlite's ``-shm`` file could not be made."""
+    reason = notice or request.read_only_reason or "These notes can only be read."
+    try:
+        repository = open_read_only_copy(request.path, request.document, reason=reason)
+    except StorageError as error:
+        return _failed(error, request.lock)
+    if request.lock is not None:
+        request.lock.release()  # nothing will be written: another window may take over
+    return StoreOpenResult(OpenStatus.READ_ONLY, repository, [notice] if notice else [])
+
+
+def _unwritable(request: _Request, error: StorageError, existed: bool) -> StoreOpenResult:
+    """A folder that cannot be written to or a full disk still lets existing notes be read;
+    any other failure (locked, too new, a disk error) is reported as it is."""
+    if existed and isinstance(error, ReadOnlyLocation | DiskFull):
+        return _open_copy(request, str(error) + READ_ONLY_NOTICE)
+    return _failed(error, request.lock)
+
+
 def _open_read_only(request: _Request, existed: bool) -> StoreOpenResult:
     path = request.path
     if not existed:
         message = f"{request.read_only_reason} There are no notes in {path.parent} yet."
         return _failed(StorageError(message, path), request.lock)
+    if not path.with_name(path.name + "-shm").exists():
+        # No other instance has the notes open (it would have made this file), so there is
+        # nothing live to follow: a copy reads them without leaving a -shm file behind,
+        # even in a folder that cannot be written to, and even from an older version.
+        return _open_copy(request, None)
     if peek_user_version(path) < LATEST_VERSION:
         return _failed(
             StorageError(
