@@ -18,6 +18,7 @@ extension property ``sr:anchor`` so that our own import can restore it unchanged
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import csv
 import hashlib
@@ -27,6 +28,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ from urllib.parse import unquote as url_unquote
 from reader_app import APP_NAME, __version__
 from reader_app.domain.anchors import (
     Anchor,
+    Placement,
     anchor_from_quote,
     block_offsets,
     global_range,
@@ -671,12 +674,39 @@ def _time(annotation: dict[str, Any], keys: tuple[str, ...], label: str) -> date
     return None
 
 
+# Bounds on the work one annotation can cause, whatever the file holds: the W3C model
+# allows any number of targets and selectors, but a real annotation has one target and a
+# few selectors, so only the first ones are read (in order, so the usual ones are found).
+MAX_TARGETS = 16
+MAX_SELECTORS = 64
+# Matching a quote that is not in the text verbatim is the one costly step (a fuzzy search
+# over every paragraph): it is tried only for quotes of at most FUZZY_MAX_QUOTE characters
+# (a highlight longer than that is found exactly or not at all), and none is started more
+# than FUZZY_SECONDS after the import began. Annotations past the budget are imported
+# detached, with their quotes, ready to be reattached by hand: kept, never dropped. With
+# every other step linear in the file's size, 20 MB of any content imports in well under
+# 10 s (benchmarks/import_hostile.py measures it).
+FUZZY_MAX_QUOTE = 400
+FUZZY_SECONDS = 2.0
+
+
+class _FuzzyBudget:
+    """Whether one more fuzzy search still fits in this import's time budget."""
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self._deadline = time.monotonic() + (FUZZY_SECONDS if seconds is None else seconds)
+
+    def __call__(self, quote: str) -> bool:
+        return len(quote) <= FUZZY_MAX_QUOTE and time.monotonic() < self._deadline
+
+
 def _selectors(target: dict[str, Any]) -> list[dict[str, Any]]:
-    """All selectors of a target, including those nested by ``refinedBy``."""
+    """The first ``MAX_SELECTORS`` selectors of a target, including those nested by
+    ``refinedBy`` and a range's start and end."""
     found: list[dict[str, Any]] = []
-    pending = list(_as_list(target.get("selector")))
-    while pending:
-        selector = pending.pop(0)
+    pending = collections.deque(_as_list(target.get("selector"))[:MAX_SELECTORS])
+    while pending and len(found) < MAX_SELECTORS:
+        selector = pending.popleft()
         if isinstance(selector, dict):
             found.append(selector)
             pending += _as_list(selector.get("refinedBy"))
@@ -735,15 +765,22 @@ def _anchor_from_position(document: Document, start: int, end: int) -> Anchor | 
     return None
 
 
-def _passage(
-    target: Any, document: Document, label: str
-) -> tuple[Anchor | None, Colour | None, str | None]:
-    """(anchor, colour, glossary entry id) for one target; all None for a free note."""
+@dataclass(frozen=True, slots=True)
+class _Passage:
+    """What one target says: all None for a free note."""
+
+    anchor: Anchor | None = None
+    placement: Placement | None = None
+    colour: Colour | None = None
+    entry: str | None = None
+
+
+def _passage(target: Any, document: Document, label: str, budget: _FuzzyBudget) -> _Passage:
     if isinstance(target, str):
         prefix = f"{text_iri(document)}:glossary:"
         if target.startswith(prefix):
-            return None, None, url_unquote(target.removeprefix(prefix))
-        return None, None, None
+            return _Passage(entry=url_unquote(target.removeprefix(prefix)))
+        return _Passage()
     if not isinstance(target, dict):
         raise NotesImportError(f"{label}: the target is neither an address nor an object.")
     colour = DEFAULT_COLOUR
@@ -762,14 +799,15 @@ def _passage(
             else None
         )
         if own is not None:
-            return own, colour, None
-        anchor, _ = anchor_from_quote(
+            return _Passage(own, resolve(own, document, may_go_fuzzy=budget), colour)
+        anchor, placement = anchor_from_quote(
             document,
             _text_field(quote, "exact", label),
             _text_field(quote, "prefix", label),
             _text_field(quote, "suffix", label),
+            may_go_fuzzy=budget,
         )
-        return anchor, colour, None
+        return _Passage(anchor, placement, colour)
     position = next((s for s in selectors if "TextPositionSelector" in _types(s)), None)
     if position is not None and target.get("source") == text_iri(document):
         start = _int_field(position.get("start"), "start", label)
@@ -777,11 +815,13 @@ def _passage(
         if start is not None and end is not None:
             anchor = _anchor_from_position(document, start, end)
             if anchor is not None:
-                return anchor, colour, None
-    return None, None, None
+                return _Passage(anchor, resolve(anchor, document), colour)
+    return _Passage()
 
 
-def _to_note(annotation: Any, document: Document, index: int, now: datetime) -> tuple[Note, bool]:
+def _to_note(
+    annotation: Any, document: Document, index: int, now: datetime, budget: _FuzzyBudget
+) -> tuple[Note, bool]:
     """The note, and whether the file said when it was last modified (see ``merge``)."""
     label = f"Annotation {index + 1}"
     if not isinstance(annotation, dict):
@@ -792,11 +832,12 @@ def _to_note(annotation: Any, document: Document, index: int, now: datetime) -> 
     if not targets:
         raise NotesImportError(f"{label} has an empty target.")
     # Several targets: the first that quotes a passage wins; otherwise the first.
-    anchor, colour, entry = None, None, None
-    for target in targets:
-        anchor, colour, entry = _passage(target, document, label)
-        if anchor is not None or entry is not None:
+    found = _Passage()
+    for target in targets[:MAX_TARGETS]:
+        found = _passage(target, document, label, budget)
+        if found.anchor is not None or found.entry is not None:
             break
+    anchor, colour, entry = found.anchor, found.colour, found.entry
     body, tags = _bodies(annotation, label)
     # A time in the future (a wrong clock, or a file made to win every merge) is clamped
     # to the moment of the import, and is no evidence of being newer than a local edit:
@@ -816,7 +857,7 @@ def _to_note(annotation: Any, document: Document, index: int, now: datetime) -> 
     try:
         note = Note(
             _note_id(annotation), kind, body, colour, normalise_tags(tags), anchor, entry,
-            created, modified,
+            created, modified, found.placement if anchor is not None else None,
         )  # fmt: skip
     except NoteError as error:
         raise NotesImportError(f"{label}: {error}") from error
@@ -879,10 +920,11 @@ def parse_import(data: bytes, document: Document, *, now: datetime | None = None
         _refuse_lone_surrogates(parsed)
     annotations = _annotation_list(parsed)
     moment = now or utc_now()
+    budget = _FuzzyBudget()
     notes: list[Note] = []
     undated: set[str] = set()
     for index, annotation in enumerate(annotations):
-        note, dated = _to_note(annotation, document, index, moment)
+        note, dated = _to_note(annotation, document, index, moment, budget)
         notes.append(note)
         if not dated:
             undated.add(note.id)

@@ -311,7 +311,9 @@ class NotesRepository:
             self._document.version,
         )
 
-    def _insert(self, connection: sqlite3.Connection, note: Note) -> None:
+    def _insert(self, connection: sqlite3.Connection, note: Note, *, placed: bool = False) -> None:
+        """``placed``: the note's placement was computed in this repository's document
+        (an import does so within its own bounded work), so it is stored as it is."""
         anchor = note.anchor
         anchor_columns = (
             (anchor.block_id, anchor.start, anchor.end, anchor.exact, anchor.prefix,
@@ -335,7 +337,9 @@ class NotesRepository:
                 note.glossary_entry_id,
                 *anchor_columns,
                 *self._placement_columns(
-                    resolve(anchor, self._document) if anchor is not None else None
+                    (note.placement if placed else resolve(anchor, self._document))
+                    if anchor is not None
+                    else None
                 ),
                 format_timestamp(note.created),
                 format_timestamp(note.updated),
@@ -439,15 +443,20 @@ class NotesRepository:
         A new id is added. For an id already here the newer ``updated`` wins, except that a
         note whose file gave no modification time (its id in ``undated``) never beats the
         note here. The version that loses, when its words differ, is kept as a revision of
-        the note (once: importing the same file again adds nothing).
+        the note (once: importing the same file again adds nothing). A note's placement, if
+        set, must be in this repository's document, as ``parse_import`` computes it.
         """
         added = updated = unchanged = kept = 0
         touched: list[str] = []
         undated_ids = set(undated)
         moment = utc_now()
+        incoming = list(notes)
         with self._writing() as connection:
-            for note in notes:
-                existing = self._get(connection, note.id)
+            # One query for which ids exist, so that a large import of new notes reads
+            # nothing per note.
+            present = self._existing_ids(connection, [note.id for note in incoming])
+            for note in incoming:
+                existing = self._get(connection, note.id) if note.id in present else None
                 if existing is None:
                     added += 1
                 elif note.id not in undated_ids and note.updated > existing.updated:
@@ -462,7 +471,8 @@ class NotesRepository:
                         kept += self._keep_revision(connection, note, RevisionOrigin.IMPORT, moment)
                     unchanged += 1
                     continue
-                self._insert(connection, note)
+                self._insert(connection, note, placed=note.placement is not None)
+                present.add(note.id)  # the same id may come again later in the file
                 touched.append(note.id)
             detached = self._count_detached(connection, touched)
         self._notify(ChangeKind.IMPORTED, touched)
@@ -498,6 +508,16 @@ class NotesRepository:
             ),
         )
         return 1
+
+    @staticmethod
+    def _existing_ids(connection: sqlite3.Connection, note_ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(note_ids), 500):
+            chunk = note_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = connection.execute(f"SELECT id FROM notes WHERE id IN ({marks})", chunk)
+            found.update(note_id for (note_id,) in rows)
+        return found
 
     @staticmethod
     def _count_detached(connection: sqlite3.Connection, note_ids: list[str]) -> int:

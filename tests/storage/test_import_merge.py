@@ -113,3 +113,16 @@ def test_command_line_export_includes_the_history(
     (annotation,) = json.loads(capsysbinary.readouterr().out)["first"]["items"]
     assert annotation["body"][0]["value"] == "my own edit"
     assert [r["value"] for r in annotation["sr:revisions"]] == ["from the file"]
+
+
+def test_the_same_id_twice_in_one_file_is_merged_with_itself(
+    repo: NotesRepository, document: Document
+) -> None:
+    an_hour_ago = utc_now() - timedelta(hours=1)
+    note = passage_note(anchor_on(document, "p3", THIRD), "first copy", now=an_hour_ago)
+    newer = note.edited(body="second copy", now=an_hour_ago + timedelta(seconds=5))
+    data = json.dumps(export_w3c([note, newer], document)).encode()
+    report = import_annotations(repo, document, data)
+    assert (report.added, report.updated) == (1, 1)
+    assert repo.get(note.id).body == "second copy"
+    assert [r.body for r in repo.revisions(note.id)] == ["first copy"]
