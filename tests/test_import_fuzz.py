@@ -167,6 +167,8 @@ def _import(repository: NotesRepository, data: bytes, document: Document) -> Non
         assert "\n" not in str(error).strip()
         return
     repository.merge(batch.notes, undated=batch.undated)
+    for note in batch.notes:  # what was stored reads back
+        assert repository.get(note.id) is not None
 
 
 FUZZ = settings(
@@ -212,9 +214,21 @@ def test_arbitrary_bytes_never_raise_anything_else(
         b'{"type": "Annotation", "target": "x", "bodyValue": "\\ud800 lone surrogate"}',
         b'{"type": "Annotation", "target": "x", "modified": "+999999-01-01T00:00:00"}',
         b"1" * 5000,  # an integer longer than Python converts by default
+        b'{"type": "Annotation", "target": "x", "created": "0001-01-01T00:00:00+14:00"}',
+        b'{"type": "Annotation", "target": "x", "modified": "0005-01-01T00:00:00Z"}',
         b'{"type": "Annotation", "target": "x", "id": "urn:uuid:' + b"0" * 5000 + b'"}',
     ],
-    ids=["deep", "huge float time", "huge offsets", "surrogate", "far year", "long int", "id"],
+    ids=[
+        "deep",
+        "huge float time",
+        "huge offsets",
+        "surrogate",
+        "far year",
+        "long int",
+        "year 0",
+        "year 5",
+        "id",
+    ],
 )
 def test_known_hostile_files(repository: NotesRepository, data: bytes) -> None:
     assert sys.getrecursionlimit() < 100_000

@@ -32,7 +32,7 @@ import time
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote as url_quote
@@ -864,8 +864,13 @@ def _to_note(
     return note, dated
 
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+"""No annotation was written before 1970; an earlier time is a wrong clock or a hostile
+file, and years before 1000 would not even be stored as sortable text."""
+
+
 def _clamp(moment: datetime | None, now: datetime) -> datetime | None:
-    return None if moment is None else min(moment, now)
+    return None if moment is None else min(max(moment, EARLIEST), now)
 
 
 @dataclass(frozen=True, slots=True)

@@ -206,4 +206,7 @@ def parse_timestamp(text: str) -> datetime:
     moment = datetime.fromisoformat(text.strip().replace("z", "Z"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+14:00 is before the year 1
+        raise ValueError(f"{text!r} is out of the range of dates.") from None
