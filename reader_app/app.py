@@ -208,7 +208,7 @@ def open_notes(data_dir: Path, document, parent):
         if restore:
             result = restore_and_open(data_dir, document, result.backup_offer)
         else:
-            result = open_store(data_dir, document, take_backup=False)
+            result = open_store(data_dir, document, take_backup=False, offer_backup=False)
             result.messages.insert(0, notice)
     return result
 

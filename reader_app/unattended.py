@@ -22,12 +22,12 @@ def notes_problem(data_dir: Path) -> str | None:
     from reader_app.domain.text import TextError, load_document
     from reader_app.storage.db import StorageError
     from reader_app.storage.snapshot import open_read_only_copy
-    from reader_app.storage.store import database_path
+    from reader_app.storage.store import database_path, unanswered_offer_message
 
     path = database_path(data_dir)
-    if not path.exists():
-        return None
     try:
+        if not path.exists():
+            return unanswered_offer_message(data_dir, load_document())
         open_read_only_copy(path, load_document()).close()
     except (StorageError, TextError) as error:
         return " ".join(str(error).split())

@@ -102,3 +102,15 @@ def test_self_test_on_notes_that_cannot_be_opened_fails_without_waiting(
     assert ("damaged" if how == "damaged" else "newer version") in result.stderr
     assert "self-test: passed" not in result.stdout
     assert _snapshot(data) == before
+
+
+def test_screenshot_leaves_an_unanswered_backup_offer_for_the_user(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _notes_with_backup(data, "precious")
+    _damage(data, "damaged")
+    assert open_store(data, load_document()).status.value == "backup_offered"  # then closed
+    before = _snapshot(data)
+    result = run_app("--data-dir", str(data), "--screenshot", str(tmp_path / "s.png"),
+                     home=tmp_path, timeout=QUICK)  # fmt: skip
+    assert result.returncode == 1 and "can be restored" in result.stderr
+    assert _snapshot(data) == before  # no empty notes file took the damaged one's place

@@ -117,6 +117,7 @@ class _Request:
     keep_backups: int
     busy_timeout_ms: int
     take_backup: bool
+    offer_backup: bool = True  # False: the user declined the offered backup
 
     @property
     def path(self) -> Path:
@@ -146,13 +147,16 @@ def open_store(
     take_backup: bool = True,
     keep_backups: int = backup.DEFAULT_KEEP,
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    offer_backup: bool = True,
 ) -> StoreOpenResult:
     """Open (creating, upgrading, backing up and re-anchoring as needed) the notes in a folder.
 
     ``read_only=True`` opens without writing anything; otherwise the instance lock decides,
     and a second instance falls back to read-only with a notice. ``take_backup=False``
     skips the start-up backup (for short command-line runs that would otherwise push
-    older backups out of the rotation).
+    older backups out of the rotation). ``offer_backup=False`` is the user's answer "start
+    with no notes" to a ``BACKUP_OFFERED``; until it is given, a damaged file kept aside
+    with no notes file in its place makes every start offer the backup again.
     """
     try:
         with storage_errors(data_dir):
@@ -160,8 +164,11 @@ def open_store(
     except StorageError as error:
         return _failed(error, None)
     lock, reason = _acquire(data_dir, read_only)
-    request = _Request(data_dir, document, lock, reason, keep_backups, busy_timeout_ms, take_backup)
-    result = _open(request)
+    request = _Request(
+        data_dir, document, lock, reason, keep_backups, busy_timeout_ms, take_backup, offer_backup
+    )
+    unanswered = None if request.path.exists() else _unanswered_offer(request)
+    result = unanswered or _open(request)
     if reason is not None and not read_only and result.repository is not None:
         result.messages.insert(0, reason)
     return result
@@ -206,6 +213,46 @@ def _connect_healthy(request: _Request) -> sqlite3.Connection:
         connection.close()
         raise corrupt_error(request.path)
     return connection
+
+
+def _unanswered_offer(request: _Request) -> StoreOpenResult | None:
+    """The backup offer again, when a damaged file was kept aside and nothing took its
+    place: the app was closed, or killed, while it asked."""
+    if not request.offer_backup or request.read_only_reason is not None:
+        return None
+    path = request.path
+    damaged = sorted(
+        (
+            p
+            for p in path.parent.glob(f"{path.name}.damaged-*")
+            if not p.name.endswith(("-wal", "-shm"))
+        ),
+        key=lambda p: p.name,
+    )
+    if not damaged:
+        return None
+    offer = backup.newest_good_backup(backup_dir(request.data_dir))
+    if offer is None:
+        return None
+    if request.lock is not None:
+        request.lock.release()
+    return StoreOpenResult(
+        OpenStatus.BACKUP_OFFERED,
+        None,
+        [_damaged_message(damaged[-1], offer)],
+        moved_aside=damaged[-1],
+        backup_offer=offer,
+    )
+
+
+def unanswered_offer_message(data_dir: Path, document: Document) -> str | None:
+    """What the next start will ask about a damaged file kept aside, or None: for runs
+    with nobody to answer, which must leave the question for the user."""
+    request = _Request(data_dir, document, None, None, 0, DEFAULT_BUSY_TIMEOUT_MS, False)
+    if request.path.exists():
+        return None
+    offer = _unanswered_offer(request)
+    return " ".join(offer.messages) if offer is not None else None
 
 
 def _open(request: _Request) -> StoreOpenResult:

@@ -172,7 +172,7 @@ def test_declining_the_offer_starts_fresh_without_losing_anything(
     database_path(data_dir).write_bytes(b"junk" * 1000)
     offered = open_store(data_dir, document)
     assert offered.status is OpenStatus.BACKUP_OFFERED
-    fresh = open_store(data_dir, document)  # the user chose "start with no notes"
+    fresh = open_store(data_dir, document, offer_backup=False)  # "start with no notes"
     try:
         assert fresh.status is OpenStatus.CREATED
         assert offered.backup_offer.path.exists() and offered.moved_aside.exists()
@@ -268,3 +268,24 @@ def test_backups_keep_daily_and_weekly_generations(data_dir: Path) -> None:
     weekly = {d for d in days[:-7] if d in kept}
     assert len(weekly) >= 3  # and one a week before that
     assert len(kept) <= 3 + 7 + 8 + 1
+
+
+def test_an_unanswered_backup_offer_is_made_again_at_the_next_start(
+    data_dir: Path, document: Document
+) -> None:
+    _store_with_notes(data_dir, document, "kept")
+    _store_with_notes(data_dir, document)
+    database_path(data_dir).write_bytes(b"junk" * 1000)
+    offered = open_store(data_dir, document)
+    assert offered.status is OpenStatus.BACKUP_OFFERED
+    # The app was closed (or killed) while it asked: no answer, no notes file.
+    again = open_store(data_dir, document)
+    assert again.status is OpenStatus.BACKUP_OFFERED, again.messages
+    assert again.backup_offer == offered.backup_offer
+    assert again.moved_aside == offered.moved_aside
+    assert not database_path(data_dir).exists()
+    declined = open_store(data_dir, document, offer_backup=False)
+    try:
+        assert declined.status is OpenStatus.CREATED
+    finally:
+        declined.close()
