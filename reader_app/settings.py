@@ -7,6 +7,7 @@ layout are opaque Qt blobs and kept apart from the preferences a user chooses.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Generic, NamedTuple, TypeVar
 
@@ -24,7 +25,7 @@ class Setting(NamedTuple, Generic[T]):
 
 
 ZOOM_PERCENT = Setting("reading/zoom_percent", 100, 50, 300)
-READING_POSITION = Setting("reading/position", 0, 0, None)
+READING_POSITION = Setting("reading/position", 0, 0, 2**31 - 1)  # Qt's int range
 
 THEME = Setting("appearance/theme", "system")
 READING_FAMILY = Setting("reading/font_family", "Noto Serif")
@@ -48,6 +49,8 @@ class Settings:
         self._store = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
 
     def get(self, setting: Setting[T]) -> T:
+        """The stored value if usable, clamped to the setting's range; else the default.
+        A hand-edited file can hold anything, and nothing in it may stop the app."""
         raw = self._store.value(setting.key, setting.default)
         kind = type(setting.default)
         try:
@@ -55,8 +58,10 @@ class Settings:
                 value = raw.strip().lower() in {"1", "true", "yes"}
             else:
                 value = kind(raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return setting.default
+        if isinstance(value, float) and math.isnan(value):
+            return setting.default  # a hand-edited "nan" is no value at all
         if setting.minimum is not None and value < setting.minimum:
             return setting.minimum
         if setting.maximum is not None and value > setting.maximum:
