@@ -258,7 +258,7 @@ def open_notes(data_dir: Path, document, parent):
         if restore:
             result = restore_and_open(data_dir, document, result.backup_offer)
         else:
-            result = open_store(data_dir, document, take_backup=False)
+            result = open_store(data_dir, document, take_backup=False, offer_backup=False)
             result.messages.insert(0, notice)
     return result
 
@@ -326,7 +326,43 @@ def save_screenshot(window, path: Path) -> bool:
     return window.grab().save(str(path), "PNG")
 
 
-def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one exit per mode)
+def open_entry_from_command_line(window, entry_id: str) -> None:
+    """``--entry ID``: open that glossary entry, or say on stderr that there is none."""
+    if entry_id not in window.glossary_headwords:
+        print(
+            f"{EXECUTABLE}: no glossary entry {entry_id!r}; the window opens without it.",
+            file=sys.stderr,
+        )
+        return
+    window.glossary_pane.open_entry(entry_id)
+
+
+def run_screenshot(args: argparse.Namespace, data_dir: Path) -> int:
+    """``--screenshot``: nobody is there to answer a dialog, so notes that cannot be opened
+    are reported on stderr (untouched) and any dialog makes the run fail instead of wait."""
+    from reader_app import logs
+    from reader_app.ui.themes import theme_manager
+    from reader_app.unattended import RefusedDialogs, notes_problem
+
+    if problem := notes_problem(data_dir):
+        print(f"{EXECUTABLE}: {problem}", file=sys.stderr)
+        return 1
+    logs.start_logging(data_dir)
+    unattended = RefusedDialogs().install()
+    window = create_main_window(data_dir, persist_state=False)
+    if args.theme:
+        theme_manager().apply(args.theme)
+    if args.entry:
+        open_entry_from_command_line(window, args.entry)
+    ok = save_screenshot(window, args.screenshot)
+    window.close()
+    if not ok:
+        print(f"{EXECUTABLE}: could not write {args.screenshot}", file=sys.stderr)
+        return 1
+    return int(bool(unattended.refused))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     args = parse_arguments(argv)
     if getattr(args, "handler", None) is not None:
         return int(args.handler(args))
@@ -338,34 +374,21 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one exit p
     if args.self_test:
         install_application_icon(app)
         from reader_app.self_test import run_self_test
+        from reader_app.unattended import RefusedDialogs
 
-        return run_self_test(args.data_dir, create_main_window)
+        unattended = RefusedDialogs().install()  # nobody is there to answer a dialog
+        return run_self_test(args.data_dir, create_main_window) or int(bool(unattended.refused))
     try:
         data_dir = resolve_data_dir(args.data_dir)
     except OSError as error:
         print(f"{EXECUTABLE}: cannot use the data folder: {error}", file=sys.stderr)
         return 2
-    from reader_app import logs
-
-    logs.start_logging(data_dir)
-
+    if args.screenshot:
+        return run_screenshot(args, data_dir)
+    from reader_app import logs, single_instance
     from reader_app.ui.themes import theme_manager
 
-    if args.screenshot:
-        window = create_main_window(data_dir, persist_state=False)
-        if args.theme:
-            theme_manager().apply(args.theme)
-        if args.entry:
-            window.glossary_pane.open_entry(args.entry)
-        ok = save_screenshot(window, args.screenshot)
-        window.close()
-        if not ok:
-            print(f"{EXECUTABLE}: could not write {args.screenshot}", file=sys.stderr)
-            return 1
-        return 0
-
-    from reader_app import single_instance
-
+    logs.start_logging(data_dir)
     instance = single_instance.start(data_dir, args.files)
     if instance.handed_over:
         return 0
@@ -373,7 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one exit p
     if args.theme:
         theme_manager().apply(args.theme)
     if args.entry:
-        window.panels_ready.connect(lambda: window.glossary_pane.open_entry(args.entry))
+        window.panels_ready.connect(lambda: open_entry_from_command_line(window, args.entry))
     connect_session_manager(app, window)
     watcher = watch_quit_signals(app, window)
     instance.deliver_to(window.receive_files, args.files)

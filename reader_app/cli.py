@@ -11,6 +11,8 @@ Every failure the user can fix prints one line on stderr and exits with status 1
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -94,14 +96,12 @@ def _load(document_loader: DocumentLoader) -> Document:
         raise CommandError(str(error)) from error
 
 
-def _open(data_dir: Path, document: Document, *, for_import: bool) -> StoreOpenResult:
-    from reader_app.storage.store import database_path, open_store
+def _open_for_import(data_dir: Path, document: Document) -> StoreOpenResult:
+    """Import may start a new store; its start-up backup is the copy to go back to if the
+    imported notes are unwanted."""
+    from reader_app.storage.store import open_store
 
-    """Export needs existing notes and takes no backup; import may start a new store, and
-    its start-up backup is the copy to go back to if the imported notes are unwanted."""
-    if not for_import and not database_path(data_dir).exists():
-        raise CommandError(f"There are no notes in {data_dir}.")
-    result = open_store(data_dir, document, take_backup=for_import)
+    result = open_store(data_dir, document)
     if result.repository is None:
         result.close()
         raise CommandError(" ".join(result.messages) or f"Cannot open the notes in {data_dir}.")
@@ -114,6 +114,30 @@ def _fail(error: Exception) -> int:
     return EXIT_FAILED
 
 
+def _write_standard_output(data: bytes) -> None:
+    """Write the export to stdout, or raise CommandError if it cannot all be written.
+
+    A closed stdout (``>&-``), a reader that went away (``| head``) or a full disk must end
+    in one line and a non-zero status. After a failed write stdout is pointed at the null
+    device, so the interpreter's own flush at exit cannot print a second error.
+    """
+    stream = sys.stdout
+    if stream is None:
+        raise CommandError("Cannot write the export: standard output is closed; use -o FILE.")
+    try:
+        stream.buffer.write(data)
+        stream.buffer.flush()
+    except OSError as error:
+        with contextlib.suppress(OSError, ValueError):
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, stream.fileno())
+            os.close(null)
+        reason = "the reader closed it" if isinstance(error, BrokenPipeError) else None
+        raise CommandError(
+            f"Cannot write the export to standard output: {reason or error.strerror or error}."
+        ) from error
+
+
 def run_export(
     args: argparse.Namespace,
     *,
@@ -124,21 +148,27 @@ def run_export(
     from reader_app.domain.export import render, write_atomically
     from reader_app.storage.db import StorageError
     from reader_app.storage.notes_repo import NoteOrder
+    from reader_app.storage.snapshot import open_read_only_copy
+    from reader_app.storage.store import database_path
 
     try:
         data_dir = _data_dir(args, default_data_dir)
         document = _load(document_loader)
-        store = _open(data_dir, document, for_import=False)
-        try:
-            assert store.repository is not None
-            notes = store.repository.list_notes(NoteOrder.POSITION)
-        finally:
-            store.close()
-        data = render(args.format, notes, document)
+        notes, revisions = [], {}
+        if database_path(data_dir).exists():
+            # A copy in memory: export never upgrades, backs up, moves aside or locks anything.
+            repository = open_read_only_copy(database_path(data_dir), document)
+            try:
+                notes = repository.list_notes(NoteOrder.POSITION)
+                revisions = repository.all_revisions()
+            finally:
+                repository.close()
+        else:  # a valid, empty export; the note on stderr catches a mistyped folder
+            print(f"{EXECUTABLE}: there are no notes in {data_dir} yet.", file=sys.stderr)
+        data = render(args.format, notes, document, revisions=revisions)
         output: Path | None = args.output
         if output is None or str(output) == "-":
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
+            _write_standard_output(data)
         else:
             write_atomically(output, data)
             count = len(notes)
@@ -157,7 +187,7 @@ def run_import(
     document_loader: DocumentLoader = load_document,
 ) -> int:
     """Merge a JSON file of annotations into the notes, all or nothing."""
-    from reader_app.domain.export import NotesImportError, parse_annotations, read_import_file
+    from reader_app.domain.export import NotesImportError, parse_import, read_import_file
     from reader_app.storage.db import StorageError
     from reader_app.storage.store import OpenStatus
 
@@ -166,8 +196,8 @@ def run_import(
         data = read_import_file(Path(args.file))
         document = _load(document_loader)
         # Parsed before the notes are opened: a bad file is refused without touching them.
-        notes = parse_annotations(data, document)
-        store = _open(data_dir, document, for_import=True)
+        batch = parse_import(data, document)
+        store = _open_for_import(data_dir, document)
         try:
             if store.status is OpenStatus.READ_ONLY:
                 raise CommandError(
@@ -175,7 +205,7 @@ def run_import(
                     "File > Import in the open window."
                 )
             assert store.repository is not None
-            report = store.repository.merge(notes)
+            report = store.repository.merge(batch.notes, undated=batch.undated)
         finally:
             store.close()
     except (CommandError, StorageError, NotesImportError) as error:
@@ -184,7 +214,13 @@ def run_import(
     print(
         f"Imported {total} {'annotation' if total == 1 else 'annotations'}: "
         f"{report.added} new, {report.updated} updated, {report.unchanged} unchanged; "
-        f"{report.detached} detached (quote not found in the text)."
+        f"{report.detached} detached (quote not found in the text)"
+        + (
+            f"; {report.revisions_kept} earlier "
+            f"{'version' if report.revisions_kept == 1 else 'versions'} kept in the notes' history."
+            if report.revisions_kept
+            else "."
+        )
     )
     return EXIT_OK
 

@@ -10,6 +10,7 @@ layout are opaque Qt blobs and kept apart from the preferences a user chooses.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
@@ -44,7 +45,7 @@ def bounds(setting: Setting[T]) -> tuple[T, T]:
 
 
 ZOOM_PERCENT = Setting("reading/zoom_percent", 100, 50, 300)
-READING_POSITION = Setting("reading/position", 0, 0, None)
+READING_POSITION = Setting("reading/position", 0, 0, 2**31 - 1)  # Qt's int range
 
 THEMES = ("system", "light", "sepia", "dark")  # "system" follows the desktop's palette
 THEME = Setting("appearance/theme", THEMES[0])
@@ -71,14 +72,18 @@ class Settings:
         self._store = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
 
     def get(self, setting: Setting[T]) -> T:
+        """The stored value if usable, clamped to the setting's range; else the default.
+        A hand-edited file can hold anything, and nothing in it may stop the app."""
         raw: Any = self._store.value(setting.key, setting.default)  # whatever the file holds
         kind = type(setting.default)
         if kind is bool and isinstance(raw, str):
             raw = raw.strip().lower() in {"1", "true", "yes"}
         try:
             value: T = kind(raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return setting.default
+        if isinstance(value, float) and math.isnan(value):
+            return setting.default  # a hand-edited "nan" is no value at all
         return clamp(setting, value)
 
     def set(self, setting: Setting[T], value: T) -> None:

@@ -257,7 +257,7 @@ def start(data_dir: Path, files: list[str], *, runtime_dir: Path | None = None) 
         logger.warning("no runtime folder: later launches will open windows of their own")
         return Instance(handed_over=False)
     address = address_for(data_dir, runtime_dir)
-    lock = InstanceLock(address.lock_folder, address.lock_name)
+    lock = InstanceLock(address.lock_folder, address.lock_name, lock_folder=False)
     try:
         first = lock.acquire()
     except OSError as error:

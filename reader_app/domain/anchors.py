@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -31,6 +32,9 @@ BLOCK_SEPARATOR = "\n\n"
 FUZZY_MIN_QUOTE = 12
 """Quotes shorter than this are only ever matched exactly: a fuzzy match of a few letters
 would land on any similar word and silently put the note in the wrong place."""
+
+FUZZY_SHIFTS_PER_BLOCK = 4
+"""Places refined per block in a fuzzy search (the longest shared pieces decide)."""
 
 FUZZY_MIN_QUOTE_SIMILARITY = 0.75
 FUZZY_MIN_SCORE = 0.7
@@ -327,11 +331,13 @@ class _Resolver:
         for index, block in enumerate(self.blocks):
             text = block.text
             matcher = difflib.SequenceMatcher(None, self.quote, text, autojunk=False)
-            shifts = {
-                match.b - match.a
-                for match in matcher.get_matching_blocks()
-                if match.size >= max(4, length // 8)
-            }
+            # The few longest shared pieces are where a match can be: refining around
+            # every short one multiplies the work without finding better places.
+            pieces = sorted(
+                (m for m in matcher.get_matching_blocks() if m.size >= max(4, length // 8)),
+                key=lambda m: -m.size,
+            )
+            shifts = {match.b - match.a for match in pieces[:FUZZY_SHIFTS_PER_BLOCK]}
             for shift in shifts:
                 candidate = self._refine(index, shift, length, slack)
                 if candidate is None:
@@ -378,12 +384,18 @@ def _best_exact(candidates: list[_Candidate]) -> _Candidate | None:
     return max(candidates, key=lambda c: (round(c.context_score, 6), -c.distance))
 
 
-def resolve(anchor: Anchor, document: Document) -> Placement:
+def resolve(
+    anchor: Anchor, document: Document, *, may_go_fuzzy: Callable[[str], bool] | None = None
+) -> Placement:
     """Place an anchor in a (possibly different) edition of the text.
 
     In order: (a) the offsets, if the quote is still there; (b) the quote elsewhere in the
     same block; (c) the quote anywhere in the text; (d) the most similar passage, scored by
     quote, prefix, suffix and nearness, if it is similar enough; otherwise detached.
+
+    Steps (a) to (c) cost about one ``str.find`` over the text; (d) costs far more. An
+    import of thousands of unknown annotations passes ``may_go_fuzzy`` (asked with the
+    normalised quote just before step d) to keep its total work bounded.
     """
     resolver = _Resolver(anchor, document)
     if not resolver.quote.strip():
@@ -398,7 +410,9 @@ def resolve(anchor: Anchor, document: Document) -> Placement:
     elsewhere = _best_exact(resolver.exact_in(list(range(len(document.blocks)))))
     if elsewhere is not None:
         return resolver.placement(elsewhere, PlacementStatus.MOVED)
-    if len(resolver.quote) >= FUZZY_MIN_QUOTE:
+    if len(resolver.quote) >= FUZZY_MIN_QUOTE and (
+        may_go_fuzzy is None or may_go_fuzzy(resolver.quote)
+    ):
         candidate = resolver.fuzzy()
         if (
             candidate is not None
@@ -410,7 +424,12 @@ def resolve(anchor: Anchor, document: Document) -> Placement:
 
 
 def anchor_from_quote(
-    document: Document, exact: str, prefix: str = "", suffix: str = ""
+    document: Document,
+    exact: str,
+    prefix: str = "",
+    suffix: str = "",
+    *,
+    may_go_fuzzy: Callable[[str], bool] | None = None,
 ) -> tuple[Anchor, Placement]:
     """Anchor a quote whose position in this text is unknown (an annotation from another tool).
 
@@ -419,7 +438,7 @@ def anchor_from_quote(
     found the anchor has no position and the placement is detached.
     """
     unplaced = Anchor(None, None, None, exact, prefix, suffix, None)
-    placement = resolve(unplaced, document)
+    placement = resolve(unplaced, document, may_go_fuzzy=may_go_fuzzy)
     if not placement.is_placed:
         return unplaced, placement
     anchor = Anchor(

@@ -18,17 +18,21 @@ extension property ``sr:anchor`` so that our own import can restore it unchanged
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import csv
 import hashlib
 import io
 import json
 import os
+import re
+import stat
 import tempfile
+import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote as url_quote
@@ -37,6 +41,7 @@ from urllib.parse import unquote as url_unquote
 from reader_app import APP_NAME, __version__
 from reader_app.domain.anchors import (
     Anchor,
+    Placement,
     anchor_from_quote,
     block_offsets,
     global_range,
@@ -51,6 +56,7 @@ from reader_app.domain.notes import (
     Note,
     NoteError,
     NoteKind,
+    Revision,
     format_timestamp,
     normalise_tags,
     parse_timestamp,
@@ -107,11 +113,38 @@ def collection_iri(document: Document) -> str:
 # -- Markdown ----------------------------------------------------------------------------
 
 _MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>#|"})
+_BODY_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\[]<"})
+_BARE_ADDRESS = re.compile(r"(?i)(www)(\.)|([a-z][a-z0-9+.-]*)(:)(?=//)|(\S)(@)(?=\S)")
+_LINE_START_SYNTAX = re.compile(r"^([ \t]*\d*)([#>=\-+*_~`|.)])")
+
+
+def _unlink(text: str) -> str:
+    """Break what renderers turn into links by themselves (``www.``, ``https://``, e-mail
+    addresses) with a backslash escape, which shows nothing."""
+    return _BARE_ADDRESS.sub(lambda m: "\\".join(g for g in m.groups() if g is not None), text)
 
 
 def _escape_markdown(text: str) -> str:
     """Quotes and tags are the text's and the user's words, not Markdown to interpret."""
-    return text.translate(_MARKDOWN_SPECIAL)
+    return _unlink(text.translate(_MARKDOWN_SPECIAL))
+
+
+def _safe_body(body: str) -> str:
+    """A note's words, for its own quoted block: inline emphasis still reads as meant, but
+    nothing can make a heading, fence, rule, HTML, image or link.
+
+    ``[``, ``]``, ``<`` and backslashes are escaped everywhere (links, images, raw HTML,
+    autolinks); the first sign of each line is escaped when it could start block syntax
+    (headings, quotes, fences, rules, setext underlines, lists, tables); bare addresses
+    are broken as in ``_unlink``. Lines are split wherever any renderer might see a line
+    break, so every piece gets its own escape and its own ``>``.
+    """
+    lines = []
+    for line in re.split(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]", body):
+        escaped = _unlink(line.translate(_BODY_SPECIAL))
+        escaped = _LINE_START_SYNTAX.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped)
+        lines.append(escaped.replace("\t", " "))  # a leading tab would make a code block
+    return "\n".join(lines)
 
 
 def _blockquote(text: str) -> str:
@@ -121,7 +154,8 @@ def _blockquote(text: str) -> str:
 def _note_lines(note: Note) -> list[str]:
     lines: list[str] = []
     if note.body.strip():
-        lines += [note.body.strip(), ""]
+        # The body's own quoted block: whatever it holds cannot reach the rest of the file.
+        lines += [_blockquote(_safe_body(note.body.strip())), ""]
     details = []
     if note.tags:
         details.append("Tags: " + ", ".join(_escape_markdown(t) for t in note.tags))
@@ -179,6 +213,8 @@ def export_markdown(
         f"Exported from {APP_NAME} on {moment:%Y-%m-%d}.",
         "",
     ]
+    if not (sections.placed or sections.free or sections.glossary or sections.detached):
+        lines += ["There are no notes yet.", ""]
     for block in document.blocks:
         block_notes = sections.placed.get(block.id, [])
         if block_notes:
@@ -226,6 +262,18 @@ def _citation(note: Note, document: Document) -> str:
     return document.block(note.placement.block_id).citation_label
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralised(cell: object) -> object:
+    """OWASP's advice against CSV injection: a text cell that a spreadsheet would read as a
+    formula (it starts with = + - @, a tab or a carriage return) gets a leading ``'``,
+    which spreadsheets show as text and do not evaluate."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def export_csv(notes: Iterable[Note], document: Document) -> str:
     """One row per note, columns as ``CSV_COLUMNS``; tags separated by "; "."""
     buffer = io.StringIO()
@@ -234,22 +282,25 @@ def export_csv(notes: Iterable[Note], document: Document) -> str:
     for note in notes:
         placement = note.placement
         writer.writerow(
-            [
-                note.id,
-                note.kind.value,
-                _citation(note, document),
-                placement.block_id if placement and placement.block_id else "",
-                placement.start if placement and placement.start is not None else "",
-                placement.end if placement and placement.end is not None else "",
-                note.quote,
-                note.body,
-                "; ".join(note.tags),
-                note.colour.value if note.colour else "",
-                note.glossary_entry_id or "",
-                placement.status.value if placement else "",
-                format_timestamp(note.created),
-                format_timestamp(note.updated),
-            ]
+            map(
+                _neutralised,
+                [
+                    note.id,
+                    note.kind.value,
+                    _citation(note, document),
+                    placement.block_id if placement and placement.block_id else "",
+                    placement.start if placement and placement.start is not None else "",
+                    placement.end if placement and placement.end is not None else "",
+                    note.quote,
+                    note.body,
+                    "; ".join(note.tags),
+                    note.colour.value if note.colour else "",
+                    note.glossary_entry_id or "",
+                    placement.status.value if placement else "",
+                    format_timestamp(note.created),
+                    format_timestamp(note.updated),
+                ],
+            )
         )
     return buffer.getvalue()
 
@@ -304,8 +355,29 @@ def _target(note: Note, document: Document) -> str | dict[str, Any]:
     return target
 
 
-def to_annotation(note: Note, document: Document) -> dict[str, Any]:
-    """One note as a W3C Annotation (with its own ``@context``, so it also stands alone)."""
+def _revision(revision: Revision) -> dict[str, Any]:
+    kept: dict[str, Any] = {
+        "value": revision.body,
+        "tags": list(revision.tags),
+        "modified": format_timestamp(revision.modified),
+        "recorded": format_timestamp(revision.recorded),
+        "origin": revision.origin.value,
+    }
+    if revision.colour is not None:
+        kept["colour"] = revision.colour.value
+    if revision.quote:
+        kept["quote"] = revision.quote
+    return kept
+
+
+def to_annotation(
+    note: Note, document: Document, revisions: Sequence[Revision] = ()
+) -> dict[str, Any]:
+    """One note as a W3C Annotation (with its own ``@context``, so it also stands alone).
+
+    Kept earlier versions travel in the extension property ``sr:revisions``, newest first;
+    other tools ignore it.
+    """
     bodies: list[dict[str, Any]] = []
     if note.body:
         bodies.append(
@@ -335,14 +407,21 @@ def to_annotation(note: Note, document: Document) -> dict[str, Any]:
             "value": f".{style} {{ background-color: {HIGHLIGHT_CSS[note.colour]}; }}",
         }
     annotation["target"] = _target(note, document)
+    if revisions:
+        annotation[f"{EXTENSION_PREFIX}:revisions"] = [_revision(r) for r in revisions]
     return annotation
 
 
 def export_w3c(
-    notes: Iterable[Note], document: Document, *, now: datetime | None = None
+    notes: Iterable[Note],
+    document: Document,
+    *,
+    now: datetime | None = None,
+    revisions: Mapping[str, Sequence[Revision]] | None = None,
 ) -> dict[str, Any]:
     """All notes as one AnnotationCollection with a single embedded AnnotationPage."""
-    items = [to_annotation(note, document) for note in notes]
+    kept = revisions or {}
+    items = [to_annotation(note, document, kept.get(note.id, ())) for note in notes]
     collection_id = collection_iri(document)
     return {
         "@context": ANNO_CONTEXT,
@@ -372,8 +451,12 @@ def render(
     *,
     glossary_headwords: Mapping[str, str] | None = None,
     now: datetime | None = None,
+    revisions: Mapping[str, Sequence[Revision]] | None = None,
 ) -> bytes:
-    """The bytes of an export file in one of ``FORMATS`` (encodings as the module says)."""
+    """The bytes of an export file in one of ``FORMATS`` (encodings as the module says).
+
+    ``revisions`` (kept earlier versions by note id) go into the JSON export only.
+    """
     note_list = list(notes)
     if fmt == "markdown":
         text = export_markdown(note_list, document, glossary_headwords=glossary_headwords, now=now)
@@ -381,17 +464,30 @@ def render(
     if fmt == "csv":
         return export_csv(note_list, document).encode("utf-8-sig")
     if fmt == "json":
-        data = export_w3c(note_list, document, now=now)
+        data = export_w3c(note_list, document, now=now, revisions=revisions)
         return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     raise ValueError(f"Unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}.")
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write a file so that a crash leaves either the old file or the whole new one.
+    """Write an export as Unix tools do, so that a crash leaves the old file or the new one.
 
-    A temporary file in the same folder (so the rename cannot cross file systems) is
-    written, flushed and fsynced, then renamed over the target.
+    A regular file (or a new one) is written to a temporary file in the same folder (so the
+    rename cannot cross file systems), flushed and fsynced, then renamed over the target.
+    A symbolic link is followed, so the file it names is updated and the link kept; a
+    device or a FIFO (``/dev/stdout``, a named pipe) is written to directly, never
+    replaced by a regular file.
     """
+    path = Path(os.path.realpath(path))
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        with path.open("wb") as stream:  # a folder raises IsADirectoryError here
+            stream.write(data)
+            stream.flush()
+        return
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
     )
@@ -400,8 +496,8 @@ def write_atomically(path: Path, data: bytes) -> None:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        Path(temporary).chmod(mode)  # mkstemp makes it private; an export is an ordinary file
+        chosen = mode & 0o777 if mode is not None else 0o644
+        Path(temporary).chmod(chosen)  # mkstemp makes it private; an export is an ordinary file
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -414,17 +510,33 @@ def write_atomically(path: Path, data: bytes) -> None:
 class NoteMerger(Protocol):
     """What import needs from storage (the NotesRepository), without importing storage."""
 
-    def merge(self, notes: Iterable[Note]) -> MergeReport: ...
+    def merge(self, notes: Iterable[Note], *, undated: Collection[str] = ()) -> MergeReport: ...
 
 
 def read_import_file(path: Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> bytes:
-    """Read a file to import, refusing a huge one before reading it."""
+    """Read a file to import, refusing a huge one, or one that is not a regular file,
+    before reading it.
+
+    A FIFO nobody writes to would block the read forever, and a device such as
+    ``/dev/zero`` never ends: they are refused at once. The file is opened without
+    blocking and checked through the open descriptor, so it cannot be swapped for a FIFO
+    between the check and the read.
+    """
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise NotesImportError(_too_large(size, max_bytes))
-        with path.open("rb") as file:
-            data = file.read(max_bytes + 1)  # the file may have grown since stat()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except IsADirectoryError:
+        raise NotesImportError(f"Cannot import {path}: it is not a regular file.") from None
+    except OSError as error:
+        raise NotesImportError(f"Cannot read {path}: {error.strerror or error}.") from error
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            os.close(descriptor)
+            raise NotesImportError(f"Cannot import {path}: it is not a regular file.")
+        with os.fdopen(descriptor, "rb") as file:
+            if status.st_size > max_bytes:
+                raise NotesImportError(_too_large(status.st_size, max_bytes))
+            data = file.read(max_bytes + 1)  # the file may have grown since fstat()
     except OSError as error:
         raise NotesImportError(f"Cannot read {path}: {error.strerror or error}.") from error
     if len(data) > max_bytes:
@@ -562,12 +674,39 @@ def _time(annotation: dict[str, Any], keys: tuple[str, ...], label: str) -> date
     return None
 
 
+# Bounds on the work one annotation can cause, whatever the file holds: the W3C model
+# allows any number of targets and selectors, but a real annotation has one target and a
+# few selectors, so only the first ones are read (in order, so the usual ones are found).
+MAX_TARGETS = 16
+MAX_SELECTORS = 64
+# Matching a quote that is not in the text verbatim is the one costly step (a fuzzy search
+# over every paragraph): it is tried only for quotes of at most FUZZY_MAX_QUOTE characters
+# (a highlight longer than that is found exactly or not at all), and none is started more
+# than FUZZY_SECONDS after the import began. Annotations past the budget are imported
+# detached, with their quotes, ready to be reattached by hand: kept, never dropped. With
+# every other step linear in the file's size, 20 MB of any content imports in well under
+# 10 s (benchmarks/import_hostile.py measures it).
+FUZZY_MAX_QUOTE = 400
+FUZZY_SECONDS = 2.0
+
+
+class _FuzzyBudget:
+    """Whether one more fuzzy search still fits in this import's time budget."""
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self._deadline = time.monotonic() + (FUZZY_SECONDS if seconds is None else seconds)
+
+    def __call__(self, quote: str) -> bool:
+        return len(quote) <= FUZZY_MAX_QUOTE and time.monotonic() < self._deadline
+
+
 def _selectors(target: dict[str, Any]) -> list[dict[str, Any]]:
-    """All selectors of a target, including those nested by ``refinedBy``."""
+    """The first ``MAX_SELECTORS`` selectors of a target, including those nested by
+    ``refinedBy`` and a range's start and end."""
     found: list[dict[str, Any]] = []
-    pending = list(_as_list(target.get("selector")))
-    while pending:
-        selector = pending.pop(0)
+    pending = collections.deque(_as_list(target.get("selector"))[:MAX_SELECTORS])
+    while pending and len(found) < MAX_SELECTORS:
+        selector = pending.popleft()
         if isinstance(selector, dict):
             found.append(selector)
             pending += _as_list(selector.get("refinedBy"))
@@ -584,10 +723,15 @@ def _text_field(selector: dict[str, Any], key: str, label: str) -> str:
     return value
 
 
+MAX_POSITION = 2**31 - 1
+"""No text is two billion characters long; a larger offset is no position (and would not
+fit the database's integer column)."""
+
+
 def _int_field(value: Any, key: str, label: str) -> int | None:
     if value is None:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_POSITION:
         raise NotesImportError(f"{label}: '{key}' is not a position in the text.")
     return value
 
@@ -621,15 +765,22 @@ def _anchor_from_position(document: Document, start: int, end: int) -> Anchor | 
     return None
 
 
-def _passage(
-    target: Any, document: Document, label: str
-) -> tuple[Anchor | None, Colour | None, str | None]:
-    """(anchor, colour, glossary entry id) for one target; all None for a free note."""
+@dataclass(frozen=True, slots=True)
+class _Passage:
+    """What one target says: all None for a free note."""
+
+    anchor: Anchor | None = None
+    placement: Placement | None = None
+    colour: Colour | None = None
+    entry: str | None = None
+
+
+def _passage(target: Any, document: Document, label: str, budget: _FuzzyBudget) -> _Passage:
     if isinstance(target, str):
         prefix = f"{text_iri(document)}:glossary:"
         if target.startswith(prefix):
-            return None, None, url_unquote(target.removeprefix(prefix))
-        return None, None, None
+            return _Passage(entry=url_unquote(target.removeprefix(prefix)))
+        return _Passage()
     if not isinstance(target, dict):
         raise NotesImportError(f"{label}: the target is neither an address nor an object.")
     colour = DEFAULT_COLOUR
@@ -648,14 +799,15 @@ def _passage(
             else None
         )
         if own is not None:
-            return own, colour, None
-        anchor, _ = anchor_from_quote(
+            return _Passage(own, resolve(own, document, may_go_fuzzy=budget), colour)
+        anchor, placement = anchor_from_quote(
             document,
             _text_field(quote, "exact", label),
             _text_field(quote, "prefix", label),
             _text_field(quote, "suffix", label),
+            may_go_fuzzy=budget,
         )
-        return anchor, colour, None
+        return _Passage(anchor, placement, colour)
     position = next((s for s in selectors if "TextPositionSelector" in _types(s)), None)
     if position is not None and target.get("source") == text_iri(document):
         start = _int_field(position.get("start"), "start", label)
@@ -663,11 +815,14 @@ def _passage(
         if start is not None and end is not None:
             anchor = _anchor_from_position(document, start, end)
             if anchor is not None:
-                return anchor, colour, None
-    return None, None, None
+                return _Passage(anchor, resolve(anchor, document), colour)
+    return _Passage()
 
 
-def _to_note(annotation: Any, document: Document, index: int) -> Note:
+def _to_note(
+    annotation: Any, document: Document, index: int, now: datetime, budget: _FuzzyBudget
+) -> tuple[Note, bool]:
+    """The note, and whether the file said when it was last modified (see ``merge``)."""
     label = f"Annotation {index + 1}"
     if not isinstance(annotation, dict):
         raise NotesImportError(f"{label} is not an object.")
@@ -677,15 +832,21 @@ def _to_note(annotation: Any, document: Document, index: int) -> Note:
     if not targets:
         raise NotesImportError(f"{label} has an empty target.")
     # Several targets: the first that quotes a passage wins; otherwise the first.
-    anchor, colour, entry = None, None, None
-    for target in targets:
-        anchor, colour, entry = _passage(target, document, label)
-        if anchor is not None or entry is not None:
+    found = _Passage()
+    for target in targets[:MAX_TARGETS]:
+        found = _passage(target, document, label, budget)
+        if found.anchor is not None or found.entry is not None:
             break
+    anchor, colour, entry = found.anchor, found.colour, found.entry
     body, tags = _bodies(annotation, label)
-    created = _time(annotation, ("created",), label)
-    modified = _time(annotation, ("modified", "updated"), label)
-    created = created or modified or utc_now()
+    # A time in the future (a wrong clock, or a file made to win every merge) is clamped
+    # to the moment of the import, and is no evidence of being newer than a local edit:
+    # the merge treats it like a missing one, so importing the file again changes nothing.
+    created = _clamp(_time(annotation, ("created",), label), now)
+    claimed = _time(annotation, ("modified", "updated"), label)
+    modified = _clamp(claimed, now)
+    dated = claimed is not None and claimed <= now
+    created = created or modified or now
     modified = max(modified or created, created)
     if anchor is not None:
         kind = NoteKind.PASSAGE
@@ -694,16 +855,54 @@ def _to_note(annotation: Any, document: Document, index: int) -> Note:
     else:
         kind, colour = NoteKind.FREE, None
     try:
-        return Note(
+        note = Note(
             _note_id(annotation), kind, body, colour, normalise_tags(tags), anchor, entry,
-            created, modified,
+            created, modified, found.placement if anchor is not None else None,
         )  # fmt: skip
     except NoteError as error:
         raise NotesImportError(f"{label}: {error}") from error
+    return note, dated
+
+
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+"""No annotation was written before 1970; an earlier time is a wrong clock or a hostile
+file, and years before 1000 would not even be stored as sortable text."""
+
+
+def _clamp(moment: datetime | None, now: datetime) -> datetime | None:
+    return None if moment is None else min(max(moment, EARLIEST), now)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportBatch:
+    """The notes of a file, and the ids of those whose file gave no modification time."""
+
+    notes: list[Note]
+    undated: frozenset[str]
 
 
 def parse_annotations(data: bytes, document: Document) -> list[Note]:
     """Notes from the bytes of a JSON file; raises NotesImportError naming the problem."""
+    return parse_import(data, document).notes
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _refuse_lone_surrogates(parsed: Any) -> None:
+    """JSON can spell half of a surrogate pair (``"\\ud800"``), which is no character at all:
+    nothing could store or show it. Pairs are fine; a lone half refuses the file."""
+    try:
+        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        bad = error.object[error.start : error.end]
+        raise NotesImportError(
+            f"The file holds text that is not valid Unicode (a lone surrogate, {ascii(bad)[1:-1]})."
+        ) from None
+
+
+def parse_import(data: bytes, document: Document, *, now: datetime | None = None) -> ImportBatch:
+    """The notes of a JSON file, with what the merge needs to know about their times."""
     if len(data) > MAX_IMPORT_BYTES:
         raise NotesImportError(_too_large(len(data), MAX_IMPORT_BYTES))
     try:
@@ -720,10 +919,24 @@ def parse_annotations(data: bytes, document: Document) -> list[Note]:
         ) from None
     except RecursionError:
         raise NotesImportError("The file is not usable JSON: it is nested too deeply.") from None
+    except ValueError as error:  # e.g. an integer of more digits than Python will convert
+        raise NotesImportError(f"The file is not usable JSON: {error}.") from None
+    if _SURROGATE_ESCAPE.search(text):
+        _refuse_lone_surrogates(parsed)
     annotations = _annotation_list(parsed)
-    return [_to_note(annotation, document, index) for index, annotation in enumerate(annotations)]
+    moment = now or utc_now()
+    budget = _FuzzyBudget()
+    notes: list[Note] = []
+    undated: set[str] = set()
+    for index, annotation in enumerate(annotations):
+        note, dated = _to_note(annotation, document, index, moment, budget)
+        notes.append(note)
+        if not dated:
+            undated.add(note.id)
+    return ImportBatch(notes, frozenset(undated))
 
 
 def import_annotations(repository: NoteMerger, document: Document, data: bytes) -> MergeReport:
     """Parse everything first, then merge in one transaction: a bad file changes nothing."""
-    return repository.merge(parse_annotations(data, document))
+    batch = parse_import(data, document)
+    return repository.merge(batch.notes, undated=batch.undated)

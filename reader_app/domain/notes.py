@@ -35,6 +35,29 @@ class MergeReport:
     updated: int
     unchanged: int
     detached: int
+    revisions_kept: int = 0  # versions that lost the merge, kept in their note's history
+
+
+class RevisionOrigin(StrEnum):
+    LOCAL = "local"  # this notebook's version, replaced by a newer imported one
+    IMPORT = "import"  # an imported version that lost to a newer (or undated) local one
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """An earlier or competing version of a note, kept so that a merge never loses words.
+
+    ``modified`` is when that version was last changed; ``recorded`` when it was set aside.
+    """
+
+    note_id: str
+    body: str
+    tags: tuple[str, ...]
+    colour: Colour | None
+    quote: str
+    modified: datetime
+    recorded: datetime
+    origin: RevisionOrigin
 
 
 def utc_now() -> datetime:
@@ -156,4 +179,7 @@ def parse_timestamp(text: str) -> datetime:
     moment = datetime.fromisoformat(text.strip().replace("z", "Z"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+14:00 is before the year 1
+        raise ValueError(f"{text!r} is out of the range of dates.") from None

@@ -222,9 +222,17 @@ class NotesController(QObject):
     # ----- files --------------------------------------------------------------------------
 
     def export_to(self, path: Path, fmt: str, glossary_headwords: dict[str, str]) -> int:
-        """Write every note in text order; returns how many. Raises OSError for the caller."""
+        """Write every note in text order, with the versions kept from import merges (the
+        JSON export carries them, as the command line's does); returns how many notes.
+        Raises OSError for the caller."""
         notes = self.notes_in_text_order()
-        data = render(fmt, notes, self.repository.document, glossary_headwords=glossary_headwords)
+        data = render(
+            fmt,
+            notes,
+            self.repository.document,
+            glossary_headwords=glossary_headwords,
+            revisions=self.repository.all_revisions(),
+        )
         write_atomically(path, data)
         return len(notes)
 

@@ -124,9 +124,54 @@ def list_backups(backup_dir: Path, *, prefix: str = BACKUP_PREFIX) -> list[Path]
     return sorted(found, key=lambda path: path.name, reverse=True)
 
 
+DAILY_GENERATIONS = 7
+WEEKLY_GENERATIONS = 8
+
+
 def rotate(backup_dir: Path, *, keep: int = DEFAULT_KEEP, prefix: str = BACKUP_PREFIX) -> None:
-    for old in list_backups(backup_dir, prefix=prefix)[keep:]:
-        old.unlink(missing_ok=True)
+    """Delete old backups, but never the only copy of something the newest ones lack.
+
+    Kept: the newest ``keep``; the newest of each of the last seven days and of the last
+    eight weeks that have backups (generations, as Zotero and Anki keep them, so a burst of
+    start-ups cannot push last week out); and the newest of the backups holding the most
+    notes, so backups of an emptied or truncated notebook never rotate the full one away.
+    """
+    backups = list_backups(backup_dir, prefix=prefix)
+    if len(backups) <= keep:
+        return
+    kept = set(backups[:keep])
+    days: dict[object, Path] = {}
+    weeks: dict[object, Path] = {}
+    for path in backups:  # newest first, so the first seen of a day or week is its newest
+        taken = _taken(path, prefix)
+        if taken is None:
+            kept.add(path)  # not one of ours by name: leave it alone
+            continue
+        if len(days) < DAILY_GENERATIONS:
+            days.setdefault(taken.date(), path)
+        if len(weeks) < WEEKLY_GENERATIONS:
+            weeks.setdefault(taken.isocalendar()[:2], path)
+    kept |= set(days.values()) | set(weeks.values())
+    counts = {path: _note_count(path) for path in backups}
+    fullest = max(backups, key=lambda path: (counts[path] or 0, path.name))
+    kept.add(fullest)
+    for old in backups:
+        if old not in kept:
+            old.unlink(missing_ok=True)
+
+
+def _note_count(path: Path) -> int | None:
+    """How many notes a backup holds, or None if it cannot be read as a notes database."""
+    try:
+        connection = connect(path, read_only=True)
+    except StorageError:
+        return None
+    try:
+        return int(connection.execute("SELECT count(*) FROM notes").fetchone()[0])
+    except sqlite3.DatabaseError:
+        return None
+    finally:
+        connection.close()
 
 
 def _taken(path: Path, prefix: str) -> datetime | None:
@@ -138,7 +183,8 @@ def _taken(path: Path, prefix: str) -> datetime | None:
 
 
 def newest_good_backup(backup_dir: Path) -> BackupInfo | None:
-    """The most recent backup (regular or pre-migration) that opens and passes its check."""
+    """The most recent backup (regular or pre-migration) that passes its check and holds
+    notes; a backup of an empty notebook is no rescue for a damaged one."""
     candidates: list[tuple[datetime, Path]] = []
     for prefix in (BACKUP_PREFIX, PRE_MIGRATION_PREFIX):
         for path in list_backups(backup_dir, prefix=prefix):
@@ -148,14 +194,9 @@ def newest_good_backup(backup_dir: Path) -> BackupInfo | None:
     for taken, path in sorted(candidates, reverse=True):
         if not check_database(path):
             continue
-        connection = connect(path, read_only=True)
-        try:
-            count = connection.execute("SELECT count(*) FROM notes").fetchone()[0]
-        except sqlite3.DatabaseError:
-            continue
-        finally:
-            connection.close()
-        return BackupInfo(path, taken, int(count))
+        count = _note_count(path)
+        if count:
+            return BackupInfo(path, taken, count)
     return None
 
 

@@ -11,6 +11,10 @@ History:
   2. colours, glossary notes, tags, stored placements for re-anchoring, FTS5 search kept in
      step by triggers. The notes table is rebuilt because SQLite cannot change a CHECK
      constraint and because FTS needs an INTEGER PRIMARY KEY that VACUUM will not renumber.
+  3. note revisions: the version of a note that lost an import merge (the local one replaced
+     by a newer import, or an imported one older than the local edit). No foreign key:
+     ``merge`` and ``reattach`` replace a note by deleting and re-inserting it, and a
+     note deleted and brought back by Undo should find its history still there.
 """
 
 from __future__ import annotations
@@ -124,6 +128,22 @@ END;
 """
 
 
+SCHEMA_V3_STEPS = """
+CREATE TABLE note_revisions (
+    seq INTEGER PRIMARY KEY,
+    note_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    tags TEXT NOT NULL DEFAULT '[]',
+    colour TEXT,
+    quote TEXT NOT NULL DEFAULT '',
+    modified TEXT NOT NULL,
+    recorded TEXT NOT NULL,
+    origin TEXT NOT NULL CHECK (origin IN ('local', 'import'))
+);
+CREATE INDEX note_revisions_note ON note_revisions (note_id, recorded);
+"""
+
+
 def _run_script(connection: sqlite3.Connection, script: str) -> None:
     # executescript() would COMMIT the open transaction first; run statement by statement.
     statement = ""
@@ -144,7 +164,11 @@ def _to_v2(connection: sqlite3.Connection) -> None:
     _run_script(connection, SCHEMA_V2_STEPS)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1, _to_v2)
+def _to_v3(connection: sqlite3.Connection) -> None:
+    _run_script(connection, SCHEMA_V3_STEPS)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1, _to_v2, _to_v3)
 LATEST_VERSION = len(MIGRATIONS)
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -157,12 +181,12 @@ def peek_user_version(path: Path) -> int:
     Without a WAL file the header is the whole truth, so it is read as plain bytes: even a
     read-only sqlite connection would leave ``-wal``/``-shm`` files beside a WAL database.
     With a WAL file the latest version may live in it, so a ``mode=ro`` connection asks.
-    Raises DatabaseCorrupt for a file that is not an sqlite database.
+    Raises DatabaseCorrupt for a file that is not an sqlite database, and for an empty one:
+    sqlite would happily open it as an empty notebook, but this app writes the header the
+    moment it creates the file, so zero bytes means a sync tool or a crash truncated it.
     """
     with storage_errors(path), path.open("rb") as file:
         header = file.read(100)
-    if not header:
-        return 0  # sqlite treats an empty file as an empty database
     if len(header) < 100 or not header.startswith(_SQLITE_HEADER):
         raise corrupt_error(path)
     wal = path.with_name(path.name + "-wal")

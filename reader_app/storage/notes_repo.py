@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from reader_app.domain.notes import (
     MergeReport,
     Note,
     NoteKind,
+    Revision,
+    RevisionOrigin,
     format_timestamp,
     normalise_tags,
     parse_timestamp,
@@ -226,6 +229,28 @@ def _row_to_note(row: sqlite3.Row | tuple, document: Document) -> Note:
     )
 
 
+_REVISION_COLUMNS = "note_id, body, tags, colour, quote, modified, recorded, origin"
+
+
+def _row_to_revision(row: tuple) -> Revision:
+    note_id, body, tags, colour, quote, modified, recorded, origin = row
+    return Revision(
+        note_id=note_id,
+        body=body,
+        tags=tuple(json.loads(tags)),
+        colour=Colour(colour) if colour is not None else None,
+        quote=quote,
+        modified=parse_timestamp(modified),
+        recorded=parse_timestamp(recorded),
+        origin=RevisionOrigin(origin),
+    )
+
+
+def _content(note: Note) -> tuple:
+    """What a reader would call the note's words and marks, without its times."""
+    return (note.kind, note.body, note.tags, note.colour, note.anchor, note.glossary_entry_id)
+
+
 class NotesRepository:
     """Notes in one sqlite database, placed in one Document."""
 
@@ -309,7 +334,9 @@ class NotesRepository:
             self._document.version,
         )
 
-    def _insert(self, connection: sqlite3.Connection, note: Note) -> None:
+    def _insert(self, connection: sqlite3.Connection, note: Note, *, placed: bool = False) -> None:
+        """``placed``: the note's placement was computed in this repository's document
+        (an import does so within its own bounded work), so it is stored as it is."""
         anchor = note.anchor
         anchor_columns = (
             (anchor.block_id, anchor.start, anchor.end, anchor.exact, anchor.prefix,
@@ -333,7 +360,9 @@ class NotesRepository:
                 note.glossary_entry_id,
                 *anchor_columns,
                 *self._placement_columns(
-                    resolve(anchor, self._document) if anchor is not None else None
+                    (note.placement if placed else resolve(anchor, self._document))
+                    if anchor is not None
+                    else None
                 ),
                 format_timestamp(note.created),
                 format_timestamp(note.updated),
@@ -431,27 +460,87 @@ class NotesRepository:
         assert stored is not None
         return stored
 
-    def merge(self, notes: Iterable[Note]) -> MergeReport:
-        """Import notes in one transaction: new ids are added, an existing id is replaced
-        only by a copy modified later, so importing the same file twice changes nothing."""
-        added = updated = unchanged = 0
+    def merge(self, notes: Iterable[Note], *, undated: Collection[str] = ()) -> MergeReport:
+        """Import notes in one transaction, losing no one's words.
+
+        A new id is added. For an id already here the newer ``updated`` wins, except that a
+        note whose file gave no modification time (its id in ``undated``) never beats the
+        note here. The version that loses, when its words differ, is kept as a revision of
+        the note (once: importing the same file again adds nothing). A note's placement, if
+        set, must be in this repository's document, as ``parse_import`` computes it.
+        """
+        added = updated = unchanged = kept = 0
         touched: list[str] = []
+        undated_ids = set(undated)
+        moment = utc_now()
+        incoming = list(notes)
         with self._writing() as connection:
-            for note in notes:
-                existing = self._get(connection, note.id)
+            # One query for which ids exist, so that a large import of new notes reads
+            # nothing per note.
+            present = self._existing_ids(connection, [note.id for note in incoming])
+            for note in incoming:
+                existing = self._get(connection, note.id) if note.id in present else None
                 if existing is None:
                     added += 1
-                elif note.updated > existing.updated:
+                elif note.id not in undated_ids and note.updated > existing.updated:
+                    if _content(note) != _content(existing):
+                        kept += self._keep_revision(
+                            connection, existing, RevisionOrigin.LOCAL, moment
+                        )
                     connection.execute("DELETE FROM notes WHERE id = ?", (note.id,))
                     updated += 1
                 else:
+                    if _content(note) != _content(existing):
+                        kept += self._keep_revision(connection, note, RevisionOrigin.IMPORT, moment)
                     unchanged += 1
                     continue
-                self._insert(connection, note)
+                self._insert(connection, note, placed=note.placement is not None)
+                present.add(note.id)  # the same id may come again later in the file
                 touched.append(note.id)
             detached = self._count_detached(connection, touched)
         self._notify(ChangeKind.IMPORTED, touched)
-        return MergeReport(added, updated, unchanged, detached)
+        return MergeReport(added, updated, unchanged, detached, kept)
+
+    @staticmethod
+    def _keep_revision(
+        connection: sqlite3.Connection, note: Note, origin: RevisionOrigin, moment: datetime
+    ) -> int:
+        """Record ``note`` as a revision unless the same words are already kept; 1 if kept."""
+        tags = json.dumps(list(note.tags), ensure_ascii=False)
+        colour = note.colour.value if note.colour else None
+        duplicate = connection.execute(
+            """SELECT 1 FROM note_revisions WHERE note_id = ? AND body = ? AND tags = ?
+            AND colour IS ? AND quote = ?""",
+            (note.id, note.body, tags, colour, note.quote),
+        ).fetchone()
+        if duplicate is not None:
+            return 0
+        connection.execute(
+            """INSERT INTO note_revisions
+            (note_id, body, tags, colour, quote, modified, recorded, origin)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                note.id,
+                note.body,
+                tags,
+                colour,
+                note.quote,
+                format_timestamp(note.updated),
+                format_timestamp(moment),
+                origin.value,
+            ),
+        )
+        return 1
+
+    @staticmethod
+    def _existing_ids(connection: sqlite3.Connection, note_ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(note_ids), 500):
+            chunk = note_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = connection.execute(f"SELECT id FROM notes WHERE id IN ({marks})", chunk)
+            found.update(note_id for (note_id,) in rows)
+        return found
 
     @staticmethod
     def _count_detached(connection: sqlite3.Connection, note_ids: list[str]) -> int:
@@ -594,6 +683,26 @@ class NotesRepository:
             "ORDER BY n.created, n.id"
         ).fetchall()
         return [_row_to_note(row, self._document) for row in rows]
+
+    def revisions(self, note_id: str) -> list[Revision]:
+        """The kept versions of one note, newest first (for Notes > History of this note)."""
+        rows = self._connection.execute(
+            f"SELECT {_REVISION_COLUMNS} FROM note_revisions WHERE note_id = ? "
+            "ORDER BY recorded DESC, seq DESC",
+            (note_id,),
+        )
+        return [_row_to_revision(row) for row in rows]
+
+    def all_revisions(self) -> dict[str, list[Revision]]:
+        """Every note's kept versions, newest first, by note id: what an export includes."""
+        found: dict[str, list[Revision]] = {}
+        rows = self._connection.execute(
+            f"SELECT {_REVISION_COLUMNS} FROM note_revisions ORDER BY recorded DESC, seq DESC"
+        )
+        for row in rows:
+            revision = _row_to_revision(row)
+            found.setdefault(revision.note_id, []).append(revision)
+        return found
 
     def all_tags(self) -> list[str]:
         """Every tag in use, alphabetically: the completion list of the tag editor."""

@@ -20,6 +20,8 @@ from reader_app.storage.db import (
     DEFAULT_BUSY_TIMEOUT_MS,
     DatabaseCorrupt,
     DatabaseTooNew,
+    DiskFull,
+    ReadOnlyLocation,
     StorageError,
     connect,
     corrupt_error,
@@ -34,6 +36,7 @@ from reader_app.storage.migrations import (
     too_new_message,
 )
 from reader_app.storage.notes_repo import NotesRepository, ReanchorReport
+from reader_app.storage.snapshot import open_read_only_copy
 
 DATABASE_NAME = "notes.sqlite"
 BACKUP_FOLDER = "backups"
@@ -114,6 +117,7 @@ class _Request:
     keep_backups: int
     busy_timeout_ms: int
     take_backup: bool
+    offer_backup: bool = True  # False: the user declined the offered backup
 
     @property
     def path(self) -> Path:
@@ -129,7 +133,7 @@ def _acquire(data_dir: Path, read_only: bool) -> tuple[InstanceLock | None, str 
         acquired = lock.acquire()
     except OSError as error:
         # The folder cannot even hold a lock file: reading may still be possible.
-        return None, str(translate_os_error(error, data_dir))
+        return None, str(translate_os_error(error, data_dir)) + READ_ONLY_NOTICE
     if not acquired:
         return None, ANOTHER_INSTANCE_MESSAGE
     return lock, None
@@ -143,13 +147,16 @@ def open_store(
     take_backup: bool = True,
     keep_backups: int = backup.DEFAULT_KEEP,
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    offer_backup: bool = True,
 ) -> StoreOpenResult:
     """Open (creating, upgrading, backing up and re-anchoring as needed) the notes in a folder.
 
     ``read_only=True`` opens without writing anything; otherwise the instance lock decides,
     and a second instance falls back to read-only with a notice. ``take_backup=False``
     skips the start-up backup (for short command-line runs that would otherwise push
-    older backups out of the rotation).
+    older backups out of the rotation). ``offer_backup=False`` is the user's answer "start
+    with no notes" to a ``BACKUP_OFFERED``; until it is given, a damaged file kept aside
+    with no notes file in its place makes every start offer the backup again.
     """
     try:
         with storage_errors(data_dir):
@@ -157,8 +164,11 @@ def open_store(
     except StorageError as error:
         return _failed(error, None)
     lock, reason = _acquire(data_dir, read_only)
-    request = _Request(data_dir, document, lock, reason, keep_backups, busy_timeout_ms, take_backup)
-    result = _open(request)
+    request = _Request(
+        data_dir, document, lock, reason, keep_backups, busy_timeout_ms, take_backup, offer_backup
+    )
+    unanswered = None if request.path.exists() else _unanswered_offer(request)
+    result = unanswered or _open(request)
     if reason is not None and not read_only and result.repository is not None:
         result.messages.insert(0, reason)
     return result
@@ -205,6 +215,46 @@ def _connect_healthy(request: _Request) -> sqlite3.Connection:
     return connection
 
 
+def _unanswered_offer(request: _Request) -> StoreOpenResult | None:
+    """The backup offer again, when a damaged file was kept aside and nothing took its
+    place: the app was closed, or killed, while it asked."""
+    if not request.offer_backup or request.read_only_reason is not None:
+        return None
+    path = request.path
+    damaged = sorted(
+        (
+            p
+            for p in path.parent.glob(f"{path.name}.damaged-*")
+            if not p.name.endswith(("-wal", "-shm"))
+        ),
+        key=lambda p: p.name,
+    )
+    if not damaged:
+        return None
+    offer = backup.newest_good_backup(backup_dir(request.data_dir))
+    if offer is None:
+        return None
+    if request.lock is not None:
+        request.lock.release()
+    return StoreOpenResult(
+        OpenStatus.BACKUP_OFFERED,
+        None,
+        [_damaged_message(damaged[-1], offer)],
+        moved_aside=damaged[-1],
+        backup_offer=offer,
+    )
+
+
+def unanswered_offer_message(data_dir: Path, document: Document) -> str | None:
+    """What the next start will ask about a damaged file kept aside, or None: for runs
+    with nobody to answer, which must leave the question for the user."""
+    request = _Request(data_dir, document, None, None, 0, DEFAULT_BUSY_TIMEOUT_MS, False)
+    if request.path.exists():
+        return None
+    offer = _unanswered_offer(request)
+    return " ".join(offer.messages) if offer is not None else None
+
+
 def _open(request: _Request) -> StoreOpenResult:
     path = request.path
     existed = path.exists()
@@ -220,15 +270,15 @@ def _open(request: _Request) -> StoreOpenResult:
         # Only a writer may move the file aside; a reader just says what is wrong.
         return _failed(error, request.lock) if request.read_only_reason else _recover(request)
     except StorageError as error:
-        return _failed(error, request.lock)
+        return _unwritable(request, error, existed)
     try:
         return _prepare(request, connection, existed)
     except DatabaseCorrupt:
         connection.close()
         return _recover(request)
-    except StorageError as error:
+    except StorageError as error:  # e.g. an upgrade or re-anchoring could not write
         connection.close()
-        return _failed(error, request.lock)
+        return _unwritable(request, error, existed)
     except BaseException:
         connection.close()
         if request.lock is not None:
@@ -275,11 +325,40 @@ def _prepare(request: _Request, connection: sqlite3.Connection, existed: bool) -
     )
 
 
+READ_ONLY_NOTICE = " You can still read, search and export them; changes cannot be saved."
+
+
+def _open_copy(request: _Request, notice: str | None) -> StoreOpenResult:
+    """Read the notes from an in-memory copy (see ``snapshot``): for a folder that cannot
+    be written to, or a full disk, where even sqlite's ``-shm`` file could not be made."""
+    reason = notice or request.read_only_reason or "These notes can only be read."
+    try:
+        repository = open_read_only_copy(request.path, request.document, reason=reason)
+    except StorageError as error:
+        return _failed(error, request.lock)
+    if request.lock is not None:
+        request.lock.release()  # nothing will be written: another window may take over
+    return StoreOpenResult(OpenStatus.READ_ONLY, repository, [notice] if notice else [])
+
+
+def _unwritable(request: _Request, error: StorageError, existed: bool) -> StoreOpenResult:
+    """A folder that cannot be written to or a full disk still lets existing notes be read;
+    any other failure (locked, too new, a disk error) is reported as it is."""
+    if existed and isinstance(error, ReadOnlyLocation | DiskFull):
+        return _open_copy(request, str(error) + READ_ONLY_NOTICE)
+    return _failed(error, request.lock)
+
+
 def _open_read_only(request: _Request, existed: bool) -> StoreOpenResult:
     path = request.path
     if not existed:
         message = f"{request.read_only_reason} There are no notes in {path.parent} yet."
         return _failed(StorageError(message, path), request.lock)
+    if not path.with_name(path.name + "-shm").exists():
+        # No other instance has the notes open (it would have made this file), so there is
+        # nothing live to follow: a copy reads them without leaving a -shm file behind,
+        # even in a folder that cannot be written to, and even from an older version.
+        return _open_copy(request, None)
     if peek_user_version(path) < LATEST_VERSION:
         return _failed(
             StorageError(

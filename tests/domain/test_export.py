@@ -76,7 +76,7 @@ def test_markdown_groups_by_paragraph_in_text_order(
     assert "Who is *the third person*?" in text
     assert "Tags: bureaucracy, power" in text
     assert text.index("## Free notes") < text.index("Compare with Lenin’s reply.")
-    assert "## Notes on glossary entries\n\n### nep\n\nNew Economic Policy, March 1921" in text
+    assert "## Notes on glossary entries\n\n### nep\n\n> New Economic Policy, March 1921" in text
     assert "## Detached notes" not in text
 
 
@@ -325,11 +325,11 @@ def test_failure_during_the_write_rolls_back_the_whole_import(
     original = NotesRepository._insert
     calls = []
 
-    def failing_insert(self: NotesRepository, connection: Any, note: Any) -> None:
+    def failing_insert(self: NotesRepository, connection: Any, note: Any, **kwargs: Any) -> None:
         calls.append(note.id)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        original(self, connection, note)
+        original(self, connection, note, **kwargs)
 
     monkeypatch.setattr(NotesRepository, "_insert", failing_insert)
     with pytest.raises(Exception):  # noqa: B017 - whatever the failure, nothing changes

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
+import hashlib
+import shutil
 from pathlib import Path
 
+import pytest
 from conftest import run_app
+
+from reader_app.domain.notes import free_note
+from reader_app.domain.text import load_document
+from reader_app.storage.store import database_path, open_store
+
+SCHEMAS = Path(__file__).parents[1] / "data" / "schemas"
 
 HARMLESS = "This plugin does not support propagateSizeHints()"
 STEPS = ("platform:", "log:", "icon:", "window:", "text:", "glossary:", "note:", "search:")
@@ -26,17 +33,32 @@ def test_self_test_passes_on_a_temporary_data_folder(tmp_path: Path) -> None:
     assert list(home.rglob("*")) == []  # nothing written to the user's folders
 
 
-def test_self_test_uses_the_given_data_folder(tmp_path: Path) -> None:
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.mark.parametrize("saved", ["none", "current", "v1"])
+def test_self_test_checks_a_copy_of_the_given_data_folder_and_never_changes_it(
+    saved: str, tmp_path: Path
+) -> None:
     data = tmp_path / "data"
+    data.mkdir()
+    if saved == "current":
+        result = open_store(data, load_document())
+        result.repository.add(free_note("a note of the user's"))
+        result.close()
+    elif saved == "v1":  # an old notes file: the copy is upgraded, the original is not
+        shutil.copyfile(SCHEMAS / "notes-v1.sqlite", database_path(data))
+    before = _snapshot(data)
     result = run_app("--self-test", "--data-dir", str(data), home=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    export = json.loads((data / "self-test-export.json").read_text(encoding="utf-8"))
-    assert "selftest" in json.dumps(export)
-    log = (data / "logs" / "study-reader.log").read_text(encoding="utf-8")
-    assert "self-test: export:" in log
-    with sqlite3.connect(data / "notes.sqlite") as connection:
-        [(count,)] = connection.execute("SELECT count(*) FROM notes").fetchall()
-    assert count == 1
+    assert f"self-test: working on a copy of {data}" in result.stdout
+    assert "self-test: passed" in result.stdout
+    assert _snapshot(data) == before
 
 
 def test_self_test_fails_with_a_reason(tmp_path: Path) -> None:

@@ -172,7 +172,7 @@ def test_declining_the_offer_starts_fresh_without_losing_anything(
     database_path(data_dir).write_bytes(b"junk" * 1000)
     offered = open_store(data_dir, document)
     assert offered.status is OpenStatus.BACKUP_OFFERED
-    fresh = open_store(data_dir, document)  # the user chose "start with no notes"
+    fresh = open_store(data_dir, document, offer_backup=False)  # "start with no notes"
     try:
         assert fresh.status is OpenStatus.CREATED
         assert offered.backup_offer.path.exists() and offered.moved_aside.exists()
@@ -201,3 +201,91 @@ def test_restore_and_move_aside_never_overwrite(
     _store_with_notes(data_dir, document, "y")
     second = move_aside(path, now=datetime(2025, 1, 1, tzinfo=UTC))
     assert first != second and first.exists() and second.exists()
+
+
+def _backup_with(folder: Path, count: int, now: datetime, keep: int = 10) -> Path:
+    """A backup holding ``count`` free notes, taken at ``now``."""
+    source = sqlite3.connect(":memory:")
+    try:
+        source.execute("CREATE TABLE notes (id TEXT)")
+        source.executemany("INSERT INTO notes VALUES (?)", [(str(i),) for i in range(count)])
+        source.commit()
+        return make_backup(source, folder, keep=keep, now=now)
+    finally:
+        source.close()
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00" * 4096], ids=["zero bytes", "no header"])
+def test_an_empty_or_headerless_notes_file_is_damage_and_the_backup_is_offered(
+    content: bytes, data_dir: Path, document: Document
+) -> None:
+    _store_with_notes(data_dir, document, "first", "second")
+    _store_with_notes(data_dir, document)  # the start-up backup holds both notes
+    path = database_path(data_dir)
+    path.write_bytes(content)  # a sync tool or a crash left this behind
+
+    result = open_store(data_dir, document)
+    assert result.status is OpenStatus.BACKUP_OFFERED, result.messages
+    assert result.repository is None and not path.exists()
+    assert result.moved_aside is not None and result.moved_aside.read_bytes() == content
+    assert result.backup_offer is not None and result.backup_offer.note_count == 2
+    restored = restore_and_open(data_dir, document, result.backup_offer)
+    try:
+        assert sorted(n.body for n in restored.repository.list_notes()) == ["first", "second"]
+    finally:
+        restored.close()
+
+
+def test_the_offered_backup_is_the_newest_that_holds_notes(data_dir: Path) -> None:
+    folder = backup_dir(data_dir)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    full = _backup_with(folder, 3, start)
+    _backup_with(folder, 0, start + timedelta(hours=1))  # taken of an emptied notebook
+    offer = newest_good_backup(folder)
+    assert offer is not None and (offer.path, offer.note_count) == (full, 3)
+
+
+def test_backups_with_fewer_notes_never_rotate_the_fullest_away(data_dir: Path) -> None:
+    folder = backup_dir(data_dir)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    fullest = _backup_with(folder, 50, start)
+    for minutes in range(1, 25):  # a day of start-ups on an emptied notebook
+        _backup_with(folder, 0, start + timedelta(minutes=minutes), keep=10)
+    kept = list_backups(folder)
+    assert fullest in kept
+    assert len(kept) == 11  # the newest ten, and the fullest
+
+
+def test_backups_keep_daily_and_weekly_generations(data_dir: Path) -> None:
+    folder = backup_dir(data_dir)
+    start = datetime(2025, 1, 1, 12, tzinfo=UTC)
+    days = [_backup_with(folder, 1, start + timedelta(days=d), keep=3) for d in range(40)]
+    # Many start-ups today push nothing of the past week or month out.
+    for minutes in range(1, 30):
+        _backup_with(folder, 1, start + timedelta(days=39, minutes=minutes), keep=3)
+    kept = set(list_backups(folder))
+    assert set(days[-7:-1]) <= kept  # one a day for the last seven days (today: the newest)
+    weekly = {d for d in days[:-7] if d in kept}
+    assert len(weekly) >= 3  # and one a week before that
+    assert len(kept) <= 3 + 7 + 8 + 1
+
+
+def test_an_unanswered_backup_offer_is_made_again_at_the_next_start(
+    data_dir: Path, document: Document
+) -> None:
+    _store_with_notes(data_dir, document, "kept")
+    _store_with_notes(data_dir, document)
+    database_path(data_dir).write_bytes(b"junk" * 1000)
+    offered = open_store(data_dir, document)
+    assert offered.status is OpenStatus.BACKUP_OFFERED
+    # The app was closed (or killed) while it asked: no answer, no notes file.
+    again = open_store(data_dir, document)
+    assert again.status is OpenStatus.BACKUP_OFFERED, again.messages
+    assert again.backup_offer == offered.backup_offer
+    assert again.moved_aside == offered.moved_aside
+    assert not database_path(data_dir).exists()
+    declined = open_store(data_dir, document, offer_backup=False)
+    try:
+        assert declined.status is OpenStatus.CREATED
+    finally:
+        declined.close()

@@ -81,3 +81,49 @@ def test_second_instance_opens_read_only_with_a_notice(data_dir: Path, document:
         assert third.status is OpenStatus.OPENED
     finally:
         third.close()
+
+
+@pytest.mark.parametrize("replaced", [False, True], ids=["deleted", "replaced"])
+def test_the_lock_survives_its_file_being_deleted(
+    replaced: bool, data_dir: Path, document: Document
+) -> None:
+    first = open_store(data_dir, document)
+    try:
+        assert first.status is OpenStatus.CREATED
+        lock_file = data_dir / "study-reader.lock"
+        lock_file.unlink()  # a cleaning tool, or a user tidying the folder
+        if replaced:
+            lock_file.write_text("12345\n")
+        with InstanceLock(data_dir) as other:
+            assert not other.acquire()
+        second = open_store(data_dir, document)
+        try:
+            assert second.status is OpenStatus.READ_ONLY
+        finally:
+            second.close()
+    finally:
+        first.close()
+    third = open_store(data_dir, document)  # and once the first is gone, the folder is free
+    try:
+        assert third.status is OpenStatus.OPENED
+    finally:
+        third.close()
+
+
+def test_the_lock_survives_deletion_across_processes(tmp_path: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(tmp_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO_ROOT,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        (tmp_path / "study-reader.lock").unlink()
+        with InstanceLock(tmp_path) as ours:
+            assert not ours.acquire()
+    finally:
+        holder.communicate("\n", timeout=30)
+    with InstanceLock(tmp_path) as ours:
+        assert ours.acquire()

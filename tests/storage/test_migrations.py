@@ -47,7 +47,7 @@ def test_a_saved_database_exists_for_every_earlier_version() -> None:
         assert peek_user_version(path) == _version(path)
 
 
-@pytest.mark.parametrize("saved", SAVED, ids=lambda p: p.name)
+@pytest.mark.parametrize("saved", [SCHEMAS / "notes-v1.sqlite"], ids=lambda p: p.name)
 def test_upgrade_from_saved_schema_keeps_every_note(
     saved: Path, data_dir: Path, document: Document
 ) -> None:
@@ -211,3 +211,43 @@ def test_migrate_itself_refuses_a_newer_database(tmp_path: Path) -> None:
             migrate(connection, path)
     finally:
         connection.close()
+
+
+def _tables(path: Path) -> dict[str, list[tuple]]:
+    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return {
+            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for table in ("notes", "note_tags")
+        }
+    finally:
+        connection.close()
+
+
+def test_upgrade_from_v2_keeps_notes_and_tags_and_adds_history(
+    data_dir: Path, document: Document
+) -> None:
+    saved = SCHEMAS / "notes-v2.sqlite"
+    before = _tables(saved)
+    shutil.copyfile(saved, database_path(data_dir))
+    result = open_store(data_dir, document)
+    try:
+        assert result.status is OpenStatus.OPENED and result.migrated_from == 2
+        repo = result.repository
+        notes = {note.id: note for note in repo.list_notes()}
+        assert len(notes) == len(before["notes"]) == 3
+        tagged = notes["0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0201"]
+        assert tagged.tags == ("bureaucracy", "tenth congress") and tagged.colour is Colour.GREEN
+        assert notes["0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0202"].glossary_entry_id == "nep"
+        assert repo.revisions(tagged.id) == []
+        assert repo.search("Lenin")[0].note.kind is NoteKind.FREE
+    finally:
+        result.close()
+    after = _tables(database_path(data_dir))
+    assert after["note_tags"] == before["note_tags"]
+    # Only the placements (computed at opening) differ; every stored word is as it was.
+    assert [row[:12] + row[-2:] for row in after["notes"]] == [
+        row[:12] + row[-2:] for row in before["notes"]
+    ]
+    (pre,) = list_backups(backup_dir(data_dir), prefix=PRE_MIGRATION_PREFIX)
+    assert _tables(pre) == before

@@ -72,8 +72,63 @@ def make_v1(path: Path) -> None:
         connection.close()
 
 
+# (id, kind, body, colour, glossary_entry_id, block, start, end, exact, prefix, suffix,
+#  text_version, created, updated)
+V2_NOTES = [
+    (
+        "0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0201", "passage",
+        "The core of her argument: decisions made far away.", "green", None,
+        "p3", 154, 189, "Some third person decides your fate",
+        "re quite often entirely absent. ", ": this is the whole essence of b",
+        "36c527e27c3d25b9", "2025-03-10T09:00:00.000000Z", "2025-03-11T10:30:00.000000Z",
+    ),
+    (
+        "0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0202", "glossary",
+        "NEP: March 1921, the same congress.", None, "nep",
+        None, None, None, None, None, None, None,
+        "2025-03-10T09:05:00.000000Z", "2025-03-10T09:05:00.000000Z",
+    ),
+    (
+        "0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0203", "free",
+        "Read Lenin’s reply at the Tenth Congress.", None, None,
+        None, None, None, None, None, None, None,
+        "2025-03-12T18:00:00.000000Z", "2025-03-12T18:00:00.000000Z",
+    ),
+]  # fmt: skip
+V2_TAGS = [
+    ("0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0201", "bureaucracy", 0),
+    ("0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0201", "tenth congress", 1),
+    ("0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0203", "todo", 0),
+]
+
+
+def make_v2(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("BEGIN")
+        MIGRATIONS[0](connection)
+        MIGRATIONS[1](connection)
+        connection.executemany(
+            "INSERT INTO notes (id, kind, body, colour, glossary_entry_id, anchor_block_id, "
+            "anchor_start, anchor_end, anchor_exact, anchor_prefix, anchor_suffix, "
+            "anchor_text_version, created, updated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            V2_NOTES,
+        )
+        connection.executemany(
+            "INSERT INTO note_tags (note_id, tag, position) VALUES (?, ?, ?)", V2_TAGS
+        )
+        connection.execute("PRAGMA user_version = 2")
+        connection.execute("COMMIT")
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
+
+
 def main() -> None:
     make_v1(HERE / "notes-v1.sqlite")
+    make_v2(HERE / "notes-v2.sqlite")
 
 
 if __name__ == "__main__":
