@@ -49,19 +49,18 @@ from reader_app.domain.anchors import (
     resolve,
 )
 from reader_app.domain.formats import FORMATS
+from reader_app.domain.highlights import DEFAULT_COLOUR, Colour
 from reader_app.domain.notes import (
-    DEFAULT_COLOUR,
-    Colour,
     MergeReport,
     Note,
     NoteError,
     NoteKind,
     Revision,
     format_timestamp,
-    normalise_tags,
     parse_timestamp,
     utc_now,
 )
+from reader_app.domain.tags import normalise_tags
 from reader_app.domain.text import Document, in_quotation_marks
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -597,7 +596,7 @@ def _annotation_list(data: Any) -> list[Any]:
     if "Annotation" in kinds or ("target" in data and not kinds):
         return [data]
     if isinstance(data.get("annotations"), list):  # Hypothesis' "Export annotations" file
-        return data["annotations"]
+        return list(data["annotations"])
     raise NotesImportError(
         "The file is JSON but not annotations: expected an AnnotationCollection, an "
         "AnnotationPage, an Annotation or a list of annotations."
@@ -813,9 +812,9 @@ def _passage(target: Any, document: Document, label: str, budget: _FuzzyBudget) 
         start = _int_field(position.get("start"), "start", label)
         end = _int_field(position.get("end"), "end", label)
         if start is not None and end is not None:
-            anchor = _anchor_from_position(document, start, end)
-            if anchor is not None:
-                return _Passage(anchor, resolve(anchor, document), colour)
+            positioned = _anchor_from_position(document, start, end)
+            if positioned is not None:
+                return _Passage(positioned, resolve(positioned, document), colour)
     return _Passage()
 
 

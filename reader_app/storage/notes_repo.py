@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from reader_app.domain.anchors import (
     Anchor,
@@ -26,18 +27,18 @@ from reader_app.domain.anchors import (
     global_range,
     resolve,
 )
+from reader_app.domain.highlights import Colour
 from reader_app.domain.notes import (
-    Colour,
     MergeReport,
     Note,
     NoteKind,
     Revision,
     RevisionOrigin,
     format_timestamp,
-    normalise_tags,
     parse_timestamp,
     utc_now,
 )
+from reader_app.domain.tags import normalise_tags
 from reader_app.domain.text import Document
 from reader_app.storage.db import ReadOnlyLocation, transaction
 
@@ -195,7 +196,7 @@ _ORDER_SQL = {
 }
 
 
-def _row_to_note(row: sqlite3.Row | tuple, document: Document) -> Note:
+def _row_to_note(row: sqlite3.Row | tuple[Any, ...], document: Document) -> Note:
     """A Note from a row of ``_NOTE_COLUMNS``.
 
     A placement stored for another edition of the text (only possible in a read-only
@@ -232,7 +233,7 @@ def _row_to_note(row: sqlite3.Row | tuple, document: Document) -> Note:
 _REVISION_COLUMNS = "note_id, body, tags, colour, quote, modified, recorded, origin"
 
 
-def _row_to_revision(row: tuple) -> Revision:
+def _row_to_revision(row: tuple[Any, ...]) -> Revision:
     note_id, body, tags, colour, quote, modified, recorded, origin = row
     return Revision(
         note_id=note_id,
@@ -246,7 +247,7 @@ def _row_to_revision(row: tuple) -> Revision:
     )
 
 
-def _content(note: Note) -> tuple:
+def _content(note: Note) -> tuple[object, ...]:
     """What a reader would call the note's words and marks, without its times."""
     return (note.kind, note.body, note.tags, note.colour, note.anchor, note.glossary_entry_id)
 
@@ -321,7 +322,7 @@ class NotesRepository:
 
     # -- writing -----------------------------------------------------------------------
 
-    def _placement_columns(self, placement: Placement | None) -> tuple:
+    def _placement_columns(self, placement: Placement | None) -> tuple[object, ...]:
         if placement is None:
             return (None, None, None, None, None, None)
         span = global_range(self._document, placement)
@@ -575,7 +576,7 @@ class NotesRepository:
                 note = _row_to_note(row, self._document)
                 columns = self._placement_columns(note.placement or Placement.detached())
                 status, block_id, start, end, position, version = columns
-                counts[PlacementStatus(status)] += 1
+                counts[PlacementStatus(str(status))] += 1
                 changed.append(note.id)
                 connection.execute(
                     """UPDATE notes SET placement_status = ?, placed_block_id = ?,
