@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -40,7 +40,7 @@ from reader_app.domain.notes import (
 )
 from reader_app.domain.tags import normalise_tags
 from reader_app.domain.text import Document
-from reader_app.storage.db import ReadOnlyLocation, transaction
+from reader_app.storage.db import NoteNotFound, ReadOnlyLocation, storage_errors, transaction
 
 MARK_START = "\ue000"
 MARK_END = "\ue001"
@@ -320,6 +320,13 @@ class NotesRepository:
                 raise
             raise ReadOnlyLocation(self._read_only_reason, self._path) from error
 
+    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        """Every row of a read, fetched inside the translation of storage errors: a busy or
+        damaged file while listing or searching is a plain-words ``StorageError``, as for a
+        write, and never a raw sqlite error."""
+        with storage_errors(self._path):
+            return self._connection.execute(sql, params).fetchall()
+
     # -- writing -----------------------------------------------------------------------
 
     def _placement_columns(self, placement: Placement | None) -> tuple[object, ...]:
@@ -400,12 +407,12 @@ class NotesRepository:
 
         Nothing is written, and listeners hear nothing, when the values are the same.
 
-        Raises KeyError if the note does not exist (e.g. deleted meanwhile in the panel).
+        Raises NoteNotFound if the note does not exist (e.g. deleted meanwhile in the panel).
         """
         with self._writing() as connection:
             current = self._get(connection, note_id)
             if current is None:
-                raise KeyError(note_id)
+                raise NoteNotFound(note_id, self._path)
             changed = current.edited(body=body, tags=tags, colour=colour)
             if (changed.body, changed.tags, changed.colour) == (
                 current.body,
@@ -433,7 +440,7 @@ class NotesRepository:
         with self._writing() as connection:
             note = self._get(connection, note_id)
             if note is None:
-                raise KeyError(note_id)
+                raise NoteNotFound(note_id, self._path)
             connection.execute("DELETE FROM notes WHERE id = ?", (note_id,))
         self._notify(ChangeKind.DELETED, [note_id])
         return note
@@ -452,7 +459,7 @@ class NotesRepository:
         with self._writing() as connection:
             current = self._get(connection, note_id)
             if current is None or current.kind is not NoteKind.PASSAGE:
-                raise KeyError(note_id)
+                raise NoteNotFound(note_id, self._path)
             changed = replace(current, anchor=anchor, updated=utc_now())
             connection.execute("DELETE FROM notes WHERE id = ?", (note_id,))
             self._insert(connection, changed)
@@ -604,7 +611,8 @@ class NotesRepository:
         return _row_to_note(row, self._document) if row is not None else None
 
     def get(self, note_id: str) -> Note | None:
-        return self._get(self._connection, note_id)
+        with storage_errors(self._path):
+            return self._get(self._connection, note_id)
 
     @staticmethod
     def _filters(
@@ -637,9 +645,9 @@ class NotesRepository:
         """Notes in the given order, optionally only those with a tag, colour or kind."""
         clauses, params = self._filters(tag, colour, kind)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._connection.execute(
+        rows = self._rows(
             f"SELECT {_NOTE_COLUMNS} FROM notes n {where} ORDER BY {_ORDER_SQL[order]}", params
-        ).fetchall()
+        )
         return [_row_to_note(row, self._document) for row in rows]
 
     def list_note_ids(
@@ -653,14 +661,12 @@ class NotesRepository:
         with thousands of rows fetches only the notes it shows."""
         clauses, params = self._filters(tag, colour, None)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._connection.execute(
-            f"SELECT n.id FROM notes n {where} ORDER BY {_ORDER_SQL[order]}", params
-        )
+        rows = self._rows(f"SELECT n.id FROM notes n {where} ORDER BY {_ORDER_SQL[order]}", params)
         return [note_id for (note_id,) in rows]
 
     def highlights(self) -> list[Highlight]:
         """Placed passage notes as the reading view draws them, in text order."""
-        rows = self._connection.execute(
+        rows = self._rows(
             """SELECT id, colour, placed_block_id, placed_start, placed_end,
                 substr(body, 1, ?) FROM notes
             WHERE kind = 'passage' AND placement_status != 'detached'
@@ -671,23 +677,23 @@ class NotesRepository:
         return [Highlight(*row) for row in rows]
 
     def notes_for_glossary_entry(self, entry_id: str) -> list[Note]:
-        rows = self._connection.execute(
+        rows = self._rows(
             f"SELECT {_NOTE_COLUMNS} FROM notes n WHERE n.glossary_entry_id = ? "
             "ORDER BY n.created, n.id",
             (entry_id,),
-        ).fetchall()
+        )
         return [_row_to_note(row, self._document) for row in rows]
 
     def detached_notes(self) -> list[Note]:
-        rows = self._connection.execute(
+        rows = self._rows(
             f"SELECT {_NOTE_COLUMNS} FROM notes n WHERE n.placement_status = 'detached' "
             "ORDER BY n.created, n.id"
-        ).fetchall()
+        )
         return [_row_to_note(row, self._document) for row in rows]
 
     def revisions(self, note_id: str) -> list[Revision]:
         """The kept versions of one note, newest first (for Notes > History of this note)."""
-        rows = self._connection.execute(
+        rows = self._rows(
             f"SELECT {_REVISION_COLUMNS} FROM note_revisions WHERE note_id = ? "
             "ORDER BY recorded DESC, seq DESC",
             (note_id,),
@@ -697,7 +703,7 @@ class NotesRepository:
     def all_revisions(self) -> dict[str, list[Revision]]:
         """Every note's kept versions, newest first, by note id: what an export includes."""
         found: dict[str, list[Revision]] = {}
-        rows = self._connection.execute(
+        rows = self._rows(
             f"SELECT {_REVISION_COLUMNS} FROM note_revisions ORDER BY recorded DESC, seq DESC"
         )
         for row in rows:
@@ -707,24 +713,22 @@ class NotesRepository:
 
     def all_tags(self) -> list[str]:
         """Every tag in use, alphabetically: the completion list of the tag editor."""
-        rows = self._connection.execute("SELECT DISTINCT tag FROM note_tags ORDER BY tag")
+        rows = self._rows("SELECT DISTINCT tag FROM note_tags ORDER BY tag")
         return [tag for (tag,) in rows]
 
     def tag_counts(self) -> dict[str, int]:
-        rows = self._connection.execute(
-            "SELECT tag, count(*) FROM note_tags GROUP BY tag ORDER BY tag"
-        )
-        return dict(rows.fetchall())
+        rows = self._rows("SELECT tag, count(*) FROM note_tags GROUP BY tag ORDER BY tag")
+        return dict(rows)
 
     def counts(self) -> NoteCounts:
-        row = self._connection.execute(
+        row = self._rows(
             """SELECT count(*),
                 coalesce(sum(kind = 'passage'), 0),
                 coalesce(sum(kind = 'free'), 0),
                 coalesce(sum(kind = 'glossary'), 0),
                 coalesce(sum(placement_status = 'detached'), 0)
             FROM notes"""
-        ).fetchone()
+        )[0]
         return NoteCounts(*row)
 
     def search(
@@ -747,7 +751,7 @@ class NotesRepository:
         extra = "".join(f" AND {clause}" for clause in clauses)
         marks = (MARK_START, MARK_END)
         long = LONG_BODY_CHARS
-        rows = self._connection.execute(
+        rows = self._rows(
             f"""SELECT {_NOTE_COLUMNS},
                 CASE WHEN length(n.body) <= ? THEN highlight(notes_fts, 0, ?, ?) END,
                 highlight(notes_fts, 1, ?, ?), highlight(notes_fts, 2, ?, ?),
@@ -756,7 +760,7 @@ class NotesRepository:
             WHERE notes_fts MATCH ?{extra}
             ORDER BY rank LIMIT ?""",
             [long, *marks, *marks, *marks, long, *marks, query, *params, limit],
-        ).fetchall()
+        )
         hits = []
         for row in rows:
             note = _row_to_note(row[:_COLUMN_COUNT], self._document)

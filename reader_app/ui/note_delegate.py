@@ -68,9 +68,11 @@ class NoteDelegate(QStyledItemDelegate):
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
-        note: Note = index.data(NOTE_ROLE)
+        note: Note | None = index.data(NOTE_ROLE)
         bold, italic, small = self._fonts(option)
         height = self.PADDING * 2 + QFontMetrics(bold).height() + QFontMetrics(option.font).height()
+        if note is None:  # gone, or unreadable, since the list was read: an empty row
+            return QSize(200, height + 4)
         if note.quote:
             height += QFontMetrics(italic).height() + 2
         if note.tags:
@@ -84,7 +86,9 @@ class NoteDelegate(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         # Whole on purpose: one row painted top to bottom, each line's y following the last.
-        note: Note = index.data(NOTE_ROLE)
+        note: Note | None = index.data(NOTE_ROLE)
+        if note is None:  # gone, or unreadable, since the list was read: an empty row
+            return
         matches: MarkedText | None = index.data(MATCHES_ROLE)
         palette = option.palette
         selected = bool(option.state & QStyle.StateFlag.State_Selected)

@@ -118,6 +118,7 @@ class NotesCoordinator(QObject):
         window.reading_view.span_clicked.connect(self._on_span_clicked)
         if panel.model is not None:
             panel.model.signals.changed.connect(self.refresh)
+            panel.model.read_failed.connect(window.show_problem)
         self.refresh()
 
     # ----- what the window shows -----------------------------------------------------------
@@ -289,7 +290,8 @@ class NotesCoordinator(QObject):
                 f"The notes could not be written to {target}: {error.strerror or error}."
             )
             return
-        self._window.statusBar().showMessage(f"Exported {count} notes to {target}.", 8000)
+        if count is not None:  # None: the notes could not be read, and the user was told
+            self._window.statusBar().showMessage(f"Exported {count} notes to {target}.", 8000)
 
     def import_notes(self) -> None:
         if self.controller is None:

@@ -77,3 +77,44 @@ def test_every_item_model_is_checked() -> None:
         if issubclass(cls, QAbstractItemModel) and cls.__module__ == module.__name__
     }
     assert found == checked
+
+
+def test_reads_that_fail_become_plain_words_not_an_unexpected_problem(
+    qtbot, data_dir, document: Document, open_repo
+) -> None:
+    """A busy file while the window lists, counts or searches the notes: the controller and
+    the list model say so in the storage layer's words, and the list is simply empty."""
+    import sqlite3
+
+    from reader_app.models.notes_controller import NotesController
+    from reader_app.storage.store import database_path
+
+    open_repo(data_dir).add(free_note("words", tags=["t"]))
+
+    class BusyReads(sqlite3.Connection):
+        busy = False
+
+        def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+            if self.busy and sql.lstrip().upper().startswith("SELECT"):
+                error = sqlite3.OperationalError("database is locked")
+                error.sqlite_errorcode = sqlite3.SQLITE_BUSY
+                raise error
+            return super().execute(sql, *args)
+
+    connection = sqlite3.connect(database_path(data_dir), factory=BusyReads)
+    repository = NotesRepository(connection, document, path=database_path(data_dir))
+    controller = NotesController(repository)
+    model = NotesModel(repository)
+    assert model.rowCount() == 1
+    said: list[str] = []
+    controller.failed.connect(said.append)
+    model.read_failed.connect(said.append)
+    connection.busy = True
+    assert controller.highlights() == []
+    assert controller.counts().total == 0
+    assert controller.search("words", limit=5) == []
+    assert controller.note("any") is None
+    model.refresh()
+    assert model.rowCount() == 0
+    assert len(said) == 5 and all("busy" in message for message in said)
+    connection.close()
