@@ -388,10 +388,13 @@ class NotesRepository:
 
     def add(self, note: Note) -> Note:
         """Store a new note; returns it with its placement in the current text."""
+        return self._store(note, ChangeKind.ADDED)
+
+    def _store(self, note: Note, kind: ChangeKind) -> Note:
         with self._writing() as connection:
             self._insert(connection, note)
             stored = self._get(connection, note.id)
-        self._notify(ChangeKind.ADDED, [note.id])
+        self._notify(kind, [note.id])
         assert stored is not None
         return stored
 
@@ -447,12 +450,7 @@ class NotesRepository:
 
     def restore(self, note: Note) -> Note:
         """Put a deleted note back as it was: same id, times, anchor, tags and colour."""
-        with self._writing() as connection:
-            self._insert(connection, note)
-            stored = self._get(connection, note.id)
-        self._notify(ChangeKind.RESTORED, [note.id])
-        assert stored is not None
-        return stored
+        return self._store(note, ChangeKind.RESTORED)
 
     def reattach(self, note_id: str, anchor: Anchor) -> Note:
         """Give a (typically detached) passage note a new anchor chosen by the user."""
