@@ -674,14 +674,6 @@ class NotesRepository:
         )
         return [Highlight(*row) for row in rows]
 
-    def notes_for_glossary_entry(self, entry_id: str) -> list[Note]:
-        rows = self._rows(
-            f"SELECT {_NOTE_COLUMNS} FROM notes n WHERE n.glossary_entry_id = ? "
-            "ORDER BY n.created, n.id",
-            (entry_id,),
-        )
-        return [_row_to_note(row, self._document) for row in rows]
-
     def detached_notes(self) -> list[Note]:
         rows = self._rows(
             f"SELECT {_NOTE_COLUMNS} FROM notes n WHERE n.placement_status = 'detached' "
@@ -708,11 +700,6 @@ class NotesRepository:
             revision = _row_to_revision(row)
             found.setdefault(revision.note_id, []).append(revision)
         return found
-
-    def all_tags(self) -> list[str]:
-        """Every tag in use, alphabetically: the completion list of the tag editor."""
-        rows = self._rows("SELECT DISTINCT tag FROM note_tags ORDER BY tag")
-        return [tag for (tag,) in rows]
 
     def tag_counts(self) -> dict[str, int]:
         rows = self._rows("SELECT tag, count(*) FROM note_tags GROUP BY tag ORDER BY tag")

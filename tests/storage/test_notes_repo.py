@@ -63,7 +63,7 @@ def test_delete_then_restore_brings_back_the_identical_note(
     assert deleted == note
     assert repo.get(note.id) is None
     assert repo.search("precious") == []
-    assert repo.all_tags() == []
+    assert repo.tag_counts() == {}
     restored = repo.restore(deleted)
     assert restored == note
     assert repo.get(note.id) == note
@@ -114,9 +114,10 @@ def test_filters_tags_and_counts(repo: NotesRepository, document: Document) -> N
     assert [n.id for n in repo.list_notes(colour=Colour.BLUE)] == [ids["p1"]]
     assert [n.id for n in repo.list_notes(kind=NoteKind.FREE)] == [ids["free"]]
     assert [n.id for n in repo.list_notes(tag="power", colour=Colour.YELLOW)] == [ids["p3"]]
-    assert repo.all_tags() == ["masses", "power", "todo"]
+    assert list(repo.tag_counts()) == ["masses", "power", "todo"]
     assert repo.tag_counts() == {"masses": 1, "power": 2, "todo": 1}
-    assert [n.id for n in repo.notes_for_glossary_entry("nep")] == [ids["glossary"]]
+    glossary_notes = repo.list_notes(kind=NoteKind.GLOSSARY)
+    assert [n.id for n in glossary_notes if n.glossary_entry_id == "nep"] == [ids["glossary"]]
     counts = repo.counts()
     assert (counts.total, counts.passage, counts.free, counts.glossary, counts.detached) == (
         5,
