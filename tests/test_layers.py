@@ -136,3 +136,9 @@ def test_each_layer_imports_only_the_layers_below() -> None:
                 if any(name == top or name.startswith(top + ".") for top in later)
             }
             assert not reached, f"{layer}/{path.name} imports {reached}"
+
+
+def test_the_main_window_stays_a_shell() -> None:
+    """Features go into their own modules (README: How the code is laid out), not the window."""
+    lines = (PACKAGE / "ui" / "main_window.py").read_text(encoding="utf-8").splitlines()
+    assert len(lines) < 400

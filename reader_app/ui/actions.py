@@ -16,29 +16,20 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QObject
 
 from reader_app import APP_NAME
+from reader_app.ui.menus import MENUS
 
 if TYPE_CHECKING:  # QAction and QKeySequence load after the first paint (see app.py)
     from PySide6.QtGui import QAction, QKeySequence
-    from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
-
-# (id, title, sections in order). The titles are shown before the first paint.
-MENUS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("file", "&File", ("notes-files", "study-edition", "quit")),
-    ("edit", "&Edit", ("undo", "clipboard", "find", "glossary", "preferences")),
-    ("view", "&View", ("zoom", "panes", "moving")),
-    ("notes", "&Notes", ("marking", "new", "delete")),
-    ("help", "&Help", ("guides", "about")),
-)
+    from PySide6.QtWidgets import QMenu, QWidget
 
 
-@dataclass(frozen=True)
-class ActionSpec:
+# A NamedTuple, not a dataclass: cheaper to define, as elsewhere in the app.
+class ActionSpec(NamedTuple):
     """One command. ``standard_key`` names a ``QKeySequence.StandardKey``; ``keys`` is the
     typed shortcut, or the fallback when the platform binds nothing to the standard key."""
 
@@ -227,7 +218,8 @@ def typed_keys(sequences: list[QKeySequence]) -> list[str]:
 class ActionRegistry(QObject):
     """Owns the menu bar's menus and every action in them, by id and by section."""
 
-    def __init__(self, menu_bar: QMenuBar, parent: QWidget) -> None:
+    def __init__(self, menus: dict[str, QMenu], parent: QWidget) -> None:
+        """``menus``: the menu bar's menus, made before the first paint (ui/menus.py)."""
         super().__init__(parent)
         self._parent = parent
         self.menus: dict[str, QMenu] = {}
@@ -235,8 +227,8 @@ class ActionRegistry(QObject):
         self._actions: dict[str, QAction] = {}
         self.context_actions: list[QAction] = []
         self._context_ranks: dict[QAction, int] = {}
-        for menu_id, title, sections in MENUS:
-            self.menus[menu_id] = menu_bar.addMenu(title)
+        for menu_id, _title, sections in MENUS:
+            self.menus[menu_id] = menus[menu_id]
             self._sections[menu_id] = {section: [] for section in sections}
 
     def add(self, spec: ActionSpec, handler: Callable[..., object]) -> QAction:

@@ -24,7 +24,7 @@ from reader_app.settings import (
     Settings,
 )
 from reader_app.ui import dialogs, paragraphs
-from reader_app.ui.actions import ActionRegistry
+from reader_app.ui.menus import build_menu_bar
 from reader_app.ui.text_view import ReadingStyle, ReadingView
 from reader_app.ui.themes import theme_manager
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # the notes, glossary and dialog modules load after the first
     from PySide6.QtGui import QAction
 
     from reader_app.models.notes_controller import NotesController
+    from reader_app.ui.actions import ActionRegistry
     from reader_app.ui.find_bar import FindBar
     from reader_app.ui.glossary_pane import GlossaryPane
     from reader_app.ui.notes_coordinator import NotesCoordinator
@@ -97,7 +98,8 @@ class MainWindow(QMainWindow):
         self.progress_label = self._status_field("Reading progress")
         self.zoom_label = self._status_field("Zoom level")
 
-        self.actions_table = ActionRegistry(self.menuBar(), self)
+        self._menus = build_menu_bar(self.menuBar())  # titles now, actions after the paint
+        self.actions_table: ActionRegistry  # made with the actions, in add_menu_actions
         self.reading_view.zoom_changed.connect(self._on_zoom_changed)
         self.reading_view.verticalScrollBar().valueChanged.connect(self._update_progress)
         self.reading_view.verticalScrollBar().rangeChanged.connect(self._update_progress)
@@ -141,8 +143,10 @@ class MainWindow(QMainWindow):
         """The menus' actions and their shortcuts, built just after the first paint (see
         app.complete_window): they are out of sight in closed menus, and QAction and
         QKeySequence cost PySide about 80 enum members to set up."""
-        from reader_app.ui.actions import WINDOW_ACTIONS
+        from reader_app.ui.actions import WINDOW_ACTIONS, ActionRegistry
         from reader_app.ui.notes_coordinator import NotesCoordinator
+
+        self.actions_table = ActionRegistry(self._menus, self)
 
         self.actions_table.place(self.glossary_dock.toggleViewAction(), "view", "panes")
         self.actions_table.place(self.notes_dock.toggleViewAction(), "view", "panes")
@@ -155,9 +159,6 @@ class MainWindow(QMainWindow):
     def action(self, action_id: str) -> QAction:
         """A command of the window by its id in ui/actions.py (what tests and features use)."""
         return self.actions_table.action(action_id)
-
-    def shortcut_rows(self) -> list[tuple[str, str, str]]:
-        return self.actions_table.shortcut_rows()
 
     # ----- state -----------------------------------------------------------------------
 
@@ -310,7 +311,7 @@ class MainWindow(QMainWindow):
     def go_to_paragraph(self) -> None:
         """Ctrl+J: ask for a paragraph number and move there."""
         numbers = [b.number for b in self.document.body_blocks() if b.number is not None]
-        current = self.current_paragraph()
+        current = paragraphs.current_paragraph(self.reading_view, self.document)
         chosen = dialogs.ask_number(
             self,
             "Go to Paragraph",
@@ -321,9 +322,6 @@ class MainWindow(QMainWindow):
         )
         if chosen is not None:
             paragraphs.scroll_to_paragraph(self.reading_view, self.document, chosen)
-
-    def current_paragraph(self) -> int | None:
-        return paragraphs.current_paragraph(self.reading_view, self.document)
 
     def _update_progress(self) -> None:
         self.progress_label.setText(paragraphs.progress_text(self.reading_view, self.document))
@@ -355,7 +353,9 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         from reader_app.ui.about import shortcuts_html
 
-        dialogs.show_about(self, "Keyboard Shortcuts", shortcuts_html(self.shortcut_rows()))
+        dialogs.show_about(
+            self, "Keyboard Shortcuts", shortcuts_html(self.actions_table.shortcut_rows())
+        )
 
     def show_about(self) -> None:
         from reader_app.ui.about import about_html

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QApplication, Q
 
 from reader_app.domain.highlights import Colour
 from reader_app.domain.search import find_pattern
+from reader_app.ui.paragraphs import current_paragraph
 from reader_app.ui.reading_colours import ReadingColours, mark_format
 from reader_app.ui.search_everything import RESULT_ROLE
 from reader_app.ui.text_view import ReadingStyle
@@ -177,7 +178,7 @@ def test_go_to_paragraph_progress_and_f6(make_window, dialogs_shown, qtbot) -> N
     window = make_window()
     dialogs_shown.number = 6
     window.action("go-to-paragraph").trigger()
-    qtbot.waitUntil(lambda: window.current_paragraph() == 6)
+    qtbot.waitUntil(lambda: current_paragraph(window.reading_view, window.document) == 6)
     assert window.progress_label.text().startswith("¶6 of 8")
     assert window.progress_label.text().endswith("% read")
     window.reading_view.setFocus()
@@ -195,7 +196,7 @@ def test_shortcuts_come_from_the_platform_and_are_listed(make_window, dialogs_sh
     window = make_window()
     assert window.action("find").shortcuts()[0] == QKeySequence(QKeySequence.StandardKey.Find)
     assert window.action("zoom-in").shortcuts()[0] == QKeySequence(QKeySequence.StandardKey.ZoomIn)
-    rows = window.shortcut_rows()
+    rows = window.actions_table.shortcut_rows()
     actions = {action for _, action, _ in rows}
     assert {"Find…", "Search Everything…", "Add Note to Selection", "Next Pane"} <= actions
     window.action("keyboard-shortcuts").trigger()
