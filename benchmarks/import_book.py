@@ -33,7 +33,7 @@ from reader_app.domain.importing import ImportedText, import_file
 from reader_app.domain.text import split_blocks
 
 BUDGET_SECONDS = 2.0
-FORMATS = ("txt", "md", "epub")
+FORMATS = ("txt", "md", "epub", "html")
 
 
 def median_time(action: Callable[[], object], runs: int) -> float:

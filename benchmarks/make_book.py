@@ -12,7 +12,8 @@ Both are installed with apt-get when missing (as root). Without apt, or with
 
 Writes ``book.txt`` (blank lines between paragraphs, chapter headings as paragraphs),
 ``book.md`` (chapters as ``##`` headings), ``book.epub`` (one spine item per chapter, EPUB 3
-with a nav document and an EPUB 2 NCX), and the same three as ``book-corrected.*``, a
+with a nav document and an EPUB 2 NCX), ``book.html`` (one saved web page, chapters as
+``<h2>``, beyond the issue's three), and the same four as ``book-corrected.*``, a
 "corrected edition" with 1 % of the paragraphs edited and 100 paragraphs inserted. Nothing
 of the book is committed: it is rebuilt when needed.
 """
@@ -199,10 +200,27 @@ def write_epub(chapters: list[Chapter], path: Path) -> None:
             archive.writestr(f"OEBPS/{name}", page, zipfile.ZIP_DEFLATED)
 
 
+def write_html(chapters: list[Chapter], path: Path) -> None:
+    """One page, as a browser saves it: furniture around an article with the chapters."""
+    parts = [
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
+        "<title>The Holy Bible (test book)</title>",
+        '<meta name="author" content="Various"></head><body>',
+        '<header><nav><a href="/">Home</a></nav></header><article>',
+        "<h1>The Holy Bible (test book)</h1>",
+    ]
+    for heading, paragraphs in chapters:
+        parts.append(f"<h2>{escape(heading)}</h2>")
+        parts.extend(f"<p>{escape(p)}</p>" for p in paragraphs)
+    parts.append("</article><footer>Page footer</footer></body></html>")
+    path.write_text("\n".join(parts), encoding="utf-8")
+
+
 def write_all(chapters: list[Chapter], folder: Path, stem: str) -> None:
     write_plain(chapters, folder / f"{stem}.txt")
     write_markdown(chapters, folder / f"{stem}.md")
     write_epub(chapters, folder / f"{stem}.epub")
+    write_html(chapters, folder / f"{stem}.html")
 
 
 def main() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader_app.domain.importing import SourceFormat, TextImportError, import_bytes
 from reader_app.domain.text import Role
@@ -116,3 +118,16 @@ def test_a_paragraph_that_is_mostly_markup_keeps_its_characters() -> None:
 def test_escapes_and_entities_become_their_characters() -> None:
     imported = _import("Stars \\*not emphasis\\* &amp; an &eacute; and &#42;.\n")
     assert [b.text for b in imported.blocks] == ["Stars *not emphasis* & an é and *."]
+
+
+# NUL is left out: markdown-it replaces it before any paragraph exists.
+@given(st.text(alphabet=st.characters(blacklist_characters="[]*_`<>!\\&~\n\r\x00")))
+def test_text_without_inline_markup_is_what_inline_parsing_would_give(text: str) -> None:
+    """The importer skips inline parsing for such paragraphs; markdown-it agrees it may."""
+    from markdown_it import MarkdownIt
+
+    source = text.strip()
+    parsed = MarkdownIt("commonmark", {"html": False}).parseInline(source)
+    children = parsed[0].children or []
+    assert "".join(child.content for child in children) == source
+    assert {child.type for child in children} <= {"text"}

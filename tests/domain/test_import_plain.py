@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 
 import pytest
 
@@ -131,3 +132,13 @@ def test_the_format_comes_from_the_name_then_the_content(name, data, expected) -
 def test_a_zip_named_txt_is_refused_not_shown() -> None:
     with pytest.raises(TextImportError, match=r"^a\.txt: is a zip archive, not a text file\.$"):
         import_bytes(b"PK\x03\x04" + bytes(50), "a.txt")
+
+
+def test_a_pipe_is_refused_rather_than_waited_on(tmp_path) -> None:
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    with pytest.raises(TextImportError, match=r"^pipe\.txt: is not a file\.$"):
+        import_file(pipe)
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(TextImportError, match=r"^folder: is not a file\.$"):
+        import_file(tmp_path / "folder")

@@ -48,6 +48,7 @@ can run in a worker thread.
 from __future__ import annotations
 
 import hashlib
+import stat
 from pathlib import Path
 
 from reader_app.domain.importing.model import (
@@ -109,7 +110,10 @@ def detect_format(file_name: str, data: bytes) -> SourceFormat:
 def import_file(path: Path, source_format: SourceFormat | None = None) -> ImportedText:
     name = path.name
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a pipe or device would block or never end
+            raise TextImportError(name, "is not a file.")
+        size = status.st_size
         if size > MAX_INPUT_BYTES:
             raise TextImportError(
                 name,

@@ -12,7 +12,7 @@ import json
 import re
 from html.parser import HTMLParser
 
-from reader_app.domain.importing.collector import BlockCollector
+from reader_app.domain.importing.collector import VOID, BlockCollector
 from reader_app.domain.importing.decoding import decode_text
 from reader_app.domain.importing.model import (
     ImportedBlock,
@@ -70,7 +70,7 @@ class PageParser(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
-        if tag not in {"br", "hr", "img", "meta", "link", "input", "wbr"}:
+        if tag not in VOID:
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
