@@ -244,9 +244,15 @@ def test_a_member_whose_declared_size_lies_is_refused() -> None:
 
 
 def test_too_many_members_are_refused_unopened(monkeypatch) -> None:
+    """zipfile would hold the whole central directory in memory just to open the book."""
+    data = make_epub(CHAPTERS, extra={f"OEBPS/images/{n}.png": b"x" for n in range(20)})
     monkeypatch.setattr(epub_module, "MAX_ZIP_ENTRIES", 10)
-    extra = {f"OEBPS/images/{n}.png": b"x" for n in range(20)}
-    assert "members, over the limit of 10" in _refusal(make_epub(CHAPTERS, extra=extra))
+
+    def never_opened(*_: object) -> None:
+        raise AssertionError("the archive was opened")
+
+    monkeypatch.setattr(zipfile, "ZipFile", never_opened)
+    assert _refusal(data) == "bad.epub: has 26 members, over the limit of 10."
 
 
 def test_an_epub_without_text_is_refused() -> None:
