@@ -309,8 +309,7 @@ def _as_html(archive: _Archive, path: str, data: bytes) -> BlockCollector:
         archive.refuse(f"cannot be read: {error}")
     page = PageParser()
     try:
-        page.feed(text)
-        page.close()
+        page.read(text)
     except (AssertionError, ValueError) as error:  # html.parser's own complaints
         archive.refuse(f"cannot be read: {path} is neither XHTML nor HTML ({error}).")
     return page.collector
