@@ -12,6 +12,7 @@ from reader_app.domain.importing import (
     SourceFormat,
     TextImportError,
     detect_format,
+    fingerprint_of,
     import_bytes,
     import_file,
 )
@@ -93,6 +94,7 @@ def test_the_fingerprint_is_the_sha256_of_the_bytes(tmp_path) -> None:
     path.write_bytes(TEXT.encode("utf-8"))
     imported = import_file(path)
     assert imported.fingerprint == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert fingerprint_of(path.read_bytes()) == imported.fingerprint
     assert imported.file_name == "a.txt"
 
 

@@ -23,8 +23,9 @@ An ``ImportedText`` holds:
   publisher (or the web site), url, language, published and modified dates as written in
   the file, description; "" or None where the file says nothing.
 * ``source_format`` (``SourceFormat``), ``file_name``, and ``fingerprint``: the sha256 of
-  the original bytes. Store it with a UNIQUE constraint: re-adding the same file is then
-  found before anything is parsed or written.
+  the original bytes (``fingerprint_of(data)``). Store it with a UNIQUE constraint and look
+  it up with ``fingerprint_of`` before importing: re-adding the same file then opens the
+  existing text without parsing anything.
 * ``blocks``: ``ImportedBlock(id, role, chapter, chapter_title, text)`` in reading order, one
   SQLite row each (``text_id, position, id, role, chapter, text``; the chapter title is
   repeated per block for convenience, store it once per chapter if you like). ``text`` is
@@ -36,13 +37,17 @@ An ``ImportedText`` holds:
 
 Block ids (see ``block_ids``) are a 12-hex-digit hash of the normalised block text, with
 ``.2``, ``.3`` … for repeats; unique within a text, the same every time the same file is
-added, and unchanged for every block that an edition did not touch. Notes, positions and
+added, and unchanged for every block that an edition did not touch (only a repeat after
+an inserted copy of the same words is renumbered). Notes, positions and
 review cards should therefore carry ``(text id, block id, offset)``, with the quote and
 context kept beside them for the blocks that did change (``domain.anchors``).
 
 Importers do all their work in memory and need no network; EPUB and XHTML are parsed with
-entity declarations refused (``safe_xml``). They are pure functions of the bytes, so they
-can run in a worker thread.
+entity declarations refused (``safe_xml``), EPUB members are size-checked before and while
+unpacking (``MAX_ENTRY_BYTES``, ``MAX_UNPACKED_BYTES``, ``MAX_ZIP_ENTRIES``). A 4 MB book
+imports in under a second (``benchmarks/import_book.py``), but the worst Markdown found
+parses at about 50 KB/s (minutes at the size limit), so call them from a worker thread:
+they are pure functions of the bytes and share no state.
 """
 
 from __future__ import annotations
@@ -76,6 +81,7 @@ __all__ = [
     "TextMetadata",
     "TocEntry",
     "detect_format",
+    "fingerprint_of",
     "import_bytes",
     "import_file",
 ]
@@ -105,6 +111,11 @@ def detect_format(file_name: str, data: bytes) -> SourceFormat:
     if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in head:
         return SourceFormat.HTML
     return SourceFormat.PLAIN
+
+
+def fingerprint_of(data: bytes) -> str:
+    """The identity of a file's exact bytes, as ``ImportedText.fingerprint`` holds it."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def import_file(path: Path, source_format: SourceFormat | None = None) -> ImportedText:
@@ -158,7 +169,7 @@ def import_bytes(
     return ImportedText(
         metadata=metadata,
         source_format=source_format,
-        fingerprint=hashlib.sha256(data).hexdigest(),
+        fingerprint=fingerprint_of(data),
         file_name=file_name,
         blocks=blocks,
         contents=contents,
