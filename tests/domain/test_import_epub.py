@@ -233,7 +233,7 @@ def test_a_member_whose_declared_size_lies_is_refused() -> None:
     data = bytearray(make_epub({"one.xhtml": chapter_page("Lies", ["word " * 5_000])}))
     name = b"OEBPS/one.xhtml"
     for signature, size_offset in ((b"PK\x01\x02", 24), (b"PK\x03\x04", 22)):
-        header = data.find(signature + b"")
+        header = data.find(signature)
         while header != -1:
             name_offset = header + (46 if signature == b"PK\x01\x02" else 30)
             if data[name_offset : name_offset + len(name)] == name:
