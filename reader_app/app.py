@@ -22,6 +22,7 @@ COMMANDS = ("export", "import")
 
 def build_parser(*, files: bool = False, add_help: bool = True) -> argparse.ArgumentParser:
     """The options, then the commands, or (``files``) FILE… for the window instead."""
+    # Whole on purpose: the options in the order --help lists them.
     parser = argparse.ArgumentParser(
         prog=EXECUTABLE,
         description=f"{APP_NAME}: read, look up and annotate a text, offline.",
@@ -52,6 +53,8 @@ def build_parser(*, files: bool = False, add_help: bool = True) -> argparse.Argu
         help="check this installation: open a temporary data folder (or --data-dir), render "
         "the window, save, find and export a note, print what was checked and exit",
     )
+    from reader_app.settings import THEMES
+
     desktop = parser.add_mutually_exclusive_group()
     desktop.add_argument(
         "--install-desktop-entry",
@@ -80,7 +83,7 @@ def build_parser(*, files: bool = False, add_help: bool = True) -> argparse.Argu
         add_subcommands(commands, default_data_dir=default_data_dir)
     parser.add_argument(
         "--theme",
-        choices=["system", "light", "sepia", "dark"],
+        choices=THEMES,
         help="colour theme for this run (Preferences sets the lasting choice)",
     )
     parser.add_argument(
@@ -190,9 +193,8 @@ def complete_window(window, data_dir: Path, document, settings) -> None:
 
     from reader_app.ui.study_output import StudyOutput
 
-    app = QApplication.instance()
-    if app.windowIcon().isNull():
-        install_application_icon(app)
+    if QApplication.windowIcon().isNull():
+        install_application_icon(QApplication.instance())
     window.add_menu_actions()
     window.study_output = StudyOutput(window, document, settings)
     attach_panels(window, data_dir, document)
@@ -290,7 +292,9 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
     result = open_notes(data_dir, document, window)
     if result.repository is None:
         reason = " ".join(result.messages) or "The notes could not be opened."
-        window.attach_notes(NotesPanel(None, document, unavailable_reason=reason), None, result)
+        window.attach_notes(
+            NotesPanel(None, document, unavailable_reason=reason), None, result.close
+        )
         dialogs.show_error(window, "Notes unavailable", reason)
         return
     if not result.repository.read_only and database_path(data_dir).exists():
@@ -300,7 +304,7 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
     controller = NotesController(
         result.repository, window, backup=lambda: backup_now(result, data_dir)
     )
-    window.attach_notes(panel, controller, result)
+    window.attach_notes(panel, controller, result.close)
     notices = list(result.messages)
     if result.status is OpenStatus.READ_ONLY:
         panel.set_read_only(" ".join(notices))
@@ -373,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from reader_app.unattended import RefusedDialogs
 
         unattended = RefusedDialogs().install()  # nobody is there to answer a dialog
-        return run_self_test(args.data_dir) or int(bool(unattended.refused))
+        return run_self_test(args.data_dir, create_main_window) or int(bool(unattended.refused))
     try:
         data_dir = resolve_data_dir(args.data_dir)
     except OSError as error:

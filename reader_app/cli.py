@@ -39,7 +39,7 @@ class CommandError(Exception):
 
 
 def add_subcommands(
-    subparsers: argparse._SubParsersAction,
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     *,
     default_data_dir: DataDirFactory | None = None,
     document_loader: DocumentLoader = load_document,

@@ -67,7 +67,7 @@ def setup_logging(data_dir: Path, *, level: int = logging.INFO) -> Path | None:
     """
     import logging.handlers
 
-    shutdown_logging()
+    _close_file_handler()
     early, _State.early = _State.early, None
     if early is not None:
         logger.removeHandler(early)
@@ -144,7 +144,16 @@ def ensure_logging() -> None:
 
 
 def shutdown_logging() -> None:
-    """Close the file handler (so a temporary data folder can be removed, even on Windows)."""
+    """Close the file handler (so a temporary data folder can be removed, even on Windows),
+    and forget a start whose file was not open yet, with the records it was holding."""
+    _close_file_handler()
+    _State.pending = None
+    early, _State.early = _State.early, None
+    if early is not None:
+        logger.removeHandler(early)
+
+
+def _close_file_handler() -> None:
     handler, _State.handler = _State.handler, None
     if handler is not None:
         logger.removeHandler(handler)

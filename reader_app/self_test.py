@@ -81,6 +81,7 @@ def _data_folder(requested: Path | None) -> Iterator[Path]:
 
 
 Say = Callable[[str], None]
+WindowFactory = Callable[..., Any]  # (data_dir, *, persist_state) -> the main window
 
 
 def _check_application(data_dir: Path, say: Say) -> None:
@@ -94,7 +95,7 @@ def _check_application(data_dir: Path, say: Say) -> None:
     log_file = setup_logging(data_dir)
     _check(log_file is not None and log_file.is_file(), f"no log file at {log_path(data_dir)}")
     say(f"log: {log_file}")
-    icon = app.windowIcon()
+    icon = QApplication.windowIcon()
     _check(not icon.isNull(), "the application icon was not found")
     say(f"icon: sizes {', '.join(str(size.width()) for size in icon.availableSizes())}")
 
@@ -139,7 +140,7 @@ def _check_text_and_glossary(window, say: Say) -> None:
 
 def _check_note_round_trip(window, data_dir: Path, say: Say) -> None:
     """Save a note, find it by full-text search, export it and read the export back."""
-    from reader_app.domain.notes import Colour
+    from reader_app.domain.highlights import Colour
 
     controller = window.notes_controller
     repository = controller.repository
@@ -176,7 +177,7 @@ def _check_note_round_trip(window, data_dir: Path, say: Say) -> None:
 def _check_study_edition(window, data_dir: Path, say: Say) -> None:
     """Lay out the study edition with the note and the glossary, and write it as a PDF."""
     from reader_app.domain.edition import StudyEditionOptions
-    from reader_app.ui.study_edition import export_pdf, new_printer
+    from reader_app.ui.printed_edition.printing import export_pdf, new_printer
 
     plan = window.study_output.plan(StudyEditionOptions(include_glossary=True))
     target = data_dir / "self-test-edition.pdf"
@@ -191,16 +192,15 @@ def _check_study_edition(window, data_dir: Path, say: Say) -> None:
     )
 
 
-def _steps(data_dir: Path, say: Say) -> None:
+def _steps(data_dir: Path, say: Say, create_window: WindowFactory) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from reader_app.app import create_main_window
     from reader_app.unattended import notes_problem
 
     _check_application(data_dir, say)
     problem = notes_problem(data_dir)
     _check(problem is None, f"the notes cannot be opened: {problem}")
-    window = create_main_window(data_dir, persist_state=False)
+    window = create_window(data_dir, persist_state=False)
     try:
         _check_window(window, say)
         _check_text_and_glossary(window, say)
@@ -212,8 +212,11 @@ def _steps(data_dir: Path, say: Say) -> None:
         QApplication.processEvents()
 
 
-def run_self_test(requested_data_dir: Path | None) -> int:
-    """Run every step; 0 when all pass, 1 (with the reason on stderr) when one fails."""
+def run_self_test(requested_data_dir: Path | None, create_window: WindowFactory) -> int:
+    """Run every step; 0 when all pass, 1 (with the reason on stderr) when one fails.
+
+    ``create_window`` is app.create_main_window, passed in so that this module and app.py,
+    which runs it, do not import each other."""
     import traceback
 
     from reader_app.logs import logger, shutdown_logging
@@ -229,7 +232,7 @@ def run_self_test(requested_data_dir: Path | None) -> int:
     try:
         with _data_folder(requested_data_dir) as data_dir:
             try:
-                _steps(data_dir, say)
+                _steps(data_dir, say, create_window)
             except SelfTestError as error:
                 failure = str(error)
             except Exception as error:

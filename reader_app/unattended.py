@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader_app import EXECUTABLE
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 
 def notes_problem(data_dir: Path) -> str | None:
@@ -44,9 +48,16 @@ class RefusedDialogs:
     def install(self) -> RefusedDialogs:
         from reader_app.ui import dialogs
 
-        dialogs.show_error = lambda _parent, title, message: self._refuse(title, message)
-        dialogs.ask = lambda _parent, title, message, _yes, _no: self._refuse(title, message)
-        dialogs.show_about = lambda _parent, title, _html: self._refuse(title, "")
+        # The dialogs' own parameter names, so a call by keyword reaches these too.
+        def show(parent: QWidget | None, title: str, message: str) -> None:
+            self._refuse(title, message)
+
+        def ask(parent: QWidget | None, title: str, message: str, accept: str, reject: str) -> bool:
+            return self._refuse(title, message)
+
+        dialogs.show_error = show
+        dialogs.ask = ask
+        dialogs.show_about = lambda parent, title, html: show(parent, title, "")
         return self
 
     def _refuse(self, title: str, message: str) -> bool:

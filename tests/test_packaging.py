@@ -103,12 +103,6 @@ def test_the_desktop_icon_exists_in_every_size() -> None:
         assert png_size(png.read_bytes()) == (size, size), png
 
 
-def test_the_window_has_the_icon(qapp) -> None:
-    sizes = {size.width() for size in qapp.windowIcon().availableSizes()}
-    assert {16, 32, 48, 256} <= sizes
-    assert qapp.desktopFileName() == APP_ID
-
-
 def test_windows_icon_holds_png_images() -> None:
     data = (REPO / "packaging" / "icons" / "study-reader.ico").read_bytes()
     reserved, kind, count = struct.unpack("<HHH", data[:6])

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from reader_app.domain.text import Document
+from reader_app.domain.typography import fold
 
 CONTEXT_CHARS = 32
 """Characters of prefix and suffix kept with a quote, as Hypothesis and the W3C examples do."""
@@ -45,7 +46,6 @@ _WEIGHT_PREFIX = 20.0
 _WEIGHT_SUFFIX = 20.0
 _WEIGHT_NEARNESS = 2.0
 
-_EQUIVALENT_CHARS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -142,9 +142,10 @@ def make_anchor(document: Document, block_id: str, start: int, end: int) -> Anch
 
 
 def normalise(text: str) -> str:
-    """Compare text as a reader would: curly and straight quotes alike, any whitespace run as one
-    space. Editions differ in exactly these ways without the words changing."""
-    return _WHITESPACE.sub(" ", text.translate(_EQUIVALENT_CHARS))
+    """Compare text as a reader would: typographic variants alike (domain/typography.py), any
+    whitespace run as one space. Editions differ in exactly these ways without the words
+    changing."""
+    return _WHITESPACE.sub(" ", fold(text))
 
 
 class _NormalisedText:
@@ -156,7 +157,7 @@ class _NormalisedText:
         chars: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
-        translated = original.translate(_EQUIVALENT_CHARS)
+        translated = fold(original)
         index = 0
         while index < len(translated):
             char = translated[index]

@@ -228,7 +228,7 @@ class CitedWork:
 
         def number(key: str) -> int | None:
             value = text(key)
-            return int(value) if value.isdigit() else None
+            return int(value) if value.isascii() and value.isdigit() else None  # not "²"
 
         author = text("author")
         given, _, family = author.rpartition(" ")
@@ -500,23 +500,23 @@ class References:
             for label, name in (("Edited by", work.editor), ("Translated by", work.translator))
             if name
         )
-        title = Run(work.title, italic=True)
+        title_run = Run(work.title, italic=True)
         if work.kind is SourceKind.WEB_EXCERPT:  # CMOS 14.260, bibliography form
             year = f" {work.year}." if work.year else ""
             return _styled(
                 f"{_end(work.author_inverted)} ",
-                title,
+                title_run,
                 _after_title(work.title),
                 f"{contributors}{year} Quoted in ",
                 _end(self._chicago_page()),
             )
         where = ": ".join(part for part in (work.place, work.publisher) if part)
-        year = work.edition_year or work.year or "n.d."  # Chicago: n.d. for an undated book
-        facts = ", ".join(str(part) for part in (where, year) if part)
+        year_or_nd = work.edition_year or work.year or "n.d."  # Chicago: n.d. for an undated book
+        facts = ", ".join(str(part) for part in (where, year_or_nd) if part)
         ebook = " EPUB." if work.kind is SourceKind.EPUB else ""
         return _styled(
             f"{_end(work.author_inverted)} ",
-            title,
+            title_run,
             _after_title(work.title),
             contributors,
             f" {_end(facts)}" if facts else "",
@@ -633,11 +633,11 @@ class References:
         )
         publisher = f" {_end(work.publisher)}" if work.publisher else ""
         address = f" {work.url}" if work.url else ""
-        title = work.title_sentence or work.title
+        book_title = work.title_sentence or work.title
         return _styled(
             f"{_end(work.author_apa)} ({year or 'n.d.'}). ",
-            Run(title, italic=True),
-            f"{contributors}." if contributors else _after_title(title),
+            Run(book_title, italic=True),
+            f"{contributors}." if contributors else _after_title(book_title),
             publisher,
             address,
             original,

@@ -2,7 +2,7 @@
 
 The edition is the text with the reader's highlights, an endnote number after each
 highlighted passage, a Notes section, and optionally the glossary entries the text uses.
-This module numbers the endnotes and chooses the appendix entries; ``ui/study_edition.py``
+This module numbers the endnotes and chooses the appendix entries; ``ui/printed_edition/``
 sets them in type.
 
 Endnotes are numbered once, through the whole Notes section:
@@ -25,7 +25,8 @@ from enum import StrEnum
 
 from reader_app.domain.citation import CitationStyle, CitedWork, quotable
 from reader_app.domain.glossary import Entry, Glossary, Occurrence
-from reader_app.domain.notes import DEFAULT_COLOUR, Note, NoteKind
+from reader_app.domain.highlights import DEFAULT_COLOUR
+from reader_app.domain.notes import Note, NoteKind
 from reader_app.domain.text import Block, Document, in_quotation_marks
 
 QUOTE_LIMIT = 90
@@ -136,6 +137,8 @@ def plan_edition(
     options: StudyEditionOptions = StudyEditionOptions(),
     citation_style: CitationStyle = CitationStyle.CHICAGO,
 ) -> EditionPlan:
+    # Whole on purpose: one pass that sorts the notes into text order, numbers the endnotes
+    # and picks the appendix, each step using the one before; split, the order would hide.
     notes = list(notes)
     placed: list[tuple[tuple[int, int, int], Note, Block]] = []
     detached: list[Note] = []

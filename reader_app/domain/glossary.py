@@ -12,12 +12,11 @@ import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from reader_app.domain.text import Document
-
-APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})  # one char for one: offsets stay valid
-
+from reader_app.domain.typography import fold
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -37,7 +36,8 @@ def format_date(iso: str) -> str:
 def format_date_range(start: str | None, end: str | None) -> str:
     """Readable span, sharing the month or year when both ends share it."""
     if not start or not end or start == end:
-        return format_date(start or end) if (start or end) else ""
+        either = start or end
+        return format_date(either) if either else ""
     first, last = start.split("-"), end.split("-")
     if len(first) == len(last) == 3 and first[:2] == last[:2]:
         return f"{int(first[2])}–{format_date(end)}"
@@ -143,11 +143,11 @@ class Entry:
         return format_date_range(self.start, self.end)
 
     def matches_filter(self, needle: str) -> bool:
-        needle = needle.translate(APOSTROPHES).casefold().strip()
+        needle = fold(needle).casefold().strip()
         if not needle:
             return True
         haystack = " ".join((self.headword, *self.aliases, self.gloss))
-        return needle in haystack.translate(APOSTROPHES).casefold()
+        return needle in fold(haystack).casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +168,8 @@ class Glossary:
         object.__setattr__(self, "_by_id", {entry.id: entry for entry in self.entries})
 
     def entry(self, entry_id: str) -> Entry:
-        return self._by_id[entry_id]  # type: ignore[attr-defined]
+        by_id: dict[str, Entry] = self._by_id  # type: ignore[attr-defined]  # set in __post_init__
+        return by_id[entry_id]
 
     def __contains__(self, entry_id: object) -> bool:
         return entry_id in self._by_id  # type: ignore[attr-defined]
@@ -210,12 +211,13 @@ def parse_glossary(raw: str, *, source: str) -> Glossary:
         line = _line_of(raw, entry_id)
         where = f"{source}, line {line}" if line else f"{source}, entry {index}"
         try:
-            entries.append(_parse_entry(item))
+            entry = _parse_entry(item)
         except (KeyError, TypeError, ValueError) as error:
             raise GlossaryError(f"{where}: {error.args[0]}") from None
-        if entry_id in seen:
-            raise GlossaryError(f"{where}: the id {entry_id!r} is used twice")
-        seen.add(entry_id)
+        if entry.id in seen:
+            raise GlossaryError(f"{where}: the id {entry.id!r} is used twice")
+        seen.add(entry.id)
+        entries.append(entry)
 
     for entry in entries:
         for target in entry.see_also:
@@ -229,7 +231,7 @@ def parse_glossary(raw: str, *, source: str) -> Glossary:
     return Glossary(tuple(entries), title=str(title))
 
 
-def _parse_entry(item: dict) -> Entry:
+def _parse_entry(item: dict[str, Any]) -> Entry:
     if not isinstance(item, dict):
         raise TypeError("an entry must be a table")
     for key in _REQUIRED:
@@ -321,7 +323,7 @@ class TermMatcher:
         owners: dict[str, str] = {}
         for entry in glossary.entries:
             for alias in (entry.headword, *entry.aliases):
-                key = alias.translate(APOSTROPHES).casefold().strip()
+                key = fold(alias).casefold().strip()
                 if key:
                     owners.setdefault(key, entry.id)
         self._owners = owners
@@ -331,7 +333,7 @@ class TermMatcher:
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
         """(entry id, start, end) for each match; offsets index the original text."""
-        normalised = text.translate(APOSTROPHES)
+        normalised = fold(text)
         return [
             (self._owners[m.group(0).casefold()], m.start(), m.end())
             for m in self._regex.finditer(normalised)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from reader_app.domain.anchors import Anchor, Placement, PlacementStatus
+from reader_app.domain.highlights import DEFAULT_COLOUR, Colour
 from reader_app.domain.tags import normalise_tags
 
 
@@ -20,22 +21,6 @@ class NoteKind(StrEnum):
     PASSAGE = "passage"  # highlights a quoted passage
     FREE = "free"  # about the text as a whole
     GLOSSARY = "glossary"  # about one glossary entry
-
-
-class Colour(StrEnum):
-    """Named highlight colours; the UI maps each to a shade readable in light and dark themes.
-
-    Names rather than RGB values are stored so a theme can change shades without a migration.
-    """
-
-    YELLOW = "yellow"
-    GREEN = "green"
-    BLUE = "blue"
-    PINK = "pink"
-    PURPLE = "purple"
-
-
-DEFAULT_COLOUR = Colour.YELLOW
 
 
 class NoteError(ValueError):

@@ -1,23 +1,16 @@
 """Finding words in text the way a reader expects.
 
-Typographic and straight apostrophes and quotes are the same character to a reader, and
-line breaks or runs of spaces are just space. The pattern built here encodes both, so the
-find bar and "search everything" agree on what matches.
+Typographic and straight apostrophes, quotes and dashes are the same character to a reader
+(domain/typography.py says which), and line breaks or runs of spaces are just space. The
+pattern built here encodes both, so the find bar and "search everything" agree on what
+matches.
 """
 
 from __future__ import annotations
 
 import re
 
-_EQUIVALENTS = {
-    "'": "['’‘ʼ]",
-    "’": "['’‘ʼ]",
-    "‘": "['’‘ʼ]",
-    '"': '["“”]',
-    "“": '["“”]',
-    "”": '["“”]',
-    "…": r"(?:…|\.\.\.)",
-}
+from reader_app.domain.typography import char_pattern
 
 
 def find_pattern(
@@ -29,7 +22,7 @@ def find_pattern(
         return None
     parts = []
     for word in words:
-        parts.append("".join(_EQUIVALENTS.get(char, re.escape(char)) for char in word))
+        parts.append("".join(char_pattern(char) for char in word))
     body = r"\s+".join(parts)
     if whole_words:
         body = rf"(?<!\w){body}(?!\w)"

@@ -11,7 +11,7 @@ import functools
 import re
 import tomllib
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from reader_app import resources
 
@@ -111,7 +111,7 @@ def text_version(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
 
 
-def parse_document(metadata: dict, raw: str, *, source: str = "text") -> Document:
+def parse_document(metadata: dict[str, Any], raw: str, *, source: str = "text") -> Document:
     """Build a Document from parsed sidecar metadata and the raw text."""
     parts = split_blocks(raw)
     declared = metadata.get("blocks", [])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -21,16 +22,25 @@ from reader_app.domain.export import (
     render,
     write_atomically,
 )
+from reader_app.domain.highlights import Colour
 from reader_app.domain.notes import (
-    Colour,
     MergeReport,
     Note,
     free_note,
     glossary_note,
     passage_note,
 )
-from reader_app.storage.db import StorageError
-from reader_app.storage.notes_repo import NoteOrder, NotesRepository
+from reader_app.storage.db import NoteNotFound, StorageError
+from reader_app.storage.notes_repo import (
+    Highlight,
+    NoteCounts,
+    NoteOrder,
+    NotesRepository,
+    SearchHit,
+)
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class _StoredCommand(QUndoCommand):
@@ -116,13 +126,44 @@ class NotesController(QObject):
         self.undo_stack = QUndoStack(self)
         self._backup = backup
 
-    def _guard(self, action) -> object | None:
+    # ----- reading: the window's way to the notes (ui/ never reaches storage/) ---------------
+
+    @property
+    def read_only(self) -> bool:
+        return self.repository.read_only
+
+    def note(self, note_id: str) -> Note | None:
+        return self._read(lambda: self.repository.get(note_id), None)
+
+    def highlights(self) -> list[Highlight]:
+        return self._read(self.repository.highlights, [])
+
+    def tag_counts(self) -> dict[str, int]:
+        return self._read(self.repository.tag_counts, {})
+
+    def counts(self) -> NoteCounts:
+        return self._read(self.repository.counts, NoteCounts(0, 0, 0, 0, 0))
+
+    def search(self, text: str, *, limit: int) -> list[SearchHit]:
+        return self._read(lambda: self.repository.search(text, limit=limit), [])
+
+    def notes_in_text_order(self) -> list[Note]:
+        return self._read(lambda: self.repository.list_notes(NoteOrder.POSITION), [])
+
+    def _read(self, read: Callable[[], R], otherwise: R) -> R:
+        """A read, or ``otherwise`` with a plain-words ``failed`` message when the file is
+        busy or damaged: a read fails as gracefully as a write."""
         try:
-            return action()
+            return read()
         except StorageError as error:
             self.failed.emit(str(error))
-        except KeyError:
-            self.failed.emit("That note no longer exists.")
+            return otherwise
+
+    def _guard(self, action: Callable[[], T]) -> T | None:
+        try:
+            return action()
+        except StorageError as error:  # NoteNotFound too: "That note no longer exists."
+            self.failed.emit(str(error))
         return None
 
     # ----- creating ---------------------------------------------------------------------
@@ -155,11 +196,11 @@ class NotesController(QObject):
         """Autosave target. Not undoable here: the editor has its own typing undo."""
         try:
             note = self.repository.update(note_id, body=body, tags=tags)
+        except NoteNotFound:
+            self.save_failed.emit(note_id, "the note was deleted.")
+            return
         except StorageError as error:
             self.save_failed.emit(note_id, str(error))
-            return
-        except KeyError:
-            self.save_failed.emit(note_id, "the note was deleted.")
             return
         self.saved.emit(note)
 
@@ -188,17 +229,23 @@ class NotesController(QObject):
 
     # ----- files --------------------------------------------------------------------------
 
-    def export_to(self, path: Path, fmt: str, glossary_headwords: dict[str, str]) -> int:
+    def export_to(self, path: Path, fmt: str, glossary_headwords: dict[str, str]) -> int | None:
         """Write every note in text order, with the versions kept from import merges (the
-        JSON export carries them, as the command line's does); returns how many notes.
-        Raises OSError for the caller."""
-        notes = self.repository.list_notes(NoteOrder.POSITION)
+        JSON export carries them, as the command line's does); returns how many notes, or
+        None (with a ``failed`` message) when the notes could not be read. Raises OSError
+        for the caller: the file could not be written."""
+        try:
+            notes = self.repository.list_notes(NoteOrder.POSITION)
+            revisions = self.repository.all_revisions()
+        except StorageError as error:
+            self.failed.emit(str(error))
+            return None
         data = render(
             fmt,
             notes,
             self.repository.document,
             glossary_headwords=glossary_headwords,
-            revisions=self.repository.all_revisions(),
+            revisions=revisions,
         )
         write_atomically(path, data)
         return len(notes)

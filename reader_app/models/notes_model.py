@@ -19,8 +19,10 @@ from PySide6.QtCore import (
 )
 
 from reader_app.domain.bidi import isolate
-from reader_app.domain.notes import Colour, Note, NoteKind
+from reader_app.domain.highlights import Colour
+from reader_app.domain.notes import Note, NoteKind
 from reader_app.domain.text import Document, in_quotation_marks
+from reader_app.storage.db import StorageError
 from reader_app.storage.notes_repo import MarkedText, NoteOrder, NotesChanged, NotesRepository
 
 NOTE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -70,6 +72,8 @@ def citation_of(note: Note, document: Document, glossary_headword: str | None = 
 
 
 class NotesModel(QAbstractListModel):
+    read_failed = Signal(str)  # a plain-words message: the notes could not be read
+
     def __init__(self, repository: NotesRepository, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._repository = repository
@@ -91,20 +95,24 @@ class NotesModel(QAbstractListModel):
             self.refresh()
 
     def refresh(self) -> None:
+        """Read the list again; a busy or damaged file leaves it empty and says why."""
         query = self._query
         self.beginResetModel()
-        if query.text.strip():
-            hits = self._repository.search(query.text, tag=query.tag, colour=query.colour)
-            self._ids = [hit.note.id for hit in hits]
-            self._cache = {hit.note.id: hit.note for hit in hits}
-            self._matches = {hit.note.id: hit.snippet for hit in hits}
-        else:
-            self._ids = self._repository.list_note_ids(
-                query.order, tag=query.tag, colour=query.colour
-            )
-            self._cache = {}
-            self._matches = {}
-        self.endResetModel()
+        self._ids, self._cache, self._matches = [], {}, {}
+        try:
+            if query.text.strip():
+                hits = self._repository.search(query.text, tag=query.tag, colour=query.colour)
+                self._ids = [hit.note.id for hit in hits]
+                self._cache = {hit.note.id: hit.note for hit in hits}
+                self._matches = {hit.note.id: hit.snippet for hit in hits}
+            else:
+                self._ids = self._repository.list_note_ids(
+                    query.order, tag=query.tag, colour=query.colour
+                )
+        except StorageError as error:
+            self.read_failed.emit(str(error))
+        finally:
+            self.endResetModel()
 
     def _on_changed(self, _change: NotesChanged) -> None:
         self.refresh()
@@ -131,7 +139,10 @@ class NotesModel(QAbstractListModel):
         note_id = self._ids[row]
         note = self._cache.get(note_id)
         if note is None:
-            note = self._repository.get(note_id)
+            try:
+                note = self._repository.get(note_id)
+            except StorageError:
+                return None  # painting a row: the next refresh says what went wrong
             if note is not None:
                 self._cache[note_id] = note
         return note

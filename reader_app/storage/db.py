@@ -47,6 +47,14 @@ class DatabaseTooNew(StorageError):  # noqa: N818 - named for what the user sees
     pass
 
 
+class NoteNotFound(StorageError):  # noqa: N818 - named for what the user sees
+    """The note was deleted meanwhile (in the panel, by an undo, by an import)."""
+
+    def __init__(self, note_id: str, path: Path | None = None) -> None:
+        super().__init__("That note no longer exists.", path)
+        self.note_id = note_id
+
+
 def _where(path: Path | None) -> str:
     return f" ({path})" if path is not None else ""
 

@@ -17,12 +17,13 @@ On Windows an open lock file cannot be deleted, which gives the same guarantee.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from types import TracebackType
 
 LOCK_NAME = "study-reader.lock"
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _try_lock(descriptor: int) -> bool:

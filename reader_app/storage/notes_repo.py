@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from reader_app.domain.anchors import (
     Anchor,
@@ -26,20 +27,20 @@ from reader_app.domain.anchors import (
     global_range,
     resolve,
 )
+from reader_app.domain.highlights import Colour
 from reader_app.domain.notes import (
-    Colour,
     MergeReport,
     Note,
     NoteKind,
     Revision,
     RevisionOrigin,
     format_timestamp,
-    normalise_tags,
     parse_timestamp,
     utc_now,
 )
+from reader_app.domain.tags import normalise_tags
 from reader_app.domain.text import Document
-from reader_app.storage.db import ReadOnlyLocation, transaction
+from reader_app.storage.db import NoteNotFound, ReadOnlyLocation, storage_errors, transaction
 
 MARK_START = "\ue000"
 MARK_END = "\ue001"
@@ -195,7 +196,7 @@ _ORDER_SQL = {
 }
 
 
-def _row_to_note(row: sqlite3.Row | tuple, document: Document) -> Note:
+def _row_to_note(row: sqlite3.Row | tuple[Any, ...], document: Document) -> Note:
     """A Note from a row of ``_NOTE_COLUMNS``.
 
     A placement stored for another edition of the text (only possible in a read-only
@@ -232,7 +233,7 @@ def _row_to_note(row: sqlite3.Row | tuple, document: Document) -> Note:
 _REVISION_COLUMNS = "note_id, body, tags, colour, quote, modified, recorded, origin"
 
 
-def _row_to_revision(row: tuple) -> Revision:
+def _row_to_revision(row: tuple[Any, ...]) -> Revision:
     note_id, body, tags, colour, quote, modified, recorded, origin = row
     return Revision(
         note_id=note_id,
@@ -246,7 +247,7 @@ def _row_to_revision(row: tuple) -> Revision:
     )
 
 
-def _content(note: Note) -> tuple:
+def _content(note: Note) -> tuple[object, ...]:
     """What a reader would call the note's words and marks, without its times."""
     return (note.kind, note.body, note.tags, note.colour, note.anchor, note.glossary_entry_id)
 
@@ -319,9 +320,16 @@ class NotesRepository:
                 raise
             raise ReadOnlyLocation(self._read_only_reason, self._path) from error
 
+    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        """Every row of a read, fetched inside the translation of storage errors: a busy or
+        damaged file while listing or searching is a plain-words ``StorageError``, as for a
+        write, and never a raw sqlite error."""
+        with storage_errors(self._path):
+            return self._connection.execute(sql, params).fetchall()
+
     # -- writing -----------------------------------------------------------------------
 
-    def _placement_columns(self, placement: Placement | None) -> tuple:
+    def _placement_columns(self, placement: Placement | None) -> tuple[object, ...]:
         if placement is None:
             return (None, None, None, None, None, None)
         span = global_range(self._document, placement)
@@ -380,10 +388,13 @@ class NotesRepository:
 
     def add(self, note: Note) -> Note:
         """Store a new note; returns it with its placement in the current text."""
+        return self._store(note, ChangeKind.ADDED)
+
+    def _store(self, note: Note, kind: ChangeKind) -> Note:
         with self._writing() as connection:
             self._insert(connection, note)
             stored = self._get(connection, note.id)
-        self._notify(ChangeKind.ADDED, [note.id])
+        self._notify(kind, [note.id])
         assert stored is not None
         return stored
 
@@ -399,12 +410,12 @@ class NotesRepository:
 
         Nothing is written, and listeners hear nothing, when the values are the same.
 
-        Raises KeyError if the note does not exist (e.g. deleted meanwhile in the panel).
+        Raises NoteNotFound if the note does not exist (e.g. deleted meanwhile in the panel).
         """
         with self._writing() as connection:
             current = self._get(connection, note_id)
             if current is None:
-                raise KeyError(note_id)
+                raise NoteNotFound(note_id, self._path)
             changed = current.edited(body=body, tags=tags, colour=colour)
             if (changed.body, changed.tags, changed.colour) == (
                 current.body,
@@ -432,26 +443,21 @@ class NotesRepository:
         with self._writing() as connection:
             note = self._get(connection, note_id)
             if note is None:
-                raise KeyError(note_id)
+                raise NoteNotFound(note_id, self._path)
             connection.execute("DELETE FROM notes WHERE id = ?", (note_id,))
         self._notify(ChangeKind.DELETED, [note_id])
         return note
 
     def restore(self, note: Note) -> Note:
         """Put a deleted note back as it was: same id, times, anchor, tags and colour."""
-        with self._writing() as connection:
-            self._insert(connection, note)
-            stored = self._get(connection, note.id)
-        self._notify(ChangeKind.RESTORED, [note.id])
-        assert stored is not None
-        return stored
+        return self._store(note, ChangeKind.RESTORED)
 
     def reattach(self, note_id: str, anchor: Anchor) -> Note:
         """Give a (typically detached) passage note a new anchor chosen by the user."""
         with self._writing() as connection:
             current = self._get(connection, note_id)
             if current is None or current.kind is not NoteKind.PASSAGE:
-                raise KeyError(note_id)
+                raise NoteNotFound(note_id, self._path)
             changed = replace(current, anchor=anchor, updated=utc_now())
             connection.execute("DELETE FROM notes WHERE id = ?", (note_id,))
             self._insert(connection, changed)
@@ -575,7 +581,7 @@ class NotesRepository:
                 note = _row_to_note(row, self._document)
                 columns = self._placement_columns(note.placement or Placement.detached())
                 status, block_id, start, end, position, version = columns
-                counts[PlacementStatus(status)] += 1
+                counts[PlacementStatus(str(status))] += 1
                 changed.append(note.id)
                 connection.execute(
                     """UPDATE notes SET placement_status = ?, placed_block_id = ?,
@@ -603,7 +609,8 @@ class NotesRepository:
         return _row_to_note(row, self._document) if row is not None else None
 
     def get(self, note_id: str) -> Note | None:
-        return self._get(self._connection, note_id)
+        with storage_errors(self._path):
+            return self._get(self._connection, note_id)
 
     @staticmethod
     def _filters(
@@ -636,9 +643,9 @@ class NotesRepository:
         """Notes in the given order, optionally only those with a tag, colour or kind."""
         clauses, params = self._filters(tag, colour, kind)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._connection.execute(
+        rows = self._rows(
             f"SELECT {_NOTE_COLUMNS} FROM notes n {where} ORDER BY {_ORDER_SQL[order]}", params
-        ).fetchall()
+        )
         return [_row_to_note(row, self._document) for row in rows]
 
     def list_note_ids(
@@ -652,14 +659,12 @@ class NotesRepository:
         with thousands of rows fetches only the notes it shows."""
         clauses, params = self._filters(tag, colour, None)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._connection.execute(
-            f"SELECT n.id FROM notes n {where} ORDER BY {_ORDER_SQL[order]}", params
-        )
+        rows = self._rows(f"SELECT n.id FROM notes n {where} ORDER BY {_ORDER_SQL[order]}", params)
         return [note_id for (note_id,) in rows]
 
     def highlights(self) -> list[Highlight]:
         """Placed passage notes as the reading view draws them, in text order."""
-        rows = self._connection.execute(
+        rows = self._rows(
             """SELECT id, colour, placed_block_id, placed_start, placed_end,
                 substr(body, 1, ?) FROM notes
             WHERE kind = 'passage' AND placement_status != 'detached'
@@ -669,24 +674,16 @@ class NotesRepository:
         )
         return [Highlight(*row) for row in rows]
 
-    def notes_for_glossary_entry(self, entry_id: str) -> list[Note]:
-        rows = self._connection.execute(
-            f"SELECT {_NOTE_COLUMNS} FROM notes n WHERE n.glossary_entry_id = ? "
-            "ORDER BY n.created, n.id",
-            (entry_id,),
-        ).fetchall()
-        return [_row_to_note(row, self._document) for row in rows]
-
     def detached_notes(self) -> list[Note]:
-        rows = self._connection.execute(
+        rows = self._rows(
             f"SELECT {_NOTE_COLUMNS} FROM notes n WHERE n.placement_status = 'detached' "
             "ORDER BY n.created, n.id"
-        ).fetchall()
+        )
         return [_row_to_note(row, self._document) for row in rows]
 
     def revisions(self, note_id: str) -> list[Revision]:
         """The kept versions of one note, newest first (for Notes > History of this note)."""
-        rows = self._connection.execute(
+        rows = self._rows(
             f"SELECT {_REVISION_COLUMNS} FROM note_revisions WHERE note_id = ? "
             "ORDER BY recorded DESC, seq DESC",
             (note_id,),
@@ -696,7 +693,7 @@ class NotesRepository:
     def all_revisions(self) -> dict[str, list[Revision]]:
         """Every note's kept versions, newest first, by note id: what an export includes."""
         found: dict[str, list[Revision]] = {}
-        rows = self._connection.execute(
+        rows = self._rows(
             f"SELECT {_REVISION_COLUMNS} FROM note_revisions ORDER BY recorded DESC, seq DESC"
         )
         for row in rows:
@@ -704,26 +701,19 @@ class NotesRepository:
             found.setdefault(revision.note_id, []).append(revision)
         return found
 
-    def all_tags(self) -> list[str]:
-        """Every tag in use, alphabetically: the completion list of the tag editor."""
-        rows = self._connection.execute("SELECT DISTINCT tag FROM note_tags ORDER BY tag")
-        return [tag for (tag,) in rows]
-
     def tag_counts(self) -> dict[str, int]:
-        rows = self._connection.execute(
-            "SELECT tag, count(*) FROM note_tags GROUP BY tag ORDER BY tag"
-        )
-        return dict(rows.fetchall())
+        rows = self._rows("SELECT tag, count(*) FROM note_tags GROUP BY tag ORDER BY tag")
+        return dict(rows)
 
     def counts(self) -> NoteCounts:
-        row = self._connection.execute(
+        row = self._rows(
             """SELECT count(*),
                 coalesce(sum(kind = 'passage'), 0),
                 coalesce(sum(kind = 'free'), 0),
                 coalesce(sum(kind = 'glossary'), 0),
                 coalesce(sum(placement_status = 'detached'), 0)
             FROM notes"""
-        ).fetchone()
+        )[0]
         return NoteCounts(*row)
 
     def search(
@@ -746,7 +736,7 @@ class NotesRepository:
         extra = "".join(f" AND {clause}" for clause in clauses)
         marks = (MARK_START, MARK_END)
         long = LONG_BODY_CHARS
-        rows = self._connection.execute(
+        rows = self._rows(
             f"""SELECT {_NOTE_COLUMNS},
                 CASE WHEN length(n.body) <= ? THEN highlight(notes_fts, 0, ?, ?) END,
                 highlight(notes_fts, 1, ?, ?), highlight(notes_fts, 2, ?, ?),
@@ -755,7 +745,7 @@ class NotesRepository:
             WHERE notes_fts MATCH ?{extra}
             ORDER BY rank LIMIT ?""",
             [long, *marks, *marks, *marks, long, *marks, query, *params, limit],
-        ).fetchall()
+        )
         hits = []
         for row in rows:
             note = _row_to_note(row[:_COLUMN_COUNT], self._document)

@@ -153,11 +153,3 @@ class FindBar(QWidget):
 
     def find_previous(self) -> None:
         self._step(-1)
-
-    @property
-    def match_count(self) -> int:
-        return len(self._matches)
-
-    @property
-    def current_index(self) -> int:
-        return self._current

@@ -37,9 +37,9 @@ from reader_app.models.glossary_model import (
 )
 from reader_app.ui import links
 from reader_app.ui.notice import WARNING, notice_label
+from reader_app.ui.reading_colours import blend
 from reader_app.ui.safe_browser import SafeBrowser
 from reader_app.ui.text_view import READING_FONT_FAMILY
-from reader_app.ui.theme import blend
 
 CONTEXT_CHARACTERS = 28
 OCCURRENCE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -171,6 +171,7 @@ class GlossaryPane(QWidget):
     # ----- construction ----------------------------------------------------------------
 
     def _build_entries_tab(self, occurrences: list[Occurrence]) -> None:
+        # Whole on purpose: the tab's widgets from top to bottom, as it appears on screen.
         counts = {entry_id: len(found) for entry_id, found in self._occurrences.items()}
         self._source_model = build_glossary_model(self._glossary, counts)
         self.filter_model = GlossaryFilterModel(self._glossary)
@@ -245,7 +246,9 @@ class GlossaryPane(QWidget):
         button = QToolButton(self)
         button.setDefaultAction(action)
         button.setAccessibleName(f"{name} in glossary history")
-        button.setToolTip(f"{name} ({action.shortcut().toString(QKeySequence.NativeText)})")
+        button.setToolTip(
+            f"{name} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+        )
         return button
 
     def _build_timeline_tab(self) -> None:

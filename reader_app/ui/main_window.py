@@ -1,46 +1,43 @@
-"""The main window: a reading column in the centre, the glossary and notes as docks.
+"""The main window, a shell: a reading column in the centre, the glossary and notes as docks.
 
-The window owns layout, menus and persistence of its own state. It knows nothing of how
-the glossary or notes work: app.py hands it their panels and connects their signals.
+The window owns the layout, the status bar and the persistence of its own state, and the
+commands that move around the text. Its menus are filled from the table in ui/actions.py;
+the notes are wired by ui/notes_coordinator.py and the Help pages built by ui/about.py.
+It knows nothing of how the glossary or notes work: app.py hands it their panels.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
 
-from reader_app import APP_NAME, LICENSE, __version__
+from reader_app import APP_NAME
 from reader_app.domain.text import Document
 from reader_app.settings import (
-    LINE_HEIGHT,
-    MEASURE,
-    READING_FAMILY,
     READING_POSITION,
-    READING_SIZE,
     THEME,
     ZOOM_PERCENT,
-    ZOOM_STEP_PERCENT,
     Settings,
 )
-from reader_app.ui import dialogs
-from reader_app.ui.text_view import ReadingStyle, ReadingView, Span
-from reader_app.ui.theme import HIGHLIGHT_COLOURS
+from reader_app.ui import dialogs, paragraphs
+from reader_app.ui.menus import build_menu_bar
+from reader_app.ui.text_view import ReadingStyle, ReadingView
 from reader_app.ui.themes import theme_manager
 
 if TYPE_CHECKING:  # the notes, glossary and dialog modules load after the first paint
-    from PySide6.QtGui import QAction, QKeySequence
+    from collections.abc import Callable
 
-    from reader_app.domain.notes import Note
+    from PySide6.QtGui import QAction
+
     from reader_app.models.notes_controller import NotesController
-    from reader_app.storage.store import StoreOpenResult
+    from reader_app.ui.actions import ActionRegistry
     from reader_app.ui.find_bar import FindBar
     from reader_app.ui.glossary_pane import GlossaryPane
+    from reader_app.ui.notes_coordinator import NotesCoordinator
     from reader_app.ui.notes_panel import NotesPanel
     from reader_app.ui.preferences import PreferencesDialog
     from reader_app.ui.search_everything import SearchEverythingDialog
@@ -50,34 +47,15 @@ DEFAULT_SIZE = (1280, 800)
 logger = logging.getLogger(__name__)
 
 
-def typed_keys(sequences: list[QKeySequence]) -> list[str]:
-    """Key combinations a reader types, leaving out dedicated keys ("Find", "Zoom In") that
-    most keyboards lack; at most two, as menus show them."""
-    from PySide6.QtGui import QKeySequence
-
-    shown = []
-    for sequence in sequences:
-        text = sequence.toString(QKeySequence.SequenceFormat.NativeText)
-        if "+" in text or re.fullmatch(r"F\d+|Esc|Del|Enter", text):
-            shown.append(text)
-    return shown[:2]
-
-
 class MainWindow(QMainWindow):
     term_lookup_requested = Signal(str)  # glossary entry id under the caret
     panels_ready = Signal()  # the glossary and notes panels are attached
 
-    def __init__(
-        self,
-        document: Document,
-        settings: Settings,
-        *,
-        persist_state: bool = True,
-    ) -> None:
+    def __init__(self, document: Document, settings: Settings, *, persist_state: bool = True):
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"{document.display_title} — {APP_NAME}")
-        self._document = document
+        self.document = document
         self._settings = settings
         self._persist_state = persist_state
         self._position_restored = False
@@ -89,7 +67,7 @@ class MainWindow(QMainWindow):
         self.reading_view = ReadingView(
             document,
             self,
-            style=self.saved_reading_style(),
+            style=ReadingStyle.saved(settings),
             zoom_percent=settings.get(ZOOM_PERCENT),
         )
         central = QWidget(self)
@@ -103,11 +81,9 @@ class MainWindow(QMainWindow):
         self._search_everything: SearchEverythingDialog | None = None
 
         self.glossary_pane: GlossaryPane | None = None
-        self.notes_panel: NotesPanel | None = None
-        self.notes_controller: NotesController | None = None
-        self.notes_store: StoreOpenResult | None = None
+        self.notes: NotesCoordinator | None = None  # built with the menus' actions
+        self._close_notes: Callable[[], None] | None = None
         self.glossary_headwords: dict[str, str] = {}
-        self._focus_editor_on_create = False  # set while an action that wants the editor runs
         self._preferences: PreferencesDialog | None = None
         self.glossary_dock = self._make_dock("Glossary", "glossaryDock", self._loading("glossary"))
         self.notes_dock = self._make_dock("Notes", "notesDock", self._loading("notes"))
@@ -118,17 +94,12 @@ class MainWindow(QMainWindow):
         )
         self._default_layout = self.saveState()
 
-        self.status_label = QLabel(self)
-        self.status_label.setAccessibleName("Status")
-        self.statusBar().addWidget(self.status_label, 1)
-        self.progress_label = QLabel(self)
-        self.progress_label.setAccessibleName("Reading progress")
-        self.statusBar().addPermanentWidget(self.progress_label)
-        self.zoom_label = QLabel(self)
-        self.zoom_label.setAccessibleName("Zoom level")
-        self.statusBar().addPermanentWidget(self.zoom_label)
+        self.status_label = self._status_field("Status", stretch=1)
+        self.progress_label = self._status_field("Reading progress")
+        self.zoom_label = self._status_field("Zoom level")
 
-        self._build_menu_bar()
+        self._menus = build_menu_bar(self.menuBar())  # titles now, actions after the paint
+        self.actions_table: ActionRegistry  # made with the actions, in add_menu_actions
         self.reading_view.zoom_changed.connect(self._on_zoom_changed)
         self.reading_view.verticalScrollBar().valueChanged.connect(self._update_progress)
         self.reading_view.verticalScrollBar().rangeChanged.connect(self._update_progress)
@@ -137,12 +108,20 @@ class MainWindow(QMainWindow):
             f"{len(document.body_blocks())} paragraphs · {document.author}, {document.year}"
         )
 
-    # ----- construction ----------------------------------------------------------------
-
     def _loading(self, what: str) -> QLabel:
         label = QLabel(f"Opening the {what}…", self)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setEnabled(False)
+        return label
+
+    def _status_field(self, name: str, *, stretch: int = 0) -> QLabel:
+        """The status bar's message (stretching) or one of its permanent fields at the right."""
+        label = QLabel(self)
+        label.setAccessibleName(name)
+        if stretch:
+            self.statusBar().addWidget(label, stretch)
+        else:
+            self.statusBar().addPermanentWidget(label)
         return label
 
     def attach_glossary(self, pane: GlossaryPane) -> None:
@@ -160,174 +139,26 @@ class MainWindow(QMainWindow):
         dock.toggleViewAction().setText(f"{title} Pane")
         return dock
 
-    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
-        from PySide6.QtGui import QAction, QKeySequence
-
-        action = QAction(text, self)
-        if shortcut is not None:
-            if isinstance(shortcut, QKeySequence.StandardKey):
-                action.setShortcuts(shortcut)
-            else:
-                action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        return action
-
-    def _build_menu_bar(self) -> None:
-        """The menus' titles, which the first paint shows; add_menu_actions fills them."""
-        bar = self.menuBar()
-        self.file_menu: QMenu = bar.addMenu("&File")
-        self.edit_menu: QMenu = bar.addMenu("&Edit")
-        self.view_menu: QMenu = bar.addMenu("&View")
-        self.notes_menu: QMenu = bar.addMenu("&Notes")
-        self.help_menu: QMenu = bar.addMenu("&Help")
-
     def add_menu_actions(self) -> None:
         """The menus' actions and their shortcuts, built just after the first paint (see
         app.complete_window): they are out of sight in closed menus, and QAction and
         QKeySequence cost PySide about 80 enum members to set up."""
-        from PySide6.QtGui import QAction, QKeySequence
+        from reader_app.ui.actions import WINDOW_ACTIONS, ActionRegistry
+        from reader_app.ui.notes_coordinator import NotesCoordinator
 
-        self.export_action = self._action("&Export Notes…", self._export_notes, "Ctrl+Shift+E")
-        self.import_action = self._action("&Import Notes…", self._import_notes, "Ctrl+Shift+I")
-        self.file_menu.addActions([self.export_action, self.import_action])
-        self.file_menu.addSeparator()
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        if not self.quit_action.shortcuts():  # some desktops define no standard Quit key
-            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.file_menu.addAction(self.quit_action)
+        self.actions_table = ActionRegistry(self._menus, self)
 
-        self.copy_action = self._action(
-            "&Copy", self.reading_view.copy, QKeySequence.StandardKey.Copy
-        )
-        self.select_all_action = self._action(
-            "Select &All", self.reading_view.selectAll, QKeySequence.StandardKey.SelectAll
-        )
-        self.edit_menu.addActions([self.copy_action, self.select_all_action])
-        self.copy_citation_anchor = self.edit_menu.addSeparator()
-        self.find_action = self._action(
-            "&Find…", self._open_find_bar, QKeySequence.StandardKey.Find
-        )
-        self.find_next_action = self._action(
-            "Find &Next", self._find_next, QKeySequence.StandardKey.FindNext
-        )
-        self.find_previous_action = self._action(
-            "Find Pre&vious", self._find_previous, QKeySequence.StandardKey.FindPrevious
-        )
-        self.search_everything_action = self._action(
-            "&Search Everything…", self.show_search_everything, "Ctrl+Shift+F"
-        )
-        self.edit_menu.addActions(
-            [
-                self.find_action,
-                self.find_next_action,
-                self.find_previous_action,
-                self.search_everything_action,
-            ]
-        )
-        self.edit_menu.addSeparator()
-        self.preferences_action = self._action(
-            "&Preferences…", self.show_preferences, QKeySequence.StandardKey.Preferences
-        )
-        if not self.preferences_action.shortcuts():
-            self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
-        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.edit_menu.addSeparator()
-        self.look_up_action = self._action("&Look Up in Glossary", self.look_up_at_caret, "Ctrl+D")
-        self.look_up_action.setStatusTip("Open the glossary entry for the marked term at the caret")
-        self.edit_menu.addAction(self.look_up_action)
-        self.edit_menu.addSeparator()
-        self.edit_menu.addAction(self.preferences_action)
+        self.actions_table.place(self.glossary_dock.toggleViewAction(), "view", "panes")
+        self.actions_table.place(self.notes_dock.toggleViewAction(), "view", "panes")
+        self.actions_table.add_all(WINDOW_ACTIONS, self)
+        # Zoom keys work with the menu bar hidden (full screen) too.
+        self.addActions([self.action(name) for name in ("zoom-in", "zoom-out", "zoom-reset")])
+        self.reading_view.context_actions = self.actions_table.context_actions
+        self.notes = NotesCoordinator(self, self, self.actions_table)
 
-        self.zoom_in_action = self._action(
-            "Zoom &In", self.zoom_in, QKeySequence.StandardKey.ZoomIn
-        )
-        self.zoom_out_action = self._action(
-            "Zoom &Out", self.zoom_out, QKeySequence.StandardKey.ZoomOut
-        )
-        self.zoom_reset_action = self._action("&Actual Size", self.zoom_reset, "Ctrl+0")
-        self.view_menu.addActions(
-            [self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action]
-        )
-        self.view_menu.addSeparator()
-        self.view_menu.addAction(self.glossary_dock.toggleViewAction())
-        self.view_menu.addAction(self.notes_dock.toggleViewAction())
-        self.restore_layout_action = self._action(
-            "&Restore Default Layout", self.restore_default_layout
-        )
-        self.view_menu.addAction(self.restore_layout_action)
-        self.full_screen_action = self._action(
-            "&Full Screen", self._toggle_full_screen, QKeySequence.StandardKey.FullScreen
-        )
-        self.full_screen_action.setCheckable(True)
-        self.view_menu.addAction(self.full_screen_action)
-        self.view_menu.addSeparator()
-        self.go_to_action = self._action("&Go to Paragraph…", self.go_to_paragraph, "Ctrl+J")
-        self.next_pane_action = self._action("Next &Pane", lambda: self.cycle_focus(1), "F6")
-        self.previous_pane_action = self._action(
-            "Previous Pa&ne", lambda: self.cycle_focus(-1), "Shift+F6"
-        )
-        self.view_menu.addActions(
-            [self.go_to_action, self.next_pane_action, self.previous_pane_action]
-        )
-
-        self.add_note_action = self._action(
-            "&Add Note to Selection",
-            lambda: self._highlight_selection(with_note=True),
-            "Ctrl+Shift+N",
-        )
-        self.highlight_action = self._action(
-            "&Highlight Selection",
-            lambda: self._highlight_selection(with_note=False),
-            "Ctrl+Shift+H",
-        )
-        self.colour_menu = QMenu("Highlight in &Colour", self)
-        for colour in HIGHLIGHT_COLOURS:
-            action = self._action(
-                colour.capitalize(),
-                lambda _=False, c=colour: self._highlight_selection(with_note=False, colour=c),
-            )
-            self.colour_menu.addAction(action)
-        self.free_note_action = self._action(
-            "New &Free Note", self._new_free_note, QKeySequence.StandardKey.New
-        )
-        self.entry_note_action = self._action("Note on Glossary &Entry", self._note_on_entry)
-        self.delete_note_action = self._action(
-            "&Delete Note", self._delete_current_note, "Ctrl+Shift+Del"
-        )
-        self.notes_menu.addActions([self.add_note_action, self.highlight_action])
-        self.notes_menu.addMenu(self.colour_menu)
-        self.notes_menu.addSeparator()
-        self.notes_menu.addActions([self.free_note_action, self.entry_note_action])
-        self.notes_menu.addSeparator()
-        self.notes_menu.addAction(self.delete_note_action)
-        self.reading_view.context_actions = [
-            self.add_note_action,
-            self.highlight_action,
-            self.look_up_action,
-        ]
-        self._notes_actions = [
-            self.add_note_action,
-            self.highlight_action,
-            self.free_note_action,
-            self.entry_note_action,
-            self.delete_note_action,
-            self.import_action,
-        ]
-        self.colour_menu.setEnabled(False)
-        for action in (*self._notes_actions, self.export_action):
-            action.setEnabled(False)
-
-        self.about_action = self._action(f"&About {APP_NAME}", self.show_about)
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self.about_text_action = self._action("About This &Text", self.show_about_text)
-        self.shortcuts_action = self._action(
-            "&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents
-        )
-        self.help_menu.addActions([self.about_text_action, self.shortcuts_action])
-        self.help_menu.addSeparator()
-        self.help_menu.addAction(self.about_action)
-        self.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
+    def action(self, action_id: str) -> QAction:
+        """A command of the window by its id in ui/actions.py (what tests and features use)."""
+        return self.actions_table.action(action_id)
 
     # ----- state -----------------------------------------------------------------------
 
@@ -387,29 +218,16 @@ class MainWindow(QMainWindow):
                 return
         self.save_state()
         super().closeEvent(event)
-        if self.notes_panel is not None:
-            self.notes_panel.blockSignals(
-                True
-            )  # late focus-out saves must not reach a closed store
-        if self.notes_store is not None:
-            self.notes_store.close()  # releases the database and the single-instance lock
-            self.notes_store = None
+        if self.notes_panel is not None:  # late focus-out saves must not reach a closed store
+            self.notes_panel.blockSignals(True)
+        if self._close_notes is not None:
+            self._close_notes()  # releases the database and the single-instance lock
+            self._close_notes = None
 
     def restore_default_layout(self) -> None:
         self.restoreState(self._default_layout)
         self.glossary_dock.show()
         self.notes_dock.show()
-
-    # ----- actions ---------------------------------------------------------------------
-
-    def zoom_in(self) -> None:
-        self.reading_view.set_zoom_percent(self.reading_view.zoom_percent + ZOOM_STEP_PERCENT)
-
-    def zoom_out(self) -> None:
-        self.reading_view.set_zoom_percent(self.reading_view.zoom_percent - ZOOM_STEP_PERCENT)
-
-    def zoom_reset(self) -> None:
-        self.reading_view.set_zoom_percent(ZOOM_PERCENT.default)
 
     def look_up_at_caret(self) -> None:
         for layer, span in self.reading_view.spans_at_caret():
@@ -421,16 +239,8 @@ class MainWindow(QMainWindow):
     def _on_zoom_changed(self, percent: int) -> None:
         self.zoom_label.setText(f"{percent}%")
 
-    def _toggle_full_screen(self, checked: bool) -> None:
+    def full_screen(self, checked: bool) -> None:
         self.showFullScreen() if checked else self.showNormal()
-
-    def saved_reading_style(self) -> ReadingStyle:
-        return ReadingStyle(
-            family=self._settings.get(READING_FAMILY),
-            point_size=self._settings.get(READING_SIZE),
-            line_height=self._settings.get(LINE_HEIGHT),
-            measure=self._settings.get(MEASURE),
-        )
 
     def show_preferences(self) -> PreferencesDialog:
         from reader_app.ui.preferences import PreferencesDialog
@@ -449,10 +259,7 @@ class MainWindow(QMainWindow):
         theme_manager().apply(theme)
         self.reading_view.set_reading_style(style)
         self._settings.set(THEME, theme)
-        self._settings.set(READING_FAMILY, style.family)
-        self._settings.set(READING_SIZE, style.point_size)
-        self._settings.set(LINE_HEIGHT, style.line_height)
-        self._settings.set(MEASURE, style.measure)
+        style.save(self._settings)
 
     # ----- finding and moving around ------------------------------------------------------
 
@@ -467,18 +274,19 @@ class MainWindow(QMainWindow):
             self._central_layout.addWidget(self._find_bar)
         return self._find_bar
 
-    def _open_find_bar(self) -> None:
+    def open_find_bar(self) -> None:
         self.find_bar.open_bar()
 
-    def _find_next(self) -> None:
-        if self.find_bar.isHidden():
-            self.find_bar.open_bar()
-        self.find_bar.find_next()
+    def find_next(self) -> None:
+        self._open_find_bar_if_hidden().find_next()
 
-    def _find_previous(self) -> None:
+    def find_previous(self) -> None:
+        self._open_find_bar_if_hidden().find_previous()
+
+    def _open_find_bar_if_hidden(self) -> FindBar:
         if self.find_bar.isHidden():
             self.find_bar.open_bar()
-        self.find_bar.find_previous()
+        return self.find_bar
 
     def show_search_everything(self) -> SearchEverythingDialog | None:
         from reader_app.ui.search_everything import SearchEverythingDialog
@@ -486,13 +294,13 @@ class MainWindow(QMainWindow):
         if self._search_everything is None:
             if self.glossary_pane is None:  # still opening, a fraction of a second after start
                 return None
-            repository = self.notes_controller.repository if self.notes_controller else None
             dialog = SearchEverythingDialog(
-                self._document, self.glossary_pane.glossary, repository, self
+                self.document, self.glossary_pane.glossary, self.notes_controller, self
             )
             dialog.text_chosen.connect(self.reading_view.flash)
             dialog.entry_chosen.connect(self.term_lookup_requested)
-            dialog.note_chosen.connect(self._show_note_everywhere)
+            if self.notes is not None:
+                dialog.note_chosen.connect(self.notes.show_note)
             self._search_everything = dialog
         self._search_everything.show()
         self._search_everything.raise_()
@@ -500,15 +308,10 @@ class MainWindow(QMainWindow):
         self._search_everything.edit.selectAll()
         return self._search_everything
 
-    def _show_note_everywhere(self, note_id: str) -> None:
-        if self.notes_panel is not None:
-            self.notes_dock.show()
-            self.notes_panel.select_note(note_id)
-        self.show_note_in_text(note_id)
-
     def go_to_paragraph(self) -> None:
-        numbers = [block.number for block in self._document.body_blocks()]
-        current = self.current_paragraph()
+        """Ctrl+J: ask for a paragraph number and move there."""
+        numbers = [b.number for b in self.document.body_blocks() if b.number is not None]
+        current = paragraphs.current_paragraph(self.reading_view, self.document)
         chosen = dialogs.ask_number(
             self,
             "Go to Paragraph",
@@ -518,38 +321,10 @@ class MainWindow(QMainWindow):
             numbers[-1],
         )
         if chosen is not None:
-            self.scroll_to_paragraph(chosen)
-
-    def scroll_to_paragraph(self, number: int) -> None:
-        block = next(b for b in self._document.body_blocks() if b.number == number)
-        self.reading_view.scroll_to_block(block.id)
-        cursor = self.reading_view.textCursor()
-        cursor.setPosition(self.reading_view.document_position(block.id, 0))
-        self.reading_view.setTextCursor(cursor)
-
-    def current_paragraph(self) -> int | None:
-        """The numbered paragraph at the top of the view (the last one begun above it)."""
-        located = self.reading_view.locate(self.reading_view.top_position())
-        numbered = [b for b in self._document.body_blocks()]
-        if located is None:
-            top = self.reading_view.top_position()
-            before = [b for b in numbered if self.reading_view.text_block(b.id).position() <= top]
-            return before[-1].number if before else None
-        block = located[0]
-        if block.number is not None:
-            return block.number
-        index = self._document.block_index(block.id)
-        before = [b for b in numbered if self._document.block_index(b.id) <= index]
-        return before[-1].number if before else None
+            paragraphs.scroll_to_paragraph(self.reading_view, self.document, chosen)
 
     def _update_progress(self) -> None:
-        bar = self.reading_view.verticalScrollBar()
-        percent = 100 if bar.maximum() == 0 else round(100 * bar.value() / bar.maximum())
-        paragraph = self.current_paragraph()
-        where = (
-            f"¶{paragraph} of {len(self._document.body_blocks())}" if paragraph else "Introduction"
-        )
-        self.progress_label.setText(f"{where} · {percent}% read")
+        self.progress_label.setText(paragraphs.progress_text(self.reading_view, self.document))
 
     def focus_areas(self) -> list[QWidget]:
         areas: list[QWidget] = [self.reading_view]
@@ -571,331 +346,53 @@ class MainWindow(QMainWindow):
         areas[(current + step) % len(areas)].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_about_text(self) -> None:
-        dialogs.show_about(self, "About This Text", self.about_text_html())
+        from reader_app.ui.about import about_text_html
 
-    def about_text_html(self) -> str:
-        doc = self._document
-        from html import escape as esc  # loads only when shown
-
-        provenance = doc.provenance
-        rows = [
-            ("Title", doc.title),
-            ("Author", doc.author),
-            ("Year", str(doc.year)),
-            ("Written for", provenance.get("written_for", "")),
-            ("This extract", provenance.get("chapter", "")),
-            ("Translation", provenance.get("translation", "")),
-            ("Source of this version", provenance.get("extract_source", "")),
-            ("The editor’s introduction", provenance.get("editor_intro", "")),
-            ("A note on the introduction", provenance.get("historians_note", "")),
-            ("The ellipses", provenance.get("ellipses", "")),
-            ("Citing this text", provenance.get("citing", "")),
-        ]
-        parts = [f"<h3>{esc(doc.display_title)}</h3>"]
-        parts += [f"<p><b>{esc(label)}.</b> {esc(value)}</p>" for label, value in rows if value]
-        for label, key in (("Full text", "full_text_url"), ("This extract online", "extract_url")):
-            url = provenance.get(key, "")
-            if url.startswith(("https://", "http://")):
-                parts.append(
-                    f'<p><b>{label}:</b> <a href="{esc(url, quote=True)}">{esc(url)}</a></p>'
-                )
-        return "".join(parts)
-
-    def shortcut_rows(self) -> list[tuple[str, str, str]]:
-        """(menu, action, keys) for every action that has a shortcut, in menu order."""
-        rows = []
-        for menu in (
-            self.file_menu,
-            self.edit_menu,
-            self.view_menu,
-            self.notes_menu,
-            self.help_menu,
-        ):
-            for action in menu.actions():
-                keys = ", ".join(typed_keys(action.shortcuts()))
-                if keys and action.text():
-                    rows.append(
-                        (menu.title().replace("&", ""), action.text().replace("&", ""), keys)
-                    )
-        rows += [
-            ("Glossary", "Back / Forward in the glossary", "Alt+Left, Alt+Right"),
-            ("Find bar", "Next / previous match, close", "Enter, Shift+Enter, Escape"),
-        ]
-        return rows
+        dialogs.show_about(self, "About This Text", about_text_html(self.document))
 
     def show_shortcuts(self) -> None:
-        from html import escape as esc  # loads only when shown
+        from reader_app.ui.about import shortcuts_html
 
-        body = "".join(
-            f"<tr><td>{esc(menu)}</td><td>{esc(action)}</td><td><b>{esc(keys)}</b></td></tr>"
-            for menu, action, keys in self.shortcut_rows()
-        )
         dialogs.show_about(
-            self,
-            "Keyboard Shortcuts",
-            f"<table cellspacing='6'><tr><th align='left'>Menu</th><th align='left'>Action</th>"
-            f"<th align='left'>Keys</th></tr>{body}</table>",
+            self, "Keyboard Shortcuts", shortcuts_html(self.actions_table.shortcut_rows())
         )
+
+    def show_about(self) -> None:
+        from reader_app.ui.about import about_html
+
+        dialogs.show_about(self, f"About {APP_NAME}", about_html(self.document))
 
     def show_status(self, text: str) -> None:
         self.status_label.setText(text)
 
-    def about_html(self) -> str:
-        doc = self._document
-        from html import escape as esc  # loads only when shown
-
-        provenance = doc.provenance
-        parts = [
-            f"<h3>{esc(APP_NAME)} {esc(__version__)}</h3>",
-            "<p>An offline study reader: the text, a sourced glossary, and your notes, kept on "
-            "this computer.</p>",
-            f"<p>License: {esc(LICENSE)}. "
-            "Reading face: Noto Serif (SIL Open Font License 1.1).</p>",
-            f"<p><b>The text.</b> {esc(doc.author)}, <i>{esc(doc.title)}</i> ({doc.year}), "
-            "an extract in English translation.</p>",
-        ]
-        for key in ("editor_intro", "extract_source", "ellipses"):
-            if key in provenance:
-                parts.append(f"<p>{esc(provenance[key])}</p>")
-        url = provenance.get("full_text_url", "")
-        if url.startswith(("https://", "http://")):
-            parts.append(f'<p>Full text: <a href="{esc(url, quote=True)}">{esc(url)}</a></p>')
-        return "".join(parts)
-
-    def show_about(self) -> None:
-        dialogs.show_about(self, f"About {APP_NAME}", self.about_html())
-
-    # ----- notes ------------------------------------------------------------------------
-
     def attach_notes(
-        self, panel: NotesPanel, controller: NotesController | None, store: StoreOpenResult
+        self,
+        panel: NotesPanel,
+        controller: NotesController | None,
+        close_notes: Callable[[], None],
     ) -> None:
-        """Give the window its notes: panel always, controller when the notes could be opened."""
-        from PySide6.QtGui import QKeySequence
-
-        self.notes_store = store
-        self.notes_panel = panel
-        self.notes_controller = controller
+        """Give the window its notes: panel always, controller when the notes could be opened;
+        ``close_notes`` releases the database and its lock when the window closes."""
+        assert self.notes is not None, "add_menu_actions builds the notes coordinator first"
+        self._close_notes = close_notes
         self.notes_dock.setWidget(panel)
-        if self.glossary_pane is not None:
-            self.glossary_pane.offer_notes(self.entry_note_action)
-        if controller is None:
-            self.show_status("Notes are unavailable; the text and glossary work as usual.")
-            return
-        writable = not controller.repository.read_only
-        for action in self._notes_actions:
-            action.setEnabled(writable)
-        self.colour_menu.setEnabled(writable)
-        self.export_action.setEnabled(True)
-        self.undo_action = controller.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
-        self.redo_action = controller.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts(QKeySequence.StandardKey.Redo)
-        first = self.edit_menu.actions()[0]
-        self.edit_menu.insertActions(first, [self.undo_action, self.redo_action])
-        self.edit_menu.insertSeparator(first)
-        controller.failed.connect(self.show_problem)
-        controller.note_created.connect(self._on_note_created)
-        controller.note_restored.connect(panel.select_note)
-        controller.saved.connect(lambda _note: self._update_notes_status("saved"))
-        controller.save_failed.connect(lambda _id, _m: self._update_notes_status("not saved"))
-        panel.save_requested.connect(controller.save)
-        controller.saved.connect(panel.mark_saved)
-        controller.save_failed.connect(panel.mark_save_failed)
-        panel.colour_requested.connect(controller.set_colour_named)
-        panel.delete_requested.connect(controller.delete)
-        panel.new_free_note_requested.connect(self._new_free_note)
-        panel.reattach_requested.connect(self._reattach)
-        panel.note_activated.connect(self.show_note_in_text)
-        self.reading_view.span_clicked.connect(self._on_span_clicked)
-        panel.model.signals.changed.connect(self.refresh_notes)
-        self.refresh_notes()
+        self.notes.attach(panel, controller)
 
-    def refresh_notes(self) -> None:
-        """Highlights, tag lists and counts follow every stored change."""
-        from reader_app.domain.bidi import isolate
-        from reader_app.storage.notes_repo import HIGHLIGHT_PREVIEW_CHARS
+    @property
+    def notes_panel(self) -> NotesPanel | None:
+        return self.notes.panel if self.notes is not None else None
 
-        if self.notes_controller is None or self.notes_panel is None:
-            return
-        repository = self.notes_controller.repository
-        view = self.reading_view
-        spans = []
-        for highlight in repository.highlights():
-            preview = highlight.preview.strip() or "(highlight without a note)"
-            if len(preview) >= HIGHLIGHT_PREVIEW_CHARS:
-                preview = preview[: HIGHLIGHT_PREVIEW_CHARS - 1] + "…"
-            spans.append(
-                Span(
-                    view.document_position(highlight.block_id, highlight.start),
-                    view.document_position(highlight.block_id, highlight.end),
-                    f"highlight:{highlight.colour or 'yellow'}",
-                    key=highlight.note_id,
-                    tooltip=isolate(preview),
-                )
-            )
-        view.set_marks("highlights", spans)
-        self.notes_panel.set_known_tags(repository.tag_counts())
-        self._update_notes_status("saved")
-
-    def _update_notes_status(self, state: str) -> None:
-        if self.notes_controller is None:
-            return
-        counts = self.notes_controller.repository.counts()
-        parts = [f"{counts.total} {'note' if counts.total == 1 else 'notes'}"]
-        if counts.detached:
-            parts.append(f"{counts.detached} detached")
-        if self.notes_controller.repository.read_only:
-            parts.append("read-only")
-        else:
-            parts.append(state)
-        self.show_status(" · ".join(parts))
+    @property
+    def notes_controller(self) -> NotesController | None:
+        return self.notes.controller if self.notes is not None else None
 
     def receive_files(self, paths: list[str]) -> None:
-        """Files this launch was given, or a later launch handed over (single_instance.py):
-        the window comes forward. Opening the user's own files needs the library, which
-        does not exist yet, so the reader is told so in plain words, never shown a pretence."""
-        if self.isMinimized():
-            self.showNormal()
-        self.raise_()
-        self.activateWindow()
-        if not paths:
-            return
-        names = ", ".join(Path(path).name for path in paths)
-        dialogs.show_notice(
-            self,
-            "Cannot open files yet",
-            f"{APP_NAME} cannot open your own files yet: {names}\n\n"
-            "This version reads only the text it comes with. Opening EPUB, Markdown, "
-            "text and HTML files arrives with the library, in a later version.",
-        )
+        """Files from the command line or a later launch: see ui/file_handover.py."""
+        from reader_app.ui.file_handover import receive_files
+
+        receive_files(self, paths)
 
     def show_problem(self, message: str) -> None:
         """A problem the user can act on: in the status bar, and in a dialog so it is seen."""
         self.statusBar().showMessage(message, 10000)
         dialogs.show_error(self, "Study Reader", message)
-
-    def _highlight_selection(self, *, with_note: bool, colour: str = "yellow") -> Note | None:
-        from reader_app.domain.notes import Colour
-
-        if self.notes_controller is None:
-            return None
-        selected = self.reading_view.selected_range()
-        if selected is None:
-            self.statusBar().showMessage("Select some words within one paragraph first.", 6000)
-            return None
-        self._focus_editor_on_create = with_note
-        note = self.notes_controller.add_passage_note(*selected, Colour(colour))
-        self._focus_editor_on_create = False
-        if note is not None:
-            cursor = self.reading_view.textCursor()
-            cursor.clearSelection()
-            self.reading_view.setTextCursor(cursor)
-        return note
-
-    def _new_free_note(self) -> None:
-        if self.notes_controller is not None:
-            self._focus_editor_on_create = True
-            self.notes_controller.add_free_note()
-            self._focus_editor_on_create = False
-
-    def _note_on_entry(self) -> None:
-        entry_id = getattr(self.glossary_pane, "current_entry_id", None)
-        if self.notes_controller is None:
-            return
-        if not entry_id:
-            self.statusBar().showMessage("Open a glossary entry first.", 6000)
-            return
-        self._focus_editor_on_create = True
-        self.notes_controller.add_glossary_note(entry_id)
-        self._focus_editor_on_create = False
-
-    def _on_note_created(self, note_id: str) -> None:
-        if self.notes_panel is None:
-            return
-        self.notes_dock.show()
-        self.notes_dock.raise_()
-        self.notes_panel.select_note(note_id, focus_editor=self._focus_editor_on_create)
-
-    def _delete_current_note(self) -> None:
-        if self.notes_panel is not None and self.notes_controller is not None:
-            note_id = self.notes_panel.current_note_id()
-            if note_id:
-                self.notes_controller.delete(note_id)
-
-    def _reattach(self, note_id: str) -> None:
-        selected = self.reading_view.selected_range()
-        if selected is None or self.notes_controller is None:
-            self.show_problem(
-                "Select the passage in the text where the note belongs, then choose Reattach."
-            )
-            return
-        self.notes_controller.reattach(note_id, *selected)
-
-    def _on_span_clicked(self, layer: str, key: str) -> None:
-        if layer == "highlights" and self.notes_panel is not None:
-            self.notes_dock.show()
-            self.notes_dock.raise_()
-            self.notes_panel.select_note(key)
-
-    def show_note_in_text(self, note_id: str) -> None:
-        from reader_app.domain.notes import NoteKind
-
-        if self.notes_controller is None:
-            return
-        note = self.notes_controller.repository.get(note_id)
-        if note is None:
-            return
-        if note.kind is NoteKind.GLOSSARY and note.glossary_entry_id:
-            self.term_lookup_requested.emit(note.glossary_entry_id)
-            return
-        placement = note.placement
-        if note.is_detached or placement is None or placement.block_id is None:
-            return
-        view = self.reading_view
-        view.scroll_to_position(
-            view.document_position(placement.block_id, placement.start),
-            margin=view.viewport().height() / 3,
-        )
-
-    def _export_notes(self) -> None:
-        if self.notes_controller is None:
-            return
-        filters = {
-            "Markdown (*.md)": ("markdown", ".md"),
-            "Web Annotation JSON-LD (*.json)": ("json", ".json"),
-            "CSV spreadsheet (*.csv)": ("csv", ".csv"),
-        }
-        path, chosen = dialogs.save_file_path(
-            self, "Export Notes", str(Path.home() / "study-reader-notes.md"), list(filters)
-        )
-        if not path:
-            return
-        fmt, suffix = filters.get(chosen, ("markdown", ".md"))
-        target = Path(path) if Path(path).suffix else Path(path).with_suffix(suffix)
-        try:
-            count = self.notes_controller.export_to(target, fmt, self.glossary_headwords)
-        except OSError as error:
-            self.show_problem(
-                f"The notes could not be written to {target}: {error.strerror or error}."
-            )
-            return
-        self.statusBar().showMessage(f"Exported {count} notes to {target}.", 8000)
-
-    def _import_notes(self) -> None:
-        if self.notes_controller is None:
-            return
-        path = dialogs.open_file_path(
-            self, "Import Notes", ["Web Annotation JSON (*.json *.jsonld)", "All files (*)"]
-        )
-        if not path:
-            return
-        if self.notes_panel is not None:
-            self.notes_panel.flush()  # words being typed are local edits the merge must see
-        report = self.notes_controller.import_from(Path(path))
-        if report is not None:
-            self.statusBar().showMessage(
-                f"Imported: {report.added} new, {report.updated} updated, "
-                f"{report.unchanged} unchanged, {report.detached} detached.",
-                10000,
-            )

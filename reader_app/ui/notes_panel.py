@@ -8,24 +8,17 @@ failing disk or a locked database never costs the user what they wrote.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 from PySide6.QtCore import (
     QItemSelectionModel,
     QMimeData,
     QModelIndex,
-    QPersistentModelIndex,
-    QRect,
-    QSize,
-    QStringListModel,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFocusEvent, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QFocusEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -34,30 +27,27 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedLayout,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from reader_app.domain.bidi import isolate
-from reader_app.domain.notes import Colour, Note, NoteKind
+from reader_app.domain.highlights import Colour
+from reader_app.domain.notes import Note, NoteKind
 from reader_app.domain.tags import tags_from_text, tags_to_text
 from reader_app.domain.text import Document, in_quotation_marks
 from reader_app.models.notes_model import (
-    MATCHES_ROLE,
     NOTE_ID_ROLE,
     NOTE_ROLE,
     NoteQuery,
     NotesModel,
     citation_of,
-    first_line,
 )
-from reader_app.storage.notes_repo import MarkedText, NoteOrder
+from reader_app.models.notes_values import NoteOrder
+from reader_app.ui.note_delegate import NoteDelegate, colour_swatch
 from reader_app.ui.notice import NOTICE, notice_label
-from reader_app.ui.theme import HIGHLIGHT_COLOURS, blend, is_dark
+from reader_app.ui.tag_edit import TagEdit
 
 AUTOSAVE_DELAY_MS = 700
 # The pause above restarts on every key, so steady typing alone would never save: the first
@@ -69,161 +59,6 @@ SEARCH_DELAY_MS = 150
 # note that long without a stall over half a second; a paste that would go past it is refused
 # with a message, so pasting a whole book by mistake cannot make the notes crawl.
 MAX_NOTE_CHARS = 1_000_000
-
-
-def colour_swatch(colour: Colour | None, palette: QPalette) -> QColor:
-    if colour is None:
-        return blend(
-            palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base), 0.3
-        )
-    light, deep = HIGHLIGHT_COLOURS[colour.value]
-    return QColor(deep if is_dark(palette) else light).darker(115 if not is_dark(palette) else 80)
-
-
-def note_row_lines(note: Note) -> tuple[str, str, str]:
-    """The quote, first line and tags a list row shows, each piece of user text isolated so
-    that its direction controls cannot reorder the row (see domain/bidi.py)."""
-    quote = in_quotation_marks(isolate(" ".join(note.quote.split()))) if note.quote else ""
-    tags = "  ".join(f"#{isolate(tag)}" for tag in note.tags)
-    return quote, isolate(first_line(note.body)), tags
-
-
-class NoteDelegate(QStyledItemDelegate):
-    """Paints a note as citation, quote, first line and tags; all plain text, matches marked."""
-
-    PADDING = 8
-
-    def __init__(self, document: Document, headword_of, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._document = document
-        self._headword_of = headword_of
-
-    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
-        base = QFont(option.font)
-        small = QFont(base)
-        small.setPointSizeF(max(7.0, base.pointSizeF() * 0.9))
-        bold = QFont(small)
-        bold.setBold(True)
-        italic = QFont(base)
-        italic.setItalic(True)
-        return bold, italic, small
-
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        note: Note = index.data(NOTE_ROLE)
-        bold, italic, small = self._fonts(option)
-        height = self.PADDING * 2 + QFontMetrics(bold).height() + QFontMetrics(option.font).height()
-        if note.quote:
-            height += QFontMetrics(italic).height() + 2
-        if note.tags:
-            height += QFontMetrics(small).height() + 2
-        return QSize(200, height + 4)
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        note: Note = index.data(NOTE_ROLE)
-        matches: MarkedText | None = index.data(MATCHES_ROLE)
-        palette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        painter.save()
-        if selected:
-            painter.fillRect(option.rect, palette.color(QPalette.ColorRole.Highlight))
-        text_colour = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
-        muted = (
-            blend(text_colour, palette.color(QPalette.ColorRole.Base), 0.62)
-            if not selected
-            else text_colour
-        )
-        bar = QRect(option.rect.left() + 2, option.rect.top() + 6, 4, option.rect.height() - 12)
-        painter.fillRect(bar, colour_swatch(note.colour, palette))
-        bold, italic, small = self._fonts(option)
-        left = option.rect.left() + self.PADDING + 8
-        width = option.rect.width() - self.PADDING * 2 - 8
-        y = option.rect.top() + self.PADDING
-
-        headword = self._headword_of(note.glossary_entry_id) if note.glossary_entry_id else None
-        citation = citation_of(note, self._document, headword)
-        date = note.updated.astimezone().strftime("%d %b %Y")
-        painter.setFont(bold)
-        painter.setPen(QColor("#b03a2e") if note.is_detached and not selected else muted)
-        line_height = QFontMetrics(bold).height()
-        painter.drawText(QRect(left, y, width, line_height), Qt.AlignmentFlag.AlignLeft, citation)
-        painter.setFont(small)
-        painter.setPen(muted)
-        painter.drawText(QRect(left, y, width, line_height), Qt.AlignmentFlag.AlignRight, date)
-        y += line_height
-
-        quote_line, first, tags = note_row_lines(note)
-        if quote_line:
-            painter.setFont(italic)
-            painter.setPen(text_colour)
-            metrics = QFontMetrics(italic)
-            quote = metrics.elidedText(quote_line, Qt.TextElideMode.ElideRight, width)
-            painter.drawText(
-                QRect(left, y, width, metrics.height()), Qt.AlignmentFlag.AlignLeft, quote
-            )
-            y += metrics.height() + 2
-
-        painter.setFont(option.font)
-        metrics = QFontMetrics(option.font)
-        if matches is not None and matches.text.strip():
-            self._paint_marked(painter, matches, left, y, width, metrics, text_colour, palette)
-        else:
-            painter.setPen(text_colour if first else muted)
-            first = first or "(no text yet)"
-            painter.drawText(
-                QRect(left, y, width, metrics.height()),
-                Qt.AlignmentFlag.AlignLeft,
-                metrics.elidedText(first, Qt.TextElideMode.ElideRight, width),
-            )
-        y += metrics.height() + 2
-
-        if tags:
-            painter.setFont(small)
-            painter.setPen(muted)
-            small_metrics = QFontMetrics(small)
-            painter.drawText(
-                QRect(left, y, width, small_metrics.height()),
-                Qt.AlignmentFlag.AlignLeft,
-                small_metrics.elidedText(tags, Qt.TextElideMode.ElideRight, width),
-            )
-        painter.restore()
-
-    @staticmethod
-    def _paint_marked(
-        painter, marked: MarkedText, left, y, width, metrics, colour, palette
-    ) -> None:
-        """Draw a snippet run by run, with a background behind each search match."""
-        text = " ".join(marked.text.split("\n"))
-        boundaries = sorted({0, len(text), *[p for span in marked.spans for p in span]})
-        spans = set(marked.spans)
-        x = left
-        match_background = blend(
-            palette.color(QPalette.ColorRole.Highlight),
-            palette.color(QPalette.ColorRole.Base),
-            0.35,
-        )
-        for start, end in pairwise(boundaries):
-            run = text[start:end]
-            run_width = metrics.horizontalAdvance(run)
-            if x + run_width > left + width:
-                run = metrics.elidedText(run, Qt.TextElideMode.ElideRight, left + width - x)
-                run_width = metrics.horizontalAdvance(run)
-            rect = QRect(x, y, run_width, metrics.height())
-            if (start, end) in spans:
-                painter.fillRect(rect, match_background)
-            painter.setPen(colour)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignLeft, run)
-            x += run_width
-            if x >= left + width:
-                break
 
 
 class NoteEditor(QPlainTextEdit):
@@ -245,43 +80,6 @@ class NoteEditor(QPlainTextEdit):
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
         self.focus_lost.emit()
-
-
-class TagEdit(QLineEdit):
-    """Comma-separated tags, completing the tag being typed from the tags already in use."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._tags = QStringListModel(self)
-        self.completer_ = QCompleter(self._tags, self)
-        self.completer_.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer_.setWidget(self)
-        self.completer_.activated.connect(self._insert_completion)
-        self.textEdited.connect(self._complete)
-
-    def set_known_tags(self, tags: list[str]) -> None:
-        self._tags.setStringList(tags)
-
-    def _current_prefix(self) -> str:
-        return self.text()[: self.cursorPosition()].rsplit(",", 1)[-1].strip()
-
-    def _complete(self) -> None:
-        prefix = self._current_prefix()
-        if not prefix:
-            self.completer_.popup().hide()
-            return
-        self.completer_.setCompletionPrefix(prefix)
-        if self.completer_.completionCount():
-            self.completer_.complete()
-        else:
-            self.completer_.popup().hide()
-
-    def _insert_completion(self, tag: str) -> None:
-        head = self.text()[: self.cursorPosition()]
-        tail = self.text()[self.cursorPosition() :]
-        kept = head.rsplit(",", 1)[0] + ", " if "," in head else ""
-        self.setText(f"{kept}{tags_to_text([tag])}, {tail.lstrip(', ')}".rstrip())
-        self.textEdited.emit(self.text())
 
 
 class NotesPanel(QWidget):
@@ -316,13 +114,54 @@ class NotesPanel(QWidget):
 
         self.notice_label = notice_label(self, "Notes notice", NOTICE)
         layout.addWidget(self.notice_label)
-
         self.search_edit = QLineEdit(self)
         self.search_edit.setPlaceholderText("Search notes…")
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setAccessibleName("Search notes")
         layout.addWidget(self.search_edit)
+        layout.addLayout(self._build_filter_row())
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.setChildrenCollapsible(False)
+        list_area = self._build_list(splitter, document, headword_of)
+        editor_area = self._build_editor(splitter)
+        splitter.addWidget(list_area)
+        splitter.addWidget(editor_area)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
 
+        self._build_timers()
+
+        self.editor.textChanged.connect(self._on_edited)
+        self.tags_edit.textEdited.connect(self._on_edited)
+        self.editor.focus_lost.connect(self.flush)
+        self.editor.paste_refused.connect(self._on_paste_refused)
+        self.tags_edit.editingFinished.connect(self.flush)
+        self.search_edit.textChanged.connect(self._search_timer.start)
+        for box in (self.tag_filter, self.colour_filter, self.order_box):
+            box.currentIndexChanged.connect(self._apply_query)
+
+        self._update_colour_buttons()
+        if model is None:
+            self._make_unavailable(unavailable_reason)
+        else:
+            self._show_model(model)
+
+    def _show_model(self, model: NotesModel) -> None:
+        self.list_view.setModel(model)
+        self.list_view.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.list_view.activated.connect(
+            lambda index: self.note_activated.emit(index.data(NOTE_ID_ROLE))
+        )
+        self.list_view.clicked.connect(
+            lambda index: self.note_activated.emit(index.data(NOTE_ID_ROLE))
+        )
+        model.modelReset.connect(self._after_reset)
+        self._after_reset()
+        self._show_note(None)
+
+    def _build_filter_row(self) -> QHBoxLayout:
+        """Tag, colour and order choices, and the New button."""
         filters = QHBoxLayout()
         self.tag_filter = QComboBox(self)
         self.tag_filter.setAccessibleName("Show notes with tag")
@@ -345,10 +184,10 @@ class NotesPanel(QWidget):
         self.new_button.setAccessibleName("New free note")
         self.new_button.clicked.connect(self.new_free_note_requested)
         filters.addWidget(self.new_button)
-        layout.addLayout(filters)
+        return filters
 
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.setChildrenCollapsible(False)
+    def _build_list(self, splitter: QSplitter, document: Document, headword_of) -> QWidget:
+        """The list of notes, or a sentence in its place when there are none to show."""
         list_area = QWidget(splitter)
         self._list_stack = QStackedLayout(list_area)
         self.list_view = QListView(list_area)
@@ -365,7 +204,10 @@ class NotesPanel(QWidget):
         self.empty_label.setFrameShape(QLabel.Shape.StyledPanel)
         self._list_stack.addWidget(self.list_view)
         self._list_stack.addWidget(self.empty_label)
+        return list_area
 
+    def _build_editor(self, splitter: QSplitter) -> QWidget:
+        """The note's passage, its words and tags, its colour and actions, and save status."""
         editor_area = QWidget(splitter)
         editor_layout = QVBoxLayout(editor_area)
         editor_layout.setContentsMargins(0, 0, 0, 0)
@@ -412,12 +254,10 @@ class NotesPanel(QWidget):
         self.save_label.setWordWrap(True)
         self.save_label.setAccessibleName("Save status")
         editor_layout.addWidget(self.save_label)
-        splitter.addWidget(list_area)
-        splitter.addWidget(editor_area)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        layout.addWidget(splitter, 1)
+        return editor_area
 
+    def _build_timers(self) -> None:
+        """Autosave after a pause in typing (or at the latest after a deadline), and search."""
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_DELAY_MS)
@@ -430,31 +270,6 @@ class NotesPanel(QWidget):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_query)
-
-        self.editor.textChanged.connect(self._on_edited)
-        self.tags_edit.textEdited.connect(self._on_edited)
-        self.editor.focus_lost.connect(self.flush)
-        self.editor.paste_refused.connect(self._on_paste_refused)
-        self.tags_edit.editingFinished.connect(self.flush)
-        self.search_edit.textChanged.connect(self._search_timer.start)
-        for box in (self.tag_filter, self.colour_filter, self.order_box):
-            box.currentIndexChanged.connect(self._apply_query)
-
-        self._update_colour_buttons()
-        if model is None:
-            self._make_unavailable(unavailable_reason)
-            return
-        self.list_view.setModel(model)
-        self.list_view.selectionModel().currentChanged.connect(self._on_current_changed)
-        self.list_view.activated.connect(
-            lambda index: self.note_activated.emit(index.data(NOTE_ID_ROLE))
-        )
-        self.list_view.clicked.connect(
-            lambda index: self.note_activated.emit(index.data(NOTE_ID_ROLE))
-        )
-        model.modelReset.connect(self._after_reset)
-        self._after_reset()
-        self._show_note(None)
 
     # ----- state shown ------------------------------------------------------------------
 
@@ -582,6 +397,7 @@ class NotesPanel(QWidget):
         self._apply_query()
 
     def _select_row(self, row: int) -> None:
+        assert self.model is not None, "rows exist only when the notes are open"
         index = self.model.index(row, 0)
         selection = self.list_view.selectionModel()
         selection.blockSignals(True)
@@ -616,12 +432,12 @@ class NotesPanel(QWidget):
         self.editor.setEnabled(writable)
         self.tags_edit.setEnabled(writable)
         self.delete_button.setEnabled(writable)
-        is_passage = has_note and note.kind is NoteKind.PASSAGE
+        passage = note if note is not None and note.kind is NoteKind.PASSAGE else None
         for colour, button in self.colour_buttons.items():
-            button.setVisible(is_passage)
+            button.setVisible(passage is not None)
             button.setEnabled(writable)
-            button.setChecked(bool(is_passage and note.colour == colour))
-        self.reattach_button.setVisible(bool(is_passage and note.is_detached))
+            button.setChecked(passage is not None and passage.colour == colour)
+        self.reattach_button.setVisible(passage is not None and passage.is_detached)
         self.reattach_button.setEnabled(writable)
         self._update_context(note)
         self.save_label.setText("")

@@ -17,15 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader_app.settings import LINE_HEIGHT, MEASURE, READING_SIZE
+from reader_app.settings import LINE_HEIGHT, MEASURE, READING_SIZE, THEMES, bounds
 from reader_app.ui.text_view import ReadingStyle
-from reader_app.ui.themes import THEMES
 
 
 class PreferencesDialog(QDialog):
     changed = Signal(str, object)  # theme name, ReadingStyle
 
     def __init__(self, theme: str, style: ReadingStyle, parent: QWidget | None = None) -> None:
+        # Whole on purpose: the form's rows in the order the dialog shows them.
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.setObjectName("preferencesDialog")
@@ -47,7 +47,7 @@ class PreferencesDialog(QDialog):
 
         self.size_box = QDoubleSpinBox(self)
         self.size_box.setAccessibleName("Font size in points")
-        self.size_box.setRange(READING_SIZE.minimum, READING_SIZE.maximum)
+        self.size_box.setRange(*bounds(READING_SIZE))
         self.size_box.setSingleStep(0.5)
         self.size_box.setDecimals(1)
         self.size_box.setSuffix(" pt")
@@ -55,14 +55,14 @@ class PreferencesDialog(QDialog):
 
         self.line_box = QSpinBox(self)
         self.line_box.setAccessibleName("Line spacing in percent")
-        self.line_box.setRange(LINE_HEIGHT.minimum, LINE_HEIGHT.maximum)
+        self.line_box.setRange(*bounds(LINE_HEIGHT))
         self.line_box.setSingleStep(5)
         self.line_box.setSuffix(" %")
         form.addRow("&Line spacing:", self.line_box)
 
         self.measure_box = QSpinBox(self)
         self.measure_box.setAccessibleName("Text width in characters")
-        self.measure_box.setRange(MEASURE.minimum, MEASURE.maximum)
+        self.measure_box.setRange(*bounds(MEASURE))
         self.measure_box.setSingleStep(2)
         self.measure_box.setSuffix(" characters")
         form.addRow("Text &width:", self.measure_box)

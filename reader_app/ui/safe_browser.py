@@ -20,6 +20,6 @@ class SafeBrowser(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
 
-    def loadResource(self, kind: int, name: QUrl) -> object:
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
         """Refuse every resource (images, style sheets): no remote or local file is read."""
         return None

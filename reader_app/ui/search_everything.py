@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -18,7 +20,9 @@ from reader_app.domain.bidi import isolate
 from reader_app.domain.glossary import Glossary
 from reader_app.domain.search import context_around, find_all, find_pattern
 from reader_app.domain.text import Document, in_quotation_marks
-from reader_app.storage.notes_repo import NotesRepository
+
+if TYPE_CHECKING:
+    from reader_app.models.notes_controller import NotesController
 
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 1
 GROUP_LIMIT = 50
@@ -33,7 +37,7 @@ class SearchEverythingDialog(QDialog):
         self,
         document: Document,
         glossary: Glossary,
-        repository: NotesRepository | None,
+        notes: NotesController | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -42,7 +46,7 @@ class SearchEverythingDialog(QDialog):
         self.resize(560, 480)
         self._document = document
         self._glossary = glossary
-        self._repository = repository
+        self._notes = notes
         layout = QVBoxLayout(self)
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText("Search the text, the glossary and your notes…")
@@ -85,8 +89,8 @@ class SearchEverythingDialog(QDialog):
             if entry.matches_filter(needle) or pattern.search(entry.explanation)
         ]
         note_hits = []
-        if self._repository is not None:
-            for hit in self._repository.search(needle, limit=GROUP_LIMIT):
+        if self._notes is not None:
+            for hit in self._notes.search(needle, limit=GROUP_LIMIT):
                 quote = f"{in_quotation_marks(isolate(hit.note.quote))} " if hit.note.quote else ""
                 snippet = isolate(" ".join(hit.snippet.text.split()))
                 note_hits.append((f"{quote}{snippet}", ("note", hit.note.id)))
@@ -107,22 +111,21 @@ class SearchEverythingDialog(QDialog):
             f"{counts[0]} in the text · {counts[1]} in the glossary · {counts[2]} in your notes"
         )
 
-    def groups(self) -> dict[str, list[tuple]]:
-        """Results by group, for tests and accessibility tools."""
-        found = {}
-        for row in range(self.results.topLevelItemCount()):
-            group = self.results.topLevelItem(row)
-            name = group.text(0).split(" (")[0]
-            found[name] = [group.child(i).data(0, RESULT_ROLE) for i in range(group.childCount())]
-        return found
+    def _groups(self) -> list[QTreeWidgetItem]:
+        items = (self.results.topLevelItem(row) for row in range(self.results.topLevelItemCount()))
+        return [item for item in items if item is not None]
+
+    @staticmethod
+    def _children(group: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+        items = (group.child(index) for index in range(group.childCount()))
+        return [item for item in items if item is not None]
 
     def _choose_first(self) -> None:
         self._timer.stop()
         self.run_search()
-        for row in range(self.results.topLevelItemCount()):
-            group = self.results.topLevelItem(row)
-            if group.childCount():
-                self._choose(group.child(0))
+        for group in self._groups():
+            for child in self._children(group)[:1]:
+                self._choose(child)
                 return
 
     def _choose(self, item: QTreeWidgetItem) -> None:

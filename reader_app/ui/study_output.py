@@ -3,7 +3,7 @@
 ``StudyOutput`` owns these actions and puts them into the window's menus; app.py creates it.
 When an action runs it reads what it needs from the window (the selection, the notes), so
 the window itself needs no code for them. Citations are built by ``domain/citation.py``, the
-edition by ``domain/edition.py`` and ``ui/study_edition.py`` (loaded on first use, with Qt's
+edition by ``domain/edition.py`` and ``ui/printed_edition/`` (loaded on first use, with Qt's
 printing support, so that they cost nothing at start-up).
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QObject
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QMenu
 
 from reader_app.domain.citation import CitationError, CitationStyle, CitedWork, cite
@@ -67,18 +67,19 @@ class StudyOutput(QObject):
         self._work = CitedWork.from_document(document)
         self._options: StudyEditionOptions | None = None  # the last choice, offered again
         self._build_actions()
-        self._install()
 
     # ----- actions and menus ---------------------------------------------------------------
 
     def _build_actions(self) -> None:
+        """Its commands go into the window's table (ui/actions.py); the style is a submenu."""
+        from reader_app.ui.actions import STUDY_OUTPUT_ACTIONS
+
         window = self._window
-        self.copy_citation_action = QAction("Copy with &Citation", window)
-        self.copy_citation_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
-        self.copy_citation_action.setStatusTip(
-            "Copy the selected words in quotation marks with a citation of their paragraph"
-        )
-        self.copy_citation_action.triggered.connect(self.copy_with_citation)
+        table = window.actions_table
+        table.add_all(STUDY_OUTPUT_ACTIONS, self)
+        self.copy_citation_action = table.action("copy-with-citation")
+        self.print_action = table.action("print-study-edition")
+        self.export_pdf_action = table.action("export-study-edition")
 
         self.style_menu = QMenu("Citation &Style", window)
         self.style_group = QActionGroup(self)
@@ -93,38 +94,7 @@ class StudyOutput(QObject):
             self.style_group.addAction(action)
             self.style_menu.addAction(action)
             self.style_actions[style] = action
-
-        self.print_action = QAction("&Print Study Edition…", window)
-        self.print_action.setShortcuts(QKeySequence.StandardKey.Print)
-        if not self.print_action.shortcuts():
-            self.print_action.setShortcut(QKeySequence("Ctrl+P"))
-        self.print_action.setStatusTip(
-            "Print the text with your highlights and paragraph numbers, and your notes"
-        )
-        self.print_action.triggered.connect(self.print_study_edition)
-        self.export_pdf_action = QAction("Export Study Edition as P&DF…", window)
-        self.export_pdf_action.setStatusTip(
-            "Save the text with your highlights and notes as a PDF to read or print later"
-        )
-        self.export_pdf_action.triggered.connect(self.export_study_edition)
-
-    def _install(self) -> None:
-        """Edit: after Copy and Select All. File: before Quit. And the text's context menu."""
-        window = self._window
-        anchor = getattr(window, "copy_citation_anchor", None)
-        if anchor is not None:
-            window.edit_menu.insertAction(anchor, self.copy_citation_action)
-            window.edit_menu.insertMenu(anchor, self.style_menu)
-        else:
-            window.edit_menu.addAction(self.copy_citation_action)
-            window.edit_menu.addMenu(self.style_menu)
-        actions = window.file_menu.actions()
-        index = actions.index(window.quit_action)
-        before = actions[index - 1] if index and actions[index - 1].isSeparator() else None
-        before = before or window.quit_action
-        window.file_menu.insertActions(before, [self.print_action, self.export_pdf_action])
-        window.file_menu.insertSeparator(self.print_action)
-        window.reading_view.context_actions.append(self.copy_citation_action)
+        table.place_menu(self.style_menu, "edit", "clipboard")
 
     # ----- copy with citation --------------------------------------------------------------
 
@@ -166,14 +136,13 @@ class StudyOutput(QObject):
     def plan(self, options: StudyEditionOptions) -> EditionPlan:
         """The edition as it stands now, with the note being typed saved first."""
         from reader_app.domain.edition import plan_edition
-        from reader_app.storage.notes_repo import NoteOrder
 
         window = self._window
         if window.notes_panel is not None:
             window.notes_panel.flush()
         notes = []
         if window.notes_controller is not None:
-            notes = window.notes_controller.repository.list_notes(NoteOrder.POSITION)
+            notes = window.notes_controller.notes_in_text_order()
         glossary, occurrences = None, []
         pane = window.glossary_pane
         if pane is not None:  # None only for the moment after start-up before it is built
@@ -185,7 +154,7 @@ class StudyOutput(QObject):
 
     def print_study_edition(self) -> None:
         from reader_app.domain.edition import edition_title
-        from reader_app.ui.study_edition import PrintError, new_printer, print_edition
+        from reader_app.ui.printed_edition.printing import PrintError, new_printer, print_edition
 
         title = "Print Study Edition"
         options = self._ask_options(title, "Print…")
@@ -206,7 +175,7 @@ class StudyOutput(QObject):
         )
 
     def export_study_edition(self) -> Path | None:
-        from reader_app.ui.study_edition import PrintError, export_pdf
+        from reader_app.ui.printed_edition.printing import PrintError, export_pdf
 
         title = "Export Study Edition as PDF"
         options = self._ask_options(title, "Export…")

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
+    QHelpEvent,
     QPainter,
     QTextBlock,
     QTextBlockFormat,
@@ -27,20 +28,45 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
 
 from reader_app.domain.text import Block, Document, Role
+from reader_app.settings import (
+    LINE_HEIGHT,
+    MEASURE,
+    READING_FAMILY,
+    READING_SIZE,
+    ZOOM_PERCENT,
+    ZOOM_STEP_PERCENT,
+    Settings,
+    clamp,
+)
+from reader_app.ui.reading_colours import ReadingColours, mark_format
 from reader_app.ui.safe_browser import SafeBrowser
-from reader_app.ui.theme import ReadingColours, mark_format
 
-READING_FONT_FAMILY = "Noto Serif"
+READING_FONT_FAMILY = READING_FAMILY.default
 
 
 # A NamedTuple, not a dataclass: cheaper to define on the start-up path.
 class ReadingStyle(NamedTuple):
     """What the reader can choose in Preferences; zoom scales the size on top."""
 
-    family: str = READING_FONT_FAMILY
-    point_size: float = 12.0
-    line_height: int = 155  # percent of the font's height
-    measure: int = 68  # characters a line: 60-75 reads comfortably
+    family: str = READING_FAMILY.default
+    point_size: float = READING_SIZE.default
+    line_height: int = LINE_HEIGHT.default  # percent of the font's height
+    measure: int = MEASURE.default  # characters a line: 60-75 reads comfortably
+
+    @classmethod
+    def saved(cls, settings: Settings) -> ReadingStyle:
+        return cls(
+            family=settings.get(READING_FAMILY),
+            point_size=settings.get(READING_SIZE),
+            line_height=settings.get(LINE_HEIGHT),
+            measure=settings.get(MEASURE),
+        )
+
+    def save(self, settings: Settings) -> None:
+        settings.set(READING_FAMILY, self.family)
+        settings.set(READING_SIZE, self.point_size)
+        settings.set(LINE_HEIGHT, self.line_height)
+        settings.set(MEASURE, self.measure)
 
 
 _ROLE_PROPERTY = QTextFormat.Property.UserProperty + 1
@@ -56,13 +82,13 @@ class Span(NamedTuple):
 
     start: int  # document positions
     end: int
-    style: str  # a key understood by theme.mark_format
+    style: str  # a key understood by reading_colours.mark_format
     key: str = ""  # what a click refers to (entry id, note id)
     tooltip: str = ""  # plain text
 
 
 def clamp_zoom(percent: float) -> int:
-    return max(50, min(300, int(percent)))
+    return clamp(ZOOM_PERCENT, int(percent))
 
 
 # Layers are painted in this order; later layers win where they overlap.
@@ -111,7 +137,7 @@ class ReadingView(SafeBrowser):
         parent: QWidget | None = None,
         *,
         style: ReadingStyle | None = None,
-        zoom_percent: int = 100,
+        zoom_percent: int = ZOOM_PERCENT.default,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("readingView")
@@ -333,12 +359,21 @@ class ReadingView(SafeBrowser):
         self._restyle_in_place()
         self.zoom_changed.emit(percent)
 
+    def zoom_in(self) -> None:
+        self.set_zoom_percent(self._zoom_percent + ZOOM_STEP_PERCENT)
+
+    def zoom_out(self) -> None:
+        self.set_zoom_percent(self._zoom_percent - ZOOM_STEP_PERCENT)
+
+    def zoom_reset(self) -> None:
+        self.set_zoom_percent(ZOOM_PERCENT.default)
+
     def wheelEvent(self, event) -> None:
         """Ctrl+wheel zooms the reading font (QTextEdit's own zoom would skip our formats)."""
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             steps = event.angleDelta().y() / 120
             if steps:
-                self.set_zoom_percent(self._zoom_percent + round(steps) * 10)
+                self.set_zoom_percent(self._zoom_percent + round(steps) * ZOOM_STEP_PERCENT)
             event.accept()
             return
         super().wheelEvent(event)
@@ -485,7 +520,7 @@ class ReadingView(SafeBrowser):
         self.setTextCursor(cursor)
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
+        if isinstance(event, QHelpEvent) and event.type() == QEvent.Type.ToolTip:
             position = self._position_at(QPointF(self.viewport().mapFromGlobal(event.globalPos())))
             tips = [span.tooltip for _, span in self.spans_at(position)] if position else []
             tips = [tip for tip in tips if tip]
@@ -544,9 +579,11 @@ class ReadingView(SafeBrowser):
         menu = self.createStandardContextMenu(event.pos())
         if self.context_actions:
             first = menu.actions()[0] if menu.actions() else None
-            for action in self.context_actions:
-                menu.insertAction(first, action)
-            menu.insertSeparator(first)
+            if first is None:
+                menu.addActions(self.context_actions)
+            else:
+                menu.insertActions(first, self.context_actions)
+                menu.insertSeparator(first)
         menu.exec(event.globalPos())
         menu.deleteLater()
 

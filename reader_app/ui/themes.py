@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from reader_app.ui.theme import blend
-
-THEMES = ("system", "light", "sepia", "dark")
+from reader_app.settings import THEMES
+from reader_app.ui.reading_colours import blend
 
 _ROLES = QPalette.ColorRole
 
@@ -118,20 +117,3 @@ class ThemeManager:
         palette = theme_palette(name)
         self._app.setPalette(palette if palette is not None else self._system_palette)
         self.current = name
-
-
-def relative_luminance(colour: QColor) -> float:
-    def channel(value: float) -> float:
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    return (
-        0.2126 * channel(colour.redF())
-        + 0.7152 * channel(colour.greenF())
-        + 0.0722 * channel(colour.blueF())
-    )
-
-
-def contrast_ratio(first: QColor, second: QColor) -> float:
-    """WCAG 2 contrast ratio: 4.5 is the AA minimum for body text."""
-    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)

@@ -315,26 +315,41 @@ def test_one_bad_item_among_good_ones_imports_nothing(
 
 
 def test_failure_during_the_write_rolls_back_the_whole_import(
-    filled: NotesRepository, document: Document, monkeypatch: pytest.MonkeyPatch
+    filled: NotesRepository, document: Document, data_dir: Path
 ) -> None:
+    """The disk fills up on the second note of an import: none of it stays."""
+    import sqlite3
+
+    from reader_app.storage.db import DiskFull
+    from reader_app.storage.store import database_path
+
+    class FullOnSecondNote(sqlite3.Connection):
+        inserted = 0
+
+        def execute(self, sql: str, *args: object) -> sqlite3.Cursor:  # type: ignore[override]
+            if sql.lstrip().startswith("INSERT INTO notes "):
+                self.inserted += 1
+                if self.inserted == 2:
+                    error = sqlite3.OperationalError("database or disk is full")
+                    error.sqlite_errorcode = sqlite3.SQLITE_FULL  # as sqlite itself sets it
+                    raise error
+            return super().execute(sql, *args)
+
     notes = parse_annotations(
         json.dumps([_hypothesis_annotation(THIRD), _hypothesis_annotation("red tape")]).encode(),
         document,
     )
     before = _dump(filled)
-    original = NotesRepository._insert
-    calls = []
-
-    def failing_insert(self: NotesRepository, connection: Any, note: Any, **kwargs: Any) -> None:
-        calls.append(note.id)
-        if len(calls) == 2:
-            raise OSError(28, "No space left on device")
-        original(self, connection, note, **kwargs)
-
-    monkeypatch.setattr(NotesRepository, "_insert", failing_insert)
-    with pytest.raises(Exception):  # noqa: B017 - whatever the failure, nothing changes
-        filled.merge(notes)
-    assert len(calls) == 2
+    connection = sqlite3.connect(
+        database_path(data_dir), factory=FullOnSecondNote, isolation_level=None
+    )
+    try:
+        importing = NotesRepository(connection, document, path=database_path(data_dir))
+        with pytest.raises(DiskFull):
+            importing.merge(notes)
+        assert connection.inserted == 2
+    finally:
+        connection.close()
     assert _dump(filled) == before
 
 

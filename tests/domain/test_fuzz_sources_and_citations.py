@@ -79,3 +79,9 @@ def test_any_library_metadata_cites_or_is_refused_with_a_citation_error(meta, st
     in_text, _ = cite_paragraph(work, block, style, today=date(2026, 12, 3))
     assert in_text
     list_entry(work, style, today=date(2026, 12, 3))
+
+
+def test_a_superscript_digit_is_no_year() -> None:
+    """Found by the test above: "²".isdigit() is true, but int("²") raises ValueError."""
+    work = CitedWork.from_metadata({"title": "A Text", "author": "Ann Author", "year": "²"})
+    assert work.year is None

@@ -7,7 +7,6 @@ import re
 import pytest
 
 from reader_app.domain.glossary import (
-    APOSTROPHES,
     Category,
     TermMatcher,
     find_occurrences,
@@ -15,6 +14,7 @@ from reader_app.domain.glossary import (
     load_glossary,
 )
 from reader_app.domain.text import load_document
+from reader_app.domain.typography import fold
 from reader_app.paths import resource_root
 
 # One id per group of the coverage list (shared/glossary-coverage.md), in its order.
@@ -57,7 +57,7 @@ def glossary(document):
 
 
 def normalise(text: str) -> str:
-    return text.translate(APOSTROPHES).casefold().strip()
+    return fold(text).casefold().strip()
 
 
 def test_covers_every_group_with_at_least_forty_entries(glossary) -> None:

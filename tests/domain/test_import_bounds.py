@@ -10,7 +10,7 @@ import pytest
 
 from reader_app.domain import export
 from reader_app.domain.anchors import PlacementStatus
-from reader_app.domain.export import parse_import
+from reader_app.domain.export import parse_import, w3c_import
 from reader_app.domain.notes import NoteKind
 from reader_app.domain.text import Document
 
@@ -50,7 +50,7 @@ def test_the_fuzzy_search_runs_within_its_budget_only(
     data = _annotation([{"type": "TextQuoteSelector", "exact": NEAR_THIRD}])
     placed = _one(data, document)
     assert placed.placement.status is PlacementStatus.FUZZY
-    monkeypatch.setattr(export, "FUZZY_SECONDS", 0.0)  # the budget already spent
+    monkeypatch.setattr(w3c_import, "FUZZY_SECONDS", 0.0)  # the budget already spent
     late = _one(data, document)
     assert late.placement.status is PlacementStatus.DETACHED
     assert late.quote == NEAR_THIRD  # kept with its words, to be reattached by hand

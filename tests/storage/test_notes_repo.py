@@ -13,6 +13,7 @@ from conftest import anchor_on, blocks_of, rebuild
 from reader_app.domain.anchors import PlacementStatus
 from reader_app.domain.notes import Colour, NoteKind, free_note, glossary_note, passage_note
 from reader_app.domain.text import Document
+from reader_app.storage.db import NoteNotFound
 from reader_app.storage.notes_repo import (
     ChangeKind,
     MarkedText,
@@ -40,7 +41,7 @@ def test_add_get_update(repo: NotesRepository, document: Document) -> None:
     same = repo.get(note.id)
     assert repo.update(note.id, body="third", tags=["B", "a"]) == same  # an idle autosave
     assert repo.get(note.id).updated == same.updated
-    with pytest.raises(KeyError):
+    with pytest.raises(NoteNotFound):
         repo.update("00000000-0000-4000-8000-000000000000", body="x")
     assert repo.get("00000000-0000-4000-8000-000000000000") is None
 
@@ -62,14 +63,14 @@ def test_delete_then_restore_brings_back_the_identical_note(
     assert deleted == note
     assert repo.get(note.id) is None
     assert repo.search("precious") == []
-    assert repo.all_tags() == []
+    assert repo.tag_counts() == {}
     restored = repo.restore(deleted)
     assert restored == note
     assert repo.get(note.id) == note
     assert [h.note.id for h in repo.search("precious")] == [note.id]
     assert [h.note.id for h in repo.search("undo")] == [note.id]
     assert {n.id for n in repo.list_notes()} == {note.id, other.id}
-    with pytest.raises(KeyError):
+    with pytest.raises(NoteNotFound):
         repo.delete("00000000-0000-4000-8000-000000000000")
 
 
@@ -113,9 +114,10 @@ def test_filters_tags_and_counts(repo: NotesRepository, document: Document) -> N
     assert [n.id for n in repo.list_notes(colour=Colour.BLUE)] == [ids["p1"]]
     assert [n.id for n in repo.list_notes(kind=NoteKind.FREE)] == [ids["free"]]
     assert [n.id for n in repo.list_notes(tag="power", colour=Colour.YELLOW)] == [ids["p3"]]
-    assert repo.all_tags() == ["masses", "power", "todo"]
+    assert list(repo.tag_counts()) == ["masses", "power", "todo"]
     assert repo.tag_counts() == {"masses": 1, "power": 2, "todo": 1}
-    assert [n.id for n in repo.notes_for_glossary_entry("nep")] == [ids["glossary"]]
+    glossary_notes = repo.list_notes(kind=NoteKind.GLOSSARY)
+    assert [n.id for n in glossary_notes if n.glossary_entry_id == "nep"] == [ids["glossary"]]
     counts = repo.counts()
     assert (counts.total, counts.passage, counts.free, counts.glossary, counts.detached) == (
         5,
@@ -180,7 +182,7 @@ def test_listeners_hear_committed_changes_only(repo: NotesRepository, document: 
     repo.update(note.id, body="y")
     deleted = repo.delete(note.id)
     repo.restore(deleted)
-    with pytest.raises(KeyError):
+    with pytest.raises(NoteNotFound):
         repo.update("00000000-0000-4000-8000-000000000000", body="x")
     assert heard == [
         NotesChanged(ChangeKind.ADDED, (note.id,)),

@@ -18,7 +18,7 @@ nothing in it is evaluated.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reader_app.domain.importing.decoding import decode_text
 from reader_app.domain.importing.model import (
@@ -33,6 +33,7 @@ from reader_app.domain.text import Role
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _FRONT_MATTER_LINES = 200
@@ -58,7 +59,7 @@ def parse_markdown(
         fields = _front_matter(front.group(1))
         text = text[front.end() :]
     parser = MarkdownIt("commonmark", {"html": False}).disable("inline")
-    environment: dict = {}
+    environment: dict[str, Any] = {}
     try:
         tokens = parser.parse(text, environment)
         raw_blocks = _blocks(tokens, parser, environment)
@@ -93,7 +94,7 @@ def parse_markdown(
     return metadata, blocks, contents
 
 
-def _blocks(tokens: list, parser: MarkdownIt, environment: dict) -> list[RawBlock]:
+def _blocks(tokens: list[Token], parser: MarkdownIt, environment: dict[str, Any]) -> list[RawBlock]:
     blocks: list[RawBlock] = []
     heading = 0
     for token in tokens:
@@ -110,7 +111,7 @@ def _blocks(tokens: list, parser: MarkdownIt, environment: dict) -> list[RawBloc
             elif len(source) > _SHORT and markup > _MOSTLY_MARKUP * len(source):
                 text = " ".join(source.split())
             else:
-                children: list = []
+                children: list[Token] = []
                 parser.inline.parse(source, parser, environment, children)
                 text = _inline_text(children).strip()
             if text:
@@ -123,7 +124,7 @@ def _blocks(tokens: list, parser: MarkdownIt, environment: dict) -> list[RawBloc
     return blocks
 
 
-def _inline_text(children: list) -> str:
+def _inline_text(children: list[Token]) -> str:
     parts: list[str] = []
     for child in children:
         if child.type in {"text", "text_special", "code_inline"}:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from html.entities import html5
+from typing import NoReturn
 from xml.parsers import expat
 
 
@@ -19,7 +20,7 @@ class XmlRefusedError(Exception):
     """The document is not well-formed, or declares entities; the message says which."""
 
 
-def _refuse_entities(*_: object) -> None:
+def _refuse_entities(*_: object) -> NoReturn:
     raise XmlRefusedError("it declares XML entities, which are refused for safety")
 
 
@@ -30,9 +31,9 @@ def _expanded_name(name: str) -> str:
 
 def feed_xml(
     data: bytes,
-    start: Callable[[str, dict[str, str]], None],
-    end: Callable[[str], None],
-    text: Callable[[str], None],
+    start: Callable[[str, dict[str, str]], object],
+    end: Callable[[str], object],
+    text: Callable[[str], object],
 ) -> None:
     """Parse ``data``, calling back with namespaced names in ElementTree's ``{uri}local`` form."""
     parser = expat.ParserCreate(namespace_separator="}")

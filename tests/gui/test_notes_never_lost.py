@@ -31,7 +31,7 @@ QUOTE = "Some third person decides your fate"
 
 def select_words(window, block_id: str, words: str) -> None:
     view = window.reading_view
-    start = window._document.block(block_id).text.index(words)
+    start = window.document.block(block_id).text.index(words)
     cursor = view.textCursor()
     cursor.setPosition(view.document_position(block_id, start))
     cursor.setPosition(
@@ -42,7 +42,7 @@ def select_words(window, block_id: str, words: str) -> None:
 
 def add_note(window, block_id: str = "p3", words: str = QUOTE):
     select_words(window, block_id, words)
-    window.add_note_action.trigger()
+    window.action("add-note").trigger()
     return window.notes_controller.repository.list_notes()[-1]
 
 
@@ -96,7 +96,7 @@ def type_when_ready():
         QTimer.singleShot(50, type_when_ready)
         return
     window = windows[0]
-    window.free_note_action.trigger()
+    window.action("new-free-note").trigger()
     QTest.keyClicks(window.notes_panel.editor, sys.argv[2])
     assert window.notes_panel.has_unsaved_changes()
     print("typed", flush=True)
@@ -204,7 +204,7 @@ def test_an_imported_tag_with_a_comma_survives_the_next_edit(
     source = tmp_path / "tagged.json"
     source.write_text(json.dumps(annotation), encoding="utf-8")
     dialogs_shown.open_path = str(source)
-    window.import_action.trigger()
+    window.action("import-notes").trigger()
     (note,) = repo(window).list_notes()
     assert note.tags == ("kollontai, alexandra", "nep")
     panel = window.notes_panel
@@ -273,7 +273,7 @@ def test_import_backs_up_first_and_shows_the_merged_words_in_the_open_editor(
     qtbot.keyClicks(panel.editor, "local words")
     panel.flush()
     local = repo(window).get(note.id)
-    annotation = to_annotation(local, window._document)
+    annotation = to_annotation(local, window.document)
     annotation["body"][0]["value"] = "words from the other laptop"
     # Newer than the local edit, yet not in the future (a future time never wins a merge).
     annotation["modified"] = format_timestamp(local.updated + timedelta(microseconds=1))
@@ -283,7 +283,7 @@ def test_import_backs_up_first_and_shows_the_merged_words_in_the_open_editor(
     assert panel.current_note_id() == note.id
 
     dialogs_shown.open_path = str(source)
-    window.import_action.trigger()
+    window.action("import-notes").trigger()
 
     assert repo(window).get(note.id).body == "words from the other laptop"
     (backup,) = set((data_dir / "backups").glob("*.sqlite")) - backups_before
@@ -306,7 +306,7 @@ def test_import_is_not_made_when_the_backup_before_it_fails(
     note = add_note(window)
     qtbot.keyClicks(window.notes_panel.editor, "local words")
     window.notes_panel.flush()
-    annotation = to_annotation(repo(window).get(note.id), window._document)
+    annotation = to_annotation(repo(window).get(note.id), window.document)
     annotation["id"] = "urn:uuid:5d1e7c0a-3b7e-4c55-9a0e-2f4f1b8c6d21"  # a new note
     source = tmp_path / "more.json"
     source.write_text(json.dumps(annotation), encoding="utf-8")
@@ -316,7 +316,7 @@ def test_import_is_not_made_when_the_backup_before_it_fails(
 
     monkeypatch.setattr(store.backup, "make_backup", full_disk)
     dialogs_shown.open_path = str(source)
-    window.import_action.trigger()
+    window.action("import-notes").trigger()
     assert [n.id for n in repo(window).list_notes()] == [note.id]
     (message,) = dialogs_shown.texts("error")
     assert "backup" in message and "disk is full" in message
@@ -348,7 +348,7 @@ def test_direction_controls_in_notes_and_tags_are_shown_isolated(make_window, qt
 
 def note_row_texts(row) -> list[str]:
     """The quote, first line and tags as the list's delegate paints them."""
-    from reader_app.ui.notes_panel import note_row_lines
+    from reader_app.ui.note_delegate import note_row_lines
 
     return list(note_row_lines(row.data(NOTE_ROLE)))
 

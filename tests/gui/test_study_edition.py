@@ -16,15 +16,15 @@ from PySide6.QtPrintSupport import QPrinter
 
 from reader_app.domain.citation import CitationStyle, CitedWork, cite
 from reader_app.domain.edition import StudyEditionOptions
+from reader_app.domain.highlights import SHADES
 from reader_app.domain.notes import Colour
 from reader_app.settings import CITATION_STYLE, Settings
 from reader_app.ui import dialogs
-from reader_app.ui.study_edition import (
+from reader_app.ui.printed_edition.building import (
     ENDNOTE_PROPERTY,
     StudyEditionBuilder,
     paper_for,
 )
-from reader_app.ui.theme import HIGHLIGHT_COLOURS
 
 QUOTE = "Some third person decides your fate"
 OUTER = "Is it to be bureaucracy or self-activity of the masses?"
@@ -36,7 +36,7 @@ INNER = "self-activity"
 
 def select(window, block_id: str, words: str, end_block: str | None = None, end_words: str = ""):
     """Select from ``words`` in one block to the end of ``end_words`` in another (or the same)."""
-    view, document = window.reading_view, window._document
+    view, document = window.reading_view, window.document
     start = document.block(block_id).text.index(words)
     last_block = end_block or block_id
     end_text = end_words or words
@@ -68,7 +68,7 @@ def add_notes(window, qtbot) -> None:
     controller.save(entry.id, "Samodeyatelnost: initiative from below.", [])
     controller.add_free_note()  # empty: says nothing, so it is left out
     select(window, "p6", "There can be no self-activity without freedom of thought")
-    window.add_note_action.trigger()  # opens the editor on the new note
+    window.action("add-note").trigger()  # opens the editor on the new note
     qtbot.keyClicks(window.notes_panel.editor, "Typed just before printing <b>&")
     assert window.notes_panel.has_unsaved_changes()  # the edition must save it first
 
@@ -112,18 +112,18 @@ def export(window, dialogs_shown, path: Path, *, glossary: bool) -> Path:
 def test_actions_are_in_the_menus_with_their_shortcuts(make_window) -> None:
     window = make_window(show=False)
     output = window.study_output
-    assert output.print_action in window.file_menu.actions()
-    assert output.export_pdf_action in window.file_menu.actions()
-    assert window.file_menu.actions()[-1] is window.quit_action
+    assert output.print_action in window.actions_table.menus["file"].actions()
+    assert output.export_pdf_action in window.actions_table.menus["file"].actions()
+    assert window.actions_table.menus["file"].actions()[-1] is window.action("quit")
     assert output.print_action.shortcuts() == QKeySequence.keyBindings(
         QKeySequence.StandardKey.Print
     ) or output.print_action.shortcut() == QKeySequence("Ctrl+P")
-    assert output.copy_citation_action in window.edit_menu.actions()
+    assert output.copy_citation_action in window.actions_table.menus["edit"].actions()
     assert output.copy_citation_action.shortcut() == QKeySequence("Ctrl+Shift+C")
     assert output.copy_citation_action in window.reading_view.context_actions
-    assert output.style_menu.menuAction() in window.edit_menu.actions()
+    assert output.style_menu.menuAction() in window.actions_table.menus["edit"].actions()
     assert [a.isChecked() for a in output.style_actions.values()] == [True, False, False]
-    listed = {action for _, action, _ in window.shortcut_rows()}
+    listed = {action for _, action, _ in window.actions_table.shortcut_rows()}
     assert {"Copy with Citation", "Print Study Edition…"} <= listed
 
 
@@ -142,8 +142,8 @@ def test_copy_with_citation_puts_text_and_html_on_the_clipboard(make_window) -> 
     select(window, "p3", QUOTE)
     window.study_output.copy_citation_action.trigger()
     mime = QGuiApplication.clipboard().mimeData()
-    work = CitedWork.from_document(window._document)
-    expected = cite(work, [(window._document.block("p3"), QUOTE)], CitationStyle.CHICAGO)
+    work = CitedWork.from_document(window.document)
+    expected = cite(work, [(window.document.block("p3"), QUOTE)], CitationStyle.CHICAGO)
     assert mime.text() == expected.plain_text
     assert mime.text().startswith("“Some third person decides your fate.”\n\nNote: ")
     # Chicago cites the page the words were read on, quoted in, with no ¶ number of ours.
@@ -230,7 +230,7 @@ def test_highlights_and_endnote_markers_are_in_the_document(make_window, qtbot) 
             iterator += 1
         block = block.next()
 
-    light = {name: QColor(shades[0]).name() for name, shades in HIGHLIGHT_COLOURS.items()}
+    light = {colour.value: QColor(shades.light).name() for colour, shades in SHADES.items()}
     assert markers == [(n, str(n)) for n in range(1, 6)]
     assert ("self-activity", light["blue"]) in backgrounds  # the inner passage wins
     assert ("Is it to be bureaucracy or ", light["green"]) in backgrounds
@@ -284,7 +284,7 @@ def test_pdf_export_with_endnotes_and_glossary_appendix(
         assert f"{page} of {pages}" in pdftotext(pdf, "-f", str(page), "-l", str(page))
     # Every line is printed once: none also hidden under the clip of the next page, where a
     # paragraph runs over a page break (only the appendix's long paragraphs do).
-    for paragraph in window._document.body_blocks():
+    for paragraph in window.document.body_blocks():
         assert flat.count(squeeze(paragraph.text[-40:])) == 1
     page_texts = [page.splitlines() for page in text.split("\f")[:pages]]
     for before, after in itertools.pairwise(page_texts):
@@ -364,16 +364,16 @@ def test_menu_actions_join_the_menus_right_after_the_first_paint(qtbot, data_dir
     qtbot.addWidget(window)
     titles = [action.text() for action in window.menuBar().actions()]
     assert titles == ["&File", "&Edit", "&View", "&Notes", "&Help"]
-    assert window.file_menu.actions() == []
+    assert all(action.menu().actions() == [] for action in window.menuBar().actions())
     assert not hasattr(window, "study_output")
     with qtbot.waitSignal(window.panels_ready, timeout=10_000):
         window.show()
     output = window.study_output
-    file_actions = window.file_menu.actions()
+    file_actions = window.actions_table.menus["file"].actions()
     assert output.print_action in file_actions
-    assert file_actions.index(output.print_action) < file_actions.index(window.quit_action)
-    assert output.copy_citation_action in window.edit_menu.actions()
-    assert window.zoom_in_action in window.actions()  # the window-wide shortcuts work
+    assert file_actions.index(output.print_action) < file_actions.index(window.action("quit"))
+    assert output.copy_citation_action in window.actions_table.menus["edit"].actions()
+    assert window.action("zoom-in") in window.actions()  # the window-wide shortcuts work
     assert window.study_output.plan(StudyEditionOptions(include_glossary=True)).appendix
 
 
@@ -389,6 +389,6 @@ def test_the_edition_says_how_to_cite_it_in_the_chosen_style(make_window) -> Non
     assert plan.citation_style is CitationStyle.APA
     day = date(2026, 12, 3)
     text = StudyEditionBuilder(plan, today=day).build().toPlainText()
-    work = CitedWork.from_document(window._document)
+    work = CitedWork.from_document(window.document)
     assert f"Cite as (APA): {plain(list_entry(work, 'apa', today=day))}" in text
     assert "Retrieved December 3, 2026, from https://alphahistory.com/" in text

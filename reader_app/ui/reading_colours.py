@@ -10,6 +10,8 @@ from typing import NamedTuple
 
 from PySide6.QtGui import QColor, QPalette, QTextCharFormat
 
+from reader_app.domain.highlights import shades_of
+
 
 def blend(front: QColor, back: QColor, amount: float) -> QColor:
     """``amount`` of ``front`` over ``back`` (0 gives back, 1 gives front)."""
@@ -45,17 +47,6 @@ class ReadingColours(NamedTuple):
         )
 
 
-# Highlight colours a user can pick, as (light theme, dark theme) backgrounds. The dark
-# variants are deep and desaturated so light text on them keeps AA contrast.
-HIGHLIGHT_COLOURS: dict[str, tuple[str, str]] = {
-    "yellow": ("#fbeaa0", "#5c4d12"),
-    "green": ("#cdeccb", "#1f4d2a"),
-    "blue": ("#cfe3fb", "#1d3d63"),
-    "pink": ("#f8d3e3", "#5e2340"),
-    "purple": ("#e2d6f5", "#3f2c63"),
-}
-
-
 def mark_format(style: str, palette: QPalette) -> QTextCharFormat:
     """The look of a mark in the reading view, for the current palette."""
     dark = is_dark(palette)
@@ -67,8 +58,8 @@ def mark_format(style: str, palette: QPalette) -> QTextCharFormat:
         char_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
         char_format.setUnderlineColor(blend(accent, base, 0.75 if dark else 0.65))
     elif style.startswith("highlight:"):
-        light, deep = HIGHLIGHT_COLOURS.get(style.partition(":")[2], HIGHLIGHT_COLOURS["yellow"])
-        char_format.setBackground(QColor(deep if dark else light))
+        shades = shades_of(style.partition(":")[2])
+        char_format.setBackground(QColor(shades.dark if dark else shades.light))
     elif style == "find":
         char_format.setBackground(blend(accent, base, 0.28))
     elif style in ("find-current", "flash"):

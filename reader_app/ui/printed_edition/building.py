@@ -1,53 +1,27 @@
-"""The study edition set in type: a QTextDocument built with QTextCursor, printed page by page.
-
-Everything is inserted as plain text through QTextCursor (no HTML), so nothing in the text,
-the notes or the glossary can be taken for markup.
-
-Units. The document has no paint device of its own: it is laid out in the logical pixels of
-the screen (``layout_dpi``) with design metrics, and ``print_edition`` scales the painter up
-to the printer, which is how Qt's own QTextDocument.print handles a paginated document.
-(Giving it the printer as paint device instead is not an option: QTextDocumentLayout then
-scales tab stops and frame paddings to the device but not block indents, so hanging
-paragraph numbers come out wrong.) Lengths are written in points and turned into those
-logical pixels by ``StudyEditionBuilder.pt``.
-
-QTextDocument has no page numbers of its own, so ``print_edition`` paints each page itself:
-the page's slice of the laid-out document, then a footer with a running title and
-"page n of N".
-"""
+"""The study edition's document: its look (fonts, colours, paper) and the builder that sets
+the text, the notes and the glossary in type. See the package docstring for its units."""
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import math
 import re
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-from PySide6.QtCore import QLocale, QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QLocale, QMarginsF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QFontMetricsF,
     QGuiApplication,
     QPageLayout,
     QPageSize,
-    QPainter,
-    QPdfWriter,
-    QPen,
-    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextFormat,
-    QTextFrame,
     QTextFrameFormat,
     QTextOption,
 )
-from PySide6.QtPrintSupport import QPrinter
 
 from reader_app import APP_NAME
 from reader_app.domain.citation import CitedWork, list_entry, plain
@@ -60,8 +34,8 @@ from reader_app.domain.edition import (
     edition_title,
 )
 from reader_app.domain.glossary import format_date
+from reader_app.domain.highlights import shades_of
 from reader_app.domain.text import Block, Role, in_quotation_marks
-from reader_app.ui.theme import HIGHLIGHT_COLOURS
 
 SERIF = "Noto Serif"
 BODY_POINTS = 10.5
@@ -204,7 +178,9 @@ class StudyEditionBuilder:
             # left of the rest, and a tab brings the text to the rest's edge.
             block_format.setLeftMargin(self.pt(indent + hanging))
             block_format.setTextIndent(-self.pt(hanging))
-            block_format.setTabPositions([QTextOption.Tab(self.pt(hanging), QTextOption.LeftTab)])
+            block_format.setTabPositions(
+                [QTextOption.Tab(self.pt(hanging), QTextOption.TabType.LeftTab)]
+            )
         elif indent:
             block_format.setLeftMargin(self.pt(indent))
         if page_break:
@@ -265,6 +241,7 @@ class StudyEditionBuilder:
         return self.doc
 
     def _title_matter(self) -> None:
+        # Whole on purpose: the title page in the order it is printed.
         document, work = self._document, self._work
         self._label("Study edition", before=0.0)
         self._paragraph(
@@ -379,7 +356,7 @@ class StudyEditionBuilder:
             if covering:
                 # Where passages overlap the one that began last (the innermost) shows.
                 top = max(covering, key=lambda h: (h.start, -h.end))
-                char_format.setBackground(QColor(HIGHLIGHT_COLOURS[top.colour][0]))
+                char_format.setBackground(QColor(shades_of(top.colour).light))
             self._text(text[start:end], char_format)
             ending = [h for h in highlights if h.end == end]
             if ending:
@@ -469,242 +446,3 @@ class StudyEditionBuilder:
 
 
 # ----- printing --------------------------------------------------------------------------------
-
-
-class PrintError(Exception):
-    """The edition could not be printed or written; the message is meant for the user."""
-
-
-@dataclass(frozen=True, slots=True)
-class PrintResult:
-    pages: int  # pages printed (all of them, unless the print dialog chose a range)
-    endnotes: int
-
-
-def new_printer(*, title: str = "") -> QPrinter:
-    """A printer set up for the edition: paper by locale, colour, margins; for QPrintDialog."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setPageLayout(page_layout())
-    printer.setColorMode(QPrinter.ColorMode.Color)
-    printer.setCreator(APP_NAME)
-    if title:
-        printer.setDocName(title)
-    return printer
-
-
-def new_pdf_writer(path: Path, *, title: str = "") -> QPdfWriter:
-    writer = QPdfWriter(str(path))
-    writer.setResolution(PDF_DPI)
-    writer.setPageLayout(page_layout())
-    writer.setCreator(APP_NAME)
-    writer.setTitle(title)
-    return writer
-
-
-def print_edition(plan: EditionPlan, printer: QPrinter | QPdfWriter) -> PrintResult:
-    """Lay the edition out for ``printer`` and paint it page by page with a footer."""
-    builder = StudyEditionBuilder(plan)
-    doc = builder.build()
-    dpi = printer.resolution()
-    scale = dpi / layout_dpi()
-    paint_rect = printer.pageLayout().paintRectPixels(dpi)
-    footer_height = FOOTER_POINTS * dpi / 72.0
-    # Whole pixels: the layout keeps page breaks in 1/64 px, and a break that differs from
-    # our clip by a rounding error would print a line's text, clipped, on both pages.
-    width = math.floor(paint_rect.width() / scale)
-    body_height = math.floor((paint_rect.height() - footer_height) / scale)
-    doc.setPageSize(QSizeF(width, body_height))
-    keep_lines_together(doc, body_height)
-    pages = doc.pageCount()
-    chosen = range(1, pages + 1)
-    if (
-        isinstance(printer, QPrinter)
-        and printer.printRange() == QPrinter.PrintRange.PageRange
-        and printer.fromPage() > 0
-    ):
-        chosen = range(max(1, printer.fromPage()), min(pages, printer.toPage() or pages) + 1)
-
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise PrintError("The printer or file could not be opened for writing.")
-    try:
-        footer_font = QFont(SERIF)
-        footer_font.setPointSizeF(7.5)
-        for number in chosen:
-            page = number - 1
-            if number != chosen[0]:
-                printer.newPage()
-            painter.save()
-            painter.scale(scale, scale)
-            painter.translate(0, -page * body_height)
-            _paint_page(painter, doc, QRectF(0, page * body_height, width, body_height))
-            painter.restore()
-            _paint_footer(
-                painter,
-                builder.running_title(),
-                footer_font,
-                (page + 1, pages),
-                paint_rect.width(),
-                paint_rect.height() - footer_height,
-            )
-    finally:
-        painter.end()
-    return PrintResult(len(chosen), len(plan.endnotes))
-
-
-KEEP_WITH_NEXT = {"label", "heading", "entry"}  # captions and headwords: never last on a page
-# Paragraphs up to this many lines are never split across pages; a longer one is, but never
-# leaves a single line alone. The text's own paragraphs and the notes are kept whole.
-KEEP_WHOLE_LINES = {"body": 8, "endnote": 8}
-KEEP_WHOLE_LINES_OTHERWISE = 3
-
-
-def keep_lines_together(doc: QTextDocument, page_height: float) -> int:
-    """Move blocks to the next page where a page would end badly; how many were moved.
-
-    QTextDocument has no widow, orphan or keep-with-next control, so this adds page breaks
-    after layout, one at a time from the top: a caption or headword never ends a page, a
-    short paragraph (see KEEP_WHOLE_LINES) is never split, and a longer one never leaves a
-    single line alone on either page. The whole document is laid out again after each
-    break (it is small): QTextDocumentLayout's incremental relayout, asked for positions
-    while it catches up, can leave later blocks unlaid.
-    """
-    moved = 0
-    while (block := _bad_break(doc, page_height)) is not None and moved < doc.blockCount():
-        block_format = QTextBlockFormat()
-        block_format.setPageBreakPolicy(
-            block.blockFormat().pageBreakPolicy() | QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
-        )
-        QTextCursor(block).mergeBlockFormat(block_format)
-        doc.markContentsDirty(0, doc.characterCount())
-        moved += 1
-    return moved
-
-
-def _bad_break(doc: QTextDocument, page_height: float) -> QTextBlock | None:
-    """The first block that should start a new page and does not yet."""
-    layout = doc.documentLayout()
-
-    def pages_of(block: QTextBlock) -> list[int]:
-        top = layout.blockBoundingRect(block).top()
-        text_layout = block.layout()
-        return [
-            math.floor((top + text_layout.lineAt(i).y()) / page_height + 1e-6)
-            for i in range(text_layout.lineCount())
-        ]
-
-    block = doc.begin()
-    while block.isValid():
-        following = block.next()
-        lines = pages_of(block)
-        policy = block.blockFormat().pageBreakPolicy()
-        if lines and not policy & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore:
-            role = block.blockFormat().property(ROLE_PROPERTY)
-            split = lines[0] != lines[-1]
-            whole = KEEP_WHOLE_LINES.get(str(role), KEEP_WHOLE_LINES_OTHERWISE)
-            if split and len(lines) > whole:
-                split = lines[0] != lines[1] or lines[-1] != lines[-2]
-            if role in KEEP_WITH_NEXT and following.isValid():
-                after = pages_of(following)
-                split = split or (bool(after) and after[0] != lines[-1])
-            if split:
-                return _with_captions(block)
-        block = following
-    return None
-
-
-def _with_captions(block: QTextBlock) -> QTextBlock:
-    """The block, or the caption or headword before it, which must move to the page with it."""
-    previous = block.previous()
-    while (
-        previous.isValid()
-        and previous.blockFormat().property(ROLE_PROPERTY) in KEEP_WITH_NEXT
-        and not previous.blockFormat().pageBreakPolicy()
-        & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
-    ):
-        block, previous = previous, previous.previous()
-    return block
-
-
-def _paint_page(painter: QPainter, doc: QTextDocument, page: QRectF) -> None:
-    """One page of the laid-out document: the lines the layout put on it, and backgrounds.
-
-    We draw line by line rather than through QTextDocument.drawContents: the layout draws
-    every line of a paragraph that crosses a page break on both pages and leaves it to the
-    clip to hide the ones that belong to the other page. Hidden, they would still be in the
-    PDF, so a reader's search or copy would find them twice.
-    """
-    painter.setClipRect(page)
-    layout = doc.documentLayout()
-    for frame in _frames(doc.rootFrame()):
-        frame_format = frame.frameFormat()
-        if frame_format.background().style() == Qt.BrushStyle.NoBrush:
-            continue
-        box = layout.frameBoundingRect(frame).adjusted(
-            frame_format.leftMargin(),
-            frame_format.topMargin(),
-            -frame_format.rightMargin(),
-            -frame_format.bottomMargin(),
-        )
-        painter.fillRect(box & page, frame_format.background())
-    painter.setPen(INK)  # the colour of text with none of its own: paper is white
-    block = doc.begin()
-    while block.isValid():
-        text_layout = block.layout()
-        # position() is relative to the block's frame; this is the same point in the document.
-        origin = layout.blockBoundingRect(block).topLeft()
-        for index in range(text_layout.lineCount()):
-            line = text_layout.lineAt(index)
-            if page.top() - 0.5 <= origin.y() + line.y() < page.bottom() - 0.5:
-                line.draw(painter, origin)
-        block = block.next()
-
-
-def _frames(frame: QTextFrame) -> list[QTextFrame]:
-    found = [frame]
-    for child in frame.childFrames():
-        found += _frames(child)
-    return found
-
-
-def _paint_footer(
-    painter: QPainter,
-    title: str,
-    font: QFont,
-    page_of: tuple[int, int],
-    width: float,
-    top: float,
-) -> None:
-    """A hairline, the running title on the left and "page n of N" on the right."""
-    device_pt = painter.device().logicalDpiY() / 72.0
-    painter.save()
-    painter.setFont(font)
-    metrics = QFontMetricsF(font, painter.device())
-    rule_y = top + 6.0 * device_pt
-    painter.setPen(QPen(RULE, 0.4 * device_pt))
-    painter.drawLine(QPointF(0, rule_y), QPointF(width, rule_y))
-    baseline = rule_y + 4.0 * device_pt + metrics.ascent()
-    painter.setPen(MUTED)
-    painter.drawText(QPointF(0, baseline), title)
-    number = f"{page_of[0]} of {page_of[1]}"
-    painter.drawText(QPointF(width - metrics.horizontalAdvance(number), baseline), number)
-    painter.restore()
-
-
-def export_pdf(plan: EditionPlan, target: Path) -> PrintResult:
-    """Write the edition as a PDF, replacing ``target`` only once the new file is complete."""
-    partial = target.with_name(f".{target.name}.partial")
-    with partial.open("wb"):  # a folder we cannot write to fails here, with the system's reason
-        pass
-    writer = new_pdf_writer(partial, title=edition_title(plan.document))
-    try:
-        result = print_edition(plan, writer)
-        del writer  # the file is complete and closed once the writer is gone
-        if not partial.is_file() or partial.stat().st_size == 0:
-            raise PrintError(f"{target.parent} could not be written to.")
-        partial.replace(target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise
-    return result

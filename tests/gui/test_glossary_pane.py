@@ -32,7 +32,7 @@ def test_terms_are_marked_in_the_text_with_their_gloss(make_window) -> None:
     assert marked["workers’ opposition"] == "workers-opposition"
     pane = window.glossary_pane
     first = marks[0]
-    assert first.tooltip == pane._glossary.entry(first.key).gloss
+    assert first.tooltip == pane.glossary.entry(first.key).gloss
 
 
 def test_filter_matches_headwords_aliases_and_gloss(make_window, qtbot) -> None:
@@ -49,7 +49,7 @@ def test_filter_matches_headwords_aliases_and_gloss(make_window, qtbot) -> None:
 def test_back_and_forward_between_entries(make_window) -> None:
     pane = make_window().glossary_pane
     pane.open_entry("self-activity")
-    target = pane._glossary.entry("self-activity").see_also[0]
+    target = pane.glossary.entry("self-activity").see_also[0]
     pane.entry_view.anchorClicked.emit(QUrl(f"entry:{target}"))
     assert pane.current_entry_id == target
     assert pane.back_button.isEnabled() and not pane.forward_button.isEnabled()
@@ -72,7 +72,7 @@ def test_occurrence_scrolls_the_text_and_marks_it(make_window, qtbot) -> None:
     assert len(flash) == 1
     assert view.toPlainText()[flash[0].start : flash[0].end].casefold().startswith("self-activity")
     last = pane.occurrences_of("self-activity")[-1]
-    assert view.locate(flash[0].start) == (window._document.block(last.block_id), last.start)
+    assert view.locate(flash[0].start) == (window.document.block(last.block_id), last.start)
     qtbot.waitUntil(lambda: view.verticalScrollBar().value() > 0)
     rect = view.cursorRect()
     assert 0 <= rect.top() <= view.viewport().height()
@@ -99,7 +99,7 @@ def test_look_up_shortcut_uses_the_caret(make_window) -> None:
     cursor = view.textCursor()
     cursor.setPosition(span.start + 1)
     view.setTextCursor(cursor)
-    window.look_up_action.trigger()
+    window.action("look-up").trigger()
     assert window.glossary_pane.current_entry_id == "workers-opposition"
 
 
@@ -107,7 +107,7 @@ def test_timeline_lists_dated_entries_in_order_and_opens_them(make_window) -> No
     pane = make_window().glossary_pane
     ids = [pane.timeline.item(r).data(ENTRY_ID_ROLE) for r in range(pane.timeline.count())]
     assert len(ids) >= 8
-    starts = [pane._glossary.entry(i).start for i in ids]
+    starts = [pane.glossary.entry(i).start for i in ids]
     assert starts == sorted(starts)
     assert "tenth-congress" in ids
     pane.tabs.setCurrentIndex(1)
@@ -127,7 +127,7 @@ def test_source_links_open_only_when_clicked_and_only_web(make_window, monkeypat
     pane.entry_view.anchorClicked.emit(QUrl("file:///etc/passwd"))
     pane.entry_view.anchorClicked.emit(QUrl("javascript:alert(1)"))
     assert opened == []
-    url = pane._glossary.entry("self-activity").sources[0].url
+    url = pane.glossary.entry("self-activity").sources[0].url
     pane.entry_view.anchorClicked.emit(QUrl(url))
     assert opened == [QUrl(url).toString()]
 
@@ -136,7 +136,7 @@ def test_entry_text_is_never_read_as_markup(make_window) -> None:
     from reader_app.domain.glossary import Entry
 
     pane = make_window().glossary_pane
-    real = pane._glossary.entry("self-activity")
+    real = pane.glossary.entry("self-activity")
     fields = {name: getattr(real, name) for name in Entry.__slots__}
     fields["explanation"] = "<img src='https://example.org/x.png'> <b>bold?</b>"
     rendered = pane.entry_html(Entry(**fields))
@@ -178,9 +178,9 @@ def test_malformed_glossary_keeps_the_text_and_warns(
 def test_sources_show_their_access_date_and_which_back_the_dates(make_window) -> None:
     """Issue 15: the reader sees when a page was read and which source gives the dates."""
     pane = make_window().glossary_pane
-    entry = pane._glossary.entry("tenth-congress")
+    entry = pane.glossary.entry("tenth-congress")
     shown = pane.entry_html(entry)
     assert shown.count("source for the dates") == sum(1 for s in entry.sources if s.supports)
     assert "accessed 3 December 2026" in shown
-    book_only = pane._glossary.entry("ninth-party-congress").sources[0]
+    book_only = pane.glossary.entry("ninth-party-congress").sources[0]
     assert book_only.url is None and book_only.supports == ("start", "end")

@@ -7,6 +7,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
+from reader_app import APP_ID
+
 
 def test_window_shows_text_and_two_docks(make_window) -> None:
     window = make_window()
@@ -39,14 +41,14 @@ def test_reading_view_uses_a_serif_reading_layout(make_window) -> None:
 def test_docks_close_and_come_back_from_the_view_menu(make_window, qtbot) -> None:
     window = make_window()
     toggle = window.glossary_dock.toggleViewAction()
-    assert toggle in window.view_menu.actions()
+    assert toggle in window.actions_table.menus["view"].actions()
     window.glossary_dock.close()
     qtbot.waitUntil(lambda: not window.glossary_dock.isVisible())
     toggle.trigger()
     qtbot.waitUntil(window.glossary_dock.isVisible)
     window.notes_dock.close()
     window.glossary_dock.close()
-    window.restore_layout_action.trigger()
+    window.action("restore-layout").trigger()
     assert window.notes_dock.isVisible() and window.glossary_dock.isVisible()
 
 
@@ -58,9 +60,9 @@ def test_zoom_changes_the_font_and_is_remembered(make_window, data_dir) -> None:
         return w.reading_view.text_block("p2").begin().fragment().charFormat().font().pointSizeF()
 
     before = body_size(window)
-    assert window.zoom_in_action.shortcuts()[0] == QKeySequence(QKeySequence.StandardKey.ZoomIn)
-    window.zoom_in_action.trigger()
-    window.zoom_in_action.trigger()
+    assert window.action("zoom-in").shortcuts()[0] == QKeySequence(QKeySequence.StandardKey.ZoomIn)
+    window.action("zoom-in").trigger()
+    window.action("zoom-in").trigger()
     assert view.zoom_percent == 120
     assert body_size(window) == pytest.approx(before * 1.2)
     assert window.zoom_label.text() == "120%"
@@ -69,33 +71,31 @@ def test_zoom_changes_the_font_and_is_remembered(make_window, data_dir) -> None:
     second = make_window()
     assert second.reading_view.zoom_percent == 120
     assert body_size(second) == pytest.approx(before * 1.2)
-    second.zoom_reset_action.trigger()
+    second.action("zoom-reset").trigger()
     assert body_size(second) == before
 
 
-def test_a_saved_look_is_built_in_not_applied_afterwards(
-    make_window, data_dir, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Zoom, style and theme from the last run shape the first layout: no second pass."""
+def test_a_saved_look_is_built_in_not_applied_afterwards(make_window, data_dir, qtbot) -> None:
+    """Zoom, style and theme from the last run shape the first layout: no second pass. A
+    restyle edits every block, which raises the document's revision: the window's text must
+    be at the revision of a reading view that was only built."""
+    from reader_app.domain.text import load_document
     from reader_app.settings import LINE_HEIGHT, THEME, ZOOM_PERCENT, Settings
     from reader_app.ui.text_view import ReadingView
     from reader_app.ui.themes import theme_manager
 
+    plain = ReadingView(load_document())
+    qtbot.addWidget(plain)
+    built_only = plain.document().revision()
     settings = Settings(data_dir)
     settings.set(ZOOM_PERCENT, 130)
     settings.set(LINE_HEIGHT, 180)
     settings.set(THEME, "sepia")
     settings.sync()
-    restyles = []
-
-    def count_restyle(view: ReadingView) -> None:  # a method: a bound list.append is not
-        restyles.append(view)
-
-    monkeypatch.setattr(ReadingView, "_restyle", count_restyle)
     try:
         window = make_window(show=False)
         view = window.reading_view
-        assert restyles == []
+        assert view.document().revision() == built_only
         assert view.zoom_percent == 130
         assert window.zoom_label.text() == "130%"
         block = view.text_block("p1")
@@ -162,7 +162,7 @@ def test_ctrl_wheel_zooms_the_reading_font(make_window, qtbot) -> None:
 
 def test_about_box_names_version_license_and_provenance(make_window, dialogs_shown) -> None:
     window = make_window()
-    window.about_action.trigger()
+    window.action("about").trigger()
     _, title, html = dialogs_shown.shown[0]
     assert "About Study Reader" in title
     from reader_app import __version__
@@ -193,3 +193,9 @@ def test_interactive_start_shows_the_text_before_building_the_panels(qtbot, data
     assert window.glossary_dock.widget() is window.glossary_pane
     assert window.notes_dock.widget() is window.notes_panel
     assert window.reading_view.marks("terms")
+
+
+def test_the_window_has_the_icon(qapp) -> None:
+    sizes = {size.width() for size in qapp.windowIcon().availableSizes()}
+    assert {16, 32, 48, 256} <= sizes
+    assert qapp.desktopFileName() == APP_ID

@@ -16,11 +16,7 @@ from reader_app import logs
 def _close_log_file(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # put back after each test
     yield
-    logs.shutdown_logging()
-    logs._State.pending = None
-    if logs._State.early is not None:  # start_logging's buffer, if the file never opened
-        logs.logger.removeHandler(logs._State.early)
-        logs._State.early = None
+    logs.shutdown_logging()  # also forgets a start whose file never opened
 
 
 def raise_and_capture(error: BaseException):

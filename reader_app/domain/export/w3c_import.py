@@ -1,510 +1,50 @@
-"""Notes out of the app (Markdown, CSV, W3C Web Annotation JSON-LD) and back in.
-
-Formats and their choices:
-
-* Markdown (UTF-8, no BOM): for reading and printing; grouped by paragraph in text order.
-* CSV (UTF-8 *with* a BOM, CRLF rows as RFC 4180 says): for spreadsheets; the BOM is what
-  makes Excel and LibreOffice read the curly quotes of the text correctly.
-* JSON (UTF-8, no BOM): a W3C ``AnnotationCollection``, readable by other annotation tools
-  and by our own import, which restores identical notes from it.
-
-W3C coordinates: ``TextPositionSelector`` offsets count code points in ``document_text``
-(the whole text, blocks joined by a blank line, which is the bundled file's content) and
-describe where the passage is in the current edition. A ``FragmentSelector`` whose value is
-the block id, refined by a block-relative ``TextPositionSelector``, says the same per
-paragraph. The anchor exactly as it was made (block, offsets, text version) travels in the
-extension property ``sr:anchor`` so that our own import can restore it unchanged.
-"""
+"""Annotations back in: a W3C collection, page or list (ours, Hypothesis', other tools'),
+parsed with bounded work into notes and merged, all or nothing."""
 
 from __future__ import annotations
 
 import collections
 import contextlib
-import csv
 import hashlib
-import io
 import json
 import os
 import re
 import stat
-import tempfile
 import time
 import uuid
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import quote as url_quote
 from urllib.parse import unquote as url_unquote
 
-from reader_app import APP_NAME, __version__
 from reader_app.domain.anchors import (
     Anchor,
     Placement,
     anchor_from_quote,
     block_offsets,
-    global_range,
     make_anchor,
     resolve,
 )
-from reader_app.domain.formats import FORMATS
+from reader_app.domain.export.common import (
+    EXTENSION_PREFIX,
+    MAX_IMPORT_BYTES,
+    STYLE_CLASS_PREFIX,
+    NotesImportError,
+    text_iri,
+)
+from reader_app.domain.highlights import DEFAULT_COLOUR, Colour
 from reader_app.domain.notes import (
-    DEFAULT_COLOUR,
-    Colour,
     MergeReport,
     Note,
     NoteError,
     NoteKind,
-    Revision,
-    format_timestamp,
-    normalise_tags,
     parse_timestamp,
     utc_now,
 )
-from reader_app.domain.text import Document, in_quotation_marks
-
-ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-EXTENSION_PREFIX = "sr"
-EXTENSION_VOCAB = "urn:study-reader:vocab#"
-ANNOTATION_CONTEXT: list[Any] = [ANNO_CONTEXT, {EXTENSION_PREFIX: EXTENSION_VOCAB}]
-STYLE_CLASS_PREFIX = "study-reader-"
-FRAGMENT_CONFORMS_TO = "http://tools.ietf.org/rfc/rfc3987"
-
-HIGHLIGHT_CSS = {
-    Colour.YELLOW: "#fff1a8",
-    Colour.GREEN: "#c9efc1",
-    Colour.BLUE: "#c8e1ff",
-    Colour.PINK: "#ffd0e2",
-    Colour.PURPLE: "#e2d3ff",
-}
-"""Light shades for other tools: the W3C model wants a stylesheet beside every styleClass."""
-
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
-"""Far above any real set of notes (100,000 notes export to about 60 MB... of which a
-reader has perhaps a few hundred); the cap exists so a wrong file fails fast, before it
-is read into memory and parsed."""
-
-
-CSV_COLUMNS = (
-    "id", "kind", "citation", "block_id", "start", "end", "quote", "note", "tags", "colour",
-    "glossary_entry", "placement", "created", "updated",
-)  # fmt: skip
-"""Stable column order: new columns are only ever appended."""
-
-
-class NotesImportError(Exception):
-    """The file cannot be imported; the message is one line naming the problem."""
-
-
-def text_iri(document: Document) -> str:
-    """A stable IRI for the text, independent of where it is stored or which edition."""
-    return f"urn:study-reader:text:{url_quote(document.id, safe='')}"
-
-
-def glossary_iri(document: Document, entry_id: str) -> str:
-    return f"{text_iri(document)}:glossary:{url_quote(entry_id, safe='')}"
-
-
-def collection_iri(document: Document) -> str:
-    return f"urn:study-reader:notes:{url_quote(document.id, safe='')}"
-
-
-# -- Markdown ----------------------------------------------------------------------------
-
-_MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>#|"})
-_BODY_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\[]<"})
-_BARE_ADDRESS = re.compile(r"(?i)(www)(\.)|([a-z][a-z0-9+.-]*)(:)(?=//)|(\S)(@)(?=\S)")
-_LINE_START_SYNTAX = re.compile(r"^([ \t]*\d*)([#>=\-+*_~`|.)])")
-
-
-def _unlink(text: str) -> str:
-    """Break what renderers turn into links by themselves (``www.``, ``https://``, e-mail
-    addresses) with a backslash escape, which shows nothing."""
-    return _BARE_ADDRESS.sub(lambda m: "\\".join(g for g in m.groups() if g is not None), text)
-
-
-def _escape_markdown(text: str) -> str:
-    """Quotes and tags are the text's and the user's words, not Markdown to interpret."""
-    return _unlink(text.translate(_MARKDOWN_SPECIAL))
-
-
-def _safe_body(body: str) -> str:
-    """A note's words, for its own quoted block: inline emphasis still reads as meant, but
-    nothing can make a heading, fence, rule, HTML, image or link.
-
-    ``[``, ``]``, ``<`` and backslashes are escaped everywhere (links, images, raw HTML,
-    autolinks); the first sign of each line is escaped when it could start block syntax
-    (headings, quotes, fences, rules, setext underlines, lists, tables); bare addresses
-    are broken as in ``_unlink``. Lines are split wherever any renderer might see a line
-    break, so every piece gets its own escape and its own ``>``.
-    """
-    lines = []
-    for line in re.split(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]", body):
-        escaped = _unlink(line.translate(_BODY_SPECIAL))
-        escaped = _LINE_START_SYNTAX.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped)
-        lines.append(escaped.replace("\t", " "))  # a leading tab would make a code block
-    return "\n".join(lines)
-
-
-def _blockquote(text: str) -> str:
-    return "\n".join(f"> {line}".rstrip() for line in text.splitlines() or [""])
-
-
-def _note_lines(note: Note) -> list[str]:
-    lines: list[str] = []
-    if note.body.strip():
-        # The body's own quoted block: whatever it holds cannot reach the rest of the file.
-        lines += [_blockquote(_safe_body(note.body.strip())), ""]
-    details = []
-    if note.tags:
-        details.append("Tags: " + ", ".join(_escape_markdown(t) for t in note.tags))
-    details.append(f"Written {note.created:%Y-%m-%d}")
-    if note.updated.date() != note.created.date():
-        details.append(f"changed {note.updated:%Y-%m-%d}")
-    lines += ["*" + " · ".join(details) + "*", ""]
-    return lines
-
-
-@dataclass
-class _Sections:
-    """Notes sorted into the sections of the Markdown export."""
-
-    placed: dict[str, list[Note]] = field(default_factory=dict)
-    free: list[Note] = field(default_factory=list)
-    glossary: dict[str, list[Note]] = field(default_factory=dict)
-    detached: list[Note] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, notes: Iterable[Note]) -> _Sections:
-        sections = cls()
-        for note in notes:
-            if note.kind is NoteKind.FREE:
-                sections.free.append(note)
-            elif note.kind is NoteKind.GLOSSARY:
-                sections.glossary.setdefault(note.glossary_entry_id or "", []).append(note)
-            elif note.placement is None or not note.placement.is_placed:
-                sections.detached.append(note)
-            else:
-                sections.placed.setdefault(note.placement.block_id or "", []).append(note)
-        return sections
-
-
-def _by_position(note: Note) -> tuple[int, datetime]:
-    start = note.placement.start if note.placement is not None else None
-    return (start or 0, note.created)
-
-
-def export_markdown(
-    notes: Iterable[Note],
-    document: Document,
-    *,
-    glossary_headwords: Mapping[str, str] | None = None,
-    now: datetime | None = None,
-) -> str:
-    """Notes grouped by paragraph in text order; then free, glossary and detached notes."""
-    headwords = glossary_headwords or {}
-    sections = _Sections.of(notes)
-    moment = now or utc_now()
-    lines = [
-        f"# Notes on {_escape_markdown(document.title)}",
-        "",
-        f"{_escape_markdown(document.author)}, {document.year}. "
-        f"Exported from {APP_NAME} on {moment:%Y-%m-%d}.",
-        "",
-    ]
-    if not (sections.placed or sections.free or sections.glossary or sections.detached):
-        lines += ["There are no notes yet.", ""]
-    for block in document.blocks:
-        block_notes = sections.placed.get(block.id, [])
-        if block_notes:
-            lines += [f"## {block.citation_label}", ""]
-        for note in sorted(block_notes, key=_by_position):
-            quote = f"{_escape_markdown(in_quotation_marks(note.quote))} ({block.citation_label})"
-            lines += [_blockquote(quote), "", *_note_lines(note)]
-    if sections.free:
-        lines += ["## Free notes", ""]
-        for note in sorted(sections.free, key=lambda n: n.created):
-            lines += _note_lines(note)
-    if sections.glossary:
-        lines += ["## Notes on glossary entries", ""]
-        for entry_id in sorted(sections.glossary, key=lambda e: headwords.get(e, e).lower()):
-            lines += [f"### {_escape_markdown(headwords.get(entry_id, entry_id))}", ""]
-            for note in sorted(sections.glossary[entry_id], key=lambda n: n.created):
-                lines += _note_lines(note)
-    if sections.detached:
-        lines += [
-            "## Detached notes",
-            "",
-            "These passages could not be found in this edition of the text; "
-            "the quoted words are kept as they were.",
-            "",
-        ]
-        for note in sorted(sections.detached, key=lambda n: n.created):
-            lines += [
-                _blockquote(_escape_markdown(in_quotation_marks(note.quote))),
-                "",
-                *_note_lines(note),
-            ]
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-# -- CSV ---------------------------------------------------------------------------------
-
-
-def _citation(note: Note, document: Document) -> str:
-    if note.kind is NoteKind.FREE:
-        return "free note"
-    if note.kind is NoteKind.GLOSSARY:
-        return f"glossary: {note.glossary_entry_id}"
-    if note.placement is None or note.placement.block_id is None:
-        return "detached"
-    return document.block(note.placement.block_id).citation_label
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _neutralised(cell: object) -> object:
-    """OWASP's advice against CSV injection: a text cell that a spreadsheet would read as a
-    formula (it starts with = + - @, a tab or a carriage return) gets a leading ``'``,
-    which spreadsheets show as text and do not evaluate."""
-    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
-        return "'" + cell
-    return cell
-
-
-def export_csv(notes: Iterable[Note], document: Document) -> str:
-    """One row per note, columns as ``CSV_COLUMNS``; tags separated by "; "."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for note in notes:
-        placement = note.placement
-        writer.writerow(
-            map(
-                _neutralised,
-                [
-                    note.id,
-                    note.kind.value,
-                    _citation(note, document),
-                    placement.block_id if placement and placement.block_id else "",
-                    placement.start if placement and placement.start is not None else "",
-                    placement.end if placement and placement.end is not None else "",
-                    note.quote,
-                    note.body,
-                    "; ".join(note.tags),
-                    note.colour.value if note.colour else "",
-                    note.glossary_entry_id or "",
-                    placement.status.value if placement else "",
-                    format_timestamp(note.created),
-                    format_timestamp(note.updated),
-                ],
-            )
-        )
-    return buffer.getvalue()
-
-
-# -- W3C Web Annotation ------------------------------------------------------------------
-
-
-def _target(note: Note, document: Document) -> str | dict[str, Any]:
-    if note.kind is NoteKind.FREE:
-        return text_iri(document)
-    if note.kind is NoteKind.GLOSSARY:
-        return glossary_iri(document, note.glossary_entry_id or "")
-    anchor = note.anchor
-    assert anchor is not None
-    selectors: list[dict[str, Any]] = [
-        {
-            "type": "TextQuoteSelector",
-            "exact": anchor.exact,
-            "prefix": anchor.prefix,
-            "suffix": anchor.suffix,
-        }
-    ]
-    placement = note.placement if note.placement is not None else resolve(anchor, document)
-    span = global_range(document, placement)
-    if span is not None:
-        selectors.append({"type": "TextPositionSelector", "start": span[0], "end": span[1]})
-        selectors.append(
-            {
-                "type": "FragmentSelector",
-                "conformsTo": FRAGMENT_CONFORMS_TO,
-                "value": placement.block_id,
-                "refinedBy": {
-                    "type": "TextPositionSelector",
-                    "start": placement.start,
-                    "end": placement.end,
-                },
-            }
-        )
-    target: dict[str, Any] = {
-        "type": "SpecificResource",
-        "source": text_iri(document),
-        "selector": selectors,
-        f"{EXTENSION_PREFIX}:anchor": {
-            "blockId": anchor.block_id,
-            "start": anchor.start,
-            "end": anchor.end,
-            "textVersion": anchor.text_version,
-        },
-    }
-    if note.colour is not None:
-        target["styleClass"] = f"{STYLE_CLASS_PREFIX}{note.colour.value}"
-    return target
-
-
-def _revision(revision: Revision) -> dict[str, Any]:
-    kept: dict[str, Any] = {
-        "value": revision.body,
-        "tags": list(revision.tags),
-        "modified": format_timestamp(revision.modified),
-        "recorded": format_timestamp(revision.recorded),
-        "origin": revision.origin.value,
-    }
-    if revision.colour is not None:
-        kept["colour"] = revision.colour.value
-    if revision.quote:
-        kept["quote"] = revision.quote
-    return kept
-
-
-def to_annotation(
-    note: Note, document: Document, revisions: Sequence[Revision] = ()
-) -> dict[str, Any]:
-    """One note as a W3C Annotation (with its own ``@context``, so it also stands alone).
-
-    Kept earlier versions travel in the extension property ``sr:revisions``, newest first;
-    other tools ignore it.
-    """
-    bodies: list[dict[str, Any]] = []
-    if note.body:
-        bodies.append(
-            {
-                "type": "TextualBody",
-                "value": note.body,
-                "format": "text/plain",
-                "purpose": "commenting",
-            }
-        )
-    bodies += [{"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in note.tags]
-    annotation: dict[str, Any] = {
-        "@context": ANNOTATION_CONTEXT,
-        "id": f"urn:uuid:{note.id}",
-        "type": "Annotation",
-        "motivation": "commenting" if note.body or note.kind is not NoteKind.PASSAGE
-        else "highlighting",
-        "created": format_timestamp(note.created),
-        "modified": format_timestamp(note.updated),
-    }  # fmt: skip
-    if bodies:
-        annotation["body"] = bodies
-    if note.colour is not None:
-        style = f"{STYLE_CLASS_PREFIX}{note.colour.value}"
-        annotation["stylesheet"] = {
-            "type": "CssStylesheet",
-            "value": f".{style} {{ background-color: {HIGHLIGHT_CSS[note.colour]}; }}",
-        }
-    annotation["target"] = _target(note, document)
-    if revisions:
-        annotation[f"{EXTENSION_PREFIX}:revisions"] = [_revision(r) for r in revisions]
-    return annotation
-
-
-def export_w3c(
-    notes: Iterable[Note],
-    document: Document,
-    *,
-    now: datetime | None = None,
-    revisions: Mapping[str, Sequence[Revision]] | None = None,
-) -> dict[str, Any]:
-    """All notes as one AnnotationCollection with a single embedded AnnotationPage."""
-    kept = revisions or {}
-    items = [to_annotation(note, document, kept.get(note.id, ())) for note in notes]
-    collection_id = collection_iri(document)
-    return {
-        "@context": ANNO_CONTEXT,
-        "id": collection_id,
-        "type": "AnnotationCollection",
-        "label": f"Notes on {document.title} ({APP_NAME})",
-        "total": len(items),
-        "generator": {
-            "id": "urn:study-reader:app",
-            "type": "Software",
-            "name": f"{APP_NAME} {__version__}",
-        },
-        "generated": format_timestamp(now or utc_now()),
-        "first": {
-            "id": f"{collection_id}:page:1",
-            "type": "AnnotationPage",
-            "startIndex": 0,
-            "items": items,
-        },
-    }
-
-
-def render(
-    fmt: str,
-    notes: Iterable[Note],
-    document: Document,
-    *,
-    glossary_headwords: Mapping[str, str] | None = None,
-    now: datetime | None = None,
-    revisions: Mapping[str, Sequence[Revision]] | None = None,
-) -> bytes:
-    """The bytes of an export file in one of ``FORMATS`` (encodings as the module says).
-
-    ``revisions`` (kept earlier versions by note id) go into the JSON export only.
-    """
-    note_list = list(notes)
-    if fmt == "markdown":
-        text = export_markdown(note_list, document, glossary_headwords=glossary_headwords, now=now)
-        return text.encode("utf-8")
-    if fmt == "csv":
-        return export_csv(note_list, document).encode("utf-8-sig")
-    if fmt == "json":
-        data = export_w3c(note_list, document, now=now, revisions=revisions)
-        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    raise ValueError(f"Unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}.")
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write an export as Unix tools do, so that a crash leaves the old file or the new one.
-
-    A regular file (or a new one) is written to a temporary file in the same folder (so the
-    rename cannot cross file systems), flushed and fsynced, then renamed over the target.
-    A symbolic link is followed, so the file it names is updated and the link kept; a
-    device or a FIFO (``/dev/stdout``, a named pipe) is written to directly, never
-    replaced by a regular file.
-    """
-    path = Path(os.path.realpath(path))
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        mode = None
-    if mode is not None and not stat.S_ISREG(mode):
-        with path.open("wb") as stream:  # a folder raises IsADirectoryError here
-            stream.write(data)
-            stream.flush()
-        return
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        chosen = mode & 0o777 if mode is not None else 0o644
-        Path(temporary).chmod(chosen)  # mkstemp makes it private; an export is an ordinary file
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-# -- import ------------------------------------------------------------------------------
+from reader_app.domain.tags import normalise_tags
+from reader_app.domain.text import Document
 
 
 class NoteMerger(Protocol):
@@ -597,7 +137,7 @@ def _annotation_list(data: Any) -> list[Any]:
     if "Annotation" in kinds or ("target" in data and not kinds):
         return [data]
     if isinstance(data.get("annotations"), list):  # Hypothesis' "Export annotations" file
-        return data["annotations"]
+        return list(data["annotations"])
     raise NotesImportError(
         "The file is JSON but not annotations: expected an AnnotationCollection, an "
         "AnnotationPage, an Annotation or a list of annotations."
@@ -813,9 +353,9 @@ def _passage(target: Any, document: Document, label: str, budget: _FuzzyBudget) 
         start = _int_field(position.get("start"), "start", label)
         end = _int_field(position.get("end"), "end", label)
         if start is not None and end is not None:
-            anchor = _anchor_from_position(document, start, end)
-            if anchor is not None:
-                return _Passage(anchor, resolve(anchor, document), colour)
+            positioned = _anchor_from_position(document, start, end)
+            if positioned is not None:
+                return _Passage(positioned, resolve(positioned, document), colour)
     return _Passage()
 
 

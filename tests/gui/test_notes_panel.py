@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from reader_app.app import take_backup
+from reader_app import app as app_module
 from reader_app.domain.notes import Colour, NoteKind
 from reader_app.models.notes_model import MATCHES_ROLE, NOTE_ID_ROLE
 from reader_app.storage.db import DiskFull
@@ -19,7 +19,7 @@ QUOTE = "Some third person decides your fate"
 
 def select_words(window, block_id: str, words: str) -> None:
     view = window.reading_view
-    start = window._document.block(block_id).text.index(words)
+    start = window.document.block(block_id).text.index(words)
     cursor = view.textCursor()
     cursor.setPosition(view.document_position(block_id, start))
     cursor.setPosition(
@@ -30,7 +30,7 @@ def select_words(window, block_id: str, words: str) -> None:
 
 def add_note(window, block_id: str = "p3", words: str = QUOTE):
     select_words(window, block_id, words)
-    window.add_note_action.trigger()
+    window.action("add-note").trigger()
     return window.notes_controller.repository.list_notes()[-1]
 
 
@@ -60,7 +60,7 @@ def test_selection_across_paragraphs_is_refused_plainly(make_window) -> None:
     cursor.setPosition(view.document_position("p2", 5))
     cursor.setPosition(view.document_position("p3", 5), cursor.MoveMode.KeepAnchor)
     view.setTextCursor(cursor)
-    window.add_note_action.trigger()
+    window.action("add-note").trigger()
     assert repo(window).list_notes() == []
     assert "one paragraph" in window.statusBar().currentMessage()
 
@@ -113,13 +113,13 @@ def test_delete_then_undo_brings_back_note_and_highlight(make_window, qtbot) -> 
     window.notes_panel.delete_button.click()
     assert repo(window).get(note.id) is None
     assert window.reading_view.marks("highlights") == []
-    assert window.undo_action.isEnabled()
-    window.undo_action.trigger()
+    assert window.action("undo").isEnabled()
+    window.action("undo").trigger()
     after = repo(window).get(note.id)
     assert after == before
     assert [s.key for s in window.reading_view.marks("highlights")] == [note.id]
     assert window.notes_panel.current_note_id() == note.id
-    window.redo_action.trigger()
+    window.action("redo").trigger()
     assert repo(window).get(note.id) is None
 
 
@@ -138,7 +138,7 @@ def test_colour_change_is_undoable(make_window) -> None:
     window.notes_panel.colour_buttons[Colour.BLUE].click()
     assert repo(window).get(note.id).colour is Colour.BLUE
     assert window.reading_view.marks("highlights")[0].style == "highlight:blue"
-    window.undo_action.trigger()
+    window.action("undo").trigger()
     assert repo(window).get(note.id).colour is Colour.YELLOW
 
 
@@ -187,9 +187,9 @@ def test_search_finds_bodies_quotes_and_tags_and_marks_matches(make_window, qtbo
 
 def test_free_and_glossary_notes(make_window) -> None:
     window = make_window()
-    window.free_note_action.trigger()
+    window.action("new-free-note").trigger()
     window.glossary_pane.open_entry("self-activity")
-    window.entry_note_action.trigger()
+    window.action("note-on-entry").trigger()
     kinds = sorted(note.kind.value for note in repo(window).list_notes())
     assert kinds == ["free", "glossary"]
     glossary_note = next(n for n in repo(window).list_notes() if n.kind is NoteKind.GLOSSARY)
@@ -253,26 +253,28 @@ def test_export_and_import_from_the_file_menu(make_window, dialogs_shown, tmp_pa
     add_note(window)
     target = tmp_path / "notes.json"
     dialogs_shown.save_path = (str(target), "Web Annotation JSON-LD (*.json)")
-    window.export_action.trigger()
+    window.action("export-notes").trigger()
     assert '"AnnotationCollection"' in target.read_text(encoding="utf-8")
     dialogs_shown.open_path = str(target)
-    window.import_action.trigger()
+    window.action("import-notes").trigger()
     assert len(repo(window).list_notes()) == 1  # merged by id: no duplicate
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
     dialogs_shown.open_path = str(bad)
-    window.import_action.trigger()
+    window.action("import-notes").trigger()
     assert any("JSON" in text for text in dialogs_shown.texts("error"))
     assert len(repo(window).list_notes()) == 1
 
 
 def test_corrupt_database_is_kept_aside_and_a_backup_offered(
-    make_window, data_dir, dialogs_shown
+    make_window, data_dir, dialogs_shown, monkeypatch, qtbot
 ) -> None:
     window = make_window()
     add_note(window)
-    take_backup(window, window.notes_store, data_dir)  # what runs a few seconds after start
-    assert list((data_dir / "backups").glob("*.sqlite"))
+    window.close()
+    monkeypatch.setattr(app_module, "BACKUP_DELAY_MS", 0)  # the backup a few seconds after start
+    window = make_window()
+    qtbot.waitUntil(lambda: bool(list((data_dir / "backups").glob("*.sqlite"))))
     window.close()
     database = data_dir / "notes.sqlite"
     garbage = b"this is not a database" * 100
@@ -304,7 +306,7 @@ def test_database_from_a_newer_version_is_refused_untouched(
     assert window.notes_controller is None
     assert dialogs_shown.texts("error")
     assert window.notes_panel.notice_label.isVisible()
-    assert not window.add_note_action.isEnabled()
+    assert not window.action("add-note").isEnabled()
     assert "Some third person" in window.reading_view.toPlainText()
     window.close()
     assert database.read_bytes() == before
@@ -317,7 +319,7 @@ def test_a_second_window_on_the_same_notes_is_read_only(make_window, qtbot) -> N
     assert repo(second).read_only
     assert second.notes_panel.notice_label.isVisible()
     assert "another" in second.notes_panel.notice_label.text()
-    assert not second.add_note_action.isEnabled()
+    assert not second.action("add-note").isEnabled()
     assert repo(second).get(note.id) is not None
 
 

@@ -13,7 +13,7 @@ from reader_app.domain.notes import free_note
 from reader_app.domain.text import load_document
 from reader_app.storage.store import database_path, open_store
 
-SCHEMAS = Path(__file__).parent / "data" / "schemas"
+SCHEMAS = Path(__file__).parents[1] / "data" / "schemas"
 
 HARMLESS = "This plugin does not support propagateSizeHints()"
 STEPS = ("platform:", "log:", "icon:", "window:", "text:", "glossary:", "note:", "search:")
