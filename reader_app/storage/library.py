@@ -10,9 +10,9 @@ an addition is one transaction, like a note, and the errors a user can act on ar
 ``StorageError``. Nothing here imports Qt; parsing a file is the importers' job
 (``domain.importing``), which raises ``TextImportError`` before anything is written.
 
-Adding a book is one ``executemany`` of its blocks in one transaction, the FTS index kept in
-step by triggers in that same transaction: about 0.9 s for the 31,000-block test book on
-the 2-core machine (``benchmarks/library_add.py``), within the issue's 2 s with the parse.
+Adding a book is one ``executemany`` of its blocks and one INSERT … SELECT into the FTS index,
+in one transaction: about half a second for the 31,000-block test book on the 2-core
+machine, within the issue's 2 s with the parse (``benchmarks/library_add.py``).
 """
 
 from __future__ import annotations
@@ -363,9 +363,21 @@ class LibraryRepository:
         }
 
     @staticmethod
-    def _write_blocks(connection: sqlite3.Connection, text_id: str, imported: ImportedText) -> None:
+    def _delete_blocks(connection: sqlite3.Connection, text_id: str) -> None:
+        """A text's blocks, contents and index entries (see migration 4 on the index)."""
+        connection.execute(
+            "INSERT INTO text_blocks_fts (text_blocks_fts, rowid, text) "
+            "SELECT 'delete', row, text FROM text_blocks WHERE text_id = ? ORDER BY row",
+            (text_id,),
+        )
         connection.execute("DELETE FROM text_blocks WHERE text_id = ?", (text_id,))
         connection.execute("DELETE FROM text_contents WHERE text_id = ?", (text_id,))
+
+    @classmethod
+    def _write_blocks(
+        cls, connection: sqlite3.Connection, text_id: str, imported: ImportedText
+    ) -> None:
+        cls._delete_blocks(connection, text_id)
         numbers = (block.number for block in imported.reading_blocks())
         connection.executemany(
             "INSERT INTO text_blocks (text_id, seq, block_id, role, number, chapter, "
@@ -382,6 +394,13 @@ class LibraryRepository:
                 (text_id, seq, e.title, e.block_id, e.depth)
                 for seq, e in enumerate(imported.contents)
             ),
+        )
+        # New rows have the highest rowids, so the index receives them in ascending order,
+        # which FTS5 appends without reshuffling its segments.
+        connection.execute(
+            "INSERT INTO text_blocks_fts (rowid, text) "
+            "SELECT row, text FROM text_blocks WHERE text_id = ? ORDER BY row",
+            (text_id,),
         )
 
     def _store_original(self, text_id: str, imported: ImportedText, data: bytes) -> str:
@@ -578,8 +597,7 @@ class LibraryRepository:
             ).fetchone()[0]
             if delete_notes:
                 connection.execute("DELETE FROM notes WHERE text_id = ?", (text_id,))
-            connection.execute("DELETE FROM text_blocks WHERE text_id = ?", (text_id,))
-            connection.execute("DELETE FROM text_contents WHERE text_id = ?", (text_id,))
+            self._delete_blocks(connection, text_id)
             now = format_timestamp(utc_now())
             connection.execute(
                 "UPDATE texts SET deleted = ?, modified = ?, stored_path = NULL, "

@@ -158,8 +158,10 @@ CREATE INDEX note_revisions_note ON note_revisions (note_id, recorded);
 # * ``text_blocks`` has an INTEGER PRIMARY KEY only because the FTS index needs a rowid
 #   that VACUUM will not renumber; the identity is UNIQUE (text_id, block_id), and
 #   (text_id, seq) is the reading order a lazy view pages through.
-# * ``text_blocks_fts`` is an external-content FTS5 index (the words are stored once),
-#   kept in step by triggers within the writer's transaction; bm25 ranks its matches.
+# * ``text_blocks_fts`` is an external-content FTS5 index (the words are stored once), bm25
+#   ranks its matches. It is kept in step by ``LibraryRepository``, the only writer of
+#   blocks, in the transaction that writes them, with one INSERT … SELECT in rowid order:
+#   per-row triggers made adding the 31,000-block test book take 1.1 s instead of 0.4 s.
 # * Notes do not reference texts with a foreign key: removing a text keeps its notes.
 SCHEMA_V4_STEPS = """
 CREATE TABLE texts (
@@ -230,18 +232,6 @@ CREATE VIRTUAL TABLE text_blocks_fts USING fts5 (
     content_rowid = 'row',
     tokenize = 'unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER text_blocks_fts_insert AFTER INSERT ON text_blocks BEGIN
-    INSERT INTO text_blocks_fts (rowid, text) VALUES (new.row, new.text);
-END;
-CREATE TRIGGER text_blocks_fts_delete AFTER DELETE ON text_blocks BEGIN
-    INSERT INTO text_blocks_fts (text_blocks_fts, rowid, text)
-    VALUES ('delete', old.row, old.text);
-END;
-CREATE TRIGGER text_blocks_fts_update AFTER UPDATE OF text ON text_blocks BEGIN
-    INSERT INTO text_blocks_fts (text_blocks_fts, rowid, text)
-    VALUES ('delete', old.row, old.text);
-    INSERT INTO text_blocks_fts (rowid, text) VALUES (new.row, new.text);
-END;
 
 ALTER TABLE notes ADD COLUMN text_id TEXT NOT NULL
     DEFAULT 'kollontai-workers-opposition-1921';

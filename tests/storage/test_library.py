@@ -81,6 +81,13 @@ def _state(library: LibraryRepository, data_dir: Path) -> tuple:
     return rows, files
 
 
+def _assert_index_in_step(library: LibraryRepository) -> None:
+    """FTS5's own check that the index holds exactly the words of the blocks table."""
+    library._connection.execute(
+        "INSERT INTO text_blocks_fts (text_blocks_fts, rank) VALUES ('integrity-check', 1)"
+    )
+
+
 def test_the_bundled_text_is_the_first_text(library: LibraryRepository) -> None:
     (bundled,) = library.list_texts()
     assert (bundled.id, bundled.bundled, bundled.source_format) == (
@@ -118,6 +125,7 @@ def test_add_each_format(
     assert [b.seq for b in blocks] == list(range(len(blocks)))
     assert [b.number for b in blocks] == [b.number for b in imported.reading_blocks()]
     assert library.contents(result.text_id) == list(imported.contents)
+    _assert_index_in_step(library)
     assert [t.id for t in library.list_texts()] == [DEFAULT_TEXT_ID, result.text_id]
 
 
@@ -267,6 +275,7 @@ def test_remove_keeps_notes_and_re_adding_brings_the_same_id(
     assert library.get(added.text_id) is None and library.blocks(added.text_id) == []
     assert not (data_dir / stored).exists()
     assert library.search("bread") == []
+    _assert_index_in_step(library)
     assert repo.get(note.id) is not None  # the note is kept
 
     again = library.add_file(path)
@@ -330,6 +339,8 @@ def test_a_new_edition_replaces_the_blocks_and_notes_can_be_re_anchored(
     assert (data_dir / library.get(first).stored_path).read_bytes() == path.read_bytes()
     assert not old_file.exists()
     assert [h.text_id for h in library.search("inserted")] == [first]
+    assert library.search("first") == []  # the old edition's words are gone from the index
+    _assert_index_in_step(library)
 
     placement = resolve(anchor, replaced.new)
     assert placement.status is PlacementStatus.EXACT
