@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from reader_app.domain.notes import free_note
 from reader_app.domain.text import DEFAULT_TEXT_ID, Document
 from reader_app.storage import migrations
 from reader_app.storage.backup import PRE_MIGRATION_PREFIX, list_backups
@@ -77,6 +78,11 @@ def test_a_new_data_folder_starts_with_the_bundled_text(data_dir: Path, document
         assert result.status is OpenStatus.CREATED
         texts = library_of(result.repository, data_dir).list_texts()
         assert [(t.id, t.notes) for t in texts] == [(DEFAULT_TEXT_ID, 0)]
+        # A note written today, through the notes repository as it is, belongs to the
+        # bundled text: the column's default, which merge and reattach rely on too.
+        result.repository.add(free_note("a new note"))
+        texts = library_of(result.repository, data_dir).list_texts()
+        assert [(t.id, t.notes) for t in texts] == [(DEFAULT_TEXT_ID, 1)]
     finally:
         result.close()
 
