@@ -44,7 +44,8 @@ def add_subcommands(
     default_data_dir: DataDirFactory | None = None,
     document_loader: DocumentLoader = load_document,
 ) -> None:
-    """Add ``export``, ``import`` and ``cite``; each sets ``args.handler`` to call with ``args``."""
+    """Add ``export``, ``import``, ``cite`` and the library's commands; each sets
+    ``args.handler`` to call with ``args``."""
     export = subparsers.add_parser(
         "export",
         help="write all notes to a file or to standard output",
@@ -78,6 +79,11 @@ def add_subcommands(
         )
     )
     add_cite_command(subparsers, document_loader=document_loader)  # in cite_command.py
+    from reader_app.library_commands import add_library_commands  # it imports this module
+
+    add_library_commands(  # add, list, remove: in library_commands.py
+        subparsers, default_data_dir=default_data_dir, document_loader=document_loader
+    )
 
 
 def _data_dir(args: argparse.Namespace, default_data_dir: DataDirFactory | None) -> Path:

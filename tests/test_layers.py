@@ -1,4 +1,4 @@
-"""The notes core must work without Qt: ``domain/``, ``storage/`` and ``cli.py`` import none."""
+"""The notes core must work without Qt: ``domain/``, ``storage/`` and the commands import none."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "reader_app"
 QT_FREE = [*sorted((PACKAGE / "domain").glob("*.py")), *sorted((PACKAGE / "storage").glob("*.py"))]
 QT_FREE.append(PACKAGE / "cli.py")
+QT_FREE.append(PACKAGE / "library_commands.py")
 
 
 def _imported_modules(path: Path) -> set[str]:

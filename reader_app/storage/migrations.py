@@ -15,6 +15,9 @@ History:
      by a newer import, or an imported one older than the local edit). No foreign key:
      ``merge`` and ``reattach`` replace a note by deleting and re-inserting it, and a
      note deleted and brought back by Undo should find its history still there.
+  4. the library of texts (see ``SCHEMA_V4_STEPS`` and ``storage/library.py``): texts, their
+     blocks, contents and a full-text index of the blocks; notes gain ``text_id``, every
+     existing note belonging to the bundled text.
 """
 
 from __future__ import annotations
@@ -144,6 +147,98 @@ CREATE INDEX note_revisions_note ON note_revisions (note_id, recorded);
 """
 
 
+# The library. Design choices, for the budgets of the book-length issue and folder sync:
+# * ``texts.id`` is the bundled text's own id for the extract (written out, not taken from
+#   ``domain.text``: a released step never changes) and, for an added text, a slug of its
+#   title plus the start of its file's fingerprint, fixed at the first addition.
+# * ``deleted`` is a tombstone: a removed text keeps its row (and its notes keep their
+#   text id) so that a sync log can say "removed" and re-adding the same file brings the
+#   same id back. ``modified`` is when the row last changed, what a sync merge compares;
+#   ``date_published``/``date_modified`` are the dates the file itself gives.
+# * ``text_blocks`` has an INTEGER PRIMARY KEY only because the FTS index needs a rowid
+#   that VACUUM will not renumber; the identity is UNIQUE (text_id, block_id), and
+#   (text_id, seq) is the reading order a lazy view pages through.
+# * ``text_blocks_fts`` is an external-content FTS5 index (the words are stored once), bm25
+#   ranks its matches. It is kept in step by ``LibraryRepository``, the only writer of
+#   blocks, in the transaction that writes them, with one INSERT … SELECT in rowid order:
+#   per-row triggers made adding the 31,000-block test book take 1.1 s instead of 0.4 s.
+# * Notes do not reference texts with a foreign key: removing a text keeps its notes.
+SCHEMA_V4_STEPS = """
+CREATE TABLE texts (
+    id TEXT PRIMARY KEY,
+    bundled INTEGER NOT NULL DEFAULT 0 CHECK (bundled IN (0, 1)),
+    title TEXT NOT NULL,
+    author TEXT NOT NULL DEFAULT '',
+    year INTEGER,
+    translator TEXT NOT NULL DEFAULT '',
+    editor TEXT NOT NULL DEFAULT '',
+    publisher TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    language TEXT NOT NULL DEFAULT '',
+    date_published TEXT NOT NULL DEFAULT '',
+    date_modified TEXT NOT NULL DEFAULT '',
+    description TEXT NOT NULL DEFAULT '',
+    source_format TEXT NOT NULL
+        CHECK (source_format IN ('bundled', 'plain', 'markdown', 'html', 'epub')),
+    fingerprint TEXT UNIQUE,
+    file_name TEXT NOT NULL DEFAULT '',
+    stored_path TEXT,
+    block_count INTEGER NOT NULL DEFAULT 0,
+    body_count INTEGER NOT NULL DEFAULT 0,
+    added TEXT NOT NULL,
+    last_opened TEXT,
+    position_block_id TEXT,
+    position_offset INTEGER NOT NULL DEFAULT 0,
+    zoom REAL,
+    glossary_entry_id TEXT,
+    modified TEXT NOT NULL,
+    deleted TEXT,
+    CHECK ((bundled = 1) = (source_format = 'bundled'))
+);
+CREATE INDEX texts_last_opened ON texts (last_opened);
+
+INSERT INTO texts (id, bundled, title, author, year, language, source_format, added, modified)
+VALUES ('kollontai-workers-opposition-1921', 1, 'The Workers’ Opposition',
+        'Alexandra Kollontai', 1921, 'en', 'bundled',
+        strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+
+CREATE TABLE text_blocks (
+    row INTEGER PRIMARY KEY,
+    text_id TEXT NOT NULL REFERENCES texts (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    block_id TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('heading', 'editorial', 'body')),
+    number INTEGER,
+    chapter INTEGER NOT NULL,
+    chapter_title TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL,
+    UNIQUE (text_id, block_id),
+    CHECK ((role = 'body') = (number IS NOT NULL))
+);
+CREATE UNIQUE INDEX text_blocks_seq ON text_blocks (text_id, seq);
+
+CREATE TABLE text_contents (
+    text_id TEXT NOT NULL REFERENCES texts (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    block_id TEXT NOT NULL,
+    depth INTEGER NOT NULL,
+    PRIMARY KEY (text_id, seq)
+) WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE text_blocks_fts USING fts5 (
+    text,
+    content = 'text_blocks',
+    content_rowid = 'row',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+ALTER TABLE notes ADD COLUMN text_id TEXT NOT NULL
+    DEFAULT 'kollontai-workers-opposition-1921';
+CREATE INDEX notes_text ON notes (text_id);
+"""
+
+
 def _run_script(connection: sqlite3.Connection, script: str) -> None:
     # executescript() would COMMIT the open transaction first; run statement by statement.
     statement = ""
@@ -168,7 +263,11 @@ def _to_v3(connection: sqlite3.Connection) -> None:
     _run_script(connection, SCHEMA_V3_STEPS)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1, _to_v2, _to_v3)
+def _to_v4(connection: sqlite3.Connection) -> None:
+    _run_script(connection, SCHEMA_V4_STEPS)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1, _to_v2, _to_v3, _to_v4)
 LATEST_VERSION = len(MIGRATIONS)
 
 _SQLITE_HEADER = b"SQLite format 3\x00"

@@ -126,9 +126,72 @@ def make_v2(path: Path) -> None:
         connection.close()
 
 
+# Version 3 added the history of notes (a version that lost an import merge); the notes
+# and tags are written as in version 2, with one kept revision.
+V3_NOTES = [
+    (
+        "0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0301", "passage",
+        "Decisions made far away, by “some third person”.", "blue", None,
+        "p3", 154, 189, "Some third person decides your fate",
+        "re quite often entirely absent. ", ": this is the whole essence of b",
+        "36c527e27c3d25b9", "2026-05-10T09:00:00.000000Z", "2026-05-11T10:30:00.000000Z",
+    ),
+    (
+        "0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0302", "glossary",
+        "Self-activity: the masses acting for themselves.", None, "self-activity",
+        None, None, None, None, None, None, None,
+        "2026-05-10T09:05:00.000000Z", "2026-05-10T09:05:00.000000Z",
+    ),
+    (
+        "0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0303", "free", "", None, None,
+        None, None, None, None, None, None, None,
+        "2026-05-12T18:00:00.000000Z", "2026-05-12T18:00:00.000000Z",
+    ),
+]  # fmt: skip
+V3_TAGS = [("0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0301", "bureaucracy", 0)]
+# (note_id, body, tags, colour, quote, modified, recorded, origin)
+V3_REVISIONS = [
+    (
+        "0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0301", "Decisions made far away.", '["power"]',
+        "yellow", "Some third person decides your fate", "2026-05-10T09:00:00.000000Z",
+        "2026-05-11T10:30:00.000000Z", "local",
+    ),
+]  # fmt: skip
+
+
+def make_v3(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("BEGIN")
+        for step in MIGRATIONS[:3]:
+            step(connection)
+        connection.executemany(
+            "INSERT INTO notes (id, kind, body, colour, glossary_entry_id, anchor_block_id, "
+            "anchor_start, anchor_end, anchor_exact, anchor_prefix, anchor_suffix, "
+            "anchor_text_version, created, updated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            V3_NOTES,
+        )
+        connection.executemany(
+            "INSERT INTO note_tags (note_id, tag, position) VALUES (?, ?, ?)", V3_TAGS
+        )
+        connection.executemany(
+            "INSERT INTO note_revisions (note_id, body, tags, colour, quote, modified, "
+            "recorded, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            V3_REVISIONS,
+        )
+        connection.execute("PRAGMA user_version = 3")
+        connection.execute("COMMIT")
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
+
+
 def main() -> None:
     make_v1(HERE / "notes-v1.sqlite")
     make_v2(HERE / "notes-v2.sqlite")
+    make_v3(HERE / "notes-v3.sqlite")
 
 
 if __name__ == "__main__":
