@@ -14,28 +14,27 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader_app import EXECUTABLE
 from reader_app.cite_command import add_cite_command
+from reader_app.command_support import (
+    EXIT_OK,
+    CommandError,
+    DataDirFactory,
+    DocumentLoader,
+    data_dir_from,
+    load_text,
+    report_failure,
+)
 from reader_app.domain.formats import FORMATS
-from reader_app.domain.text import Document, TextError, load_document
+from reader_app.domain.text import Document, load_document
 
 if TYPE_CHECKING:  # storage and export load only when a command runs, not for the window
     from reader_app.storage.store import StoreOpenResult
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-
-DataDirFactory = Callable[[], Path]
-DocumentLoader = Callable[[], Document]
-
-
-class CommandError(Exception):
-    """A failure to report in one line; raised inside the commands, caught at their edge."""
 
 
 def add_subcommands(
@@ -79,27 +78,11 @@ def add_subcommands(
         )
     )
     add_cite_command(subparsers, document_loader=document_loader)  # in cite_command.py
-    from reader_app.library_commands import add_library_commands  # it imports this module
+    from reader_app.library_commands import add_library_commands
 
     add_library_commands(  # add, list, remove: in library_commands.py
         subparsers, default_data_dir=default_data_dir, document_loader=document_loader
     )
-
-
-def _data_dir(args: argparse.Namespace, default_data_dir: DataDirFactory | None) -> Path:
-    chosen = getattr(args, "data_dir", None)
-    if chosen is not None:
-        return Path(chosen)
-    if default_data_dir is None:
-        raise CommandError("No data folder given: use --data-dir DIR.")
-    return default_data_dir()
-
-
-def _load(document_loader: DocumentLoader) -> Document:
-    try:
-        return document_loader()
-    except TextError as error:
-        raise CommandError(str(error)) from error
 
 
 def _open_for_import(data_dir: Path, document: Document) -> StoreOpenResult:
@@ -112,12 +95,6 @@ def _open_for_import(data_dir: Path, document: Document) -> StoreOpenResult:
         result.close()
         raise CommandError(" ".join(result.messages) or f"Cannot open the notes in {data_dir}.")
     return result
-
-
-def _fail(error: Exception) -> int:
-    message = " ".join(str(error).split())
-    print(f"{EXECUTABLE}: error: {message}", file=sys.stderr)
-    return EXIT_FAILED
 
 
 def _write_standard_output(data: bytes) -> None:
@@ -158,8 +135,8 @@ def run_export(
     from reader_app.storage.store import database_path
 
     try:
-        data_dir = _data_dir(args, default_data_dir)
-        document = _load(document_loader)
+        data_dir = data_dir_from(args, default_data_dir)
+        document = load_text(document_loader)
         notes, revisions = [], {}
         if database_path(data_dir).exists():
             # A copy in memory: export never upgrades, backs up, moves aside or locks anything.
@@ -180,9 +157,9 @@ def run_export(
             count = len(notes)
             print(f"Exported {count} {'note' if count == 1 else 'notes'} to {output}.")
     except (CommandError, StorageError) as error:
-        return _fail(error)
+        return report_failure(error)
     except OSError as error:
-        return _fail(CommandError(f"Cannot write the export: {error.strerror or error}."))
+        return report_failure(CommandError(f"Cannot write the export: {error.strerror or error}."))
     return EXIT_OK
 
 
@@ -198,9 +175,9 @@ def run_import(
     from reader_app.storage.store import OpenStatus
 
     try:
-        data_dir = _data_dir(args, default_data_dir)
+        data_dir = data_dir_from(args, default_data_dir)
         data = read_import_file(Path(args.file))
-        document = _load(document_loader)
+        document = load_text(document_loader)
         # Parsed before the notes are opened: a bad file is refused without touching them.
         batch = parse_import(data, document)
         store = _open_for_import(data_dir, document)
@@ -215,7 +192,7 @@ def run_import(
         finally:
             store.close()
     except (CommandError, StorageError, NotesImportError) as error:
-        return _fail(error)
+        return report_failure(error)
     total = report.added + report.updated + report.unchanged
     print(
         f"Imported {total} {'annotation' if total == 1 else 'annotations'}: "

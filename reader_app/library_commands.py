@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader_app import EXECUTABLE
-from reader_app.cli import (
+from reader_app.command_support import (
     EXIT_FAILED,
     EXIT_OK,
     CommandError,
     DataDirFactory,
     DocumentLoader,
-    _data_dir,
-    _fail,
-    _load,
+    data_dir_from,
+    load_text,
+    report_failure,
 )
 from reader_app.domain.text import load_document
 
@@ -45,7 +45,6 @@ def add_library_commands(
     document_loader: DocumentLoader = load_document,
 ) -> None:
     """Add ``add``, ``list`` and ``remove``; each sets ``args.handler``."""
-    common = {"default_data_dir": default_data_dir, "document_loader": document_loader}
     add = subparsers.add_parser(
         "add",
         help="add texts (plain text, Markdown, web page, EPUB) to the library",
@@ -56,7 +55,9 @@ def add_library_commands(
     )
     add.add_argument("files", nargs="+", type=Path, metavar="FILE")
     add.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
-    add.set_defaults(handler=partial(run_add, **common))
+    add.set_defaults(
+        handler=partial(run_add, default_data_dir=default_data_dir, document_loader=document_loader)
+    )
 
     listing = subparsers.add_parser(
         "list",
@@ -68,7 +69,11 @@ def add_library_commands(
     )
     listing.add_argument("--format", choices=("text", "json"), default="text")
     listing.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
-    listing.set_defaults(handler=partial(run_list, **common))
+    listing.set_defaults(
+        handler=partial(
+            run_list, default_data_dir=default_data_dir, document_loader=document_loader
+        )
+    )
 
     remove = subparsers.add_parser(
         "remove",
@@ -80,7 +85,11 @@ def add_library_commands(
     )
     remove.add_argument("text_id", metavar="ID")
     remove.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
-    remove.set_defaults(handler=partial(run_remove, **common))
+    remove.set_defaults(
+        handler=partial(
+            run_remove, default_data_dir=default_data_dir, document_loader=document_loader
+        )
+    )
 
 
 def _open_library(
@@ -90,7 +99,7 @@ def _open_library(
     from reader_app.storage.library import library_of
     from reader_app.storage.store import OpenStatus, open_store
 
-    result = open_store(data_dir, _load(document_loader), take_backup=take_backup)
+    result = open_store(data_dir, load_text(document_loader), take_backup=take_backup)
     if result.repository is None:
         result.close()
         raise CommandError(" ".join(result.messages) or f"Cannot open the library in {data_dir}.")
@@ -111,12 +120,12 @@ def run_add(
     from reader_app.storage.db import StorageError
 
     try:
-        data_dir = _data_dir(args, default_data_dir)
+        data_dir = data_dir_from(args, default_data_dir)
         # No start-up backup: an addition changes nothing that was there, and a run per
         # file would otherwise push the reader's older backups out of the rotation.
         store, library = _open_library(data_dir, document_loader, take_backup=False)
     except (CommandError, StorageError) as error:
-        return _fail(error)
+        return report_failure(error)
     failed = False
     try:
         for path in args.files:
@@ -127,7 +136,7 @@ def run_add(
                 failed = True
                 continue
             except StorageError as error:  # the data folder, not the file: stop here
-                return _fail(error)
+                return report_failure(error)
             print(f"{added.text_id}\t{' '.join(added.title.split())}", flush=True)
     finally:
         store.close()
@@ -147,8 +156,8 @@ def run_list(
     from reader_app.storage.store import database_path
 
     try:
-        data_dir = _data_dir(args, default_data_dir)
-        document = _load(document_loader)
+        data_dir = data_dir_from(args, default_data_dir)
+        document = load_text(document_loader)
         if database_path(data_dir).exists():
             repository = open_read_only_copy(database_path(data_dir), document)
             try:
@@ -181,7 +190,7 @@ def run_list(
                 }
             ]
     except (CommandError, StorageError) as error:
-        return _fail(error)
+        return report_failure(error)
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
@@ -201,7 +210,7 @@ def run_remove(
     from reader_app.storage.db import StorageError
 
     try:
-        data_dir = _data_dir(args, default_data_dir)
+        data_dir = data_dir_from(args, default_data_dir)
         # The start-up backup is taken: it is the way back from a mistaken removal.
         store, library = _open_library(data_dir, document_loader, take_backup=True)
         try:
@@ -209,7 +218,7 @@ def run_remove(
         finally:
             store.close()
     except (CommandError, StorageError) as error:
-        return _fail(error)
+        return report_failure(error)
     kept = removed.notes_kept
     notes = f"its {kept} {'note is' if kept == 1 else 'notes are'} kept" if kept else "no notes"
     print(f"Removed {removed.text_id} ({removed.title}); {notes}.")

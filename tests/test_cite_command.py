@@ -94,3 +94,17 @@ def test_runs_as_a_process_without_qt() -> None:
     assert done.stdout.decode("utf-8") == (
         "(Kollontai, 1921, as cited in Alpha History, n.d., para. 9)\n"
     )
+
+
+def test_every_command_reaches_its_handler_through_the_real_entry_point() -> None:
+    """The window's parser sends a first word that names a command to the commands' parser;
+    a command missing from that list was taken for a file to open ("unrecognized arguments")."""
+    import argparse
+
+    from reader_app import app
+
+    commands = argparse.ArgumentParser().add_subparsers()
+    cli.add_subcommands(commands)
+    assert set(commands.choices) <= set(app.COMMANDS)
+    args = app.parse_arguments(["cite", "--paragraph", "3", "--style", "mla", "--date", DAY])
+    assert args.handler is not None

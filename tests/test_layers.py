@@ -11,6 +11,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "reader_app"
 QT_FREE = [*sorted((PACKAGE / "domain").glob("*.py")), *sorted((PACKAGE / "storage").glob("*.py"))]
 QT_FREE.append(PACKAGE / "cli.py")
 QT_FREE.append(PACKAGE / "library_commands.py")
+QT_FREE.append(PACKAGE / "command_support.py")
+QT_FREE.append(PACKAGE / "cite_command.py")
 
 
 def _imported_modules(path: Path) -> set[str]:

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from reader_app.domain.anchors import BLOCK_SEPARATOR
 from reader_app.domain.importing import (
@@ -181,7 +181,7 @@ def _optional_time(text: str | None) -> datetime | None:
     return parse_timestamp(text) if text else None
 
 
-def _row_to_record(row: tuple) -> TextRecord:
+def _row_to_record(row: tuple[Any, ...]) -> TextRecord:
     """A TextRecord from a row of ``_TEXT_COLUMNS``: id, bundled, the eleven metadata
     columns in ``TextMetadata``'s order, then the file, times and reading state."""
     text_id, bundled = row[0], row[1]
@@ -456,12 +456,18 @@ class LibraryRepository:
             added, last_opened = row[7], row[8]
             summaries.append(
                 TextSummary(
-                    *row[:4],
-                    bool(row[4]),
-                    *row[5:7],
-                    parse_timestamp(added),
-                    _optional_time(last_opened),
-                    *row[9:],
+                    id=row[0],
+                    title=row[1],
+                    author=row[2],
+                    year=row[3],
+                    bundled=bool(row[4]),
+                    source_format=row[5],
+                    notes=row[6],
+                    added=parse_timestamp(added),
+                    last_opened=_optional_time(last_opened),
+                    body_count=row[9],
+                    position_seq=row[10],
+                    block_count=row[11],
                 )
             )
         return summaries

@@ -1,0 +1,49 @@
+"""What every command-line command shares: its exit codes, its one kind of user-facing
+failure, and how it finds the data folder and the text.
+
+Kept apart from ``cli.py`` so that each family of commands (notes in ``cli.py``, the
+library in ``library_commands.py``) can use it without importing the other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from reader_app import EXECUTABLE
+from reader_app.domain.text import Document, TextError
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+
+DataDirFactory = Callable[[], Path]
+DocumentLoader = Callable[[], Document]
+
+
+class CommandError(Exception):
+    """A failure to report in one line; raised inside the commands, caught at their edge."""
+
+
+def data_dir_from(args: argparse.Namespace, default_data_dir: DataDirFactory | None) -> Path:
+    chosen = getattr(args, "data_dir", None)
+    if chosen is not None:
+        return Path(chosen)
+    if default_data_dir is None:
+        raise CommandError("No data folder given: use --data-dir DIR.")
+    return default_data_dir()
+
+
+def load_text(document_loader: DocumentLoader) -> Document:
+    try:
+        return document_loader()
+    except TextError as error:
+        raise CommandError(str(error)) from error
+
+
+def report_failure(error: Exception) -> int:
+    """One line on stderr, whatever line breaks the message holds; the failing status."""
+    message = " ".join(str(error).split())
+    print(f"{EXECUTABLE}: error: {message}", file=sys.stderr)
+    return EXIT_FAILED
