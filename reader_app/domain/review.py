@@ -369,12 +369,18 @@ def _word_faces(saved: SavedWord, entry: Entry | None, document: Document) -> Fa
 
 # Besides html.escape's five characters: braces would let a note's text start a cloze
 # deletion ({{c2::…}}) in Anki's cloze field, square brackets a media reference ([sound:…]).
-# As character references they show as themselves and mean nothing.
-_ANKI_EXTRA = str.maketrans({"{": "&#123;", "}": "&#125;", "[": "&#91;", "]": "&#93;"})
+# Control characters go too: U+001F is the separator between a note's fields in Anki's
+# database, so one in a note would split it into fields of its own. As character
+# references they show as themselves (or as nothing) and mean nothing.
+_ANKI_EXTRA = str.maketrans(
+    {"{": "&#123;", "}": "&#125;", "[": "&#91;", "]": "&#93;"}
+    | {code: f"&#{code};" for code in (*range(0x20), 0x7F) if chr(code) not in "\t\n"}
+)
 
 
 def anki_html(text: str) -> str:
     """User text as inert HTML: escaped, with line breaks kept."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return html.escape(text, quote=True).translate(_ANKI_EXTRA).replace("\n", "<br>")
 
 

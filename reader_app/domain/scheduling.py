@@ -49,19 +49,49 @@ def _fsrs_id(card_id: str) -> int:
     return int(hashlib.sha256(card_id.encode()).hexdigest()[:12], 16)
 
 
+def _is_whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_positive(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 1e9
+
+
+def _aware(text: object) -> datetime:
+    if not isinstance(text, str):
+        raise ValueError(f"a time must be ISO 8601 text, not {text!r}")
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"the time {text!r} has no zone")
+    return moment.astimezone(UTC)
+
+
 def _load(state: str | dict) -> Card:
+    """Read a stored schedule, checking every field: fsrs trusts its input, and a damaged
+    row must give a clear error here rather than a TypeError deep inside the scheduler."""
     try:
         data = json.loads(state) if isinstance(state, str) else state
+        if not isinstance(data, dict):
+            raise ValueError("it is not a JSON object")
+        if not _is_whole(data["card_id"]) or data["state"] not in (1, 2, 3):
+            raise ValueError("its card id or state is not valid")
+        step = data["step"]
+        if step is not None and not (_is_whole(step) and 0 <= step < 1000):
+            raise ValueError(f"its step {step!r} is not valid")
+        for key in ("stability", "difficulty"):
+            if data[key] is not None and not _is_positive(data[key]):
+                raise ValueError(f"its {key} {data[key]!r} is not valid")
+        due = _aware(data["due"])
+        last = None if data["last_review"] is None else _aware(data["last_review"])
         card = Card.from_dict(data)
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, RecursionError) as error:
         raise ScheduleError(f"A stored review schedule cannot be read: {error}") from None
-    if card.due.tzinfo is None:
-        raise ScheduleError("A stored review schedule has a due time without a zone.")
+    card.due, card.last_review = due, last
     return card
 
 
 def due_at(state: str | dict) -> datetime:
-    return _load(state).due.astimezone(UTC)
+    return _load(state).due
 
 
 class ReviewScheduler:
