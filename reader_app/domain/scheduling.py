@@ -129,11 +129,6 @@ class ReviewScheduler:
         record = ReviewRecord(card_id, int(answer), at, before, card.due.astimezone(UTC))
         return json.dumps(card.to_dict()), record
 
-    def retrievability(self, state: str | dict, at: datetime) -> float:
-        """The chance FSRS gives that the card is remembered at ``at`` (0 for a new card)."""
-        _require_utc(at)
-        return float(self._scheduler.get_card_retrievability(_load(state), at))
-
 
 def due_count(states: Iterable[str | dict], at: datetime) -> int:
     """How many cards are due at ``at`` (overdue ones included)."""
