@@ -30,7 +30,7 @@ def _citation(note: Note, document: Document) -> str:
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _neutralised(cell: object) -> object:
+def neutralised(cell: object) -> object:
     """OWASP's advice against CSV injection: a text cell that a spreadsheet would read as a
     formula (it starts with = + - @, a tab or a carriage return) gets a leading ``'``,
     which spreadsheets show as text and do not evaluate."""
@@ -48,7 +48,7 @@ def export_csv(notes: Iterable[Note], document: Document) -> str:
         placement = note.placement
         writer.writerow(
             map(
-                _neutralised,
+                neutralised,
                 [
                     note.id,
                     note.kind.value,
