@@ -29,6 +29,7 @@ from reader_app.command_support import (
     data_dir_from,
     load_text,
     report_failure,
+    stored_copy,
 )
 from reader_app.domain.formats import FORMATS
 from reader_app.domain.text import Document, load_document
@@ -131,23 +132,17 @@ def run_export(
     from reader_app.domain.export import render, write_atomically
     from reader_app.storage.db import StorageError
     from reader_app.storage.notes_repo import NoteOrder
-    from reader_app.storage.snapshot import open_read_only_copy
-    from reader_app.storage.store import database_path
 
     try:
         data_dir = data_dir_from(args, default_data_dir)
         document = load_text(document_loader)
         notes, revisions = [], {}
-        if database_path(data_dir).exists():
-            # A copy in memory: export never upgrades, backs up, moves aside or locks anything.
-            repository = open_read_only_copy(database_path(data_dir), document)
-            try:
+        with stored_copy(data_dir, document) as repository:
+            if repository is not None:
                 notes = repository.list_notes(NoteOrder.POSITION)
                 revisions = repository.all_revisions()
-            finally:
-                repository.close()
-        else:  # a valid, empty export; the note on stderr catches a mistyped folder
-            print(f"{EXECUTABLE}: there are no notes in {data_dir} yet.", file=sys.stderr)
+            else:  # a valid, empty export; the note on stderr catches a mistyped folder
+                print(f"{EXECUTABLE}: there are no notes in {data_dir} yet.", file=sys.stderr)
         data = render(args.format, notes, document, revisions=revisions)
         output: Path | None = args.output
         if output is None or str(output) == "-":

@@ -8,12 +8,17 @@ library in ``library_commands.py``) can use it without importing the other.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader_app import EXECUTABLE
 from reader_app.domain.text import Document, TextError
+
+if TYPE_CHECKING:  # storage loads only when a command runs
+    from reader_app.storage.notes_repo import NotesRepository
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -47,3 +52,24 @@ def report_failure(error: Exception) -> int:
     message = " ".join(str(error).split())
     print(f"{EXECUTABLE}: error: {message}", file=sys.stderr)
     return EXIT_FAILED
+
+
+@contextlib.contextmanager
+def stored_copy(data_dir: Path, document: Document) -> Iterator[NotesRepository | None]:
+    """The data folder's database as an in-memory copy, or None if nothing is stored yet.
+
+    Commands that only read use this, so they never upgrade, back up, move aside or lock
+    anything, and they work while a window holds the folder.
+    """
+    from reader_app.storage.snapshot import open_read_only_copy
+    from reader_app.storage.store import database_path
+
+    path = database_path(data_dir)
+    if not path.exists():
+        yield None
+        return
+    repository = open_read_only_copy(path, document)
+    try:
+        yield repository
+    finally:
+        repository.close()

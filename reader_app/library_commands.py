@@ -25,6 +25,7 @@ from reader_app.command_support import (
     data_dir_from,
     load_text,
     report_failure,
+    stored_copy,
 )
 from reader_app.domain.text import load_document
 
@@ -152,30 +153,26 @@ def run_list(
     """Print the library from a read-only copy; an empty folder holds the bundled text."""
     from reader_app.storage.db import StorageError
     from reader_app.storage.library import library_of
-    from reader_app.storage.snapshot import open_read_only_copy
-    from reader_app.storage.store import database_path
 
     try:
         data_dir = data_dir_from(args, default_data_dir)
         document = load_text(document_loader)
-        if database_path(data_dir).exists():
-            repository = open_read_only_copy(database_path(data_dir), document)
-            try:
-                rows = [
-                    {
-                        "id": text.id,
-                        "title": text.title,
-                        "author": text.author,
-                        "year": text.year,
-                        "notes": text.notes,
-                        "bundled": text.bundled,
-                        "format": text.source_format,
-                        "last_opened": text.last_opened.isoformat() if text.last_opened else None,
-                    }
-                    for text in library_of(repository, data_dir).list_texts()
-                ]
-            finally:
-                repository.close()
+        with stored_copy(data_dir, document) as repository:
+            texts = None if repository is None else library_of(repository, data_dir).list_texts()
+        if texts is not None:
+            rows = [
+                {
+                    "id": text.id,
+                    "title": text.title,
+                    "author": text.author,
+                    "year": text.year,
+                    "notes": text.notes,
+                    "bundled": text.bundled,
+                    "format": text.source_format,
+                    "last_opened": text.last_opened.isoformat() if text.last_opened else None,
+                }
+                for text in texts
+            ]
         else:  # nothing stored yet: the library is the bundled text alone
             rows = [
                 {
