@@ -80,6 +80,25 @@ def test_markdown_groups_by_paragraph_in_text_order(
     assert "## Detached notes" not in text
 
 
+def test_markdown_cites_its_source_and_says_whose_paragraph_numbers_they_are(
+    filled: NotesRepository, document: Document
+) -> None:
+    """The export names the page the notes were made on as Chicago's bibliography does
+    (CMOS 14.206, with the access date of the export, 14.12), and says that the ¶ numbers are
+    this edition's: the page does not number its paragraphs (CMOS 14.22)."""
+    import html
+
+    from markdown_it import MarkdownIt
+
+    from reader_app.domain.citation import CitedWork, list_entry, plain
+
+    text = render("markdown", filled.list_notes(), document, now=NOW).decode("utf-8")
+    shown = MarkdownIt("commonmark").render(text)  # as a reader of the file sees it
+    entry = plain(list_entry(CitedWork.from_document(document), "chicago", today=NOW.date()))
+    assert f"<p>Source: {html.escape(entry, quote=False)}</p>" in shown
+    assert "Paragraph numbers (¶) are Study Reader’s own" in shown
+
+
 def test_markdown_lists_detached_notes_with_their_quotes(
     repo: NotesRepository, document: Document
 ) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from reader_app import APP_NAME
+from reader_app.domain.citation import CitedWork, list_entry, plain
 from reader_app.domain.notes import (
     Note,
     NoteKind,
@@ -110,11 +111,18 @@ def export_markdown(
     headwords = glossary_headwords or {}
     sections = _Sections.of(notes)
     moment = now or utc_now()
+    source = plain(list_entry(CitedWork.from_document(document), "chicago", today=moment.date()))
     lines = [
         f"# Notes on {_escape_markdown(document.title)}",
         "",
         f"{_escape_markdown(document.author)}, {document.year}. "
         f"Exported from {APP_NAME} on {moment:%Y-%m-%d}.",
+        "",
+        f"Source: {_escape_markdown(source)}",
+        "",
+        # The page the text comes from does not number its paragraphs (CMOS 14.22): say whose
+        # numbers these are, so that nobody cites them as the source's.
+        f"Paragraph numbers (¶) are {APP_NAME}’s own, counted in its edition of the text.",
         "",
     ]
     if not (sections.placed or sections.free or sections.glossary or sections.detached):
