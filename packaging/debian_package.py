@@ -288,7 +288,8 @@ License: LGPL-3.0-only
 
 Files: {bundle_internal}/libpython3* {bundle_internal}/base_library.zip
  {bundle_internal}/python3*/*
-Copyright: Python Software Foundation
+Copyright: Python Software Foundation; the expat XML parser built into pyexpat: Thai Open
+ Source Software Center Ltd, Clark Cooper and the Expat maintainers (MIT licence)
 License: PSF-2.0
  Python Software Foundation License Version 2, as published with Python at
  https://docs.python.org/3/license.html.
@@ -357,6 +358,10 @@ study-reader: dir-or-file-in-opt [opt/study-reader/*]
 # CPython's own C modules take every symbol, libc's too, from the interpreter that loads them
 # (libpython, which links libc); that is how CPython builds them, not a packaging slip.
 study-reader: library-not-linked-against-libc [opt/study-reader/_internal/python3*/lib-dynload/*]
+# The XML module the EPUB importer reads books with is CPython's own pyexpat, which the bundled
+# interpreter was built with its copy of expat inside (CPython's default); the bundle must not
+# depend on the system's expat version, so the copy stays. Its licence is in the copyright file.
+study-reader: embedded-library expat [opt/study-reader/_internal/python3*/lib-dynload/pyexpat*]
 """
 
 
