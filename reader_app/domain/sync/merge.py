@@ -26,10 +26,14 @@ Key = tuple[Entity, str]
 
 @dataclass(frozen=True, slots=True)
 class Version:
-    """The current version of one entity, and the stamps it has already settled."""
+    """The current version of one entity, and the stamps it has already settled.
+
+    Two versions are equal when their records are: ``settled`` is this device's bookkeeping
+    of what it has seen, which differs between devices holding the same notes.
+    """
 
     record: Record
-    settled: frozenset[Stamp] = frozenset()
+    settled: frozenset[Stamp] = field(default=frozenset(), compare=False)
 
     @property
     def payload(self) -> Mapping[str, Any] | None:
