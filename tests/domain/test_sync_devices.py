@@ -240,3 +240,14 @@ def test_the_sync_core_imports_neither_qt_nor_storage() -> None:
                 for name in names:
                     assert not name.startswith(("PySide6", "shiboken6", "reader_app.storage"))
                     assert not name.startswith(("reader_app.ui", "reader_app.app"))
+
+
+def test_a_batch_of_changes_is_one_write_and_chains_repeated_ids(tmp_path: Path) -> None:
+    desk, laptop = devices(tmp_path, "desk", "laptop")
+    first, second, other = desk.change_many(
+        [(NOTE, "n", {"body": "1"}), (NOTE, "n", {"body": "2"}), (NOTE, "m", {"body": "m"})]
+    )
+    assert second.base == first.stamp and other.base is None
+    report = laptop.sync()
+    assert report.revisions == []  # the second replaced the first knowingly
+    assert bodies(laptop) == {"m": "m", "n": "2"}

@@ -4,7 +4,7 @@ sync returns to the notes store; this class does the rest and touches nothing el
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,13 +69,27 @@ class Replica:
         The change is part of the state at once; if the sync folder cannot take it, it waits
         in ``unwritten`` for the next ``change`` or ``sync``, and SyncLogError says why.
         """
-        current = self.state.get((entity, entity_id))
-        base = current.record.stamp if current is not None else None
-        record = Record(entity, entity_id, self.clock.now(), payload, base)
-        self.state = merge(self.state, [record]).state
-        self.unwritten.append(record)
+        return self.change_many([(entity, entity_id, payload)])[0]
+
+    def change_many(
+        self, changes: Iterable[tuple[Entity, str, Mapping[str, Any] | None]]
+    ) -> list[Record]:
+        """Several local changes in one write (one fsync), for example a whole library's
+        notes when sync is first switched on."""
+        records: list[Record] = []
+        made_now: dict[tuple[Entity, str], Stamp] = {}  # a batch may change one id twice
+        for entity, entity_id, payload in changes:
+            current = self.state.get((entity, entity_id))
+            base = made_now.get((entity, entity_id))
+            if base is None and current is not None:
+                base = current.record.stamp
+            record = Record(entity, entity_id, self.clock.now(), payload, base)
+            made_now[(entity, entity_id)] = record.stamp
+            records.append(record)
+        self.state = merge(self.state, records).state
+        self.unwritten.extend(records)
         self._write_pending()
-        return record
+        return records
 
     def _write_pending(self) -> None:
         try:
