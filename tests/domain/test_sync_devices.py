@@ -4,6 +4,8 @@ they converge, lose nothing, and take nothing twice."""
 from __future__ import annotations
 
 import ast
+import errno
+import os
 from pathlib import Path
 from typing import Any
 
@@ -251,3 +253,24 @@ def test_a_batch_of_changes_is_one_write_and_chains_repeated_ids(tmp_path: Path)
     report = laptop.sync()
     assert report.revisions == []  # the second replaced the first knowingly
     assert bodies(laptop) == {"m": "m", "n": "2"}
+
+
+def test_a_full_sync_folder_is_a_plain_error_and_the_change_is_written_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk, laptop = devices(tmp_path, "desk", "laptop")
+    desk.change(NOTE, "before", {"body": "0"})
+
+    def disk_full_half_way(fd: int) -> None:
+        os.ftruncate(fd, os.fstat(fd).st_size - 10)  # only part of the line reached the disk
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", disk_full_half_way)
+    with pytest.raises(SyncLogError, match="No space left on device"):
+        desk.change(NOTE, "n", {"body": "written on a full disk"})
+    monkeypatch.undo()
+    assert body(desk, "n") == "written on a full disk" and len(desk.unwritten) == 1
+    assert desk.sync().problems == []  # space again: the waiting change is written
+    report = laptop.sync()
+    assert bodies(laptop) == {"before": "0", "n": "written on a full disk"}
+    assert [p.kind for p in report.problems] == [ProblemKind.CORRUPT_LINE]  # the half line
