@@ -17,7 +17,7 @@ SCREENSHOT_SETTLE_MS = 200
 BACKUP_DELAY_MS = 5000  # after start-up, when the reader is reading, not waiting
 
 
-COMMANDS = ("export", "import", "cite", "add", "list", "remove")
+COMMANDS = ("export", "import", "cite", "add", "list", "remove", "review", "export-cards")
 
 
 def build_parser(*, files: bool = False, add_help: bool = True) -> argparse.ArgumentParser:
