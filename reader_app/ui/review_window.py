@@ -119,6 +119,7 @@ class ReviewWindow(QDialog):
             widget.setVisible(not done)
         self.missing.setVisible(not done and bool(card and card.source_missing))
         self.back.hide()
+        self.rule.hide()  # the line between question and answer comes with the answer
         self.show_button.setVisible(not done)
         for button in self.rating_buttons.values():
             button.setVisible(False)
@@ -140,6 +141,7 @@ class ReviewWindow(QDialog):
         if self.is_over or self._answer_shown:
             return
         self._answer_shown = True
+        self.rule.show()
         self.back.show()
         self.show_button.hide()
         for button in self.rating_buttons.values():

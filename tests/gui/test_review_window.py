@@ -40,7 +40,7 @@ def test_a_sitting_by_keys_saves_each_answer(
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    assert window.front.text() == "Red tape" and window.back.isHidden()
+    assert window.front.text() == "Red tape" and window.back.isHidden() and window.rule.isHidden()
     assert window.progress.text() == "Card 1 of 2"
 
     qtbot.keyClick(window, Qt.Key.Key_3)  # no rating before the answer is shown
