@@ -17,7 +17,7 @@ SCREENSHOT_SETTLE_MS = 200
 BACKUP_DELAY_MS = 5000  # after start-up, when the reader is reading, not waiting
 
 
-COMMANDS = ("export", "import", "cite", "add", "list", "remove")
+COMMANDS = ("export", "import", "cite", "add", "list", "remove", "review", "export-cards")
 
 
 def build_parser(*, files: bool = False, add_help: bool = True) -> argparse.ArgumentParser:
@@ -188,15 +188,18 @@ def create_main_window(data_dir: Path, *, persist_state: bool = True, defer_pane
 
 
 def complete_window(window, data_dir: Path, document, settings) -> None:
-    """The icon, the menus' actions, citation and printing, the glossary and notes panels."""
+    """The icon, the menus' actions, citation and printing, review, the glossary and notes
+    panels."""
     from PySide6.QtWidgets import QApplication
 
+    from reader_app.ui.review_window import ReviewLauncher
     from reader_app.ui.study_output import StudyOutput
 
     if QApplication.windowIcon().isNull():
         install_application_icon(QApplication.instance())
     window.add_menu_actions()
     window.study_output = StudyOutput(window, document, settings)
+    window.review = ReviewLauncher(window, window.actions_table)  # sessions: attach_notes
     attach_panels(window, data_dir, document)
 
 
@@ -305,12 +308,22 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
         result.repository, window, backup=lambda: backup_now(result, data_dir)
     )
     window.attach_notes(panel, controller, result.close)
+    window.review.sessions = lambda: review_session(result.repository)
     notices = list(result.messages)
     if result.status is OpenStatus.READ_ONLY:
         panel.set_read_only(" ".join(notices))
     elif notices:
         panel.show_notice(" ".join(notices))
         window.statusBar().showMessage(notices[0], 15000)
+
+
+def review_session(repository):
+    """A sitting of the cards due now, on the open notes' connection."""
+    from reader_app.domain.scheduling import ReviewScheduler
+    from reader_app.models.review_session import ReviewSession
+    from reader_app.storage.review_repo import review_of
+
+    return ReviewSession(review_of(repository), ReviewScheduler())
 
 
 def save_screenshot(window, path: Path) -> bool:

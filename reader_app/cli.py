@@ -44,7 +44,7 @@ def add_subcommands(
     default_data_dir: DataDirFactory | None = None,
     document_loader: DocumentLoader = load_document,
 ) -> None:
-    """Add ``export``, ``import``, ``cite`` and the library's commands; each sets
+    """Add ``export``, ``import``, ``cite``, the library's and review's commands; each sets
     ``args.handler`` to call with ``args``."""
     export = subparsers.add_parser(
         "export",
@@ -82,6 +82,11 @@ def add_subcommands(
     from reader_app.library_commands import add_library_commands
 
     add_library_commands(  # add, list, remove: in library_commands.py
+        subparsers, default_data_dir=default_data_dir, document_loader=document_loader
+    )
+    from reader_app.review_commands import add_review_commands
+
+    add_review_commands(  # review add|due, export-cards: in review_commands.py
         subparsers, default_data_dir=default_data_dir, document_loader=document_loader
     )
 

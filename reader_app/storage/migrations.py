@@ -18,6 +18,7 @@ History:
   4. the library of texts (see ``SCHEMA_V4_STEPS`` and ``storage/library.py``): texts, their
      blocks, contents and a full-text index of the blocks; notes gain ``text_id``, every
      existing note belonging to the bundled text.
+  5. review cards and the review log (see ``SCHEMA_V5_STEPS`` and ``storage/review_repo.py``).
 """
 
 from __future__ import annotations
@@ -239,6 +240,65 @@ CREATE INDEX notes_text ON notes (text_id);
 """
 
 
+# Review (issue 14). Design choices:
+# * A card's id is the domain's stable id (``domain.review.card_id``), also its Anki GUID, so
+#   adding the same entry twice is one row. ``spec`` holds what the card is made of beyond
+#   its source (cloze ranges, which side a note is on, a saved word and its anchor) and
+#   ``snapshot`` the faces it last showed: both JSON, read back through the domain types.
+# * ``state`` is the FSRS schedule as ``fsrs.Card.to_dict()`` JSON; ``due`` repeats its due
+#   time as sortable UTC text (``format_timestamp``) so "due now" is an index range scan.
+# * ``created``/``modified``/``deleted`` (a tombstone) are for folder sync, as for texts.
+# * Cards do not reference notes with a foreign key: ``merge`` and ``reattach`` replace a
+#   note by deleting and re-inserting it, and a card must outlive its note. The triggers
+#   mark a note's cards when the note row goes and clear the mark when it comes back (Undo,
+#   reattach), in the same transaction as the note's own change.
+# * ``review_log`` keeps the state before and after each answer: true retention needs the
+#   state before, and a log row must survive its card's deletion.
+SCHEMA_V5_STEPS = """
+CREATE TABLE review_cards (
+    id TEXT PRIMARY KEY,
+    text_id TEXT NOT NULL,
+    kind TEXT NOT NULL
+        CHECK (kind IN ('glossary', 'glossary-reverse', 'cloze', 'question', 'word')),
+    source_kind TEXT NOT NULL CHECK (source_kind IN ('glossary-entry', 'note', 'saved-word')),
+    source_id TEXT NOT NULL,
+    spec TEXT NOT NULL DEFAULT '{}',
+    snapshot TEXT NOT NULL,
+    source_missing INTEGER NOT NULL DEFAULT 0 CHECK (source_missing IN (0, 1)),
+    state TEXT NOT NULL,
+    due TEXT NOT NULL,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    deleted TEXT
+);
+CREATE INDEX review_cards_due ON review_cards (due) WHERE deleted IS NULL;
+CREATE INDEX review_cards_text ON review_cards (text_id, created);
+CREATE INDEX review_cards_source ON review_cards (source_kind, source_id);
+
+CREATE TABLE review_log (
+    seq INTEGER PRIMARY KEY,
+    card_id TEXT NOT NULL,
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+    reviewed_at TEXT NOT NULL,
+    state_before TEXT NOT NULL,
+    state_after TEXT NOT NULL
+);
+CREATE INDEX review_log_card ON review_log (card_id, reviewed_at);
+CREATE INDEX review_log_time ON review_log (reviewed_at);
+
+CREATE TRIGGER review_cards_note_deleted AFTER DELETE ON notes BEGIN
+    UPDATE review_cards
+    SET source_missing = 1, modified = strftime('%Y-%m-%dT%H:%M:%f000Z', 'now')
+    WHERE source_kind = 'note' AND source_id = old.id AND source_missing = 0;
+END;
+CREATE TRIGGER review_cards_note_restored AFTER INSERT ON notes BEGIN
+    UPDATE review_cards
+    SET source_missing = 0, modified = strftime('%Y-%m-%dT%H:%M:%f000Z', 'now')
+    WHERE source_kind = 'note' AND source_id = new.id AND source_missing = 1;
+END;
+"""
+
+
 def _run_script(connection: sqlite3.Connection, script: str) -> None:
     # executescript() would COMMIT the open transaction first; run statement by statement.
     statement = ""
@@ -267,7 +327,17 @@ def _to_v4(connection: sqlite3.Connection) -> None:
     _run_script(connection, SCHEMA_V4_STEPS)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1, _to_v2, _to_v3, _to_v4)
+def _to_v5(connection: sqlite3.Connection) -> None:
+    _run_script(connection, SCHEMA_V5_STEPS)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _to_v1,
+    _to_v2,
+    _to_v3,
+    _to_v4,
+    _to_v5,
+)
 LATEST_VERSION = len(MIGRATIONS)
 
 _SQLITE_HEADER = b"SQLite format 3\x00"

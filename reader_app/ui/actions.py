@@ -167,6 +167,19 @@ NOTES_ACTIONS = (
 )
 
 # Copy with Citation and the study edition (ui/study_output.py).
+# Review (ui/review_window.py, ReviewLauncher).
+REVIEW_ACTIONS = (
+    ActionSpec(
+        "start-review",
+        "&Start Review…",
+        "review",
+        "session",
+        keys="Ctrl+R",
+        tip="Answer the review cards that are due now",
+        handler="start",
+    ),
+)
+
 STUDY_OUTPUT_ACTIONS = (
     ActionSpec(
         "copy-with-citation",

@@ -17,6 +17,7 @@ MENUS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("edit", "&Edit", ("undo", "clipboard", "find", "glossary", "preferences")),
     ("view", "&View", ("zoom", "panes", "moving")),
     ("notes", "&Notes", ("marking", "new", "delete")),
+    ("review", "&Review", ("session",)),
     ("help", "&Help", ("guides", "about")),
 )
 

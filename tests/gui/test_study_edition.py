@@ -363,7 +363,7 @@ def test_menu_actions_join_the_menus_right_after_the_first_paint(qtbot, data_dir
     window = create_main_window(data_dir, defer_panels=True)
     qtbot.addWidget(window)
     titles = [action.text() for action in window.menuBar().actions()]
-    assert titles == ["&File", "&Edit", "&View", "&Notes", "&Help"]
+    assert titles == ["&File", "&Edit", "&View", "&Notes", "&Review", "&Help"]
     assert all(action.menu().actions() == [] for action in window.menuBar().actions())
     assert not hasattr(window, "study_output")
     with qtbot.waitSignal(window.panels_ready, timeout=10_000):

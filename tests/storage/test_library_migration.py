@@ -17,7 +17,8 @@ from reader_app.storage.migrations import LATEST_VERSION, migrate, peek_user_ver
 from reader_app.storage.store import OpenStatus, backup_dir, database_path, open_store
 
 SCHEMAS = Path(__file__).parents[1] / "data" / "schemas"
-SAVED = sorted(SCHEMAS.glob("notes-v*.sqlite"))
+# The schemas from before the library: step 4 is what moves their notes into it.
+SAVED = [p for p in sorted(SCHEMAS.glob("notes-v*.sqlite")) if peek_user_version(p) < 4]
 
 
 def _read(path: Path, query: str) -> list[tuple]:
@@ -30,7 +31,7 @@ def _read(path: Path, query: str) -> list[tuple]:
 
 def test_there_is_a_saved_database_of_version_3() -> None:
     assert peek_user_version(SCHEMAS / "notes-v3.sqlite") == 3
-    assert LATEST_VERSION == 4
+    assert LATEST_VERSION >= 4
 
 
 @pytest.mark.parametrize("saved", SAVED, ids=lambda p: p.name)

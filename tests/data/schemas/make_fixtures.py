@@ -188,10 +188,85 @@ def make_v3(path: Path) -> None:
         connection.close()
 
 
+# Version 4 added the library: texts with their blocks, and notes belonging to a text. The
+# notes (two passage notes, so a review card can be made of one; a glossary note; a free
+# note on an added text) are written as in version 3, with a text id.
+V4_TEXTS = [
+    (
+        "bread-and-peace-3f2a9c1d", 0, "Bread and Peace", "A. Reader", 1917, "en",
+        "plain", "3f2a9c1d5e6f7a8b", "bread.txt", "texts/bread-and-peace-3f2a9c1d.txt",
+        2, 2, "2026-09-01T08:00:00.000000Z", "2026-09-01T08:00:00.000000Z",
+    ),
+]  # fmt: skip
+V4_BLOCKS = [
+    ("bread-and-peace-3f2a9c1d", 0, "p1", "body", 1, 0, "", "An essay on bread."),
+    ("bread-and-peace-3f2a9c1d", 1, "p2", "body", 2, 0, "", "And on peace."),
+]
+V4_NOTES = [
+    (
+        "0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0401", "passage",
+        "Who decides, and from how far away?", "pink", None,
+        "p3", 154, 189, "Some third person decides your fate",
+        "re quite often entirely absent. ", ": this is the whole essence of b",
+        "36c527e27c3d25b9", "2026-09-10T09:00:00.000000Z", "2026-09-11T10:30:00.000000Z",
+        "kollontai-workers-opposition-1921",
+    ),
+    (
+        "0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0402", "glossary",
+        "NEP: the same congress.", None, "nep",
+        None, None, None, None, None, None, None,
+        "2026-09-10T09:05:00.000000Z", "2026-09-10T09:05:00.000000Z",
+        "kollontai-workers-opposition-1921",
+    ),
+    (
+        "0b5c1a52-3c1e-4d55-9d3e-4a1f1f0f0403", "free", "Bread first, then peace?", None, None,
+        None, None, None, None, None, None, None,
+        "2026-09-12T18:00:00.000000Z", "2026-09-12T18:00:00.000000Z",
+        "bread-and-peace-3f2a9c1d",
+    ),
+]  # fmt: skip
+
+
+def make_v4(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("BEGIN")
+        for step in MIGRATIONS[:4]:
+            step(connection)
+        connection.executemany(
+            "INSERT INTO texts (id, bundled, title, author, year, language, source_format, "
+            "fingerprint, file_name, stored_path, block_count, body_count, added, modified) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            V4_TEXTS,
+        )
+        connection.executemany(
+            "INSERT INTO text_blocks (text_id, seq, block_id, role, number, chapter, "
+            "chapter_title, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            V4_BLOCKS,
+        )
+        connection.execute(
+            "INSERT INTO text_blocks_fts (rowid, text) SELECT row, text FROM text_blocks"
+        )
+        connection.executemany(
+            "INSERT INTO notes (id, kind, body, colour, glossary_entry_id, anchor_block_id, "
+            "anchor_start, anchor_end, anchor_exact, anchor_prefix, anchor_suffix, "
+            "anchor_text_version, created, updated, text_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            V4_NOTES,
+        )
+        connection.execute("PRAGMA user_version = 4")
+        connection.execute("COMMIT")
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
+
+
 def main() -> None:
     make_v1(HERE / "notes-v1.sqlite")
     make_v2(HERE / "notes-v2.sqlite")
     make_v3(HERE / "notes-v3.sqlite")
+    make_v4(HERE / "notes-v4.sqlite")
 
 
 if __name__ == "__main__":

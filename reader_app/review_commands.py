@@ -1,0 +1,289 @@
+"""``study-reader review add|due`` and ``study-reader export-cards``: review without a window.
+
+Like the library's commands these run without Qt and print one line on stderr for each
+failure the user can fix. ``review add`` writes, so it takes the data folder's single-writer
+lock through ``open_store`` and refuses while a window holds it; ``review due`` and
+``export-cards`` only read, from an in-memory copy (``stored_copy``), and never wait.
+
+Glossary cards come from the bundled glossary, the only glossary there is today; ``--text``
+chooses the deck (the text) they belong to. Cards are rendered from their current source at
+export, so a corrected gloss or an edited note reaches the exported card.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reader_app.command_support import (
+    EXIT_OK,
+    CommandError,
+    DataDirFactory,
+    DocumentLoader,
+    data_dir_from,
+    load_text,
+    report_failure,
+    stored_copy,
+)
+from reader_app.domain.text import Document, load_document
+
+if TYPE_CHECKING:
+    from reader_app.domain.glossary import Glossary
+    from reader_app.domain.review import ReviewCard
+    from reader_app.storage.notes_repo import NotesRepository
+
+CARD_FORMATS = ("apkg", "csv")
+
+WINDOW_OPEN_MESSAGE = (
+    "Study Reader is open with these notes; close it first (adding cards in the window is "
+    "still to come)."
+)
+
+
+def add_review_commands(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    *,
+    default_data_dir: DataDirFactory | None = None,
+    document_loader: DocumentLoader = load_document,
+) -> None:
+    """Add ``review`` (with ``add`` and ``due``) and ``export-cards``."""
+    review = subparsers.add_parser(
+        "review",
+        help="add glossary entries to review, or count the cards due",
+        description="Spaced-repetition review from the command line.",
+    )
+    actions = review.add_subparsers(dest="review_command", required=True, metavar="ACTION")
+    add = actions.add_parser(
+        "add",
+        help="add glossary entries to review",
+        description=(
+            "Add entries of the bundled glossary to review (headword on the front, gloss and "
+            "explanation on the back), and print how many were new. Adding an entry that is "
+            "already in review keeps its schedule."
+        ),
+    )
+    which = add.add_mutually_exclusive_group(required=True)
+    which.add_argument("--glossary", nargs="+", metavar="ENTRY_ID", help="entry ids")
+    which.add_argument("--all-glossary", action="store_true", help="every entry")
+    add.add_argument("--reverse", action="store_true", help="also the gloss → headword card")
+    add.add_argument("--text", metavar="ID", help="the text (deck) the cards belong to")
+    add.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
+    add.set_defaults(
+        handler=partial(
+            run_review_add, default_data_dir=default_data_dir, document_loader=document_loader
+        )
+    )
+
+    due = actions.add_parser(
+        "due",
+        help="print how many cards are due now",
+        description="Print the number of cards due now (of one text with --text).",
+    )
+    due.add_argument("--text", metavar="ID", help="only this text's cards")
+    due.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
+    due.set_defaults(
+        handler=partial(
+            run_review_due, default_data_dir=default_data_dir, document_loader=document_loader
+        )
+    )
+
+    _add_export_cards(
+        subparsers, default_data_dir=default_data_dir, document_loader=document_loader
+    )
+
+
+def _add_export_cards(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    *,
+    default_data_dir: DataDirFactory | None,
+    document_loader: DocumentLoader,
+) -> None:
+    export = subparsers.add_parser(
+        "export-cards",
+        help="export the cards in review for Anki (.apkg) or as CSV",
+        description=(
+            "Write the cards in review as an Anki package (one deck per text; exporting "
+            "again updates the notes already imported) or as the CSV Anki's text import reads."
+        ),
+    )
+    export.add_argument("--format", choices=CARD_FORMATS, required=True)
+    export.add_argument("--text", metavar="ID", help="only this text's cards")
+    export.add_argument("-o", "--output", type=Path, required=True, help="file to write")
+    export.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
+    export.set_defaults(
+        handler=partial(
+            run_export_cards, default_data_dir=default_data_dir, document_loader=document_loader
+        )
+    )
+
+
+def _bundled_glossary(document: Document) -> Glossary:
+    from reader_app.domain.glossary import GlossaryError, load_glossary
+    from reader_app.paths import resource_root
+
+    if document.glossary_file is None:
+        raise CommandError("The bundled text has no glossary.")
+    try:
+        return load_glossary(resource_root() / "glossary" / document.glossary_file)
+    except GlossaryError as error:
+        raise CommandError(str(error)) from error
+
+
+def _titles(repository: NotesRepository, data_dir: Path, document: Document) -> dict[str, str]:
+    from reader_app.storage.library import library_of
+
+    titles = {text.id: text.title for text in library_of(repository, data_dir).list_texts()}
+    titles.setdefault(document.id, document.title)
+    return titles
+
+
+def run_review_add(
+    args: argparse.Namespace,
+    *,
+    default_data_dir: DataDirFactory | None = None,
+    document_loader: DocumentLoader = load_document,
+) -> int:
+    """Add the named entries (all, or none if one name is unknown) in one transaction."""
+    from reader_app.domain.notes import utc_now
+    from reader_app.domain.review import glossary_cards
+    from reader_app.domain.scheduling import ReviewScheduler
+    from reader_app.storage.db import StorageError
+    from reader_app.storage.review_repo import review_of
+    from reader_app.storage.store import OpenStatus, open_store
+
+    try:
+        data_dir = data_dir_from(args, default_data_dir)
+        document = load_text(document_loader)
+        glossary = _bundled_glossary(document)
+        if args.all_glossary:
+            entries = list(glossary.entries)
+        else:
+            unknown = [name for name in args.glossary if name not in glossary]
+            if unknown:
+                raise CommandError(
+                    f"No glossary entry with the id {', '.join(unknown)}; nothing was added. "
+                    "The ids are the entries' names in lower case with hyphens, e.g. "
+                    f"{glossary.entries[0].id}."
+                )
+            entries = [glossary.entry(name) for name in dict.fromkeys(args.glossary)]
+        # No start-up backup: adding cards changes nothing that was there.
+        store = open_store(data_dir, document, take_backup=False)
+        try:
+            if store.repository is None:
+                raise CommandError(" ".join(store.messages) or f"Cannot open {data_dir}.")
+            if store.status is OpenStatus.READ_ONLY:
+                raise CommandError(WINDOW_OPEN_MESSAGE)
+            text_id = args.text or document.id
+            titles = _titles(store.repository, data_dir, document)
+            if text_id not in titles:
+                raise CommandError(f"There is no text with the id “{text_id}” in the library.")
+            cards = [
+                card
+                for entry in entries
+                for card in glossary_cards(
+                    text_id, entry, title=titles[text_id], reverse=args.reverse
+                )
+            ]
+            added = review_of(store.repository).add_cards(cards, ReviewScheduler(), utc_now())
+        finally:
+            store.close()
+    except (CommandError, StorageError) as error:
+        return report_failure(error)
+    new, kept = len(added.added), len(added.kept)
+    print(
+        f"Added {new} {'card' if new == 1 else 'cards'} to review"
+        + (f"; {kept} {'was' if kept == 1 else 'were'} in review already." if kept else ".")
+    )
+    return EXIT_OK
+
+
+def run_review_due(
+    args: argparse.Namespace,
+    *,
+    default_data_dir: DataDirFactory | None = None,
+    document_loader: DocumentLoader = load_document,
+) -> int:
+    """Print one number, for scripts (a status bar, a shell prompt)."""
+    from reader_app.domain.notes import utc_now
+    from reader_app.storage.db import StorageError
+    from reader_app.storage.review_repo import review_of
+
+    try:
+        data_dir = data_dir_from(args, default_data_dir)
+        with stored_copy(data_dir, load_text(document_loader)) as repository:
+            count = (
+                0 if repository is None else review_of(repository).due_count(utc_now(), args.text)
+            )
+    except (CommandError, StorageError) as error:
+        return report_failure(error)
+    print(count)
+    return EXIT_OK
+
+
+def _current_cards(
+    cards: Iterable[ReviewCard], repository: NotesRepository, data_dir: Path, document: Document
+) -> list[ReviewCard]:
+    """The cards rendered from their sources as they are now (``review.resolve``): a card
+    whose source is gone keeps its last faces and is tagged ``source-deleted``."""
+    from reader_app.domain.review import SourceIndex, resolve
+    from reader_app.storage.library import LibraryError, library_of
+
+    cards = list(cards)
+    library = library_of(repository, data_dir)
+    documents = [document]
+    for text_id in {card.text_id for card in cards} - {document.id}:
+        try:
+            documents.append(library.document(text_id))
+        except LibraryError:  # removed from the library: its cards keep their snapshot
+            continue
+    glossary = _bundled_glossary(document)
+    sources = SourceIndex.of(
+        documents, {card.text_id: glossary for card in cards}, repository.list_notes()
+    )
+    return [resolve(card, sources) for card in cards]
+
+
+def run_export_cards(
+    args: argparse.Namespace,
+    *,
+    default_data_dir: DataDirFactory | None = None,
+    document_loader: DocumentLoader = load_document,
+) -> int:
+    """Export the cards in review, written atomically; a folder without cards is an error,
+    not an empty deck, so a mistyped folder or text id does not go unnoticed."""
+    from reader_app.domain.cards_export import build_apkg, build_csv
+    from reader_app.domain.export import write_atomically
+    from reader_app.domain.notes import utc_now
+    from reader_app.storage.db import StorageError
+    from reader_app.storage.review_repo import review_of
+
+    try:
+        data_dir = data_dir_from(args, default_data_dir)
+        document = load_text(document_loader)
+        with stored_copy(data_dir, document) as repository:
+            stored = [] if repository is None else review_of(repository).cards(args.text)
+            if not stored or repository is None:
+                where = f" of the text {args.text}" if args.text else ""
+                raise CommandError(
+                    f"There are no cards in review{where} in {data_dir}; add some with "
+                    "'study-reader review add'."
+                )
+            cards = _current_cards((s.card for s in stored), repository, data_dir, document)
+            notes = {note.id: note for note in repository.list_notes()}
+            titles = _titles(repository, data_dir, document)
+        tags = {card.id: notes[card.source.id].tags for card in cards if card.source.id in notes}
+        if args.format == "apkg":
+            data = build_apkg(cards, now=utc_now(), titles=titles, tags=tags)
+        else:
+            data = build_csv(cards, tags=tags).encode("utf-8")
+        write_atomically(args.output, data)
+    except (CommandError, StorageError) as error:
+        return report_failure(error)
+    except OSError as error:
+        return report_failure(CommandError(f"Cannot write the cards: {error.strerror or error}."))
+    count = len(cards)
+    print(f"Exported {count} {'card' if count == 1 else 'cards'} to {args.output}.")
+    return EXIT_OK

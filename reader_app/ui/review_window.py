@@ -1,0 +1,194 @@
+"""The Review window: one due card at a time, answered from the keyboard.
+
+Space shows the answer, 1–4 rate it Again/Hard/Good/Easy, and the sitting ends with a
+summary. Card text is shown as plain text, never as HTML. Everything is read and written
+through a ``models.review_session.ReviewSession``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader_app.models.review_session import RATINGS, ReviewSession
+
+if TYPE_CHECKING:
+    from reader_app.ui.actions import ActionRegistry
+
+_RATING_KEYS = {Qt.Key.Key_1: 1, Qt.Key.Key_2: 2, Qt.Key.Key_3: 3, Qt.Key.Key_4: 4}
+
+
+def _text_label(name: str, *, point_scale: float = 1.0) -> QLabel:
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)  # a note's words are never markup
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setAccessibleName(name)
+    if point_scale != 1.0:
+        font = label.font()
+        font.setPointSizeF(font.pointSizeF() * point_scale)
+        label.setFont(font)
+    return label
+
+
+class ReviewWindow(QDialog):
+    def __init__(self, session: ReviewSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("Review")
+        self.setAccessibleName("Review")
+        self.resize(640, 440)
+
+        self.progress = _text_label("Progress")
+        self.source = _text_label("Source")
+        self.missing = _text_label("Source deleted")
+        self.missing.setText(
+            "The note this card was made from has been deleted; shown as it last was."
+        )
+        self.front = _text_label("Question", point_scale=1.4)
+        self.rule = QFrame()
+        self.rule.setFrameShape(QFrame.Shape.HLine)
+        self.back = _text_label("Answer", point_scale=1.1)
+        self.problem = _text_label("Problem")
+        self.summary = _text_label("Summary", point_scale=1.2)
+
+        self.show_button = QPushButton("Show Answer (Space)")
+        self.show_button.setAccessibleName("Show answer")
+        self.show_button.clicked.connect(self.show_answer)
+        self.rating_buttons: dict[int, QPushButton] = {}
+        ratings = QHBoxLayout()
+        for value, name in RATINGS:
+            button = QPushButton(f"{value}  {name}")
+            button.setAccessibleName(f"Rate {name}")
+            button.clicked.connect(lambda _=False, v=value: self.rate(v))
+            ratings.addWidget(button)
+            self.rating_buttons[value] = button
+        self.close_button = QPushButton("Close")
+        self.close_button.setAccessibleName("Close review")
+        self.close_button.clicked.connect(self.accept)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(12)
+        for widget in (self.progress, self.source, self.missing):
+            layout.addWidget(widget)
+        # A long explanation scrolls instead of pushing the buttons out of the window.
+        card = QWidget()
+        card_layout = QVBoxLayout(card)
+        card_layout.setContentsMargins(0, 0, 8, 0)
+        for part in (self.front, self.rule, self.back):
+            card_layout.addWidget(part)
+        card_layout.addStretch(1)
+        self.card_area = QScrollArea()
+        self.card_area.setWidgetResizable(True)
+        self.card_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.card_area.setWidget(card)
+        self.card_area.setAccessibleName("Card")
+        layout.addWidget(self.card_area, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.show_button)
+        layout.addLayout(ratings)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignRight)
+        self._answer_shown = False
+        self._show_card()
+
+    @property
+    def is_over(self) -> bool:
+        return self.session.current is None
+
+    def _show_card(self) -> None:
+        faces, card = self.session.faces, self.session.current
+        self._answer_shown = False
+        self.problem.hide()
+        done = faces is None or card is None
+        for widget in (self.progress, self.source, self.card_area):
+            widget.setVisible(not done)
+        self.missing.setVisible(not done and bool(card and card.source_missing))
+        self.back.hide()
+        self.rule.hide()  # the line between question and answer comes with the answer
+        self.show_button.setVisible(not done)
+        for button in self.rating_buttons.values():
+            button.setVisible(False)
+        self.summary.setVisible(done)
+        self.close_button.setVisible(done)
+        if faces is None:
+            self.summary.setText(self.session.summary())
+            self.close_button.setFocus()
+            return
+        self.progress.setText(f"Card {self.session.position + 1} of {self.session.total}")
+        source = " · ".join(part for part in (faces.title, faces.passage_label) if part)
+        self.source.setText(source)
+        self.source.setVisible(bool(source))
+        self.front.setText(faces.front)
+        self.back.setText(faces.back)
+        self.show_button.setFocus()
+
+    def show_answer(self) -> None:
+        if self.is_over or self._answer_shown:
+            return
+        self._answer_shown = True
+        self.rule.show()
+        self.back.show()
+        self.show_button.hide()
+        for button in self.rating_buttons.values():
+            button.setVisible(True)
+        self.rating_buttons[3].setFocus()
+
+    def rate(self, rating: int) -> None:
+        if self.is_over or not self._answer_shown:
+            return
+        problem = self.session.rate(rating)
+        if problem is not None:
+            self.problem.setText(problem)
+            self.problem.show()
+            return
+        self._show_card()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = Qt.Key(event.key())
+        if key == Qt.Key.Key_Space and not self.is_over:
+            self.show_answer()
+        elif key in _RATING_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.rate(_RATING_KEYS[key])
+        else:
+            super().keyPressEvent(event)
+
+
+class ReviewLauncher(QObject):
+    """Review > Start Review (Ctrl+R): opens a window on the cards due now, beside the text.
+    ``sessions`` is given once the notes are open (``app.attach_notes``)."""
+
+    def __init__(self, parent: QWidget, actions: ActionRegistry) -> None:
+        from reader_app.ui.actions import REVIEW_ACTIONS
+
+        super().__init__(parent)
+        self._parent = parent
+        self._actions = actions
+        self.sessions: Callable[[], ReviewSession] | None = None
+        self.window: ReviewWindow | None = None
+        actions.add_all(REVIEW_ACTIONS, self)
+
+    def start(self) -> None:
+        if self.sessions is None:
+            self._parent.statusBar().showMessage(  # type: ignore[attr-defined]
+                "Review is unavailable until the notes are open.", 6000
+            )
+            return
+        if self.window is not None:
+            self.window.close()
+        self.window = ReviewWindow(self.sessions(), self._parent)
+        self.window.show()
