@@ -275,12 +275,14 @@ Comment: Study Reader is a standalone build (PyInstaller): it carries the Python
  interpreter, Qt and PySide6, ICU, SQLite and some X11 helper libraries in
  /{PREFIX}. Their licences are listed below.
  .
- Two pure-Python libraries travel compiled inside the program's own Python
+ Four pure-Python libraries travel compiled inside the program's own Python
  archive (in /{PREFIX}/{PACKAGE}), which has no separate file to name:
  fsrs, the spaced-repetition scheduler, Copyright (c) 2022 Open Spaced
- Repetition, under the MIT licence (its permission notice is the one in the
- MIT paragraph below); and typing_extensions, Copyright Python Software
- Foundation, under the PSF-2.0 licence, as Python itself.
+ Repetition; markdown-it-py, the Markdown parser, Copyright (c) 2020
+ ExecutableBookProject; and mdurl, its URL helper, Copyright (c) 2015 Vitaly
+ Puzrin and Alex Kocharin: all under the MIT licence (its permission notice
+ is the one in the MIT paragraph below); and typing_extensions, Copyright
+ Python Software Foundation, under the PSF-2.0 licence, as Python itself.
 
 Files: *
 Copyright: 2026 Study Reader developers
