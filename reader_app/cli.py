@@ -17,7 +17,6 @@ import sys
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reader_app import EXECUTABLE
 from reader_app.cite_command import add_cite_command
@@ -28,14 +27,12 @@ from reader_app.command_support import (
     DocumentLoader,
     data_dir_from,
     load_text,
+    open_for_writing,
     report_failure,
     stored_copy,
 )
 from reader_app.domain.formats import FORMATS
-from reader_app.domain.text import Document, load_document
-
-if TYPE_CHECKING:  # storage and export load only when a command runs, not for the window
-    from reader_app.storage.store import StoreOpenResult
+from reader_app.domain.text import load_document
 
 
 def add_subcommands(
@@ -89,18 +86,6 @@ def add_subcommands(
     add_review_commands(  # review add|due, export-cards: in review_commands.py
         subparsers, default_data_dir=default_data_dir, document_loader=document_loader
     )
-
-
-def _open_for_import(data_dir: Path, document: Document) -> StoreOpenResult:
-    """Import may start a new store; its start-up backup is the copy to go back to if the
-    imported notes are unwanted."""
-    from reader_app.storage.store import open_store
-
-    result = open_store(data_dir, document)
-    if result.repository is None:
-        result.close()
-        raise CommandError(" ".join(result.messages) or f"Cannot open the notes in {data_dir}.")
-    return result
 
 
 def _write_standard_output(data: bytes) -> None:
@@ -172,7 +157,6 @@ def run_import(
     """Merge a JSON file of annotations into the notes, all or nothing."""
     from reader_app.domain.export import NotesImportError, parse_import, read_import_file
     from reader_app.storage.db import StorageError
-    from reader_app.storage.store import OpenStatus
 
     try:
         data_dir = data_dir_from(args, default_data_dir)
@@ -180,13 +164,15 @@ def run_import(
         document = load_text(document_loader)
         # Parsed before the notes are opened: a bad file is refused without touching them.
         batch = parse_import(data, document)
-        store = _open_for_import(data_dir, document)
+        # Its start-up backup is the copy to go back to if the imported notes are unwanted.
+        store = open_for_writing(
+            data_dir,
+            document,
+            take_backup=True,
+            window_open="Study Reader is open with these notes; close it first, or use "
+            "File > Import in the open window.",
+        )
         try:
-            if store.status is OpenStatus.READ_ONLY:
-                raise CommandError(
-                    "Study Reader is open with these notes; close it first, or use "
-                    "File > Import in the open window."
-                )
             assert store.repository is not None
             report = store.repository.merge(batch.notes, undated=batch.undated)
         finally:

@@ -19,6 +19,7 @@ from reader_app.domain.text import Document, TextError
 
 if TYPE_CHECKING:  # storage loads only when a command runs
     from reader_app.storage.notes_repo import NotesRepository
+    from reader_app.storage.store import StoreOpenResult
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -73,3 +74,23 @@ def stored_copy(data_dir: Path, document: Document) -> Iterator[NotesRepository 
         yield repository
     finally:
         repository.close()
+
+
+def open_for_writing(
+    data_dir: Path, document: Document, *, take_backup: bool, window_open: str
+) -> StoreOpenResult:
+    """The data folder's store for a command that writes, or CommandError.
+
+    A command never writes beside an open window (the window holds the single-writer lock,
+    and the store then opens read-only): ``window_open`` tells the user what to do instead.
+    """
+    from reader_app.storage.store import OpenStatus, open_store
+
+    result = open_store(data_dir, document, take_backup=take_backup)
+    if result.repository is None:
+        result.close()
+        raise CommandError(" ".join(result.messages) or f"Cannot open the notes in {data_dir}.")
+    if result.status is OpenStatus.READ_ONLY:
+        result.close()
+        raise CommandError(window_open)
+    return result

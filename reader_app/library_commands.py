@@ -24,6 +24,7 @@ from reader_app.command_support import (
     DocumentLoader,
     data_dir_from,
     load_text,
+    open_for_writing,
     report_failure,
     stored_copy,
 )
@@ -98,15 +99,12 @@ def _open_library(
 ) -> tuple[StoreOpenResult, LibraryRepository]:
     """The writable library of a data folder, or CommandError (window open, bad folder)."""
     from reader_app.storage.library import library_of
-    from reader_app.storage.store import OpenStatus, open_store
 
-    result = open_store(data_dir, load_text(document_loader), take_backup=take_backup)
-    if result.repository is None:
-        result.close()
-        raise CommandError(" ".join(result.messages) or f"Cannot open the library in {data_dir}.")
-    if result.status is OpenStatus.READ_ONLY:
-        result.close()
-        raise CommandError(WINDOW_OPEN_MESSAGE)
+    document = load_text(document_loader)
+    result = open_for_writing(
+        data_dir, document, take_backup=take_backup, window_open=WINDOW_OPEN_MESSAGE
+    )
+    assert result.repository is not None
     return result, library_of(result.repository, data_dir)
 
 

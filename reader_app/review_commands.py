@@ -25,6 +25,7 @@ from reader_app.command_support import (
     DocumentLoader,
     data_dir_from,
     load_text,
+    open_for_writing,
     report_failure,
     stored_copy,
 )
@@ -152,7 +153,6 @@ def run_review_add(
     from reader_app.domain.scheduling import ReviewScheduler
     from reader_app.storage.db import StorageError
     from reader_app.storage.review_repo import review_of
-    from reader_app.storage.store import OpenStatus, open_store
 
     try:
         data_dir = data_dir_from(args, default_data_dir)
@@ -170,12 +170,11 @@ def run_review_add(
                 )
             entries = [glossary.entry(name) for name in dict.fromkeys(args.glossary)]
         # No start-up backup: adding cards changes nothing that was there.
-        store = open_store(data_dir, document, take_backup=False)
+        store = open_for_writing(
+            data_dir, document, take_backup=False, window_open=WINDOW_OPEN_MESSAGE
+        )
         try:
-            if store.repository is None:
-                raise CommandError(" ".join(store.messages) or f"Cannot open {data_dir}.")
-            if store.status is OpenStatus.READ_ONLY:
-                raise CommandError(WINDOW_OPEN_MESSAGE)
+            assert store.repository is not None
             text_id = args.text or document.id
             titles = _titles(store.repository, data_dir, document)
             if text_id not in titles:
