@@ -26,29 +26,7 @@ from reader_app.models.notes_model import MATCHES_ROLE, NOTE_ROLE
 from reader_app.storage.db import DiskFull
 from reader_app.ui.notes_panel import AUTOSAVE_MAX_WAIT_MS
 
-QUOTE = "Some third person decides your fate"
-
-
-def select_words(window, block_id: str, words: str) -> None:
-    view = window.reading_view
-    start = window.document.block(block_id).text.index(words)
-    cursor = view.textCursor()
-    cursor.setPosition(view.document_position(block_id, start))
-    cursor.setPosition(
-        view.document_position(block_id, start + len(words)), cursor.MoveMode.KeepAnchor
-    )
-    view.setTextCursor(cursor)
-
-
-def add_note(window, block_id: str = "p3", words: str = QUOTE):
-    select_words(window, block_id, words)
-    window.action("add-note").trigger()
-    return window.notes_controller.repository.list_notes()[-1]
-
-
-def repo(window):
-    return window.notes_controller.repository
-
+from .note_steps import QUOTE, add_note, repo
 
 # ----- point 3: steady typing reaches the disk ----------------------------------------------
 

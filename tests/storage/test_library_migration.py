@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
+from migration_steps import SCHEMAS, read_rows, upgrade_with_a_broken_step
 
 from reader_app.domain.notes import free_note
 from reader_app.domain.text import DEFAULT_TEXT_ID, Document
-from reader_app.storage import migrations
 from reader_app.storage.backup import PRE_MIGRATION_PREFIX, list_backups
 from reader_app.storage.library import library_of
-from reader_app.storage.migrations import LATEST_VERSION, migrate, peek_user_version
+from reader_app.storage.migrations import LATEST_VERSION, peek_user_version
 from reader_app.storage.store import OpenStatus, backup_dir, database_path, open_store
 
-SCHEMAS = Path(__file__).parents[1] / "data" / "schemas"
 # The schemas from before the library: step 4 is what moves their notes into it.
 SAVED = [p for p in sorted(SCHEMAS.glob("notes-v*.sqlite")) if peek_user_version(p) < 4]
-
-
-def _read(path: Path, query: str) -> list[tuple]:
-    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    try:
-        return connection.execute(query).fetchall()
-    finally:
-        connection.close()
 
 
 def test_there_is_a_saved_database_of_version_3() -> None:
@@ -38,7 +28,7 @@ def test_there_is_a_saved_database_of_version_3() -> None:
 def test_every_saved_schema_upgrades_into_a_library(
     saved: Path, data_dir: Path, document: Document, tmp_path: Path
 ) -> None:
-    old_notes = _read(saved, "SELECT id, kind, body, created, updated FROM notes ORDER BY id")
+    old_notes = read_rows(saved, "SELECT id, kind, body, created, updated FROM notes ORDER BY id")
     assert old_notes, "a fixture without notes would prove nothing"
     shutil.copyfile(saved, database_path(data_dir))
     result = open_store(data_dir, document)
@@ -64,11 +54,12 @@ def test_every_saved_schema_upgrades_into_a_library(
         result.close()
 
     path = database_path(data_dir)
-    assert _read(path, "SELECT DISTINCT text_id FROM notes") == [(DEFAULT_TEXT_ID,)]
+    assert read_rows(path, "SELECT DISTINCT text_id FROM notes") == [(DEFAULT_TEXT_ID,)]
     assert (
-        _read(path, "SELECT id, kind, body, created, updated FROM notes ORDER BY id") == old_notes
+        read_rows(path, "SELECT id, kind, body, created, updated FROM notes ORDER BY id")
+        == old_notes
     )
-    assert _read(path, "PRAGMA integrity_check") == [("ok",)]
+    assert read_rows(path, "PRAGMA integrity_check") == [("ok",)]
     (pre,) = list_backups(backup_dir(data_dir), prefix=PRE_MIGRATION_PREFIX)
     assert peek_user_version(pre) == peek_user_version(saved)
 
@@ -92,22 +83,9 @@ def test_a_failing_library_step_leaves_version_3_as_it_was(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = database_path(data_dir)
-    shutil.copyfile(SCHEMAS / "notes-v3.sqlite", path)
-    before = _read(path, "SELECT * FROM notes ORDER BY id")
-    real_step = migrations.MIGRATIONS[3]
-
-    def broken_step(connection: sqlite3.Connection) -> None:
-        real_step(connection)
-        raise RuntimeError("simulated bug in step 4")
-
-    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS[:3], broken_step))
-    connection = sqlite3.connect(path, isolation_level=None)
-    try:
-        with pytest.raises(RuntimeError, match="simulated"):
-            migrate(connection, path)
-    finally:
-        connection.close()
+    before = read_rows(SCHEMAS / "notes-v3.sqlite", "SELECT * FROM notes ORDER BY id")
+    upgrade_with_a_broken_step(path, 3, monkeypatch)
     assert peek_user_version(path) == 3
-    tables = {row[0] for row in _read(path, "SELECT name FROM sqlite_schema")}
+    tables = {row[0] for row in read_rows(path, "SELECT name FROM sqlite_schema")}
     assert not tables & {"texts", "text_blocks", "text_blocks_fts"}
-    assert _read(path, "SELECT * FROM notes ORDER BY id") == before
+    assert read_rows(path, "SELECT * FROM notes ORDER BY id") == before

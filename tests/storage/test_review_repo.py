@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from migration_steps import SCHEMAS, read_rows, upgrade_with_a_broken_step
 
 from reader_app.domain.glossary import Glossary, load_glossary
 from reader_app.domain.notes import passage_note
@@ -26,13 +26,12 @@ from reader_app.paths import resource_root
 from reader_app.storage import migrations
 from reader_app.storage.backup import PRE_MIGRATION_PREFIX, list_backups
 from reader_app.storage.db import ReadOnlyLocation
-from reader_app.storage.migrations import migrate, peek_user_version
+from reader_app.storage.migrations import peek_user_version
 from reader_app.storage.notes_repo import NotesRepository
 from reader_app.storage.review_repo import ReviewDataError, ReviewRepository, review_of
 from reader_app.storage.store import OpenStatus, backup_dir, database_path, open_store
 from tests.conftest import anchor_on
 
-SCHEMAS = Path(__file__).parents[1] / "data" / "schemas"
 SAVED = sorted(SCHEMAS.glob("notes-v*.sqlite"))
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -56,14 +55,6 @@ def entry_cards(glossary: Glossary, document: Document, *ids: str) -> list[Revie
     return [c for i in ids for c in glossary_cards(document.id, glossary.entry(i))]
 
 
-def _read(path: Path, query: str) -> list[tuple]:
-    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    try:
-        return connection.execute(query).fetchall()
-    finally:
-        connection.close()
-
-
 # -- the migration ---------------------------------------------------------------------
 
 
@@ -80,7 +71,7 @@ def test_every_saved_schema_upgrades_to_review_and_keeps_its_notes(
     glossary: Glossary,
     scheduler: ReviewScheduler,
 ) -> None:
-    old_notes = _read(saved, "SELECT id, kind, body, created, updated FROM notes ORDER BY id")
+    old_notes = read_rows(saved, "SELECT id, kind, body, created, updated FROM notes ORDER BY id")
     assert old_notes
     shutil.copyfile(saved, database_path(data_dir))
     result = open_store(data_dir, document)
@@ -98,8 +89,8 @@ def test_every_saved_schema_upgrades_to_review_and_keeps_its_notes(
         result.close()
     path = database_path(data_dir)
     assert peek_user_version(path) == migrations.LATEST_VERSION
-    assert _read(path, "PRAGMA integrity_check") == [("ok",)]
-    remaining = _read(path, "SELECT id, kind, body, created, updated FROM notes ORDER BY id")
+    assert read_rows(path, "PRAGMA integrity_check") == [("ok",)]
+    remaining = read_rows(path, "SELECT id, kind, body, created, updated FROM notes ORDER BY id")
     assert remaining == old_notes[1:]
     (pre,) = list_backups(backup_dir(data_dir), prefix=PRE_MIGRATION_PREFIX)
     assert peek_user_version(pre) == peek_user_version(saved)
@@ -109,25 +100,12 @@ def test_a_failing_review_step_leaves_version_4_as_it_was(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = database_path(data_dir)
-    shutil.copyfile(SCHEMAS / "notes-v4.sqlite", path)
-    before = _read(path, "SELECT * FROM notes ORDER BY id")
-    real_step = migrations.MIGRATIONS[4]
-
-    def broken_step(connection: sqlite3.Connection) -> None:
-        real_step(connection)
-        raise RuntimeError("simulated bug in step 5")
-
-    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS[:4], broken_step))
-    connection = sqlite3.connect(path, isolation_level=None)
-    try:
-        with pytest.raises(RuntimeError, match="simulated"):
-            migrate(connection, path)
-    finally:
-        connection.close()
+    before = read_rows(SCHEMAS / "notes-v4.sqlite", "SELECT * FROM notes ORDER BY id")
+    upgrade_with_a_broken_step(path, 4, monkeypatch)
     assert peek_user_version(path) == 4
-    tables = {row[0] for row in _read(path, "SELECT name FROM sqlite_schema")}
+    tables = {row[0] for row in read_rows(path, "SELECT name FROM sqlite_schema")}
     assert not tables & {"review_cards", "review_log"}
-    assert _read(path, "SELECT * FROM notes ORDER BY id") == before
+    assert read_rows(path, "SELECT * FROM notes ORDER BY id") == before
 
 
 # -- cards -----------------------------------------------------------------------------
