@@ -60,12 +60,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        folder = arguments.folder
-        if folder is None:
-            folder = Path(scratch)
-            script = Path(__file__).with_name("make_book.py")
-            subprocess.run([sys.executable, str(script), str(folder)], check=True)
-        run(folder, arguments.runs)
+        run(book_folder(arguments.folder, Path(scratch) / "book"), arguments.runs)
+
+
+def book_folder(given: Path | None, fresh: Path) -> Path:
+    """The book make_book.py wrote to ``given``, or a new one made in ``fresh``."""
+    if given is not None:
+        return given
+    script = Path(__file__).with_name("make_book.py")
+    subprocess.run([sys.executable, str(script), str(fresh)], check=True)
+    return fresh
 
 
 def run(folder: Path, runs: int) -> None:

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from import_book import book_folder, median_time  # beside this script
 
 from reader_app.domain.importing import import_file
 from reader_app.domain.text import load_document, split_blocks
@@ -38,15 +38,6 @@ BUDGET_SECONDS = 2.0
 SEARCH_BUDGET_SECONDS = 0.1
 FORMATS = ("txt", "md", "epub", "html")
 SEARCHES = ("shepherd", "living water", "beginning", "faith hope charity", "jerusa")
-
-
-def median_time(action: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def open_library(folder: Path) -> tuple[StoreOpenResult, LibraryRepository]:
@@ -78,12 +69,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        folder = arguments.folder
-        if folder is None:
-            folder = Path(scratch) / "book"
-            script = Path(__file__).with_name("make_book.py")
-            subprocess.run([sys.executable, str(script), str(folder)], check=True)
-        run(folder, Path(scratch), arguments.runs)
+        run(book_folder(arguments.folder, Path(scratch) / "book"), Path(scratch), arguments.runs)
 
 
 def run(folder: Path, scratch: Path, runs: int) -> None:
