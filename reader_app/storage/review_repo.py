@@ -247,6 +247,24 @@ class ReviewRepository:
         if not changed:
             raise ReviewDataError(f"There is no review card {card_id}.", self._path)
 
+    def update_card(self, card: ReviewCard, now: datetime) -> None:
+        """Take what a card was made again with (a cloze card's hidden ranges, the side a
+        question card's note is on) and its new faces; its schedule and history stay."""
+        with self._writing() as connection:
+            changed = connection.execute(
+                "UPDATE review_cards SET spec = ?, snapshot = ?, source_missing = ?, "
+                "modified = ? WHERE id = ? AND deleted IS NULL",
+                (
+                    _spec_of(card),
+                    json.dumps(asdict(card.snapshot), ensure_ascii=False),
+                    int(card.source_missing),
+                    format_timestamp(now),
+                    card.id,
+                ),
+            ).rowcount
+        if not changed:
+            raise ReviewDataError(f"There is no review card {card.id}.", self._path)
+
     def save_snapshot(self, card: ReviewCard, now: datetime) -> None:
         """Keep what ``review.resolve`` rendered: the faces, and whether the source was there."""
         with self._writing() as connection:
