@@ -20,7 +20,8 @@ from reader_app.domain.scheduling import Retention
 from reader_app.settings import DESIRED_RETENTION
 
 PANEL_GAP = 28
-AXIS_WIDTH = 34
+AXIS_WIDTH = 46
+VALUE_SPACE = 18  # above the plot, for the figure over a full bar
 LABEL_HEIGHT = 18
 TITLE_HEIGHT = 22
 
@@ -82,7 +83,7 @@ class ReviewChart(QWidget):
             (text.blue() + base.blue() * 2) // 3,
         )
 
-    def _title(self, painter: QPainter, rect: QRectF, text: str) -> QRectF:
+    def _title(self, painter: QPainter, rect: QRectF, text: str, note: str = "") -> QRectF:
         font = QFont(self.font())
         font.setBold(True)
         painter.setFont(font)
@@ -93,7 +94,13 @@ class ReviewChart(QWidget):
             text,
         )
         painter.setFont(self.font())
-        return rect.adjusted(AXIS_WIDTH, TITLE_HEIGHT + 6, 0, -LABEL_HEIGHT)
+        if note:
+            painter.drawText(
+                QRectF(rect.left(), rect.top(), rect.width(), TITLE_HEIGHT),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                note,
+            )
+        return rect.adjusted(AXIS_WIDTH, TITLE_HEIGHT + VALUE_SPACE, 0, -LABEL_HEIGHT)
 
     def _axis(self, painter: QPainter, plot: QRectF, top_label: str) -> None:
         painter.setPen(QPen(self._muted(), 1))
@@ -107,10 +114,18 @@ class ReviewChart(QWidget):
                 label,
             )
 
-    def _x_label(self, painter: QPainter, x: float, plot: QRectF, text: str) -> None:
-        painter.setPen(self._colour(QPalette.ColorRole.Text))
+    def _x_label(
+        self,
+        painter: QPainter,
+        x: float,
+        plot: QRectF,
+        text: str,
+        row: int = 0,
+        muted: bool = False,
+    ) -> None:
+        painter.setPen(self._muted() if muted else self._colour(QPalette.ColorRole.Text))
         painter.drawText(
-            QRectF(x - 40, plot.bottom() + 2, 80, LABEL_HEIGHT),
+            QRectF(x - 50, plot.bottom() + 4 + row * LABEL_HEIGHT, 100, LABEL_HEIGHT),
             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
             text,
         )
@@ -138,7 +153,12 @@ class ReviewChart(QWidget):
                 self._x_label(painter, x + slot / 2, plot, label)
 
     def _paint_retention(self, painter: QPainter, rect: QRectF) -> None:
-        plot = self._title(painter, rect, "Remembered when due, week by week")
+        plot = self._title(
+            painter,
+            rect,
+            "Remembered when due, week by week",
+            f"dashed line: your aim, {self.target:.0%}",
+        ).adjusted(0, 6 - VALUE_SPACE, 0, -LABEL_HEIGHT)  # a second row of labels: the figures
         self._axis(painter, plot, "100%")
         if not self.weeks:
             return
@@ -147,37 +167,18 @@ class ReviewChart(QWidget):
         bar.setAlpha(170)
         for index, (first_day, week) in enumerate(self.weeks):
             x = plot.left() + index * slot
-            rate, reviewed = week.rate, week.reviewed
-            bar_rect = QRectF(x + slot * 0.2, plot.top(), slot * 0.6, plot.height())
-            if rate is not None:
-                height = plot.height() * rate
+            if week.rate is not None:
+                height = plot.height() * week.rate
                 painter.fillRect(
-                    QRectF(bar_rect.left(), plot.bottom() - height, bar_rect.width(), height), bar
-                )
-                painter.setPen(self._colour(QPalette.ColorRole.Text))
-                painter.drawText(
-                    QRectF(bar_rect.left() - 10, plot.bottom() - height - 18,
-                           bar_rect.width() + 20, 16),
-                    Qt.AlignmentFlag.AlignCenter,
-                    f"{rate:.0%} of {reviewed}",
-                )  # fmt: skip
-            else:
-                painter.setPen(self._muted())
-                painter.drawText(
-                    QRectF(bar_rect.left() - 10, plot.bottom() - 18, bar_rect.width() + 20, 16),
-                    Qt.AlignmentFlag.AlignCenter,
-                    "–",
+                    QRectF(x + slot * 0.2, plot.bottom() - height, slot * 0.6, height), bar
                 )
             self._x_label(painter, x + slot / 2, plot, first_day.strftime("%d %b").lstrip("0"))
+            figure = f"{week.rate:.0%} of {week.reviewed}" if week.rate is not None else "none due"
+            self._x_label(painter, x + slot / 2, plot, figure, row=1, muted=week.rate is None)
         target_y = plot.bottom() - plot.height() * self.target
         pen = QPen(self._colour(QPalette.ColorRole.Text), 1, Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.drawLine(QPointF(plot.left(), target_y), QPointF(plot.right(), target_y))
-        painter.drawText(
-            QRectF(plot.right() - 160, target_y - 18, 160, 16),
-            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            f"aim: {self.target:.0%}",
-        )
 
 
 def summary_text(

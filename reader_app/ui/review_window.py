@@ -23,18 +23,21 @@ from PySide6.QtWidgets import (
 )
 
 from reader_app.models.review_session import RATINGS, ReviewSession
+from reader_app.settings import READING_FAMILY
 
 _RATING_KEYS = {Qt.Key.Key_1: 1, Qt.Key.Key_2: 2, Qt.Key.Key_3: 3, Qt.Key.Key_4: 4}
 
 
-def _text_label(name: str, *, point_scale: float = 1.0) -> QLabel:
+def _text_label(name: str, *, point_scale: float = 1.0, reading: bool = False) -> QLabel:
     label = QLabel()
     label.setTextFormat(Qt.TextFormat.PlainText)  # a note's words are never markup
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setAccessibleName(name)
-    if point_scale != 1.0:
+    if point_scale != 1.0 or reading:
         font = label.font()
+        if reading:  # the card's words in the face the text is read in
+            font.setFamily(READING_FAMILY.default)
         font.setPointSizeF(font.pointSizeF() * point_scale)
         label.setFont(font)
     return label
@@ -59,10 +62,10 @@ class ReviewWindow(QDialog):
             "What this card was made from (a note or a glossary entry) has been deleted; "
             "the card is shown as it last was."
         )
-        self.front = _text_label("Question", point_scale=1.4)
+        self.front = _text_label("Question", point_scale=1.5, reading=True)
         self.rule = QFrame()
         self.rule.setFrameShape(QFrame.Shape.HLine)
-        self.back = _text_label("Answer", point_scale=1.1)
+        self.back = _text_label("Answer", point_scale=1.25, reading=True)
         self.problem = _text_label("Problem")
         self.summary = _text_label("Summary", point_scale=1.2)
 
