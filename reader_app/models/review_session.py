@@ -54,6 +54,7 @@ class ReviewSession:
         self._again: set[str] = set()  # cards rated Again at least once in this sitting
         self._current: ReviewCard | None = None
         self.tally: Counter[int] = Counter()
+        self.removed = 0  # cards taken out of review during the sitting
 
     @property
     def position(self) -> int:
@@ -104,11 +105,28 @@ class ReviewSession:
             self._done.add(card.id)
         return None
 
+    def remove_current(self) -> str | None:
+        """Take the current card out of review (its history is kept, and making the card
+        again brings its schedule back); None when done, else the reason in plain words."""
+        card = self.current
+        if card is None:
+            return "There is no card to remove."
+        try:
+            self._review.remove(card.id, self._clock())
+        except StorageError as error:
+            return f"The card was not removed: {error}"
+        self._queue = [queued for queued in self._queue if queued.id != card.id]
+        self._current = None
+        self.total -= 1
+        self.removed += 1
+        return None
+
     def summary(self) -> str:
+        removed = f" {self.removed} removed from review." if self.removed else ""
         if not self.total:
-            return "No cards are due. Add cards from the text, the notes or the glossary."
+            return "No cards are due. Add cards from the text, the notes or the glossary." + removed
         parts = ", ".join(f"{name} {self.tally[value]}" for value, name in RATINGS)
         cards = "card" if self.total == 1 else "cards"
         answers = sum(self.tally.values())
         again = f" ({answers} answers)" if answers != self.position else ""
-        return f"{self.position} of {self.total} {cards} reviewed{again}: {parts}."
+        return f"{self.position} of {self.total} {cards} reviewed{again}: {parts}.{removed}"

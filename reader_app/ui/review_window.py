@@ -60,8 +60,11 @@ class ReviewWindow(QDialog):
         self.missing = _text_label("Source deleted")
         self.missing.setText(
             "What this card was made from (a note or a glossary entry) has been deleted; "
-            "the card is shown as it last was."
+            "the card is shown as it last was. Answer it to keep it, or remove it."
         )
+        self.remove_button = QPushButton("&Remove Card from Review")
+        self.remove_button.setAccessibleName("Remove this card from review")
+        self.remove_button.clicked.connect(self.remove_card)
         self.front = _text_label("Question", point_scale=1.5, reading=True)
         self.rule = QFrame()
         self.rule.setFrameShape(QFrame.Shape.HLine)
@@ -94,6 +97,7 @@ class ReviewWindow(QDialog):
         layout.setSpacing(12)
         for widget in (self.progress, self.source, self.missing):
             layout.addWidget(widget)
+        layout.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignLeft)
         # A long explanation scrolls instead of pushing the buttons out of the window.
         card = QWidget()
         card_layout = QVBoxLayout(card)
@@ -126,7 +130,9 @@ class ReviewWindow(QDialog):
         done = faces is None or card is None
         for widget in (self.progress, self.source, self.card_area):
             widget.setVisible(not done)
-        self.missing.setVisible(not done and bool(card and card.source_missing))
+        source_gone = not done and bool(card and card.source_missing)
+        self.missing.setVisible(source_gone)
+        self.remove_button.setVisible(source_gone)
         self.back.hide()
         self.rule.hide()  # the line between question and answer comes with the answer
         self.show_button.setVisible(not done)
@@ -168,6 +174,16 @@ class ReviewWindow(QDialog):
         card = self.session.current
         if card is not None and self._answer_shown:
             self.open_requested.emit(card)
+
+    def remove_card(self) -> None:
+        """Offered for a card whose source is gone: keep it (answer it) or let it go."""
+        problem = self.session.remove_current()
+        if problem is not None:
+            self.problem.setText(problem)
+            self.problem.show()
+            return
+        self.answered.emit()
+        self._show_card()
 
     def rate(self, rating: int) -> None:
         if self.is_over or not self._answer_shown:

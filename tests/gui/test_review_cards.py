@@ -4,9 +4,11 @@ the cloze picker; the due count in the status bar and the Review menu."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 
-from reader_app.domain.review import CLOZE_BLANK, CardKind, SourceKind
+from reader_app.domain.review import CLOZE_BLANK, CardKind, SourceKind, cloze_parts, cloze_text
 from reader_app.ui import cloze_picker
 from reader_app.ui.cloze_picker import ClozePicker, joined, word_at
 from tests.gui.note_steps import QUOTE, add_note, select_words
@@ -218,3 +220,35 @@ def test_the_picker_hides_clicked_words_and_selections(qtbot) -> None:
     assert len(passage.extraSelections()) == 2
     names = {w.accessibleName() for w in picker.findChildren(type(picker.ok_button))}
     assert {"Make Card", "Cancel", "Hide or show the selected words"} <= names
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    quote=st.text(min_size=1, max_size=80),
+    clicks=st.lists(st.tuples(st.booleans(), st.integers(0, 80), st.integers(0, 80)), max_size=12),
+)
+def test_whatever_the_reader_clicks_the_picker_gives_ranges_a_cloze_card_takes(
+    qtbot, quote: str, clicks: list[tuple[bool, int, int]]
+) -> None:
+    """The rules ``review.cloze_card`` checks: sorted, inside the quote, not overlapping,
+    each holding more than spaces; and the revealed card reads back as the passage."""
+    picker = ClozePicker(quote, "")
+    qtbot.addWidget(picker)
+    for is_word, first, second in clicks:
+        if is_word:
+            picker.toggle_word_at(min(first, len(quote)))
+        else:
+            picker.toggle(min(first, second, len(quote)), min(max(first, second), len(quote)))
+    ranges = picker.ranges()
+    previous_end = 0
+    for start, end in ranges:
+        assert previous_end <= start < end <= len(quote)
+        assert quote[start:end].strip()
+        previous_end = end
+    assert picker.ok_button.isEnabled() == bool(ranges)
+    revealed = cloze_text(quote, ranges, reveal=True)
+    pieces = cloze_parts(quote, ranges)
+    assert "".join(part for _, part in pieces) == quote
+    assert revealed.count("[") >= len(ranges)

@@ -100,7 +100,26 @@ def test_a_card_shows_its_note_as_edited_since_and_is_marked_once_the_note_is_de
     window.notes_controller.undo_stack.undo()  # the note comes back, and the mark goes
     review.close()
     review = start_review(window, qtbot)
-    assert review.missing.isHidden()
+    assert review.missing.isHidden() and review.remove_button.isHidden()
+
+
+def test_a_card_whose_note_is_gone_can_be_removed_from_review(window, qtbot, monkeypatch) -> None:
+    note = cloze_note(window, monkeypatch, body="Who decides?")
+    window.glossary_pane.open_entry("nep")
+    window.action("glossary-entry-to-review").trigger()
+    window.notes_controller.delete(note.id)
+    review = start_review(window, qtbot)
+    assert review.missing.isVisible() and review.remove_button.isVisible()
+    review.remove_button.click()
+    assert review.front.text() == "New Economic Policy (NEP)" and review.remove_button.isHidden()
+    assert review.progress.text() == "Card 1 of 1"
+    assert [s.card.source.id for s in window.review.controller.review.cards()] == ["nep"]
+    assert window.review.due_label.text() == "1 due for review"
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_3)
+    assert review.summary.text() == (
+        "1 of 1 card reviewed: Again 0, Hard 0, Good 1, Easy 0. 1 removed from review."
+    )
 
 
 def test_answers_and_additions_update_the_due_count(window, qtbot, monkeypatch) -> None:
