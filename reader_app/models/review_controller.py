@@ -39,7 +39,7 @@ from reader_app.domain.scheduling import (
     ReviewRecord,
     ReviewScheduler,
     ScheduleError,
-    forecast,
+    forecast_due,
     retention,
 )
 from reader_app.domain.text import Document
@@ -259,13 +259,8 @@ class ReviewController(QObject):
     def forecast(self, days: int = 30, zone: tzinfo | None = None) -> list[tuple[date, int]]:
         """Cards due on each of the next ``days`` days of the reader's calendar."""
         zone = zone or _local_zone()
-        no_states: list[str] = []
-        states = self._read(self.review.states, no_states)
-        try:
-            return forecast(states, self._clock(), days, zone)
-        except ScheduleError as error:
-            self.failed.emit(str(error))
-            return []
+        no_times: list[datetime] = []
+        return forecast_due(self._read(self.review.due_times, no_times), self._clock(), days, zone)
 
     def weekly_retention(
         self, weeks: int = RETENTION_WEEKS, zone: tzinfo | None = None
