@@ -274,13 +274,15 @@ class ReviewController(QObject):
         start = datetime.combine(first, datetime.min.time(), zone)
         empty: list[ReviewRecord] = []
         records = self._read(lambda: self.review.records(since=start.astimezone(UTC)), empty)
-        result = []
-        for week in range(weeks):
-            day = first + timedelta(days=7 * week)
-            since = datetime.combine(day, datetime.min.time(), zone)
-            until = since + timedelta(days=7)
-            result.append(WeekRetention(day, retention(records, since, until)))
-        return result
+        by_week: list[list[ReviewRecord]] = [[] for _ in range(weeks)]
+        for record in records:  # one pass: a heavy reviewer has tens of thousands
+            week = (record.reviewed_at.astimezone(zone).date() - first).days // 7
+            if 0 <= week < weeks:
+                by_week[week].append(record)
+        return [
+            WeekRetention(first + timedelta(days=7 * week), retention(answers))
+            for week, answers in enumerate(by_week)
+        ]
 
     # ----- export -----------------------------------------------------------------------
 
