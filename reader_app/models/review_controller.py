@@ -293,6 +293,8 @@ class ReviewController(QObject):
         from reader_app.domain.cards_export import build_apkg, build_csv
         from reader_app.domain.export import write_atomically
 
+        if card_format not in CARD_FORMATS:
+            raise ValueError(f"Cards are exported as {' or '.join(CARD_FORMATS)}.")
         stored = self._read(self.review.cards, None)
         if stored is None:
             return None

@@ -183,9 +183,8 @@ class ReviewMenu(QObject):
         )
         if not path:
             return
-        card_format = CARD_FILTERS.get(chosen) or (
-            "csv" if path.lower().endswith(".csv") else "apkg"
-        )
+        typed = Path(path).suffix.lower().lstrip(".")  # a typed .csv or .apkg wins
+        card_format = typed if typed in CARD_FILTERS.values() else CARD_FILTERS.get(chosen, "apkg")
         target = Path(path) if Path(path).suffix else Path(path).with_suffix(f".{card_format}")
         try:
             count = self.controller.export_cards(target, card_format)

@@ -215,3 +215,17 @@ def test_export_cards_for_anki_writes_a_package_or_csv(
     lines = (tmp_path / "cards.csv").read_text(encoding="utf-8").splitlines()
     assert lines[:3] == ["#separator:Comma", "#html:true", "#tags column:3"]
     assert len(lines) == 6
+
+
+def test_the_typed_suffix_picks_the_format_and_a_failed_write_is_reported(
+    window, dialogs_shown, tmp_path: Path
+) -> None:
+    window.glossary_pane.open_entry("nep")
+    window.action("glossary-entry-to-review").trigger()
+    dialogs_shown.save_path = (str(tmp_path / "deck.csv"), "Anki package (*.apkg)")
+    window.action("export-cards").trigger()
+    assert (tmp_path / "deck.csv").read_text(encoding="utf-8").startswith("#separator:Comma")
+    dialogs_shown.save_path = (str(tmp_path / "missing" / "deck.apkg"), "Anki package (*.apkg)")
+    window.action("export-cards").trigger()
+    assert "could not be written" in dialogs_shown.texts("error")[-1]
+    assert not (tmp_path / "missing").exists()
