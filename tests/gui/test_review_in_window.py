@@ -229,3 +229,51 @@ def test_the_typed_suffix_picks_the_format_and_a_failed_write_is_reported(
     window.action("export-cards").trigger()
     assert "could not be written" in dialogs_shown.texts("error")[-1]
     assert not (tmp_path / "missing").exists()
+
+
+def test_anki_imports_the_cards_made_in_the_window(
+    window, dialogs_shown, monkeypatch, tmp_path: Path
+) -> None:
+    """Every kind the window makes, exported from File > Export Cards for Anki… and imported
+    by Anki itself into a fresh collection; a second export adds no copies."""
+    collection_module = pytest.importorskip(
+        "anki.collection",
+        reason="the 'anki' package (test extra) is not installed; pip install -e '.[test]' adds it",
+    )
+    note = cloze_note(window, monkeypatch, body="Who decides?")
+    monkeypatch.setattr(cloze_picker, "choose_question_side", lambda *a: True)
+    window.action("question-card").trigger()
+    select_words(window, "p2", "red tape")
+    window.action("save-word-for-review").trigger()
+    window.glossary_pane.open_entry("nep")
+    window.action("glossary-entry-to-review").trigger()
+    cards = {s.card.kind.value: s.card for s in window.review.controller.review.cards()}
+    assert set(cards) == {"cloze", "question", "word", "glossary"}
+
+    package = tmp_path / "deck.apkg"
+    dialogs_shown.save_path = (str(package), "Anki package (*.apkg)")
+    window.action("export-cards").trigger()
+    (tmp_path / "anki").mkdir()
+    anki = collection_module.Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        options = collection_module.ImportAnkiPackageOptions(with_scheduling=False)
+        request = collection_module.ImportAnkiPackageRequest(
+            package_path=str(package), options=options
+        )
+        anki.import_anki_package(request)
+        assert anki.note_count() == 4 and anki.card_count() == 4
+        notes = {n.guid: n for n in map(anki.get_note, anki.find_notes(""))}
+        assert set(notes) == {card.id for card in cards.values()}
+        word = notes[cards["word"].id]
+        assert "red tape" in word["Front"] and "as some comrades would want" in word["Back"]
+        assert "Red tape:" in word["Back"]  # the gloss, looked up when the word was saved
+        cloze = notes[cards["cloze"].id]
+        assert "{{c1::third person}}" in cloze["Text"] and cloze["Back Extra"] == "Who decides?"
+        assert notes[cards["question"].id]["Front"].endswith("Who decides?")
+
+        window.notes_controller.save(note.id, "Who decides? A third person.", [])
+        window.action("export-cards").trigger()
+        anki.import_anki_package(request)
+        assert anki.note_count() == 4 and anki.card_count() == 4  # no copies
+    finally:
+        anki.close()
