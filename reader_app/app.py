@@ -192,14 +192,14 @@ def complete_window(window, data_dir: Path, document, settings) -> None:
     panels."""
     from PySide6.QtWidgets import QApplication
 
-    from reader_app.ui.review_window import ReviewLauncher
+    from reader_app.ui.review_menu import ReviewMenu
     from reader_app.ui.study_output import StudyOutput
 
     if QApplication.windowIcon().isNull():
         install_application_icon(QApplication.instance())
     window.add_menu_actions()
     window.study_output = StudyOutput(window, document, settings)
-    window.review = ReviewLauncher(window, window.actions_table)  # sessions: attach_notes
+    window.review = ReviewMenu(window, window, window.actions_table, settings)  # attach_notes
     attach_panels(window, data_dir, document)
 
 
@@ -308,7 +308,7 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
         result.repository, window, backup=lambda: backup_now(result, data_dir)
     )
     window.attach_notes(panel, controller, result.close)
-    window.review.sessions = lambda: review_session(result.repository)
+    window.review.attach(review_controller(result.repository, glossary, data_dir))
     notices = list(result.messages)
     if result.status is OpenStatus.READ_ONLY:
         panel.set_read_only(" ".join(notices))
@@ -317,13 +317,11 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
         window.statusBar().showMessage(notices[0], 15000)
 
 
-def review_session(repository):
-    """A sitting of the cards due now, on the open notes' connection."""
-    from reader_app.domain.scheduling import ReviewScheduler
-    from reader_app.models.review_session import ReviewSession
-    from reader_app.storage.review_repo import review_of
+def review_controller(repository, glossary, data_dir: Path):
+    """Review cards on the open notes' connection: made, counted, answered, exported."""
+    from reader_app.models.review_controller import ReviewController
 
-    return ReviewSession(review_of(repository), ReviewScheduler())
+    return ReviewController(repository, glossary, data_dir=data_dir)
 
 
 def save_screenshot(window, path: Path) -> bool:

@@ -39,8 +39,8 @@ if TYPE_CHECKING:
 CARD_FORMATS = ("apkg", "csv")
 
 WINDOW_OPEN_MESSAGE = (
-    "Study Reader is open with these notes; close it first (adding cards in the window is "
-    "still to come)."
+    "Study Reader is open with these notes; close it first, or add the entries in the "
+    "window (Review > Add Glossary Entry to Review)."
 )
 
 

@@ -56,6 +56,11 @@ MEASURE = Setting("reading/measure_characters", 68, 35, 120)
 
 CITATION_STYLE = Setting("output/citation_style", "chicago")  # a CitationStyle value
 
+# The share of cards the scheduler aims to have remembered when they come back (FSRS's
+# range the domain accepts: below 0.7 cards come back too late to be worth it, above 0.99
+# far too often).
+DESIRED_RETENTION = Setting("review/desired_retention", 0.9, 0.7, 0.99)
+
 ZOOM_STEP_PERCENT = 10  # one menu command, one key press or one notch of Ctrl+wheel
 
 

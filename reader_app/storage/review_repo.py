@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -45,6 +45,16 @@ _CARD_COLUMNS = (
     "id, kind, text_id, source_kind, source_id, spec, snapshot, source_missing, state, due, "
     "created, modified"
 )
+
+
+def _due_of(state: str) -> datetime:
+    """The due time a logged schedule set. A log row is history, never given to the
+    scheduler again, so only this field is read and checked (``due_at`` checks them all,
+    at several times the cost, which showed when the statistics read weeks of answers)."""
+    due = datetime.fromisoformat(json.loads(state)["due"])
+    if due.tzinfo is None:
+        raise ValueError(f"the time {due!r} has no zone")
+    return due.astimezone(UTC)
 
 
 class ReviewDataError(StorageError):
@@ -231,6 +241,22 @@ class ReviewRepository:
         )
         return [row[0] for row in rows]
 
+    def due_times(self, text_id: str | None = None) -> list[datetime]:
+        """Every card's due time, from its own column: what ``scheduling.forecast_due``
+        counts, without reading every schedule."""
+        where, params = self._text_filter(text_id)
+        rows = self._rows(f"SELECT id, due FROM review_cards WHERE deleted IS NULL{where}", params)
+        times = []
+        for card_id, due in rows:
+            try:
+                times.append(parse_timestamp(due))
+            except (ValueError, TypeError):
+                raise ReviewDataError(
+                    f"The stored review card {card_id} has an unreadable due time ({due!r}).",
+                    self._path,
+                ) from None
+        return times
+
     @staticmethod
     def _text_filter(text_id: str | None) -> tuple[str, tuple[str, ...]]:
         return ("", ()) if text_id is None else (" AND text_id = ?", (text_id,))
@@ -246,6 +272,24 @@ class ReviewRepository:
             ).rowcount
         if not changed:
             raise ReviewDataError(f"There is no review card {card_id}.", self._path)
+
+    def update_card(self, card: ReviewCard, now: datetime) -> None:
+        """Take what a card was made again with (a cloze card's hidden ranges, the side a
+        question card's note is on) and its new faces; its schedule and history stay."""
+        with self._writing() as connection:
+            changed = connection.execute(
+                "UPDATE review_cards SET spec = ?, snapshot = ?, source_missing = ?, "
+                "modified = ? WHERE id = ? AND deleted IS NULL",
+                (
+                    _spec_of(card),
+                    json.dumps(asdict(card.snapshot), ensure_ascii=False),
+                    int(card.source_missing),
+                    format_timestamp(now),
+                    card.id,
+                ),
+            ).rowcount
+        if not changed:
+            raise ReviewDataError(f"There is no review card {card.id}.", self._path)
 
     def save_snapshot(self, card: ReviewCard, now: datetime) -> None:
         """Keep what ``review.resolve`` rendered: the faces, and whether the source was there."""
@@ -328,7 +372,7 @@ class ReviewRepository:
                 state_before = _STATE_NAMES[json.loads(before)["state"]]
                 records.append(
                     ReviewRecord(
-                        card_id, rating, parse_timestamp(reviewed_at), state_before, due_at(after)
+                        card_id, rating, parse_timestamp(reviewed_at), state_before, _due_of(after)
                     )
                 )
             except (ValueError, TypeError, KeyError, ScheduleError) as error:

@@ -167,7 +167,7 @@ NOTES_ACTIONS = (
 )
 
 # Copy with Citation and the study edition (ui/study_output.py).
-# Review (ui/review_window.py, ReviewLauncher).
+# Review (ui/review_menu.py): sittings, statistics and export.
 REVIEW_ACTIONS = (
     ActionSpec(
         "start-review",
@@ -177,6 +177,70 @@ REVIEW_ACTIONS = (
         keys="Ctrl+R",
         tip="Answer the review cards that are due now",
         handler="start",
+    ),
+    ActionSpec(
+        "review-statistics",
+        "Review S&tatistics…",
+        "review",
+        "session",
+        tip="Reviews due over the next 30 days and how much you remembered",
+        handler="show_statistics",
+    ),
+    ActionSpec(
+        "export-cards",
+        "Export Cards for &Anki…",
+        "file",
+        "notes-files",
+        tip="Save the cards in review as an Anki package (.apkg) or as CSV",
+    ),
+)
+
+# Making review cards (ui/review_cards.py).
+REVIEW_CARD_ACTIONS = (
+    ActionSpec(
+        "save-word-for-review",
+        "Save &Word for Review",
+        "review",
+        "cards",
+        keys="Ctrl+Shift+R",
+        tip="Make a card of the selected word with its sentence and its gloss",
+        context_rank=5,
+        handler="save_word",
+    ),
+    ActionSpec(
+        "cloze-card",
+        "Make &Cloze Card from Highlight…",
+        "review",
+        "cards",
+        tip="Hide words of a highlighted passage and recall them in review",
+        context_rank=6,
+        handler="make_cloze_card",
+    ),
+    ActionSpec(
+        "question-card",
+        "Make &Question Card from Note…",
+        "review",
+        "cards",
+        tip="Your note as the question and its passage as the answer, or the reverse",
+        context_rank=7,
+        handler="make_question_card",
+    ),
+    ActionSpec(
+        "glossary-entry-to-review",
+        "Add Glossary &Entry to Review",
+        "review",
+        "glossary",
+        tip="The open glossary entry: its headword asks, its gloss answers",
+        handler="add_glossary_entry",
+    ),
+    ActionSpec(
+        "glossary-entry-both-ways",
+        "Add Glossary Entry to Review, &Both Ways",
+        "review",
+        "glossary",
+        tip="The open glossary entry, and a second card where the gloss asks",
+        handler="add_glossary_entry",
+        arguments=(True,),
     ),
 )
 

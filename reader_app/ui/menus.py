@@ -17,7 +17,7 @@ MENUS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("edit", "&Edit", ("undo", "clipboard", "find", "glossary", "preferences")),
     ("view", "&View", ("zoom", "panes", "moving")),
     ("notes", "&Notes", ("marking", "new", "delete")),
-    ("review", "&Review", ("session",)),
+    ("review", "&Review", ("session", "cards", "glossary")),
     ("help", "&Help", ("guides", "about")),
 )
 

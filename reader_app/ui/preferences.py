@@ -17,12 +17,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader_app.settings import LINE_HEIGHT, MEASURE, READING_SIZE, THEMES, bounds
+from reader_app.settings import (
+    DESIRED_RETENTION,
+    LINE_HEIGHT,
+    MEASURE,
+    READING_SIZE,
+    THEMES,
+    bounds,
+)
 from reader_app.ui.text_view import ReadingStyle
 
 
 class PreferencesDialog(QDialog):
     changed = Signal(str, object)  # theme name, ReadingStyle
+    retention_changed = Signal(float)  # review's desired retention, 0.70-0.99
 
     def __init__(self, theme: str, style: ReadingStyle, parent: QWidget | None = None) -> None:
         # Whole on purpose: the form's rows in the order the dialog shows them.
@@ -32,6 +40,8 @@ class PreferencesDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         layout.addLayout(form)
+        self._form = form
+        self.retention_box: QSpinBox | None = None  # see offer_retention
 
         self.theme_box = QComboBox(self)
         self.theme_box.setAccessibleName("Theme")
@@ -76,7 +86,7 @@ class PreferencesDialog(QDialog):
         )
         buttons.rejected.connect(self.close)
         buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
-            lambda: self.set_values("system", ReadingStyle())
+            self._restore_defaults
         )
         for button in buttons.buttons():
             button.setAccessibleName(button.text().replace("&", ""))
@@ -87,6 +97,29 @@ class PreferencesDialog(QDialog):
         self.font_box.currentFontChanged.connect(self._emit)
         for box in (self.size_box, self.line_box, self.measure_box):
             box.valueChanged.connect(self._emit)
+
+    def offer_retention(self, value: float) -> None:
+        """Add review's desired retention (as a percentage) once review is available."""
+        if self.retention_box is not None:
+            return
+        box = QSpinBox(self)
+        box.setAccessibleName("Desired retention in percent")
+        low, high = bounds(DESIRED_RETENTION)
+        box.setRange(round(low * 100), round(high * 100))
+        box.setSuffix(" %")
+        box.setValue(round(value * 100))
+        box.setToolTip(
+            "How many of your review cards you aim to remember when they come back. Higher "
+            "brings them back sooner and more often."
+        )
+        box.valueChanged.connect(lambda percent: self.retention_changed.emit(percent / 100))
+        self._form.addRow("Review: desired &retention:", box)
+        self.retention_box = box
+
+    def _restore_defaults(self) -> None:
+        self.set_values("system", ReadingStyle())
+        if self.retention_box is not None:
+            self.retention_box.setValue(round(DESIRED_RETENTION.default * 100))
 
     def set_values(self, theme: str, style: ReadingStyle) -> None:
         widgets = (self.theme_box, self.font_box, self.size_box, self.line_box, self.measure_box)

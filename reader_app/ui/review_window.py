@@ -1,16 +1,15 @@
 """The Review window: one due card at a time, answered from the keyboard.
 
-Space shows the answer, 1–4 rate it Again/Hard/Good/Easy, and the sitting ends with a
-summary. Card text is shown as plain text, never as HTML. Everything is read and written
-through a ``models.review_session.ReviewSession``.
+Space shows the answer, 1–4 rate it Again/Hard/Good/Easy, O opens the card's passage in
+the main window, and the sitting ends with a summary. Card text is shown as plain text,
+never as HTML. Everything is read and written through a
+``models.review_session.ReviewSession``; the window only asks its owner
+(``ui/review_menu.py``) to open a passage, by a signal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,28 +23,32 @@ from PySide6.QtWidgets import (
 )
 
 from reader_app.models.review_session import RATINGS, ReviewSession
-
-if TYPE_CHECKING:
-    from reader_app.ui.actions import ActionRegistry
+from reader_app.settings import READING_FAMILY
 
 _RATING_KEYS = {Qt.Key.Key_1: 1, Qt.Key.Key_2: 2, Qt.Key.Key_3: 3, Qt.Key.Key_4: 4}
 
 
-def _text_label(name: str, *, point_scale: float = 1.0) -> QLabel:
+def _text_label(name: str, *, point_scale: float = 1.0, reading: bool = False) -> QLabel:
     label = QLabel()
     label.setTextFormat(Qt.TextFormat.PlainText)  # a note's words are never markup
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setAccessibleName(name)
-    if point_scale != 1.0:
+    if point_scale != 1.0 or reading:
         font = label.font()
+        if reading:  # the card's words in the face the text is read in
+            font.setFamily(READING_FAMILY.default)
         font.setPointSizeF(font.pointSizeF() * point_scale)
         label.setFont(font)
     return label
 
 
 class ReviewWindow(QDialog):
+    answered = Signal()  # an answer was saved: the due count changed
+    open_requested = Signal(object)  # the ReviewCard whose passage to show
+
     def __init__(self, session: ReviewSession, parent: QWidget | None = None) -> None:
+        # Whole on purpose: the window's widgets from top to bottom, as it appears on screen.
         super().__init__(parent)
         self.session = session
         self.setWindowTitle("Review")
@@ -56,12 +59,16 @@ class ReviewWindow(QDialog):
         self.source = _text_label("Source")
         self.missing = _text_label("Source deleted")
         self.missing.setText(
-            "The note this card was made from has been deleted; shown as it last was."
+            "What this card was made from (a note or a glossary entry) has been deleted; "
+            "the card is shown as it last was. Answer it to keep it, or remove it."
         )
-        self.front = _text_label("Question", point_scale=1.4)
+        self.remove_button = QPushButton("&Remove Card from Review")
+        self.remove_button.setAccessibleName("Remove this card from review")
+        self.remove_button.clicked.connect(self.remove_card)
+        self.front = _text_label("Question", point_scale=1.5, reading=True)
         self.rule = QFrame()
         self.rule.setFrameShape(QFrame.Shape.HLine)
-        self.back = _text_label("Answer", point_scale=1.1)
+        self.back = _text_label("Answer", point_scale=1.25, reading=True)
         self.problem = _text_label("Problem")
         self.summary = _text_label("Summary", point_scale=1.2)
 
@@ -76,6 +83,11 @@ class ReviewWindow(QDialog):
             button.clicked.connect(lambda _=False, v=value: self.rate(v))
             ratings.addWidget(button)
             self.rating_buttons[value] = button
+        self.open_button = QPushButton("&Open in Text (O)")
+        self.open_button.setAccessibleName("Open the card's passage in the text")
+        self.open_button.clicked.connect(self.open_in_text)
+        ratings.addSpacing(16)
+        ratings.addWidget(self.open_button)
         self.close_button = QPushButton("Close")
         self.close_button.setAccessibleName("Close review")
         self.close_button.clicked.connect(self.accept)
@@ -85,6 +97,7 @@ class ReviewWindow(QDialog):
         layout.setSpacing(12)
         for widget in (self.progress, self.source, self.missing):
             layout.addWidget(widget)
+        layout.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignLeft)
         # A long explanation scrolls instead of pushing the buttons out of the window.
         card = QWidget()
         card_layout = QVBoxLayout(card)
@@ -117,19 +130,26 @@ class ReviewWindow(QDialog):
         done = faces is None or card is None
         for widget in (self.progress, self.source, self.card_area):
             widget.setVisible(not done)
-        self.missing.setVisible(not done and bool(card and card.source_missing))
+        source_gone = not done and bool(card and card.source_missing)
+        self.missing.setVisible(source_gone)
+        self.remove_button.setVisible(source_gone)
         self.back.hide()
         self.rule.hide()  # the line between question and answer comes with the answer
         self.show_button.setVisible(not done)
         for button in self.rating_buttons.values():
             button.setVisible(False)
+        self.open_button.setVisible(False)
         self.summary.setVisible(done)
         self.close_button.setVisible(done)
         if faces is None:
             self.summary.setText(self.session.summary())
             self.close_button.setFocus()
             return
-        self.progress.setText(f"Card {self.session.position + 1} of {self.session.total}")
+        again = " · once more, after Again" if self.session.coming_round_again else ""
+        self.progress.setText(
+            f"Card {min(self.session.position + 1, self.session.total)} of "
+            f"{self.session.total}{again}"
+        )
         source = " · ".join(part for part in (faces.title, faces.passage_label) if part)
         self.source.setText(source)
         self.source.setVisible(bool(source))
@@ -146,7 +166,24 @@ class ReviewWindow(QDialog):
         self.show_button.hide()
         for button in self.rating_buttons.values():
             button.setVisible(True)
+        self.open_button.setVisible(True)
         self.rating_buttons[3].setFocus()
+
+    def open_in_text(self) -> None:
+        """Once the answer is shown (the passage would give it away before)."""
+        card = self.session.current
+        if card is not None and self._answer_shown:
+            self.open_requested.emit(card)
+
+    def remove_card(self) -> None:
+        """Offered for a card whose source is gone: keep it (answer it) or let it go."""
+        problem = self.session.remove_current()
+        if problem is not None:
+            self.problem.setText(problem)
+            self.problem.show()
+            return
+        self.answered.emit()
+        self._show_card()
 
     def rate(self, rating: int) -> None:
         if self.is_over or not self._answer_shown:
@@ -156,6 +193,7 @@ class ReviewWindow(QDialog):
             self.problem.setText(problem)
             self.problem.show()
             return
+        self.answered.emit()
         self._show_card()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -164,31 +202,7 @@ class ReviewWindow(QDialog):
             self.show_answer()
         elif key in _RATING_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             self.rate(_RATING_KEYS[key])
+        elif key == Qt.Key.Key_O and not event.modifiers():
+            self.open_in_text()
         else:
             super().keyPressEvent(event)
-
-
-class ReviewLauncher(QObject):
-    """Review > Start Review (Ctrl+R): opens a window on the cards due now, beside the text.
-    ``sessions`` is given once the notes are open (``app.attach_notes``)."""
-
-    def __init__(self, parent: QWidget, actions: ActionRegistry) -> None:
-        from reader_app.ui.actions import REVIEW_ACTIONS
-
-        super().__init__(parent)
-        self._parent = parent
-        self._actions = actions
-        self.sessions: Callable[[], ReviewSession] | None = None
-        self.window: ReviewWindow | None = None
-        actions.add_all(REVIEW_ACTIONS, self)
-
-    def start(self) -> None:
-        if self.sessions is None:
-            self._parent.statusBar().showMessage(  # type: ignore[attr-defined]
-                "Review is unavailable until the notes are open.", 6000
-            )
-            return
-        if self.window is not None:
-            self.window.close()
-        self.window = ReviewWindow(self.sessions(), self._parent)
-        self.window.show()

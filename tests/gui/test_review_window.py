@@ -53,13 +53,19 @@ def test_a_sitting_by_keys_saves_each_answer(
     assert window.front.text() == "New Economic Policy (NEP)"
 
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    qtbot.keyClick(window, Qt.Key.Key_1)  # Again
-    assert window.is_over and window.summary.isVisible()
-    assert window.summary.text() == "2 of 2 cards reviewed: Again 1, Hard 0, Good 0, Easy 1."
+    qtbot.keyClick(window, Qt.Key.Key_1)  # Again: NEP comes round once more in this sitting
+    assert not window.is_over and window.front.text() == "New Economic Policy (NEP)"
+    assert window.progress.text() == "Card 2 of 2 · once more, after Again"
+    assert review_of(repo).due_count(NOW + timedelta(minutes=1)) == 1  # due again in a minute
 
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.keyClick(window, Qt.Key.Key_3)  # Good
+    assert window.is_over and window.summary.isVisible()
+    assert window.summary.text() == (
+        "2 of 2 cards reviewed (3 answers): Again 1, Hard 0, Good 1, Easy 1."
+    )
     review = review_of(repo)
-    assert [(r.rating, r.reviewed_at) for r in review.records()] == [(4, NOW), (1, NOW)]
-    assert review.due_count(NOW + timedelta(minutes=1)) == 1  # NEP again in a minute
+    assert [(r.rating, r.reviewed_at) for r in review.records()] == [(4, NOW), (1, NOW), (3, NOW)]
     names = {w.accessibleName() for w in window.findChildren(type(window.close_button))}
     assert {"Show answer", "Rate Again", "Rate Easy", "Close review"} <= names
 
@@ -85,7 +91,7 @@ def test_ctrl_r_opens_a_sitting_of_the_cards_due_in_the_window(
     args = parser.parse_args(["review", "add", "--glossary", "nep", "--data-dir", str(data_dir)])
     assert args.handler(args) == 0
     window = make_window()
-    qtbot.waitUntil(lambda: window.review.sessions is not None)
+    qtbot.waitUntil(lambda: window.review.controller is not None)
     assert window.action("start-review").shortcut().toString() == "Ctrl+R"
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.review.window is not None and window.review.window.isVisible())

@@ -20,7 +20,14 @@ from reader_app.domain.review import (
     question_card,
     saved_word_card,
 )
-from reader_app.domain.scheduling import ReviewScheduler, ScheduleError, forecast, retention
+from reader_app.domain.scheduling import (
+    ReviewScheduler,
+    ScheduleError,
+    due_at,
+    forecast,
+    forecast_due,
+    retention,
+)
 from reader_app.domain.text import Document
 from reader_app.paths import resource_root
 from reader_app.storage import migrations
@@ -299,3 +306,30 @@ def test_a_read_only_store_refuses_writes_and_still_reads(
     assert review.due_count(NOW) == 1
     with pytest.raises(ReadOnlyLocation):
         review.record_review(cards[0].id, 3, NOW, scheduler)
+
+
+def test_due_times_give_the_same_forecast_as_the_schedules(
+    review: ReviewRepository,
+    repo: NotesRepository,
+    document: Document,
+    glossary: Glossary,
+    scheduler: ReviewScheduler,
+) -> None:
+    cards = entry_cards(glossary, document, "red-tape", "bureaucracy", "nep")
+    review.add_cards(cards, scheduler, NOW)
+    review.record_review(cards[0].id, 4, NOW, scheduler)
+    review.record_review(cards[1].id, 3, NOW, scheduler)
+    assert sorted(review.due_times()) == sorted(due_at(state) for state in review.states())
+    assert forecast_due(review.due_times(), NOW) == forecast(review.states(), NOW)
+    assert review.due_times(text_id="elsewhere") == []
+    # What the log says each answer set the due time to, as the schedule said it.
+    assert [r.due_after for r in review.records()] == [
+        due_at(review.get(cards[0].id).state),  # type: ignore[union-attr]
+        due_at(review.get(cards[1].id).state),  # type: ignore[union-attr]
+    ]
+    repo.connection.execute("UPDATE review_cards SET due = 'soon' WHERE id = ?", (cards[2].id,))
+    with pytest.raises(ReviewDataError, match=cards[2].id):
+        review.due_times()
+    repo.connection.execute('UPDATE review_log SET state_after = \'{"due": "2026-03-02"}\'')
+    with pytest.raises(ReviewDataError, match="log entry"):
+        review.records()
