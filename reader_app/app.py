@@ -309,12 +309,31 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
     )
     window.attach_notes(panel, controller, result.close)
     window.review.sessions = lambda: review_session(result.repository)
+    attach_personal_glossary(window, result.repository, controller, glossary)
     notices = list(result.messages)
     if result.status is OpenStatus.READ_ONLY:
         panel.set_read_only(" ".join(notices))
     elif notices:
         panel.show_notice(" ".join(notices))
         window.statusBar().showMessage(notices[0], 15000)
+
+
+def attach_personal_glossary(window, repository, notes_controller, bundled) -> None:
+    """The reader's own glossary entries, on the notes' database and undo stack."""
+    from reader_app.models.personal_glossary import PersonalGlossaryController
+    from reader_app.storage.glossary_repo import glossary_of
+    from reader_app.ui.personal_glossary import PersonalGlossaryCoordinator
+
+    controller = PersonalGlossaryController(
+        glossary_of(repository),
+        bundled,
+        notes_controller.undo_stack,
+        window,
+        read_only=repository.read_only,
+    )
+    window.personal_glossary = PersonalGlossaryCoordinator(
+        window, window, window.actions_table, controller
+    )
 
 
 def review_session(repository):
