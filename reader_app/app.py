@@ -310,6 +310,7 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
     window.attach_notes(panel, controller, result.close)
     window.review.sessions = lambda: review_session(result.repository)
     attach_personal_glossary(window, result.repository, controller, glossary)
+    attach_library_search(window, result.repository, controller, data_dir)
     notices = list(result.messages)
     if result.status is OpenStatus.READ_ONLY:
         panel.set_read_only(" ".join(notices))
@@ -333,6 +334,17 @@ def attach_personal_glossary(window, repository, notes_controller, bundled) -> N
     )
     window.personal_glossary = PersonalGlossaryCoordinator(
         window, window, window.actions_table, controller
+    )
+
+
+def attach_library_search(window, repository, notes_controller, data_dir: Path) -> None:
+    """Search Everything's reach beyond the text being read: the library and the reader's
+    glossary, on the notes' database."""
+    from reader_app.models.search_everything import EverythingSearch
+    from reader_app.storage.library import library_of
+
+    window.everything = EverythingSearch(
+        library_of(repository, data_dir), notes_controller, window.personal_glossary.controller
     )
 
 
