@@ -338,13 +338,19 @@ def attach_personal_glossary(window, repository, notes_controller, bundled) -> N
 
 
 def attach_library_search(window, repository, notes_controller, data_dir: Path) -> None:
-    """Search Everything's reach beyond the text being read: the library and the reader's
-    glossary, on the notes' database."""
+    """What needs the library, on the notes' database: Search Everything's reach beyond the
+    text being read, and the Details of This Text."""
     from reader_app.models.search_everything import EverythingSearch
+    from reader_app.models.text_details import TextDetailsController
     from reader_app.storage.library import library_of
+    from reader_app.ui.text_details import TextDetailsCoordinator
 
+    library = library_of(repository, data_dir)
     window.everything = EverythingSearch(
-        library_of(repository, data_dir), notes_controller, window.personal_glossary.controller
+        library, notes_controller, window.personal_glossary.controller
+    )
+    window.text_details = TextDetailsCoordinator(
+        window, window, window.actions_table, TextDetailsController(library, window)
     )
 
 
