@@ -339,10 +339,12 @@ def attach_personal_glossary(window, repository, notes_controller, bundled) -> N
 
 def attach_library_search(window, repository, notes_controller, data_dir: Path) -> None:
     """What needs the library, on the notes' database: Search Everything's reach beyond the
-    text being read, and the Details of This Text."""
+    text being read, the Details of This Text and Replace with a New Edition."""
+    from reader_app.models.new_edition import NewEditionController
     from reader_app.models.search_everything import EverythingSearch
     from reader_app.models.text_details import TextDetailsController
     from reader_app.storage.library import library_of
+    from reader_app.ui.new_edition import NewEditionCoordinator
     from reader_app.ui.text_details import TextDetailsCoordinator
 
     library = library_of(repository, data_dir)
@@ -351,6 +353,13 @@ def attach_library_search(window, repository, notes_controller, data_dir: Path) 
     )
     window.text_details = TextDetailsCoordinator(
         window, window, window.actions_table, TextDetailsController(library, window)
+    )
+    window.new_edition = NewEditionCoordinator(
+        window,
+        window,
+        window.actions_table,
+        NewEditionController(library, repository, window),
+        read_only=repository.read_only,
     )
 
 

@@ -293,7 +293,7 @@ class MainWindow(QMainWindow):
     def show_search_everything(self) -> SearchEverythingDialog | None:
         from reader_app.ui.search_everything import show_search_everything
 
-        return show_search_everything(self)
+        return show_search_everything(self, self)
 
     def go_to_paragraph(self) -> None:
         """Ctrl+J: ask for a paragraph number and move there."""

@@ -5,7 +5,7 @@ of ``models/search_everything.py``; this widget shows it and says what was chose
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
@@ -27,7 +27,14 @@ from reader_app.models.search_everything import (
 )
 
 if TYPE_CHECKING:
-    from reader_app.ui.main_window import MainWindow
+    from PySide6.QtCore import SignalInstance
+    from PySide6.QtWidgets import QStatusBar
+
+    from reader_app.domain.text import Document
+    from reader_app.models.notes_controller import NotesController
+    from reader_app.ui.glossary_pane import GlossaryPane
+    from reader_app.ui.notes_coordinator import NotesCoordinator
+    from reader_app.ui.text_view import ReadingView
 
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_TITLES = (("text", "Text"), ("entry", "Glossary"), ("note", "Notes"))
@@ -151,7 +158,23 @@ class SearchEverythingDialog(QDialog):
         self.hide()
 
 
-def show_search_everything(window: MainWindow) -> SearchEverythingDialog | None:
+class SearchHost(Protocol):
+    """What Search Everything needs of the window."""
+
+    document: Document
+    reading_view: ReadingView
+    glossary_pane: GlossaryPane | None
+    notes: NotesCoordinator | None
+    everything: EverythingSearch | None
+    search_everything: SearchEverythingDialog | None
+    term_lookup_requested: SignalInstance
+
+    @property
+    def notes_controller(self) -> NotesController | None: ...
+    def statusBar(self) -> QStatusBar: ...
+
+
+def show_search_everything(window: SearchHost, parent: QWidget) -> SearchEverythingDialog | None:
     """Ctrl+Shift+F: the window's dialog, made on first use, searching the text being read
     (``window.document``, with what its glossary pane shows) and the rest of the library."""
     if window.search_everything is None:
@@ -166,7 +189,7 @@ def show_search_everything(window: MainWindow) -> SearchEverythingDialog | None:
                 window.statusBar().showMessage(problem, 10000)
             return groups
 
-        dialog = SearchEverythingDialog(search, window)
+        dialog = SearchEverythingDialog(search, parent)
         dialog.text_chosen.connect(window.reading_view.flash)
         dialog.other_text_chosen.connect(
             lambda _text_id, _block_id: window.statusBar().showMessage(
