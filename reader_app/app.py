@@ -290,7 +290,9 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
     from reader_app.ui.notes_panel import NotesPanel
 
     def headword_of(entry_id: str) -> str:
-        return glossary.entry(entry_id).headword if entry_id in glossary else entry_id
+        # What the pane shows now: the reader's own entries included, as they change.
+        shown = window.glossary_pane.glossary if window.glossary_pane is not None else glossary
+        return shown.entry(entry_id).headword if entry_id in shown else entry_id
 
     result = open_notes(data_dir, document, window)
     if result.repository is None:

@@ -166,3 +166,17 @@ def test_a_malformed_glossary_file_is_refused_with_its_line(
     window.action("import-glossary").trigger()
     (message,) = dialogs_shown.texts("error")
     assert message.startswith("bad.toml, line 2: ")
+
+
+def test_a_note_on_the_readers_own_entry_is_labelled_with_its_headword(
+    make_window, entry_dialog: EntryAnswers
+) -> None:
+    window = make_window()
+    entry_dialog.answers = [_draft("the masses")]
+    window.action("add-to-glossary").trigger()
+    window.action("note-on-entry").trigger()
+    (note,) = window.notes_controller.repository.list_notes()
+    assert note.glossary_entry_id == window.glossary_pane.current_entry_id
+    window.notes_panel.select_note(note.id)
+    label = window.notes_panel.context_label.text()
+    assert "the masses" in label and note.glossary_entry_id not in label
