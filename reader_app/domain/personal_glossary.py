@@ -26,7 +26,7 @@ from reader_app.domain.glossary import (
     GlossaryError,
     Occurrence,
     Source,
-    TermMatcher,
+    find_occurrences,
     line_of_entry,
     parse_glossary,
 )
@@ -145,19 +145,17 @@ def personal_ids(glossary: Glossary, bundled: Glossary) -> set[str]:
 def find_all_occurrences(
     document: Document, bundled: Glossary, combined: Glossary
 ) -> list[Occurrence]:
-    """Occurrences of bundled entries, and of each personal entry matched on its own.
+    """Occurrences of the bundled entries, and of the reader's own matched apart from them.
 
-    Within one glossary an alias belongs to one entry (the first that claims it), so a
-    personal entry sharing the bundled headword would never be found if both were matched
-    together; matching the personal entries separately lists both, beside each other.
+    Within one matching an alias belongs to one entry (the first that claims it), so a
+    personal entry sharing a bundled headword would never be found if both were matched
+    together; matching the two glossaries apart lists both, beside each other. Two passes
+    over the text, however many entries: the cost a book-length text can afford.
     """
-    found: list[Occurrence] = []
-    personal = [e for e in combined.entries if e.id not in bundled]
-    for group in (list(bundled.entries), *([entry] for entry in personal)):
-        matcher = TermMatcher(Glossary(tuple(group)))
-        for block in document.blocks:
-            for entry_id, start, end in matcher.find(block.text):
-                found.append(Occurrence(entry_id, block.id, start, end, block.text[start:end]))
+    personal = Glossary(tuple(e for e in combined.entries if e.id not in bundled))
+    found = find_occurrences(document, bundled)
+    if len(personal):
+        found += find_occurrences(document, personal)
     return found
 
 
