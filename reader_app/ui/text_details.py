@@ -33,12 +33,19 @@ TEXT_DETAILS_ACTIONS = (
 
 def ask_details(parent: QWidget, details: TextDetails, title: str) -> dict[str, str] | None:
     """The details form; None when cancelled or when the text cannot be edited."""
-    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
+    from PySide6.QtWidgets import (
+        QDialog,
+        QDialogButtonBox,
+        QFormLayout,
+        QLabel,
+        QLineEdit,
+        QVBoxLayout,
+    )
 
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
-    dialog.resize(480, 0)
-    form = QFormLayout(dialog)
+    dialog.setMinimumWidth(520)
+    layout = QVBoxLayout(dialog)
     if not details.editable:
         notice = QLabel(
             "This text comes with Study Reader: its details are part of the application "
@@ -47,7 +54,9 @@ def ask_details(parent: QWidget, details: TextDetails, title: str) -> dict[str, 
         )
         notice.setTextFormat(Qt.TextFormat.PlainText)
         notice.setWordWrap(True)
-        form.addRow(notice)
+        layout.addWidget(notice)
+    form = QFormLayout()
+    layout.addLayout(form)
     edits = {}
     for name, label in DETAIL_FIELDS:
         edit = QLineEdit(details.values[name], dialog)
@@ -63,7 +72,7 @@ def ask_details(parent: QWidget, details: TextDetails, title: str) -> dict[str, 
         buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
-    form.addRow(buttons)
+    layout.addWidget(buttons)
     if dialog.exec() != QDialog.DialogCode.Accepted or not details.editable:
         return None
     return {name: edit.text() for name, edit in edits.items()}
