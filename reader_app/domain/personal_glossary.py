@@ -7,8 +7,9 @@ import merge and folder sync compare. The bundled glossary is never changed: a p
 entry with a bundled entry's headword stands beside it, under its own id.
 
 Files use the bundled glossary's TOML format (``glossary.parse_glossary`` reads them, with
-sources optional), plus three optional keys per entry that the bundled file does not need:
-``text``, ``created`` and ``modified``. ``[meta] text`` names the text a whole file is for.
+sources optional), plus optional keys per entry that the bundled file does not need:
+``text`` (or ``every_text = true``), ``created`` and ``modified``. ``[meta] text`` names the
+text a whole file is for, and so the text of every entry that names none.
 """
 
 from __future__ import annotations
@@ -217,6 +218,8 @@ def export_toml(entries: Iterable[PersonalEntry], *, title: str, text_id: str | 
             lines.append(f"explanation = {_toml_string(entry.explanation)}")
         if personal.text_id is not None:
             lines.append(f"text = {_toml_string(personal.text_id)}")
+        elif text_id is not None:  # not the file's text: every text
+            lines.append("every_text = true")
         lines.append(f"created = {_toml_string(format_timestamp(personal.created))}")
         lines.append(f"modified = {_toml_string(format_timestamp(personal.modified))}")
         for source in entry.sources:
@@ -264,7 +267,10 @@ def import_toml(raw: str, *, source: str, now: datetime | None = None) -> list[P
     for entry, table in zip(glossary.entries, tables, strict=True):
         line = line_of_entry(raw, entry.id)
         where = f"{source}, line {line}" if line else f"{source}, entry {entry.id!r}"
-        text_id = table.get("text", default_text)
+        every_text = table.get("every_text", False)
+        if not isinstance(every_text, bool):
+            raise GlossaryError(f"{where}: every_text must be true or false")
+        text_id = None if every_text else table.get("text", default_text)
         if text_id is not None and (not isinstance(text_id, str) or not text_id.strip()):
             raise GlossaryError(f"{where}: text must name a text's id")
         for name, value in (

@@ -88,6 +88,17 @@ def test_export_then_import_gives_back_the_same_entries() -> None:
     assert import_toml(raw, source="mine.toml") == entries
 
 
+def test_a_file_for_one_text_keeps_entries_for_every_text() -> None:
+    everywhere = make_entry(headword="Soviet", gloss="A council.", now=T0)
+    here = make_entry(headword="Kulak", gloss="A peasant.", text_id="bread", now=T0)
+    raw = export_toml([everywhere, here], title="For bread", text_id="bread")
+    back = import_toml(raw, source="bread.toml")
+    assert [(p.entry.headword, p.text_id) for p in back] == [("Soviet", None), ("Kulak", "bread")]
+    bad = raw.replace("every_text = true", 'every_text = "yes"')
+    with pytest.raises(GlossaryError, match="every_text must be true or false"):
+        import_toml(bad, source="bread.toml")
+
+
 def test_an_exported_file_with_sources_is_a_bundled_format_file() -> None:
     entry = make_entry(
         headword="Soviet",
