@@ -119,7 +119,9 @@ def edited(
         entry_id=entry.id,
         now=now,
     )
-    return replace(checked, created=personal.created)
+    # What the dialog does not edit (dates and see-also, from an imported file) is kept.
+    kept = replace(checked.entry, start=entry.start, end=entry.end, see_also=entry.see_also)
+    return replace(checked, entry=kept, created=personal.created)
 
 
 # -- the glossary a text is read with -----------------------------------------------------
@@ -191,11 +193,60 @@ def _toml_list(values: Iterable[str]) -> str:
     return "[" + ", ".join(_toml_string(v) for v in values) + "]"
 
 
+def _source_lines(source: Source) -> list[str]:
+    lines = [
+        "[[entry.sources]]",
+        f"author = {_toml_string(source.author)}",
+        f"title = {_toml_string(source.title)}",
+    ]
+    if source.publisher:
+        lines.append(f"publisher = {_toml_string(source.publisher)}")
+    if source.year is not None:
+        lines.append(f"year = {source.year}")
+    for key, value in (("url", source.url), ("accessed", source.accessed)):
+        if value:
+            lines.append(f"{key} = {_toml_string(value)}")
+    if source.supports:
+        lines.append(f"supports = {_toml_list(source.supports)}")
+    return lines
+
+
+def _entry_lines(personal: PersonalEntry, exported: set[str], file_text: str | None) -> list[str]:
+    entry = personal.entry
+    lines = [
+        "",
+        "[[entry]]",
+        f"id = {_toml_string(entry.id)}",
+        f"headword = {_toml_string(entry.headword)}",
+        f"aliases = {_toml_list(entry.aliases)}",
+        f"category = {_toml_string(entry.category.value)}",
+        f"gloss = {_toml_string(entry.gloss)}",
+    ]
+    if entry.explanation:
+        lines.append(f"explanation = {_toml_string(entry.explanation)}")
+    for key, date in (("start", entry.start), ("end", entry.end)):
+        if date:
+            lines.append(f"{key} = {_toml_string(date)}")
+    see_also = [target for target in entry.see_also if target in exported]
+    if see_also:  # only entries of this file: the loader checks that every target exists
+        lines.append(f"see_also = {_toml_list(see_also)}")
+    if personal.text_id is not None:
+        lines.append(f"text = {_toml_string(personal.text_id)}")
+    elif file_text is not None:  # not the file's text: every text
+        lines.append("every_text = true")
+    lines.append(f"created = {_toml_string(format_timestamp(personal.created))}")
+    lines.append(f"modified = {_toml_string(format_timestamp(personal.modified))}")
+    for source in entry.sources:
+        lines += _source_lines(source)
+    return lines
+
+
 def export_toml(entries: Iterable[PersonalEntry], *, title: str, text_id: str | None) -> str:
     """Entries as a glossary file in the bundled format, readable by ``import_toml``."""
     lines = [
         "# A Study Reader glossary: the format of the bundled glossary, with each entry's",
-        "# text (absent: every text), created and modified times.",
+        "# text (absent: the file's text; every_text = true: every text), created and",
+        "# modified times.",
         "",
         "[meta]",
     ]
@@ -203,37 +254,10 @@ def export_toml(entries: Iterable[PersonalEntry], *, title: str, text_id: str | 
         lines.append(f"text = {_toml_string(text_id)}")
     lines.append(f"title = {_toml_string(title)}")
     lines.append(f"updated = {_toml_string(format_timestamp(utc_now())[:10])}")
-    for personal in entries:
-        entry = personal.entry
-        lines += [
-            "",
-            "[[entry]]",
-            f"id = {_toml_string(entry.id)}",
-            f"headword = {_toml_string(entry.headword)}",
-            f"aliases = {_toml_list(entry.aliases)}",
-            f"category = {_toml_string(entry.category.value)}",
-            f"gloss = {_toml_string(entry.gloss)}",
-        ]
-        if entry.explanation:
-            lines.append(f"explanation = {_toml_string(entry.explanation)}")
-        if personal.text_id is not None:
-            lines.append(f"text = {_toml_string(personal.text_id)}")
-        elif text_id is not None:  # not the file's text: every text
-            lines.append("every_text = true")
-        lines.append(f"created = {_toml_string(format_timestamp(personal.created))}")
-        lines.append(f"modified = {_toml_string(format_timestamp(personal.modified))}")
-        for source in entry.sources:
-            lines.append("[[entry.sources]]")
-            lines.append(f"author = {_toml_string(source.author)}")
-            lines.append(f"title = {_toml_string(source.title)}")
-            if source.publisher:
-                lines.append(f"publisher = {_toml_string(source.publisher)}")
-            if source.year is not None:
-                lines.append(f"year = {source.year}")
-            if source.url:
-                lines.append(f"url = {_toml_string(source.url)}")
-            if source.accessed:
-                lines.append(f"accessed = {_toml_string(source.accessed)}")
+    kept = list(entries)
+    exported = {personal.id for personal in kept}
+    for personal in kept:
+        lines += _entry_lines(personal, exported, text_id)
     return "\n".join(lines) + "\n"
 
 

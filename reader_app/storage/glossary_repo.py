@@ -24,7 +24,8 @@ from reader_app.storage.db import ReadOnlyLocation, StorageError, storage_errors
 from reader_app.storage.notes_repo import NotesRepository
 
 _COLUMNS = (
-    "id, text_id, headword, aliases, category, gloss, explanation, sources, created, modified"
+    "id, text_id, headword, aliases, category, gloss, explanation, sources, start_date, "
+    "end_date, see_also, created, modified"
 )
 
 
@@ -37,8 +38,8 @@ def _sources_json(sources: tuple[Source, ...]) -> str:
 
 
 def _row_to_entry(row: tuple[Any, ...]) -> PersonalEntry:
-    (entry_id, text_id, headword, aliases, category, gloss, explanation, sources, created,
-     modified) = row  # fmt: skip
+    (entry_id, text_id, headword, aliases, category, gloss, explanation, sources, start, end,
+     see_also, created, modified) = row  # fmt: skip
     entry = Entry(
         id=entry_id,
         headword=headword,
@@ -46,10 +47,10 @@ def _row_to_entry(row: tuple[Any, ...]) -> PersonalEntry:
         category=Category(category),
         gloss=gloss,
         explanation=explanation,
-        start=None,
-        end=None,
+        start=start,
+        end=end,
         context=False,
-        see_also=(),
+        see_also=tuple(json.loads(see_also)),
         sources=tuple(
             Source(**{**s, "supports": tuple(s.get("supports", ()))}) for s in json.loads(sources)
         ),
@@ -117,12 +118,14 @@ class PersonalGlossaryRepository:
         entry = personal.entry
         connection.execute(
             f"""INSERT INTO glossary_entries ({_COLUMNS}, deleted)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
             ON CONFLICT (id) DO UPDATE SET text_id = excluded.text_id,
                 headword = excluded.headword, aliases = excluded.aliases,
                 category = excluded.category, gloss = excluded.gloss,
                 explanation = excluded.explanation, sources = excluded.sources,
-                created = excluded.created, modified = excluded.modified, deleted = NULL""",
+                start_date = excluded.start_date, end_date = excluded.end_date,
+                see_also = excluded.see_also, created = excluded.created,
+                modified = excluded.modified, deleted = NULL""",
             (
                 entry.id,
                 personal.text_id,
@@ -132,6 +135,9 @@ class PersonalGlossaryRepository:
                 entry.gloss,
                 entry.explanation,
                 _sources_json(entry.sources),
+                entry.start,
+                entry.end,
+                json.dumps(list(entry.see_also), ensure_ascii=False),
                 format_timestamp(personal.created),
                 format_timestamp(personal.modified),
             ),

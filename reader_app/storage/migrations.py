@@ -306,8 +306,9 @@ END;
 #   an exported file and on every device; ``text_id`` is NULL for an entry that applies to
 #   every text. No foreign key to ``texts``: an entry outlives the removal of its text, as
 #   notes do, and comes back with it.
-# * Aliases and sources are JSON lists, read back through the domain types; an entry is read
-#   whole every time, and a library holds hundreds of entries, not millions.
+# * Aliases, sources and see-also ids are JSON lists, read back through the domain types; an
+#   entry is read whole every time, and a library holds hundreds of entries, not millions.
+#   Dates (``start_date``/``end_date``, as in the glossary file) come with imported entries.
 # * ``created``/``modified``/``deleted`` (a tombstone) are for the import merge and folder
 #   sync, as for texts and review cards; a deleted entry's row stays so that Undo and a
 #   later sync can bring it back under the same id.
@@ -322,6 +323,9 @@ CREATE TABLE glossary_entries (
     gloss TEXT NOT NULL,
     explanation TEXT NOT NULL DEFAULT '',
     sources TEXT NOT NULL DEFAULT '[]',
+    start_date TEXT,
+    end_date TEXT,
+    see_also TEXT NOT NULL DEFAULT '[]',
     created TEXT NOT NULL,
     modified TEXT NOT NULL,
     deleted TEXT

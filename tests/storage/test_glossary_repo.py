@@ -11,7 +11,7 @@ import pytest
 from migration_steps import SCHEMAS, read_rows, upgrade_with_a_broken_step
 
 from reader_app.domain.glossary import Category, Source
-from reader_app.domain.personal_glossary import edited, make_entry
+from reader_app.domain.personal_glossary import edited, export_toml, import_toml, make_entry
 from reader_app.domain.text import Document
 from reader_app.storage import migrations
 from reader_app.storage.backup import PRE_MIGRATION_PREFIX, list_backups
@@ -111,6 +111,47 @@ def test_an_entry_reads_back_whole(personal: PersonalGlossaryRepository) -> None
     personal.save(entry)
     assert personal.get(entry.id) == entry
     assert personal.entries() == [entry]
+
+
+def test_an_imported_entry_keeps_its_dates_and_see_also_through_store_edit_and_export(
+    personal: PersonalGlossaryRepository,
+) -> None:
+    raw = """[[entry]]
+id = "kronstadt"
+headword = "Kronstadt rising"
+category = "event"
+gloss = "The sailors' revolt."
+start = "1921-03-01"
+end = "1921-03-18"
+see_also = ["nep"]
+[[entry.sources]]
+author = "A. Historian"
+title = "1921"
+year = 1990
+supports = ["start", "end"]
+[[entry]]
+id = "nep"
+headword = "NEP"
+category = "period"
+gloss = "New Economic Policy."
+"""
+    personal.merge(import_toml(raw, source="tutor.toml", now=T0))
+    stored = personal.get("kronstadt")
+    assert stored is not None
+    assert (stored.entry.start, stored.entry.end, stored.entry.see_also) == (
+        "1921-03-01",
+        "1921-03-18",
+        ("nep",),
+    )
+    changed = personal.save(edited(stored, T0 + timedelta(hours=1), gloss="A revolt."))
+    assert (changed.entry.start, changed.entry.see_also) == ("1921-03-01", ("nep",))
+    again = import_toml(
+        export_toml(personal.entries(), title="t", text_id=None), source="again.toml"
+    )
+    assert {p.id: p for p in again} == {p.id: p for p in personal.entries()}
+    # Exported alone, its see-also to an entry not in the file is left out, not refused.
+    (alone,) = import_toml(export_toml([changed], title="t", text_id=None), source="one.toml")
+    assert alone.entry.see_also == ()
 
 
 def test_entries_apply_to_their_text_or_to_every_text(
