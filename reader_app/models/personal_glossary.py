@@ -9,6 +9,7 @@ every stored entry can be exported and imported again. Errors the user can act o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -129,7 +130,9 @@ class PersonalGlossaryController(QObject):
         try:
             import_toml(export_toml([entry], title="", text_id=None), source="entry")
         except GlossaryError as error:
-            self.failed.emit(str(error).removeprefix("entry, ").removeprefix("entry: "))
+            # "entry, line 9: entry 'my-x-1a2b': source …" names a file the reader never saw.
+            reason = re.sub(r"^entry(, line \d+)?: (entry '[^']*':? )?", "", str(error))
+            self.failed.emit(f"This entry cannot be saved: {reason}")
             return False
         return True
 

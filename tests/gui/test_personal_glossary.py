@@ -127,6 +127,20 @@ def test_a_bad_source_line_asks_again_with_what_was_typed(
     )
 
 
+def test_a_source_on_a_mirror_site_is_refused_as_in_the_bundled_glossary(
+    make_window, entry_dialog: EntryAnswers, dialogs_shown
+) -> None:
+    window = make_window()
+    entry_dialog.answers = [
+        _draft("bureaucracy", sources="Someone; A copy; https://liquisearch.com/x")
+    ]
+    window.action("add-to-glossary").trigger()
+    (message,) = dialogs_shown.texts("error")
+    assert message.startswith("This entry cannot be saved: source address is a mirror")
+    pane = window.glossary_pane
+    assert not any(pane.is_personal(e.id) for e in pane.glossary.entries)
+
+
 def test_export_and_import_between_two_data_folders(
     make_window, entry_dialog: EntryAnswers, dialogs_shown, tmp_path: Path
 ) -> None:
