@@ -46,13 +46,11 @@ def test_named_then_chosen_then_by_quote_then_default(library: dict[str, Documen
     assert set(chosen) == {other}
 
 
-_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
-    ),
-    max_leaves=10,
-)
+# Nesting spelled out to three levels rather than st.recursive: deep enough for a target.
+_SCALARS = st.none() | st.booleans() | st.integers() | st.text(max_size=20)
+_KEYS = st.text(max_size=8) | st.sampled_from(["type", "exact", "source", "selector"])
+_LEVEL = _SCALARS | st.lists(_SCALARS, max_size=3) | st.dictionaries(_KEYS, _SCALARS, max_size=3)
+_JSON = _LEVEL | st.lists(_LEVEL, max_size=3) | st.dictionaries(_KEYS, _LEVEL, max_size=3)
 _TARGETS = st.fixed_dictionaries(
     {"source": _JSON | st.just("urn:study-reader:text:bread"), "selector": _JSON}
 )
