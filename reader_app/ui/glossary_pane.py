@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from reader_app.domain.glossary import Entry, Glossary, Occurrence, format_date
 from reader_app.domain.text import Document
+from reader_app.domain.typography import fold
 from reader_app.models.glossary_model import (
     ENTRY_ID_ROLE,
     GlossaryFilterModel,
@@ -454,6 +455,19 @@ class GlossaryPane(QWidget):
             parts.append(
                 "<p><small>Background: this term does not occur in the extract.</small></p>"
             )
+        namesakes = [
+            other
+            for other in self._glossary.entries
+            if other.id != entry.id
+            and fold(other.headword).casefold() == fold(entry.headword).casefold()
+        ]
+        if namesakes:
+            refs = ", ".join(
+                f"<a href='entry:{esc(other.id, quote=True)}'>{esc(other.headword)}"
+                f"{' (yours)' if other.id in self._personal else ''}</a>"
+                for other in namesakes
+            )
+            parts.append(f"<p><b>Beside it:</b> {refs}</p>")
         if entry.see_also:
             refs = ", ".join(
                 f"<a href='entry:{esc(target, quote=True)}'>"

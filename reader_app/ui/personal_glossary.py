@@ -9,13 +9,14 @@ Every dialog goes through ``ask_entry`` (or ``ui/dialogs.py``), which tests repl
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from PySide6.QtCore import QObject
 
-from reader_app.domain.glossary import Category, Source
+from reader_app.domain.glossary import Category, Occurrence, Source
 from reader_app.domain.personal_glossary import PersonalEntry, edited, make_entry
 from reader_app.ui import dialogs
 from reader_app.ui.actions import ActionSpec
@@ -155,6 +156,23 @@ def ask_entry(parent: QWidget, title: str, draft: EntryDraft, text_title: str) -
     )
 
 
+def marked_occurrences(occurrences: list[Occurrence], personal: Container[str]) -> list[Occurrence]:
+    """The occurrences to mark in the text: where a bundled entry and one of the reader's
+    cover the same words, the mark (and so a click) is the bundled entry's, which stays
+    authoritative for its text; the pane still lists the reader's occurrence, and each
+    entry links to the other."""
+    bundled: dict[str, list[tuple[int, int]]] = {}
+    for o in occurrences:
+        if o.entry_id not in personal:
+            bundled.setdefault(o.block_id, []).append((o.start, o.end))
+    return [
+        o
+        for o in occurrences
+        if o.entry_id not in personal
+        or not any(start < o.end and o.start < end for start, end in bundled.get(o.block_id, ()))
+    ]
+
+
 class GlossaryHost(Protocol):
     """What this module needs of the window."""
 
@@ -215,7 +233,7 @@ class PersonalGlossaryCoordinator(QObject):
                     key=o.entry_id,
                     tooltip=glossary.entry(o.entry_id).gloss,
                 )
-                for o in occurrences
+                for o in marked_occurrences(occurrences, scopes)
             ],
         )
         self._update_actions()

@@ -57,7 +57,8 @@ def test_add_to_glossary_marks_and_lists_the_entry_beside_the_bundled_one(
     assert {(o.block_id, o.start) for o in pane.occurrences_of(mine)} <= {
         (o.block_id, o.start) for o in pane.occurrences_of("self-activity")
     }
-    assert {mine, "self-activity"} <= _term_keys(window)
+    # The words are marked once, for the bundled entry (see the click test below).
+    assert "self-activity" in _term_keys(window) and mine not in _term_keys(window)
     assert "your entry, for this text" in pane.entry_view.toPlainText()
     assert pane.occurrence_list.count() == len(pane.occurrences_of(mine))
     # The tree shows both, the reader's own marked as such.
@@ -194,3 +195,22 @@ def test_a_note_on_the_readers_own_entry_is_labelled_with_its_headword(
     window.notes_panel.select_note(note.id)
     label = window.notes_panel.context_label.text()
     assert "the masses" in label and note.glossary_entry_id not in label
+
+
+def test_the_bundled_entry_answers_a_click_on_a_word_both_mark(
+    make_window, entry_dialog: EntryAnswers
+) -> None:
+    window = make_window()
+    entry_dialog.answers = [_draft("self-activity")]
+    window.action("add-to-glossary").trigger()
+    pane = window.glossary_pane
+    mine = pane.current_entry_id
+    view = window.reading_view
+    start = window.document.block("p1").text.index("self-activity")
+    spans = view.spans_at(view.document_position("p1", start + 2))
+    assert [span.key for layer, span in spans if layer == "terms"] == ["self-activity"]
+    # The pane still lists the reader's occurrence there, and each entry links to the other.
+    assert ("p1", start) in {(o.block_id, o.start) for o in pane.occurrences_of(mine)}
+    assert "Beside it: Self-activity" in pane.entry_view.toPlainText()
+    pane.open_entry("self-activity")
+    assert "Beside it: self-activity (yours)" in pane.entry_view.toPlainText()
