@@ -290,7 +290,9 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
     from reader_app.ui.notes_panel import NotesPanel
 
     def headword_of(entry_id: str) -> str:
-        return glossary.entry(entry_id).headword if entry_id in glossary else entry_id
+        # What the pane shows now: the reader's own entries included, as they change.
+        shown = window.glossary_pane.glossary if window.glossary_pane is not None else glossary
+        return shown.entry(entry_id).headword if entry_id in shown else entry_id
 
     result = open_notes(data_dir, document, window)
     if result.repository is None:
@@ -309,12 +311,58 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
     )
     window.attach_notes(panel, controller, result.close)
     window.review.attach(review_controller(result.repository, glossary, data_dir))
+    attach_personal_glossary(window, result.repository, controller, glossary)
+    attach_library_search(window, result.repository, controller, data_dir)
     notices = list(result.messages)
     if result.status is OpenStatus.READ_ONLY:
         panel.set_read_only(" ".join(notices))
     elif notices:
         panel.show_notice(" ".join(notices))
         window.statusBar().showMessage(notices[0], 15000)
+
+
+def attach_personal_glossary(window, repository, notes_controller, bundled) -> None:
+    """The reader's own glossary entries, on the notes' database and undo stack."""
+    from reader_app.models.personal_glossary import PersonalGlossaryController
+    from reader_app.storage.glossary_repo import glossary_of
+    from reader_app.ui.personal_glossary import PersonalGlossaryCoordinator
+
+    controller = PersonalGlossaryController(
+        glossary_of(repository),
+        bundled,
+        notes_controller.undo_stack,
+        window,
+        read_only=repository.read_only,
+    )
+    window.personal_glossary = PersonalGlossaryCoordinator(
+        window, window, window.actions_table, controller
+    )
+
+
+def attach_library_search(window, repository, notes_controller, data_dir: Path) -> None:
+    """What needs the library, on the notes' database: Search Everything's reach beyond the
+    text being read, the Details of This Text and Replace with a New Edition."""
+    from reader_app.models.new_edition import NewEditionController
+    from reader_app.models.search_everything import EverythingSearch
+    from reader_app.models.text_details import TextDetailsController
+    from reader_app.storage.library import library_of
+    from reader_app.ui.new_edition import NewEditionCoordinator
+    from reader_app.ui.text_details import TextDetailsCoordinator
+
+    library = library_of(repository, data_dir)
+    window.everything = EverythingSearch(
+        library, notes_controller, window.personal_glossary.controller
+    )
+    window.text_details = TextDetailsCoordinator(
+        window, window, window.actions_table, TextDetailsController(library, window)
+    )
+    window.new_edition = NewEditionCoordinator(
+        window,
+        window,
+        window.actions_table,
+        NewEditionController(library, repository, window),
+        read_only=repository.read_only,
+    )
 
 
 def review_controller(repository, glossary, data_dir: Path):

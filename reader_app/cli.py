@@ -15,8 +15,10 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import astuple
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader_app import EXECUTABLE
 from reader_app.cite_command import add_cite_command
@@ -32,7 +34,13 @@ from reader_app.command_support import (
     stored_copy,
 )
 from reader_app.domain.formats import FORMATS
-from reader_app.domain.text import load_document
+from reader_app.domain.notes import MergeReport
+from reader_app.domain.text import Document, load_document
+
+if TYPE_CHECKING:
+    from reader_app.domain.export import ImportBatch
+    from reader_app.domain.notes import Note, Revision
+    from reader_app.storage.notes_repo import NotesRepository
 
 
 def add_subcommands(
@@ -49,6 +57,9 @@ def add_subcommands(
         description="Write all notes as Markdown, W3C Web Annotation JSON-LD, or CSV.",
     )
     export.add_argument("--format", choices=FORMATS, default="markdown")
+    export.add_argument(
+        "--text", metavar="ID", help="only this text's notes (ids: study-reader list)"
+    )
     export.add_argument(
         "-o", "--output", type=Path, help="file to write (default: standard output)"
     )
@@ -69,6 +80,11 @@ def add_subcommands(
         ),
     )
     importer.add_argument("file", type=Path)
+    importer.add_argument(
+        "--text",
+        metavar="ID",
+        help="the text the file's annotations are for, where they name no text of the library",
+    )
     importer.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
     importer.set_defaults(
         handler=partial(
@@ -126,11 +142,17 @@ def run_export(
     try:
         data_dir = data_dir_from(args, default_data_dir)
         document = load_text(document_loader)
-        notes, revisions = [], {}
+        notes: list[Note] = []
+        revisions: dict[str, list[Revision]] = {}
+        text_id: str | None = getattr(args, "text", None)
         with stored_copy(data_dir, document) as repository:
-            if repository is not None:
+            if repository is not None and text_id is not None:
+                document, notes, revisions = _notes_of_text(repository, data_dir, text_id)
+            elif repository is not None:
                 notes = repository.list_notes(NoteOrder.POSITION)
                 revisions = repository.all_revisions()
+            elif text_id is not None and text_id != document.id:
+                raise CommandError(_unknown_text(text_id))
             else:  # a valid, empty export; the note on stderr catches a mistyped folder
                 print(f"{EXECUTABLE}: there are no notes in {data_dir} yet.", file=sys.stderr)
         data = render(args.format, notes, document, revisions=revisions)
@@ -148,6 +170,40 @@ def run_export(
     return EXIT_OK
 
 
+def _unknown_text(text_id: str) -> str:
+    return f"There is no text {text_id!r} in the library; `{EXECUTABLE} list` shows the ids."
+
+
+def _library_documents(repository: NotesRepository, data_dir: Path) -> dict[str, Document]:
+    """Every text of the library as a Document, the bundled one as the repository has it."""
+    from reader_app.storage.library import library_of
+
+    library = library_of(repository, data_dir)
+    bundled = repository.document
+    return {
+        text.id: bundled if text.bundled else library.document(text.id)
+        for text in library.list_texts()
+    }
+
+
+def _notes_of_text(
+    repository: NotesRepository, data_dir: Path, text_id: str
+) -> tuple[Document, list[Note], dict[str, list[Revision]]]:
+    """``export --text``: the text's Document, its notes placed in it, their history."""
+    from reader_app.storage.notes_repo import NoteOrder, NotesRepository
+    from reader_app.storage.text_notes import note_ids_of_text
+
+    documents = _library_documents(repository, data_dir)
+    if text_id not in documents:
+        raise CommandError(_unknown_text(text_id))
+    document = documents[text_id]
+    scoped = NotesRepository(repository.connection, document, path=repository.path)
+    ids = note_ids_of_text(repository.connection, text_id, repository.path)
+    notes = [note for note in scoped.list_notes(NoteOrder.POSITION) if note.id in ids]
+    revisions = {i: kept for i, kept in scoped.all_revisions().items() if i in ids}
+    return document, notes, revisions
+
+
 def run_import(
     args: argparse.Namespace,
     *,
@@ -156,14 +212,26 @@ def run_import(
 ) -> int:
     """Merge a JSON file of annotations into the notes, all or nothing."""
     from reader_app.domain.export import NotesImportError, parse_import, read_import_file
+    from reader_app.domain.export.routing import split_by_text
     from reader_app.storage.db import StorageError
 
     try:
         data_dir = data_dir_from(args, default_data_dir)
         data = read_import_file(Path(args.file))
         document = load_text(document_loader)
-        # Parsed before the notes are opened: a bad file is refused without touching them.
-        batch = parse_import(data, document)
+        chosen: str | None = getattr(args, "text", None)
+        # Parsed before the notes are opened for writing: a bad file is refused without
+        # touching them. Each annotation goes to its text (``domain/export/routing.py``).
+        with stored_copy(data_dir, document) as copy:
+            documents = (
+                {document.id: document} if copy is None else _library_documents(copy, data_dir)
+            )
+        if chosen is not None and chosen not in documents:
+            raise CommandError(_unknown_text(chosen))
+        groups = split_by_text(data, documents, default=document.id, chosen=chosen)
+        batches = {
+            text_id: parse_import(part, documents[text_id]) for text_id, part in groups.items()
+        }
         # Its start-up backup is the copy to go back to if the imported notes are unwanted.
         store = open_for_writing(
             data_dir,
@@ -174,7 +242,7 @@ def run_import(
         )
         try:
             assert store.repository is not None
-            report = store.repository.merge(batch.notes, undated=batch.undated)
+            report = _merge_by_text(store.repository, documents, batches)
         finally:
             store.close()
     except (CommandError, StorageError, NotesImportError) as error:
@@ -192,6 +260,22 @@ def run_import(
         )
     )
     return EXIT_OK
+
+
+def _merge_by_text(
+    repository: NotesRepository, documents: dict[str, Document], batches: dict[str, ImportBatch]
+) -> MergeReport:
+    """Merge each text's notes placed in that text, then give them its id; one report."""
+    from reader_app.storage.notes_repo import NotesRepository
+    from reader_app.storage.text_notes import assign_to_text
+
+    total = MergeReport(0, 0, 0, 0, 0)
+    for text_id, batch in batches.items():
+        scoped = NotesRepository(repository.connection, documents[text_id], path=repository.path)
+        part = scoped.merge(batch.notes, undated=batch.undated)
+        assign_to_text(repository.connection, [n.id for n in batch.notes], text_id, repository.path)
+        total = MergeReport(*(a + b for a, b in zip(astuple(total), astuple(part), strict=True)))
+    return total
 
 
 def main(

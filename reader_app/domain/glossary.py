@@ -188,17 +188,24 @@ class Glossary:
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _REQUIRED = ("id", "headword", "category", "gloss", "explanation")
+_REQUIRED_PERSONAL = ("id", "headword", "category", "gloss")
 
 
-def _line_of(raw: str, entry_id: object) -> int | None:
+def line_of_entry(raw: str, entry_id: object) -> int | None:
+    """The line of an entry's ``id = "…"`` (basic or literal string), for error messages."""
     if not isinstance(entry_id, str) or not entry_id:
         return None
-    match = re.search(rf'^\s*id\s*=\s*"{re.escape(entry_id)}"', raw, re.MULTILINE)
+    quoted = "|".join(re.escape(f"{q}{entry_id}{q}") for q in "\"'")
+    match = re.search(rf"^\s*id\s*=\s*(?:{quoted})", raw, re.MULTILINE)
     return raw.count("\n", 0, match.start()) + 1 if match else None
 
 
-def parse_glossary(raw: str, *, source: str) -> Glossary:
-    """Parse and check a glossary file's text; errors name ``source`` and the line."""
+def parse_glossary(raw: str, *, source: str, strict: bool = True) -> Glossary:
+    """Parse and check a glossary file's text; errors name ``source`` and the line.
+
+    ``strict`` is for the bundled glossary, whose every entry is explained and sourced; a
+    reader's own entries (``personal_glossary``) may leave out the explanation and sources.
+    """
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as error:
@@ -206,12 +213,15 @@ def parse_glossary(raw: str, *, source: str) -> Glossary:
 
     entries: list[Entry] = []
     seen: set[str] = set()
-    for index, item in enumerate(data.get("entry", []), start=1):
+    items = data.get("entry", [])
+    if not isinstance(items, list):
+        raise GlossaryError(f"{source}: entry must be an array of tables ([[entry]])")
+    for index, item in enumerate(items, start=1):
         entry_id = item.get("id") if isinstance(item, dict) else None
-        line = _line_of(raw, entry_id)
+        line = line_of_entry(raw, entry_id)
         where = f"{source}, line {line}" if line else f"{source}, entry {index}"
         try:
-            entry = _parse_entry(item)
+            entry = _parse_entry(item, strict=strict)
         except (KeyError, TypeError, ValueError) as error:
             raise GlossaryError(f"{where}: {error.args[0]}") from None
         if entry.id in seen:
@@ -222,7 +232,7 @@ def parse_glossary(raw: str, *, source: str) -> Glossary:
     for entry in entries:
         for target in entry.see_also:
             if target not in seen:
-                line = _line_of(raw, entry.id)
+                line = line_of_entry(raw, entry.id)
                 raise GlossaryError(
                     f"{source}, line {line}: {entry.id!r} refers to unknown entry {target!r}"
                 )
@@ -231,18 +241,27 @@ def parse_glossary(raw: str, *, source: str) -> Glossary:
     return Glossary(tuple(entries), title=str(title))
 
 
-def _parse_entry(item: dict[str, Any]) -> Entry:
+def _parse_entry(item: dict[str, Any], *, strict: bool = True) -> Entry:
     if not isinstance(item, dict):
         raise TypeError("an entry must be a table")
-    for key in _REQUIRED:
+    for key in _REQUIRED if strict else _REQUIRED_PERSONAL:
         if not isinstance(item.get(key), str) or not item[key].strip():
             raise KeyError(f"entry {item.get('id', '?')!r} lacks the text field {key!r}")
+    if not isinstance(item.get("explanation", ""), str):
+        raise TypeError(f"entry {item['id']!r}: explanation must be text")
     for key in ("start", "end"):
         value = item.get(key)
         if value is not None and not (isinstance(value, str) and _DATE.match(value)):
             raise ValueError(f"entry {item['id']!r}: {key} must be YYYY, YYYY-MM or YYYY-MM-DD")
-    sources = [_parse_source(item["id"], raw) for raw in item.get("sources", [])]
-    if not sources:
+    raw_sources = item.get("sources", [])
+    if not isinstance(raw_sources, list):
+        raise TypeError(f"entry {item['id']!r}: sources must be a list of tables")
+    for key in ("aliases", "see_also"):
+        values = item.get(key, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise TypeError(f"entry {item['id']!r}: {key} must be a list of text")
+    sources = [_parse_source(item["id"], raw) for raw in raw_sources]
+    if strict and not sources:
         raise ValueError(f"entry {item['id']!r} has no sources")
     for key in SUPPORTABLE:
         if item.get(key) and not any(key in source.supports for source in sources):
@@ -253,7 +272,7 @@ def _parse_entry(item: dict[str, Any]) -> Entry:
         aliases=tuple(str(a) for a in item.get("aliases", [])),
         category=Category(item["category"]),
         gloss=item["gloss"].strip(),
-        explanation=item["explanation"].strip(),
+        explanation=item.get("explanation", "").strip(),
         start=item.get("start"),
         end=item.get("end"),
         context=bool(item.get("context", False)),

@@ -11,15 +11,20 @@ ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def build_glossary_model(
-    glossary: Glossary, occurrence_counts: dict[str, int]
+    glossary: Glossary,
+    occurrence_counts: dict[str, int],
+    personal_ids: frozenset[str] = frozenset(),
 ) -> QStandardItemModel:
-    """Categories in a fixed, reader-friendly order; entries alphabetical within each."""
+    """Categories in a fixed, reader-friendly order; entries alphabetical within each.
+
+    The reader's own entries (``personal_ids``) say so, so that one beside a bundled entry
+    of the same headword is told apart from it."""
     model = QStandardItemModel()
     model.setHorizontalHeaderLabels(["Term"])
     for category in Category:
         entries = sorted(
             (e for e in glossary.entries if e.category is category),
-            key=lambda e: e.headword.casefold(),
+            key=lambda e: (e.headword.casefold(), e.id in personal_ids),
         )
         if not entries:
             continue
@@ -29,7 +34,8 @@ def build_glossary_model(
         font.setBold(True)
         group.setFont(font)
         for entry in entries:
-            item = QStandardItem(entry.headword)
+            mine = entry.id in personal_ids
+            item = QStandardItem(f"{entry.headword} (yours)" if mine else entry.headword)
             item.setData(entry.id, ENTRY_ID_ROLE)
             count = occurrence_counts.get(entry.id, 0)
             where = f"{count} in the text" if count else "background, not in the text"
@@ -49,6 +55,12 @@ class GlossaryFilterModel(QSortFilterProxyModel):
         self._needle = ""
         self.setRecursiveFilteringEnabled(True)
 
+    def set_glossary(self, glossary: Glossary) -> None:
+        """The entries changed (the reader's own were added, edited or deleted)."""
+        self.beginFilterChange()
+        self._glossary = glossary
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
     def set_needle(self, needle: str) -> None:
         self.beginFilterChange()
         self._needle = needle
@@ -61,4 +73,6 @@ class GlossaryFilterModel(QSortFilterProxyModel):
         entry_id = index.data(ENTRY_ID_ROLE)
         if entry_id is None:
             return False  # a category shows only through its matching entries
+        if entry_id not in self._glossary:  # between a change of entries and of the model
+            return False
         return self._glossary.entry(entry_id).matches_filter(self._needle)

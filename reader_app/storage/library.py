@@ -205,6 +205,25 @@ def _row_to_record(row: tuple[Any, ...]) -> TextRecord:
     )
 
 
+_CITATION_KINDS = {"epub": "epub", "html": "web-article"}
+
+
+def _citation_fields(record: TextRecord) -> dict[str, str]:
+    """What ``citation.CitedWork.from_document`` reads beyond title, author and year: the
+    metadata as the reader left it in "About this Text", so citations follow their edits."""
+    meta = record.metadata
+    web = record.source_format == "html"
+    fields = {
+        "kind": _CITATION_KINDS.get(record.source_format, "book"),
+        "translator": meta.translator,
+        "editor": meta.editor,
+        "website" if web else "publisher": meta.publisher,
+        "url": meta.url,
+        "published": meta.published,
+    }
+    return {key: value for key, value in fields.items() if value}
+
+
 def slug(title: str) -> str:
     """ "The Workers’ Opposition" → "the-workers-opposition": ASCII, for ids one can type."""
     ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
@@ -534,7 +553,7 @@ class LibraryRepository:
             raw=BLOCK_SEPARATOR.join(b.text for b in blocks),
             glossary_file=None,
             provenance={},
-            citation={},
+            citation=_citation_fields(record),
         )
 
     # -- changing ----------------------------------------------------------------------

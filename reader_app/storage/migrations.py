@@ -19,6 +19,8 @@ History:
      blocks, contents and a full-text index of the blocks; notes gain ``text_id``, every
      existing note belonging to the bundled text.
   5. review cards and the review log (see ``SCHEMA_V5_STEPS`` and ``storage/review_repo.py``).
+  6. the reader's own glossary entries (see ``SCHEMA_V6_STEPS`` and
+     ``storage/glossary_repo.py``).
 """
 
 from __future__ import annotations
@@ -299,6 +301,39 @@ END;
 """
 
 
+# The reader's own glossary entries (issue 12). Design choices:
+# * ``id`` is the entry's stable id (``domain.personal_glossary.new_entry_id``), the same in
+#   an exported file and on every device; ``text_id`` is NULL for an entry that applies to
+#   every text. No foreign key to ``texts``: an entry outlives the removal of its text, as
+#   notes do, and comes back with it.
+# * Aliases, sources and see-also ids are JSON lists, read back through the domain types; an
+#   entry is read whole every time, and a library holds hundreds of entries, not millions.
+#   Dates (``start_date``/``end_date``, as in the glossary file) come with imported entries.
+# * ``created``/``modified``/``deleted`` (a tombstone) are for the import merge and folder
+#   sync, as for texts and review cards; a deleted entry's row stays so that Undo and a
+#   later sync can bring it back under the same id.
+SCHEMA_V6_STEPS = """
+CREATE TABLE glossary_entries (
+    id TEXT PRIMARY KEY,
+    text_id TEXT,
+    headword TEXT NOT NULL,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    category TEXT NOT NULL
+        CHECK (category IN ('concept', 'person', 'organisation', 'event', 'period', 'text')),
+    gloss TEXT NOT NULL,
+    explanation TEXT NOT NULL DEFAULT '',
+    sources TEXT NOT NULL DEFAULT '[]',
+    start_date TEXT,
+    end_date TEXT,
+    see_also TEXT NOT NULL DEFAULT '[]',
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    deleted TEXT
+);
+CREATE INDEX glossary_entries_text ON glossary_entries (text_id) WHERE deleted IS NULL;
+"""
+
+
 def _run_script(connection: sqlite3.Connection, script: str) -> None:
     # executescript() would COMMIT the open transaction first; run statement by statement.
     statement = ""
@@ -331,12 +366,17 @@ def _to_v5(connection: sqlite3.Connection) -> None:
     _run_script(connection, SCHEMA_V5_STEPS)
 
 
+def _to_v6(connection: sqlite3.Connection) -> None:
+    _run_script(connection, SCHEMA_V6_STEPS)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _to_v1,
     _to_v2,
     _to_v3,
     _to_v4,
     _to_v5,
+    _to_v6,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

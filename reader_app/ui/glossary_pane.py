@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from reader_app.domain.glossary import Entry, Glossary, Occurrence, format_date
 from reader_app.domain.text import Document
+from reader_app.domain.typography import fold
 from reader_app.models.glossary_model import (
     ENTRY_ID_ROLE,
     GlossaryFilterModel,
@@ -118,6 +119,8 @@ class TimelineDelegate(QStyledItemDelegate):
 
 class GlossaryPane(QWidget):
     occurrence_requested = Signal(str, int, int)  # block id, start, end within the block
+    entry_opened = Signal(str)  # entry id (the window enables Edit/Delete for the reader's own)
+    entries_changed = Signal()
 
     def __init__(
         self,
@@ -135,6 +138,7 @@ class GlossaryPane(QWidget):
         self._occurrences: dict[str, list[Occurrence]] = {}
         for occurrence in occurrences:
             self._occurrences.setdefault(occurrence.entry_id, []).append(occurrence)
+        self._personal: dict[str, str] = {}  # the reader's own entries: id → where they apply
         self._history: list[str] = []
         self._note_action: QAction | None = None
         self._history_index = -1
@@ -251,6 +255,38 @@ class GlossaryPane(QWidget):
         )
         return button
 
+    def set_glossary(
+        self, glossary: Glossary, occurrences: list[Occurrence], personal: dict[str, str]
+    ) -> None:
+        """Show a new set of entries (the reader added, edited, deleted or imported their
+        own); ``personal`` maps each of the reader's entries to where it applies. The open
+        entry stays open if it still exists."""
+        self._glossary = glossary
+        self._personal = dict(personal)
+        self._occurrences = {}
+        for occurrence in occurrences:
+            self._occurrences.setdefault(occurrence.entry_id, []).append(occurrence)
+        counts = {entry_id: len(found) for entry_id, found in self._occurrences.items()}
+        self.filter_model.set_glossary(glossary)
+        self._source_model = build_glossary_model(glossary, counts, frozenset(personal))
+        self.filter_model.setSourceModel(self._source_model)
+        self.tree.expandAll()
+        self._fill_timeline()
+        self._history = [entry_id for entry_id in self._history if entry_id in glossary]
+        self._history_index = len(self._history) - 1
+        current = self.current_entry_id
+        if current is not None and current in glossary:
+            self.open_entry(current, record=False)
+        else:
+            self.current_entry_id = None
+            self.occurrence_list.clear()
+            self._show_placeholder()
+            self._update_navigation()
+        self.entries_changed.emit()
+
+    def is_personal(self, entry_id: str | None) -> bool:
+        return entry_id is not None and entry_id in self._personal
+
     def _build_timeline_tab(self) -> None:
         self.timeline = QListWidget(self)
         self.timeline.setAccessibleName("Timeline of events and periods")
@@ -258,6 +294,13 @@ class GlossaryPane(QWidget):
         self.timeline.setItemDelegate(TimelineDelegate(self.timeline))
         self.timeline.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.timeline.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self._fill_timeline()
+        self.timeline.itemActivated.connect(self._on_timeline_activated)
+        self.timeline.itemClicked.connect(self._on_timeline_activated)
+        self.tabs.addTab(self.timeline, "&Timeline")
+
+    def _fill_timeline(self) -> None:
+        self.timeline.clear()
         for entry in self._glossary.timeline():
             item = QListWidgetItem(f"{entry.dates_label}: {entry.headword}")
             item.setData(ENTRY_ID_ROLE, entry.id)
@@ -265,9 +308,6 @@ class GlossaryPane(QWidget):
             item.setData(TIMELINE_NAME_ROLE, entry.headword)
             item.setToolTip(entry.gloss)
             self.timeline.addItem(item)
-        self.timeline.itemActivated.connect(self._on_timeline_activated)
-        self.timeline.itemClicked.connect(self._on_timeline_activated)
-        self.tabs.addTab(self.timeline, "&Timeline")
 
     # ----- navigation ------------------------------------------------------------------
 
@@ -285,6 +325,7 @@ class GlossaryPane(QWidget):
         self._select_in_tree(entry_id)
         self.tabs.setCurrentIndex(0)
         self._update_navigation()
+        self.entry_opened.emit(entry_id)
 
     def offer_notes(self, note_action: QAction) -> None:
         """Show "Add Note" for the open entry; the window's action does the work."""
@@ -400,6 +441,8 @@ class GlossaryPane(QWidget):
     def entry_html(self, entry: Entry) -> str:
         esc = html.escape
         meta = [entry.category.value.capitalize()]
+        if entry.id in self._personal:
+            meta.append(f"your entry, {self._personal[entry.id]}")
         if entry.dates_label:
             meta.append(entry.dates_label)
         parts = [
@@ -412,13 +455,29 @@ class GlossaryPane(QWidget):
             parts.append(
                 "<p><small>Background: this term does not occur in the extract.</small></p>"
             )
+        namesakes = [
+            other
+            for other in self._glossary.entries
+            if other.id != entry.id
+            and fold(other.headword).casefold() == fold(entry.headword).casefold()
+        ]
+        if namesakes:
+            refs = ", ".join(
+                f"<a href='entry:{esc(other.id, quote=True)}'>{esc(other.headword)}"
+                f"{' (yours)' if other.id in self._personal else ''}</a>"
+                for other in namesakes
+            )
+            parts.append(f"<p><b>Beside it:</b> {refs}</p>")
         if entry.see_also:
             refs = ", ".join(
                 f"<a href='entry:{esc(target, quote=True)}'>"
                 f"{esc(self._glossary.entry(target).headword)}</a>"
                 for target in entry.see_also
+                if target in self._glossary
             )
             parts.append(f"<p><b>See also:</b> {refs}</p>")
+        if not entry.sources:
+            return "".join(parts)
         parts.append("<p><b>Sources</b></p><ol style='margin-top:0'>")
         for source in entry.sources:
             citation = esc(source.citation)

@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # the notes, glossary and dialog modules load after the first
     from PySide6.QtGui import QAction
 
     from reader_app.models.notes_controller import NotesController
+    from reader_app.models.search_everything import EverythingSearch
     from reader_app.ui.actions import ActionRegistry
     from reader_app.ui.find_bar import FindBar
     from reader_app.ui.glossary_pane import GlossaryPane
@@ -78,7 +79,8 @@ class MainWindow(QMainWindow):
         self._central_layout = central_layout
         self._find_bar: FindBar | None = None
         self.setCentralWidget(central)
-        self._search_everything: SearchEverythingDialog | None = None
+        self.search_everything: SearchEverythingDialog | None = None  # made on first use
+        self.everything: EverythingSearch | None = None  # the library's part, with the notes
 
         self.glossary_pane: GlossaryPane | None = None
         self.notes: NotesCoordinator | None = None  # built with the menus' actions
@@ -289,24 +291,9 @@ class MainWindow(QMainWindow):
         return self.find_bar
 
     def show_search_everything(self) -> SearchEverythingDialog | None:
-        from reader_app.ui.search_everything import SearchEverythingDialog
+        from reader_app.ui.search_everything import show_search_everything
 
-        if self._search_everything is None:
-            if self.glossary_pane is None:  # still opening, a fraction of a second after start
-                return None
-            dialog = SearchEverythingDialog(
-                self.document, self.glossary_pane.glossary, self.notes_controller, self
-            )
-            dialog.text_chosen.connect(self.reading_view.flash)
-            dialog.entry_chosen.connect(self.term_lookup_requested)
-            if self.notes is not None:
-                dialog.note_chosen.connect(self.notes.show_note)
-            self._search_everything = dialog
-        self._search_everything.show()
-        self._search_everything.raise_()
-        self._search_everything.edit.setFocus()
-        self._search_everything.edit.selectAll()
-        return self._search_everything
+        return show_search_everything(self, self)
 
     def go_to_paragraph(self) -> None:
         """Ctrl+J: ask for a paragraph number and move there."""

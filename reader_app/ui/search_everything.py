@@ -1,8 +1,11 @@
-"""Search everything: one box, results from the text, the glossary and the notes."""
+"""Search everything: one box, results from every text, the glossaries and the notes,
+grouped by text (the text being read first), then by kind. What is found is the business
+of ``models/search_everything.py``; this widget shows it and says what was chosen."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
@@ -16,51 +19,57 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader_app.domain.bidi import isolate
-from reader_app.domain.glossary import Glossary
-from reader_app.domain.search import context_around, find_all, find_pattern
-from reader_app.domain.text import Document, in_quotation_marks
+from reader_app.models.search_everything import (
+    GROUP_LIMIT,
+    EverythingSearch,
+    SearchResult,
+    TextGroup,
+)
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
+    from PySide6.QtWidgets import QStatusBar
+
+    from reader_app.domain.text import Document
     from reader_app.models.notes_controller import NotesController
+    from reader_app.ui.glossary_pane import GlossaryPane
+    from reader_app.ui.notes_coordinator import NotesCoordinator
+    from reader_app.ui.text_view import ReadingView
 
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 1
-GROUP_LIMIT = 50
+KIND_TITLES = (("text", "Text"), ("entry", "Glossary"), ("note", "Notes"))
 
 
 class SearchEverythingDialog(QDialog):
-    text_chosen = Signal(str, int, int)  # block id, start, end
+    text_chosen = Signal(str, int, int)  # block id, start, end in the text being read
+    other_text_chosen = Signal(str, str)  # text id, block id: a hit in another text
     entry_chosen = Signal(str)
     note_chosen = Signal(str)
 
     def __init__(
-        self,
-        document: Document,
-        glossary: Glossary,
-        notes: NotesController | None,
-        parent: QWidget | None = None,
+        self, search: Callable[[str], list[TextGroup]], parent: QWidget | None = None
     ) -> None:
+        """``search`` gives the groups for what was typed (``EverythingSearch.search`` on
+        the text being read)."""
         super().__init__(parent)
         self.setWindowTitle("Search Everything")
         self.setObjectName("searchEverything")
-        self.resize(560, 480)
-        self._document = document
-        self._glossary = glossary
-        self._notes = notes
+        self.resize(600, 520)
+        self._search = search
         layout = QVBoxLayout(self)
         self.edit = QLineEdit(self)
-        self.edit.setPlaceholderText("Search the text, the glossary and your notes…")
+        self.edit.setPlaceholderText("Search every text, the glossaries and your notes…")
         self.edit.setAccessibleName("Search everything")
         self.edit.setClearButtonEnabled(True)
         layout.addWidget(self.edit)
         self.results = QTreeWidget(self)
         self.results.setHeaderHidden(True)
         self.results.setAccessibleName("Search results")
-        self.results.setRootIsDecorated(False)
         self.results.setWordWrap(True)
         layout.addWidget(self.results, 1)
         self.summary = QLabel(self)
         self.summary.setAccessibleName("Search summary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.summary)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -71,45 +80,43 @@ class SearchEverythingDialog(QDialog):
         self.results.itemActivated.connect(self._choose)
         self.results.itemClicked.connect(self._choose)
 
+    @staticmethod
+    def _bold(item: QTreeWidgetItem) -> None:
+        font = QFont(item.font(0))
+        font.setBold(True)
+        item.setFont(0, font)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+
     def run_search(self) -> None:
-        needle = self.edit.text()
         self.results.clear()
-        pattern = find_pattern(needle)
-        if pattern is None:
+        groups = self._search(self.edit.text())
+        total = 0
+        for group in groups:
+            title = f"{group.title} (this text)" if group.current else group.title
+            text_item = QTreeWidgetItem(self.results, [title])
+            self._bold(text_item)
+            for kind, kind_title in KIND_TITLES:
+                found = [r for r in group.results if r.kind == kind]
+                if not found:
+                    continue
+                count = group.text_hits if kind == "text" else len(found)
+                total += count
+                kind_item = QTreeWidgetItem(text_item, [f"{kind_title} ({count})"])
+                kind_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                for result in found[:GROUP_LIMIT]:
+                    item = QTreeWidgetItem(kind_item, [result.label])
+                    item.setData(0, RESULT_ROLE, (group.text_id, group.current, result))
+                kind_item.setExpanded(True)
+            text_item.setExpanded(True)
+        if not self.edit.text().strip():
             self.summary.setText("")
-            return
-        text_hits = []
-        for block in self._document.blocks:
-            for start, end in find_all(block.text, pattern):
-                label = f"{block.citation_label}   {context_around(block.text, start, end)}"
-                text_hits.append((label, ("text", block.id, start, end)))
-        entry_hits = [
-            (f"{entry.headword} — {entry.gloss}", ("entry", entry.id))
-            for entry in self._glossary.entries
-            if entry.matches_filter(needle) or pattern.search(entry.explanation)
-        ]
-        note_hits = []
-        if self._notes is not None:
-            for hit in self._notes.search(needle, limit=GROUP_LIMIT):
-                quote = f"{in_quotation_marks(isolate(hit.note.quote))} " if hit.note.quote else ""
-                snippet = isolate(" ".join(hit.snippet.text.split()))
-                note_hits.append((f"{quote}{snippet}", ("note", hit.note.id)))
-        counts = []
-        for title, hits in (("Text", text_hits), ("Glossary", entry_hits), ("Notes", note_hits)):
-            group = QTreeWidgetItem(self.results, [f"{title} ({len(hits)})"])
-            font = QFont(group.font(0))
-            font.setBold(True)
-            group.setFont(0, font)
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            for label, result in hits[:GROUP_LIMIT]:
-                item = QTreeWidgetItem(group, [label])
-                item.setData(0, RESULT_ROLE, result)
-                item.setToolTip(0, "")
-            counts.append(len(hits))
-            group.setExpanded(True)
-        self.summary.setText(
-            f"{counts[0]} in the text · {counts[1]} in the glossary · {counts[2]} in your notes"
-        )
+        else:
+            texts = sum(1 for g in groups if g.text_id)
+            self.summary.setText(
+                f"{total} found in {texts} {'text' if texts == 1 else 'texts'}"
+                if groups
+                else "Nothing found"
+            )
 
     def _groups(self) -> list[QTreeWidgetItem]:
         items = (self.results.topLevelItem(row) for row in range(self.results.topLevelItemCount()))
@@ -120,23 +127,83 @@ class SearchEverythingDialog(QDialog):
         items = (group.child(index) for index in range(group.childCount()))
         return [item for item in items if item is not None]
 
+    def _leaves(self) -> list[QTreeWidgetItem]:
+        leaves = []
+        for group in self._groups():
+            for kind_item in self._children(group):
+                leaves += self._children(kind_item)
+        return leaves
+
     def _choose_first(self) -> None:
         self._timer.stop()
         self.run_search()
-        for group in self._groups():
-            for child in self._children(group)[:1]:
-                self._choose(child)
-                return
+        for leaf in self._leaves()[:1]:
+            self._choose(leaf)
 
     def _choose(self, item: QTreeWidgetItem) -> None:
-        result = item.data(0, RESULT_ROLE)
-        if not result:
+        chosen = item.data(0, RESULT_ROLE)
+        if not chosen:
             return
-        kind, *rest = result
-        if kind == "text":
-            self.text_chosen.emit(*rest)
-        elif kind == "entry":
-            self.entry_chosen.emit(rest[0])
+        text_id, current, result = chosen
+        assert isinstance(result, SearchResult)
+        if result.kind == "text" and current:
+            block_id, start, end = result.target
+            self.text_chosen.emit(block_id, start, end)
+        elif result.kind == "text":
+            self.other_text_chosen.emit(text_id, result.target[0])
+        elif result.kind == "entry":
+            self.entry_chosen.emit(result.target[0])
         else:
-            self.note_chosen.emit(rest[0])
+            self.note_chosen.emit(result.target[0])
         self.hide()
+
+
+class SearchHost(Protocol):
+    """What Search Everything needs of the window."""
+
+    document: Document
+    reading_view: ReadingView
+    glossary_pane: GlossaryPane | None
+    notes: NotesCoordinator | None
+    everything: EverythingSearch | None
+    search_everything: SearchEverythingDialog | None
+    term_lookup_requested: SignalInstance
+
+    @property
+    def notes_controller(self) -> NotesController | None: ...
+    def statusBar(self) -> QStatusBar: ...
+
+
+def show_search_everything(window: SearchHost, parent: QWidget) -> SearchEverythingDialog | None:
+    """Ctrl+Shift+F: the window's dialog, made on first use, searching the text being read
+    (``window.document``, with what its glossary pane shows) and the rest of the library."""
+    if window.search_everything is None:
+        if window.glossary_pane is None:  # still opening, a fraction of a second after start
+            return None
+
+        def search(needle: str) -> list[TextGroup]:
+            everything = window.everything or EverythingSearch(notes=window.notes_controller)
+            assert window.glossary_pane is not None
+            groups = everything.search(needle, window.document, window.glossary_pane.glossary)
+            for problem in everything.failed[:1]:
+                window.statusBar().showMessage(problem, 10000)
+            return groups
+
+        dialog = SearchEverythingDialog(search, parent)
+        dialog.text_chosen.connect(window.reading_view.flash)
+        dialog.other_text_chosen.connect(
+            lambda _text_id, _block_id: window.statusBar().showMessage(
+                "That passage is in another text of your library: open that text to read it.",
+                8000,
+            )
+        )
+        dialog.entry_chosen.connect(window.term_lookup_requested)
+        if window.notes is not None:
+            dialog.note_chosen.connect(window.notes.show_note)
+        window.search_everything = dialog
+    dialog = window.search_everything
+    dialog.show()
+    dialog.raise_()
+    dialog.edit.setFocus()
+    dialog.edit.selectAll()
+    return dialog

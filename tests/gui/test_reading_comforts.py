@@ -32,12 +32,20 @@ def shown_matches(bar) -> tuple[int, int]:
 
 
 def search_results(dialog) -> dict[str, list[tuple]]:
-    """Search Everything's results as its tree shows them, by group."""
+    """Search Everything's results in the text being read (the first group, by text) as its
+    tree shows them, by kind: (kind, target)."""
     groups = {}
-    for row in range(dialog.results.topLevelItemCount()):
-        group = dialog.results.topLevelItem(row)
+    text_group = dialog.results.topLevelItem(0)
+    assert text_group.text(0).endswith("(this text)")
+    for row in range(text_group.childCount()):
+        group = text_group.child(row)
         name = group.text(0).split(" (")[0]
-        groups[name] = [group.child(i).data(0, RESULT_ROLE) for i in range(group.childCount())]
+        groups[name] = [
+            (result.kind, *result.target[:1])
+            for _text, _current, result in (
+                group.child(i).data(0, RESULT_ROLE) for i in range(group.childCount())
+            )
+        ]
     return groups
 
 
@@ -104,16 +112,16 @@ def test_search_everything_groups_text_glossary_and_notes(make_window, qtbot) ->
     dialog = window.show_search_everything()
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.edit, "self-activity")
-    qtbot.waitUntil(lambda: dialog.results.topLevelItemCount() == 3)
+    qtbot.waitUntil(lambda: dialog.results.topLevelItemCount() == 1)
     groups = search_results(dialog)
     assert list(groups) == ["Text", "Glossary", "Notes"]
     assert len(groups["Text"]) >= 5 and all(r[0] == "text" for r in groups["Text"])
     assert ("entry", "self-activity") in groups["Glossary"]
     assert len(groups["Notes"]) == 1
-    text_item = dialog.results.topLevelItem(0).child(0)
+    text_item = dialog.results.topLevelItem(0).child(0).child(0)
     dialog.results.itemActivated.emit(text_item, 0)
     assert view.marks("flash")
-    entry_group = dialog.results.topLevelItem(1)
+    entry_group = dialog.results.topLevelItem(0).child(1)
     row = groups["Glossary"].index(("entry", "self-activity"))
     dialog.results.itemActivated.emit(entry_group.child(row), 0)
     assert window.glossary_pane.current_entry_id == "self-activity"

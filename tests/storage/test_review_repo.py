@@ -39,7 +39,8 @@ from reader_app.storage.review_repo import ReviewDataError, ReviewRepository, re
 from reader_app.storage.store import OpenStatus, backup_dir, database_path, open_store
 from tests.conftest import anchor_on
 
-SAVED = sorted(SCHEMAS.glob("notes-v*.sqlite"))
+# The schemas from before review: step 5 is what adds it to them.
+SAVED = [p for p in sorted(SCHEMAS.glob("notes-v*.sqlite")) if peek_user_version(p) < 5]
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
@@ -67,7 +68,7 @@ def entry_cards(glossary: Glossary, document: Document, *ids: str) -> list[Revie
 
 def test_there_is_a_saved_database_of_version_4() -> None:
     assert peek_user_version(SCHEMAS / "notes-v4.sqlite") == 4
-    assert migrations.LATEST_VERSION == 5
+    assert migrations.LATEST_VERSION >= 5
 
 
 @pytest.mark.parametrize("saved", SAVED, ids=lambda p: p.name)

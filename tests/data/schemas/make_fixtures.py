@@ -262,11 +262,82 @@ def make_v4(path: Path) -> None:
         connection.close()
 
 
+# Version 5 added review: cards and the log of answers. The library and notes are written
+# as in version 4; one glossary card on the bundled text, answered once.
+V5_CARDS = [
+    (
+        "card-nep-glossary-0001", "kollontai-workers-opposition-1921", "glossary",
+        "glossary-entry", "nep", "{}",
+        '{"front": "NEP", "back": "The New Economic Policy.", "title": "The Workers’ '
+        'Opposition", "passage_label": "", "passage": "", "extra": ""}',
+        '{"card_id": 1, "state": 2, "step": null, "stability": 3.2, "difficulty": 5.1, '
+        '"due": "2026-10-04T09:00:00+00:00", "last_review": "2026-10-01T09:00:00+00:00"}',
+        "2026-10-04T09:00:00.000000Z", "2026-10-01T08:00:00.000000Z",
+        "2026-10-01T09:00:00.000000Z",
+    ),
+]  # fmt: skip
+V5_LOG = [
+    (
+        "card-nep-glossary-0001", 3, "2026-10-01T09:00:00.000000Z",
+        '{"card_id": 1, "state": 1, "step": 0, "stability": null, "difficulty": null, '
+        '"due": "2026-10-01T08:00:00+00:00", "last_review": null}',
+        '{"card_id": 1, "state": 2, "step": null, "stability": 3.2, "difficulty": 5.1, '
+        '"due": "2026-10-04T09:00:00+00:00", "last_review": "2026-10-01T09:00:00+00:00"}',
+    ),
+]  # fmt: skip
+
+
+def make_v5(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("BEGIN")
+        for step in MIGRATIONS[:5]:
+            step(connection)
+        connection.executemany(
+            "INSERT INTO texts (id, bundled, title, author, year, language, source_format, "
+            "fingerprint, file_name, stored_path, block_count, body_count, added, modified) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            V4_TEXTS,
+        )
+        connection.executemany(
+            "INSERT INTO text_blocks (text_id, seq, block_id, role, number, chapter, "
+            "chapter_title, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            V4_BLOCKS,
+        )
+        connection.execute(
+            "INSERT INTO text_blocks_fts (rowid, text) SELECT row, text FROM text_blocks"
+        )
+        connection.executemany(
+            "INSERT INTO notes (id, kind, body, colour, glossary_entry_id, anchor_block_id, "
+            "anchor_start, anchor_end, anchor_exact, anchor_prefix, anchor_suffix, "
+            "anchor_text_version, created, updated, text_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            V4_NOTES,
+        )
+        connection.executemany(
+            "INSERT INTO review_cards (id, text_id, kind, source_kind, source_id, spec, "
+            "snapshot, state, due, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            V5_CARDS,
+        )
+        connection.executemany(
+            "INSERT INTO review_log (card_id, rating, reviewed_at, state_before, state_after) "
+            "VALUES (?, ?, ?, ?, ?)",
+            V5_LOG,
+        )
+        connection.execute("PRAGMA user_version = 5")
+        connection.execute("COMMIT")
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
+
+
 def main() -> None:
     make_v1(HERE / "notes-v1.sqlite")
     make_v2(HERE / "notes-v2.sqlite")
     make_v3(HERE / "notes-v3.sqlite")
     make_v4(HERE / "notes-v4.sqlite")
+    make_v5(HERE / "notes-v5.sqlite")
 
 
 if __name__ == "__main__":
