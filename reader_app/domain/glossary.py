@@ -204,18 +204,21 @@ def parse_glossary(raw: str, *, source: str) -> Glossary:
     except tomllib.TOMLDecodeError as error:
         raise GlossaryError(f"{source}: not valid TOML: {error}") from None
 
+    def where(index: int, item: object) -> str:
+        """Found only for an error: a search of the whole file per entry costs start-up."""
+        entry_id = item.get("id") if isinstance(item, dict) else None
+        line = _line_of(raw, entry_id)
+        return f"{source}, line {line}" if line else f"{source}, entry {index}"
+
     entries: list[Entry] = []
     seen: set[str] = set()
     for index, item in enumerate(data.get("entry", []), start=1):
-        entry_id = item.get("id") if isinstance(item, dict) else None
-        line = _line_of(raw, entry_id)
-        where = f"{source}, line {line}" if line else f"{source}, entry {index}"
         try:
             entry = _parse_entry(item)
         except (KeyError, TypeError, ValueError) as error:
-            raise GlossaryError(f"{where}: {error.args[0]}") from None
+            raise GlossaryError(f"{where(index, item)}: {error.args[0]}") from None
         if entry.id in seen:
-            raise GlossaryError(f"{where}: the id {entry.id!r} is used twice")
+            raise GlossaryError(f"{where(index, item)}: the id {entry.id!r} is used twice")
         seen.add(entry.id)
         entries.append(entry)
 
