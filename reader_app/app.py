@@ -147,15 +147,20 @@ def resolve_data_dir(requested: Path | None) -> Path:
     return data_dir
 
 
-def load_glossary_for(document):
-    """The text's glossary, or an empty one and a plain-words warning if it cannot be used."""
+GLOSSARY_CACHE_FOLDER = "cache"
+
+
+def load_glossary_for(document, cache_dir: Path | None = None):
+    """The text's glossary, or an empty one and a plain-words warning if it cannot be used.
+    ``cache_dir`` keeps the parsed file for the next start (see domain.glossary)."""
     from reader_app.domain.glossary import Glossary, GlossaryError, load_glossary
     from reader_app.paths import resource_root
 
     if not document.glossary_file:
         return Glossary(()), ""
     try:
-        return load_glossary(resource_root() / "glossary" / document.glossary_file), ""
+        path = resource_root() / "glossary" / document.glossary_file
+        return load_glossary(path, cache_dir=cache_dir), ""
     except GlossaryError as error:
         return Glossary(()), f"The glossary could not be loaded, so no terms are marked. {error}"
 
@@ -233,7 +238,7 @@ def attach_panels(window, data_dir: Path, document):
     from reader_app.ui.glossary_pane import GlossaryPane
     from reader_app.ui.text_view import Span
 
-    glossary, warning = load_glossary_for(document)
+    glossary, warning = load_glossary_for(document, data_dir / GLOSSARY_CACHE_FOLDER)
     occurrences = find_occurrences(document, glossary)
     glossary_pane = GlossaryPane(glossary, document, occurrences, warning=warning)
     window.attach_glossary(glossary_pane)
