@@ -432,12 +432,17 @@ def main() -> None:
     parser.add_argument("--frozen", action="store_true", help="the build in dist/ instead")
     parser.add_argument("--settle", type=float, default=2.0, help="seconds without change")
     parser.add_argument("--keep-frames", type=Path, help="save each run's captures here")
+    parser.add_argument(
+        "--app", type=Path, help="another launcher to measure as the app (another version, say)"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
 
     with tempfile.TemporaryDirectory(prefix="visual-startup-") as folder:
         root = Path(folder)
         commands = frozen_commands(root) if args.frozen else installed_commands(root)
+        if args.app:
+            commands["app"] = [str(args.app.resolve())]
         screen = Screen()
         env = {
             key: value
