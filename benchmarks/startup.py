@@ -50,13 +50,14 @@ def child(kind: str, data_dir: str) -> None:
             window.reading_view.first_painted.connect(lambda: print("ready", flush=True))
             return window
 
-        def attach_and_report(*args) -> None:
+        def attach_and_report(*args):
             from PySide6.QtCore import QTimer
             from PySide6.QtWidgets import QApplication
 
-            attach(*args)
+            repository = attach(*args)
             print(f"panels {time.perf_counter()}", flush=True)
             QTimer.singleShot(0, QApplication.quit)
+            return repository
 
         app_module.create_main_window = create_and_watch
         app_module.attach_panels = attach_and_report

@@ -147,24 +147,31 @@ def resolve_data_dir(requested: Path | None) -> Path:
     return data_dir
 
 
-def load_glossary_for(document):
-    """The text's glossary, or an empty one and a plain-words warning if it cannot be used."""
+GLOSSARY_CACHE_FOLDER = "cache"
+
+
+def load_glossary_for(document, cache_dir: Path | None = None):
+    """The text's glossary, or an empty one and a plain-words warning if it cannot be used.
+    ``cache_dir`` keeps the parsed file for the next start (see domain.glossary)."""
     from reader_app.domain.glossary import Glossary, GlossaryError, load_glossary
     from reader_app.paths import resource_root
 
     if not document.glossary_file:
         return Glossary(()), ""
     try:
-        return load_glossary(resource_root() / "glossary" / document.glossary_file), ""
+        path = resource_root() / "glossary" / document.glossary_file
+        return load_glossary(path, cache_dir=cache_dir), ""
     except GlossaryError as error:
         return Glossary(()), f"The glossary could not be loaded, so no terms are marked. {error}"
 
 
 def create_main_window(data_dir: Path, *, persist_state: bool = True, defer_panels: bool = False):
-    """Build the window around the text, then its study output and its panels.
+    """Build the window around the text, then its panels, then what is out of sight.
 
-    With ``defer_panels`` the rest is built just after the window has painted the text for
-    the first time, so the reader sees the text without waiting for it.
+    With ``defer_panels`` the panels are built just after the window has painted the text
+    for the first time, so the reader sees the text without waiting for them; and the rest
+    (menu commands of study output and review, the icon) waits until the panels are on
+    screen, so that the window looks complete as early as it can.
     """
     from PySide6.QtCore import Qt, QTimer
 
@@ -178,7 +185,7 @@ def create_main_window(data_dir: Path, *, persist_state: bool = True, defer_pane
     if defer_panels:
         window.reading_view.first_painted.connect(
             lambda: QTimer.singleShot(
-                0, lambda: complete_window(window, data_dir, document, settings)
+                0, lambda: complete_window(window, data_dir, document, settings, defer_rest=True)
             ),
             Qt.ConnectionType.SingleShotConnection,
         )
@@ -187,9 +194,30 @@ def create_main_window(data_dir: Path, *, persist_state: bool = True, defer_pane
     return window
 
 
-def complete_window(window, data_dir: Path, document, settings) -> None:
-    """The icon, the menus' actions, citation and printing, review, the glossary and notes
-    panels."""
+def complete_window(
+    window, data_dir: Path, document, settings, *, defer_rest: bool = False
+) -> None:
+    """The glossary and notes panels with the menus' actions, then (``defer_rest``: once
+    they are painted) the icon, citation and printing, and review."""
+    window.add_menu_actions()
+    notes = attach_panels(window, data_dir, document)
+    if not defer_rest:
+        finish_window(window, data_dir, document, settings, notes)
+        return
+    from PySide6.QtCore import QEvent, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    # Paint the panels now, before the rest takes its turn: left to the event loop, the
+    # paint could come after it (the docks' layout requests are posted after this call).
+    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    window.repaint()
+    QTimer.singleShot(0, lambda: finish_window(window, data_dir, document, settings, notes))
+
+
+def finish_window(window, data_dir: Path, document, settings, notes) -> None:
+    """What is out of sight at start-up: the icon, the study output's and review's commands
+    (``notes``: the open notes' repository and the glossary, None if the notes could not be
+    opened)."""
     from PySide6.QtWidgets import QApplication
 
     from reader_app.ui.review_menu import ReviewMenu
@@ -197,19 +225,22 @@ def complete_window(window, data_dir: Path, document, settings) -> None:
 
     if QApplication.windowIcon().isNull():
         install_application_icon(QApplication.instance())
-    window.add_menu_actions()
     window.study_output = StudyOutput(window, document, settings)
-    window.review = ReviewMenu(window, window, window.actions_table, settings)  # attach_notes
-    attach_panels(window, data_dir, document)
+    window.review = ReviewMenu(window, window, window.actions_table, settings)
+    if notes is not None:
+        repository, glossary = notes
+        window.review.attach(review_controller(repository, glossary, data_dir))
+    window.panels_ready.emit()
 
 
-def attach_panels(window, data_dir: Path, document) -> None:
-    """The glossary (terms marked in the text) and the notes, connected to the window."""
+def attach_panels(window, data_dir: Path, document):
+    """The glossary (terms marked in the text) and the notes, connected to the window; the
+    open notes' repository with the glossary, or None if the notes could not be opened."""
     from reader_app.domain.glossary import find_occurrences
     from reader_app.ui.glossary_pane import GlossaryPane
     from reader_app.ui.text_view import Span
 
-    glossary, warning = load_glossary_for(document)
+    glossary, warning = load_glossary_for(document, data_dir / GLOSSARY_CACHE_FOLDER)
     occurrences = find_occurrences(document, glossary)
     glossary_pane = GlossaryPane(glossary, document, occurrences, warning=warning)
     window.attach_glossary(glossary_pane)
@@ -236,10 +267,10 @@ def attach_panels(window, data_dir: Path, document) -> None:
     view.span_clicked.connect(lambda layer, key: show_entry(key) if layer == "terms" else None)
     window.term_lookup_requested.connect(show_entry)
     glossary_pane.occurrence_requested.connect(view.flash)
-    attach_notes(window, data_dir, document, glossary)
+    repository = attach_notes(window, data_dir, document, glossary)
     if warning:
         window.show_status(warning)
-    window.panels_ready.emit()
+    return None if repository is None else (repository, glossary)
 
 
 def open_notes(data_dir: Path, document, parent):
@@ -279,8 +310,9 @@ def take_backup(window, result, data_dir: Path) -> None:
         window.statusBar().showMessage(f"The automatic backup of your notes failed: {error}", 15000)
 
 
-def attach_notes(window, data_dir: Path, document, glossary) -> None:
-    """Open the notes and give the window its panel; the app keeps running if they fail."""
+def attach_notes(window, data_dir: Path, document, glossary):
+    """Open the notes and give the window its panel; the app keeps running if they fail.
+    Returns the open notes' repository, or None."""
     from PySide6.QtCore import QTimer
 
     from reader_app.models.notes_controller import NotesController
@@ -301,7 +333,7 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
             NotesPanel(None, document, unavailable_reason=reason), None, result.close
         )
         dialogs.show_error(window, "Notes unavailable", reason)
-        return
+        return None
     if not result.repository.read_only and database_path(data_dir).exists():
         QTimer.singleShot(BACKUP_DELAY_MS, lambda: take_backup(window, result, data_dir))
     model = NotesModel(result.repository)
@@ -310,7 +342,6 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
         result.repository, window, backup=lambda: backup_now(result, data_dir)
     )
     window.attach_notes(panel, controller, result.close)
-    window.review.attach(review_controller(result.repository, glossary, data_dir))
     attach_personal_glossary(window, result.repository, controller, glossary)
     attach_library_search(window, result.repository, controller, data_dir)
     notices = list(result.messages)
@@ -319,6 +350,7 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
     elif notices:
         panel.show_notice(" ".join(notices))
         window.statusBar().showMessage(notices[0], 15000)
+    return result.repository
 
 
 def attach_personal_glossary(window, repository, notes_controller, bundled) -> None:

@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 
 # Libraries the Qt wheels link against but do not ship: OpenGL/EGL, fontconfig, xkbcommon,
 # D-Bus, GLib, and the xcb family (libxcb-cursor0 is needed since Qt 6.5). A font so that
-# offscreen rendering has something to fall back on; Xvfb and xauth for real-window checks;
+# offscreen rendering has something to fall back on; Xvfb and xauth for real-window checks
+# and benchmarks/visual_startup.py (which reads the screen through libX11, a dependency of
+# libx11-xcb1);
 # poppler-utils (pdftotext) for the tests that read back the exported study edition PDF.
 # For packaging: binutils (PyInstaller strips with it; objdump reads what the bundle links),
 # desktop-file-utils and appstream (the tests validate the Linux desktop entry and metainfo

@@ -15,13 +15,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from reader_app.domain.anchors import AnchorError, make_anchor
-from reader_app.domain.export import (
-    NotesImportError,
-    import_annotations,
-    read_import_file,
-    render,
-    write_atomically,
-)
 from reader_app.domain.highlights import Colour
 from reader_app.domain.notes import (
     MergeReport,
@@ -234,6 +227,9 @@ class NotesController(QObject):
         JSON export carries them, as the command line's does); returns how many notes, or
         None (with a ``failed`` message) when the notes could not be read. Raises OSError
         for the caller: the file could not be written."""
+        # Imported on first use: the export formats are not needed to open the window.
+        from reader_app.domain.export import render, write_atomically
+
         try:
             notes = self.repository.list_notes(NoteOrder.POSITION)
             revisions = self.repository.all_revisions()
@@ -253,6 +249,12 @@ class NotesController(QObject):
     def import_from(self, path: Path) -> MergeReport | None:
         """Merge a file into the notes, after a backup: an import changes many notes at once,
         and the backup is the way back from a file that was not what the user thought."""
+        from reader_app.domain.export import (
+            NotesImportError,
+            import_annotations,
+            read_import_file,
+        )
+
         try:
             data = read_import_file(path)
         except NotesImportError as error:
