@@ -234,7 +234,7 @@ def glossary_from_data(
 
     items = data.get("entry", [])
     if not isinstance(items, list):
-        raise GlossaryError(f"{source}: 'entry' must be an array of tables ([[entry]])")
+        raise GlossaryError(f"{source}: entry must be an array of tables ([[entry]])")
     entries: list[Entry] = []
     seen: set[str] = set()
     for index, item in enumerate(items, start=1):
