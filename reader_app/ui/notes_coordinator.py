@@ -20,6 +20,7 @@ from reader_app.ui.actions import NOTES_ACTIONS, ActionRegistry
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
+    from PySide6.QtGui import QUndoGroup
     from PySide6.QtWidgets import QDockWidget, QMenu, QStatusBar, QWidget
 
     from reader_app.domain.notes import Note
@@ -68,6 +69,8 @@ class NotesCoordinator(QObject):
         self.panel: NotesPanel | None = None
         self.controller: NotesController | None = None
         self._focus_editor_on_create = False  # set while an action that wants the editor runs
+        self._undo: QUndoGroup | None = None
+        self._span_clicks_connected = False
         actions.add_all(NOTES_ACTIONS, self)
         self.colour_menu: QMenu = QMenu("Highlight in &Colour", parent)
         for colour in Colour:
@@ -83,9 +86,10 @@ class NotesCoordinator(QObject):
         self.colour_menu.setEnabled(writable)
 
     def attach(self, panel: NotesPanel, controller: NotesController | None) -> None:
-        """Give the window its notes: panel always, controller when the notes could be opened."""
-        from PySide6.QtGui import QKeySequence
+        """Give the window its notes: panel always, controller when the notes could be opened.
 
+        Called again for each text the reader opens (ui/library_coordinator.py), with that
+        text's panel and controller: Undo then undoes that text's changes."""
         window = self._window
         self.panel = panel
         self.controller = controller
@@ -96,12 +100,8 @@ class NotesCoordinator(QObject):
             return
         self._set_writable(not controller.read_only)
         self._actions.action("export-notes").setEnabled(True)
-        undo = controller.undo_stack.createUndoAction(self._parent, "&Undo")
-        undo.setShortcuts(QKeySequence.StandardKey.Undo)
-        redo = controller.undo_stack.createRedoAction(self._parent, "&Redo")
-        redo.setShortcuts(QKeySequence.StandardKey.Redo)
-        self._actions.place(undo, "edit", "undo", "undo")
-        self._actions.place(redo, "edit", "undo", "redo")
+        self._undo_group().addStack(controller.undo_stack)
+        self._undo_group().setActiveStack(controller.undo_stack)
         controller.failed.connect(window.show_problem)
         controller.note_created.connect(self._on_note_created)
         controller.note_restored.connect(panel.select_note)
@@ -115,11 +115,27 @@ class NotesCoordinator(QObject):
         panel.new_free_note_requested.connect(self.new_free_note)
         panel.reattach_requested.connect(self._reattach)
         panel.note_activated.connect(self.show_note_in_text)
-        window.reading_view.span_clicked.connect(self._on_span_clicked)
+        if not self._span_clicks_connected:
+            window.reading_view.span_clicked.connect(self._on_span_clicked)
+            self._span_clicks_connected = True
         if panel.model is not None:
             panel.model.signals.changed.connect(self.refresh)
             panel.model.read_failed.connect(window.show_problem)
         self.refresh()
+
+    def _undo_group(self) -> QUndoGroup:
+        """Edit > Undo and Redo, made once: they follow the open text's undo stack."""
+        from PySide6.QtGui import QKeySequence, QUndoGroup
+
+        if self._undo is None:
+            self._undo = QUndoGroup(self)
+            undo = self._undo.createUndoAction(self._parent, "&Undo")
+            undo.setShortcuts(QKeySequence.StandardKey.Undo)
+            redo = self._undo.createRedoAction(self._parent, "&Redo")
+            redo.setShortcuts(QKeySequence.StandardKey.Redo)
+            self._actions.place(undo, "edit", "undo", "undo")
+            self._actions.place(redo, "edit", "undo", "redo")
+        return self._undo
 
     # ----- what the window shows -----------------------------------------------------------
 
