@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QDockWidget, QStackedWidget
+from PySide6.QtWidgets import QDockWidget
 
 from reader_app.domain.citation import CitedWork
 from reader_app.domain.glossary import Glossary
@@ -67,13 +67,11 @@ class LibraryCoordinator(QObject):
         self.contents_dock = self._dock("Contents", "contentsDock", self.contents)
         self.contents_dock.hide()
 
-        # The bundled glossary stays built for its text; other texts get an empty pane.
+        # The bundled glossary stays built for its text (a dock keeps, hidden, the widget it
+        # no longer shows); other texts get an empty pane of their own.
         self._bundled_glossary = window.glossary_pane
         self._bundled_terms = window.reading_view.marks("terms")
-        self._glossaries = QStackedWidget(window)
-        if self._bundled_glossary is not None:
-            self._glossaries.addWidget(self._bundled_glossary)
-        window.glossary_dock.setWidget(self._glossaries)
+        self._name_tab_bars()
 
         table = window.actions_table
         table.add_all(LIBRARY_ACTIONS, self)
@@ -109,6 +107,14 @@ class LibraryCoordinator(QObject):
         window.tabifyDockWidget(window.glossary_dock, dock)
         window.glossary_dock.raise_()
         return dock
+
+    def _name_tab_bars(self) -> None:
+        """The tabs Qt makes for docks sharing a place have no name a screen reader can say."""
+        from PySide6.QtWidgets import QTabBar
+
+        for bar in self._window.findChildren(QTabBar):
+            if not bar.accessibleName() and bar.parentWidget() is self._window:
+                bar.setAccessibleName("Panes in this place")
 
     def reopen_last(self) -> None:
         """At start: the text the reader had open last comes back where it was left."""
@@ -255,17 +261,14 @@ class LibraryCoordinator(QObject):
 
         window = self._window
         bundled = self.controller.is_bundled(text_id)
+        previous = window.glossary_pane
         pane: GlossaryPane | None = self._bundled_glossary
-        for index in reversed(range(self._glossaries.count())):
-            widget = self._glossaries.widget(index)
-            if widget is not None and widget is not self._bundled_glossary:
-                self._glossaries.removeWidget(widget)
-                widget.deleteLater()
         if not bundled:
             pane = GlossaryPane(Glossary(()), document, [], warning=NO_GLOSSARY)
-            self._glossaries.addWidget(pane)
         if pane is not None:
-            self._glossaries.setCurrentWidget(pane)
+            window.glossary_dock.setWidget(pane)
+        if previous is not None and previous is not self._bundled_glossary:
+            previous.deleteLater()
         window.glossary_pane = pane
         window.glossary_headwords = (
             {e.id: e.headword for e in pane.glossary.entries} if pane is not None else {}
