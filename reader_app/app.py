@@ -246,6 +246,7 @@ def attach_panels(window, data_dir: Path, document) -> None:
 def attach_library(window, data_dir: Path) -> None:
     """The Library and Contents panes, on the notes' database; the last text reopens."""
     from reader_app.models.library_model import LibraryController
+    from reader_app.settings import Settings
     from reader_app.storage.library import library_of
     from reader_app.ui.library_coordinator import LibraryCoordinator
 
@@ -254,7 +255,8 @@ def attach_library(window, data_dir: Path) -> None:
     if notes is None:  # the notes could not be opened, and the library lives beside them
         return
     controller = LibraryController(library_of(notes.repository, data_dir), window)
-    window.library = LibraryCoordinator(window, controller)
+    _geometry, layout = Settings(data_dir).window_state()
+    window.library = LibraryCoordinator(window, controller, saved_layout=layout)
     window.library.reopen_last()
 
 

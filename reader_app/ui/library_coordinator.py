@@ -26,6 +26,7 @@ from reader_app.ui.library_dialogs import RemoveChoice
 from reader_app.ui.library_pane import ContentsPane, LibraryPane
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QByteArray
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
     from reader_app.models.notes_controller import NotesController
@@ -51,12 +52,25 @@ def local_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
 class LibraryCoordinator(QObject):
     text_opened = Signal(str)  # text id, once the window shows it
 
-    def __init__(self, window: MainWindow, controller: LibraryController) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        controller: LibraryController,
+        *,
+        saved_layout: QByteArray | None = None,
+    ) -> None:
+        """``saved_layout``: the window's saved dock layout, applied again now that the
+        Library and Contents docks exist (the window restored it before they did)."""
         super().__init__(window)
         self._window = window
         self.controller = controller
         self.current_text_id = window.document.id
         self._store_notes: NotesController | None = window.notes_controller
+        # Each text's notes controller, kept while the window is open: its undo history
+        # survives opening another text and coming back.
+        self._notes_by_text: dict[str, NotesController] = {}
+        if self._store_notes is not None:
+            self._notes_by_text[self.current_text_id] = self._store_notes
         self._failures: list[str] = []
         self._pending_place: ReadingState | None = None  # restored after the next layout
 
@@ -66,6 +80,8 @@ class LibraryCoordinator(QObject):
         self.library_dock = self._dock("Library", "libraryDock", self.pane)
         self.contents_dock = self._dock("Contents", "contentsDock", self.contents)
         self.contents_dock.hide()
+        if saved_layout is not None:
+            window.restoreState(saved_layout)
 
         # The bundled glossary stays built for its text (a dock keeps, hidden, the widget it
         # no longer shows); other texts get an empty pane of their own.
@@ -121,6 +137,10 @@ class LibraryCoordinator(QObject):
         last = self.controller.last_opened()
         if last is not None and last != self.current_text_id:
             self.open_text(last)
+            return
+        # The text shown at start is already in place (its position from the settings);
+        # the glossary entry left open in it comes back too.
+        self._restore_entry(self.controller.reading_state(self.current_text_id))
 
     # ----- File > Add Text…, dropping, the command line and later launches ----------------
 
@@ -214,16 +234,19 @@ class LibraryCoordinator(QObject):
         return True
 
     def _place_now(self) -> ReadingState:
+        """Where the reader is in the open text: the block and offset at the top of the view
+        (or where it is about to scroll), the zoom and the open glossary entry."""
         view = self._window.reading_view
-        if self._pending_place is not None:  # left (or closed) before the view got there
-            return self._pending_place._replace(zoom=float(view.zoom_percent))
-        located = view.locate(view.top_position())
         pane = self._window.glossary_pane
         entry = pane.current_entry_id if pane is not None else None
+        zoom = float(view.zoom_percent)
+        if self._pending_place is not None:  # left (or closed) before the view got there
+            return self._pending_place._replace(zoom=zoom, glossary_entry_id=entry)
+        located = view.locate(view.top_position())
         if located is None:
-            return ReadingState(None, 0, float(view.zoom_percent), entry)
+            return ReadingState(None, 0, zoom, entry)
         block, offset = located
-        return ReadingState(block.id, offset, float(view.zoom_percent), entry)
+        return ReadingState(block.id, offset, zoom, entry)
 
     def _save_place(self) -> None:
         """The window is saving its state (closing): keep the open text's place too."""
@@ -252,6 +275,9 @@ class LibraryCoordinator(QObject):
                 scroll()
             else:  # reopened at start, before the window is first shown
                 view.first_painted.connect(scroll, Qt.ConnectionType.SingleShotConnection)
+        self._restore_entry(state)
+
+    def _restore_entry(self, state: ReadingState) -> None:
         pane = self._window.glossary_pane
         if pane is not None and state.glossary_entry_id in self._window.glossary_headwords:
             pane.open_entry(str(state.glossary_entry_id))
@@ -284,8 +310,11 @@ class LibraryCoordinator(QObject):
         notes = window.notes
         if self._store_notes is None or notes is None:  # the notes could not be opened
             return
-        old_panel, old_controller = notes.panel, notes.controller
-        controller = self._store_notes.for_text(document, window)
+        old_panel = notes.panel
+        controller = self._notes_by_text.get(document.id)
+        if controller is None:
+            controller = self._store_notes.for_text(document, window)
+            self._notes_by_text[document.id] = controller
         headwords = window.glossary_headwords
         panel = NotesPanel(
             NotesModel(controller.repository),
@@ -301,8 +330,6 @@ class LibraryCoordinator(QObject):
         self._follow_notes()
         if old_panel is not None:
             old_panel.deleteLater()
-        if old_controller is not None and old_controller is not self._store_notes:
-            old_controller.deleteLater()
 
     def _follow_notes(self) -> None:
         """The library's notes counts follow the open text's notes."""
@@ -345,6 +372,9 @@ class LibraryCoordinator(QObject):
         if problem is not None:
             self._window.show_problem(problem)
             return
+        removed = self._notes_by_text.pop(text_id, None)
+        if removed is not None:  # its undo history would act on a text no longer here
+            removed.deleteLater()
         self._window.statusBar().showMessage(f"Removed “{summary.title}”.", STATUS_MS)
 
     def _export_notes_of(self, text_id: str, title: str) -> bool:

@@ -71,6 +71,7 @@ class NotesCoordinator(QObject):
         self._focus_editor_on_create = False  # set while an action that wants the editor runs
         self._undo: QUndoGroup | None = None
         self._span_clicks_connected = False
+        self._wired: list[NotesController] = []  # controllers whose reports reach the window
         actions.add_all(NOTES_ACTIONS, self)
         self.colour_menu: QMenu = QMenu("Highlight in &Colour", parent)
         for colour in Colour:
@@ -89,7 +90,9 @@ class NotesCoordinator(QObject):
         """Give the window its notes: panel always, controller when the notes could be opened.
 
         Called again for each text the reader opens (ui/library_coordinator.py), with that
-        text's panel and controller: Undo then undoes that text's changes."""
+        text's panel and controller: Undo then undoes that text's changes. A controller
+        seen before (the reader came back to a text) keeps its undo history and is wired
+        once; what it reports reaches whichever panel is shown, which is then its own."""
         window = self._window
         self.panel = panel
         self.controller = controller
@@ -102,14 +105,15 @@ class NotesCoordinator(QObject):
         self._actions.action("export-notes").setEnabled(True)
         self._undo_group().addStack(controller.undo_stack)
         self._undo_group().setActiveStack(controller.undo_stack)
-        controller.failed.connect(window.show_problem)
-        controller.note_created.connect(self._on_note_created)
-        controller.note_restored.connect(panel.select_note)
-        controller.saved.connect(lambda _note: self._update_status("saved"))
-        controller.save_failed.connect(lambda _id, _m: self._update_status("not saved"))
+        if controller not in self._wired:
+            self._wired.append(controller)
+            controller.failed.connect(window.show_problem)
+            controller.note_created.connect(self._on_note_created)
+            controller.note_restored.connect(self._on_note_restored)
+            controller.saved.connect(self._on_saved)
+            controller.save_failed.connect(self._on_save_failed)
+            controller.destroyed.connect(lambda *_: self._forget(controller))
         panel.save_requested.connect(controller.save)
-        controller.saved.connect(panel.mark_saved)
-        controller.save_failed.connect(panel.mark_save_failed)
         panel.colour_requested.connect(controller.set_colour_named)
         panel.delete_requested.connect(controller.delete)
         panel.new_free_note_requested.connect(self.new_free_note)
@@ -122,6 +126,24 @@ class NotesCoordinator(QObject):
             panel.model.signals.changed.connect(self.refresh)
             panel.model.read_failed.connect(window.show_problem)
         self.refresh()
+
+    def _forget(self, controller: NotesController) -> None:
+        if controller in self._wired:
+            self._wired.remove(controller)
+
+    def _on_note_restored(self, note_id: str) -> None:
+        if self.panel is not None:
+            self.panel.select_note(note_id)
+
+    def _on_saved(self, note: Note) -> None:
+        self._update_status("saved")
+        if self.panel is not None:
+            self.panel.mark_saved(note)
+
+    def _on_save_failed(self, note_id: str, message: str) -> None:
+        self._update_status("not saved")
+        if self.panel is not None:
+            self.panel.mark_save_failed(note_id, message)
 
     def _undo_group(self) -> QUndoGroup:
         """Edit > Undo and Redo, made once: they follow the open text's undo stack."""

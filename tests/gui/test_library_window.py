@@ -130,6 +130,14 @@ def test_each_text_has_its_own_notes_undo_and_highlights(
     assert library.open_text(essay_id := library.model.texts()[1].id)
     assert [n.id for n in window.notes_controller.notes_in_text_order()] == [essay_note.id]
     assert library.current_text_id == essay_id
+    # Coming back, the essay's undo history is still there, and Undo stays in the essay.
+    window.action("undo").trigger()
+    assert window.notes_controller.counts().total == 0
+    assert window.notes_panel.model.rowCount() == 0
+    assert library.open_text(DEFAULT_TEXT_ID)
+    assert window.notes_controller.counts().total == 1
+    window.action("undo").trigger()  # the bundled text's own last change: its highlight
+    assert window.notes_controller.counts().total == 0
 
 
 def test_place_and_zoom_are_kept_per_text_and_the_last_text_reopens(
@@ -356,3 +364,52 @@ def test_copy_with_citation_names_the_open_text(make_window, qtbot, monkeypatch,
     text = QGuiApplication.clipboard().mimeData().text()
     assert "Bread and peace" in text and "Pamphlet" in text and "Writer" in text
     assert "Kollontai" not in text
+
+
+def test_files_are_parsed_off_the_gui_thread(make_window, qtbot, monkeypatch, files) -> None:
+    import threading
+
+    from reader_app.models import library_model
+
+    parsed_on = []
+    real_import = library_model.import_bytes
+
+    def recording_import(data: bytes, name: str):
+        parsed_on.append(threading.current_thread() is threading.main_thread())
+        return real_import(data, name)
+
+    monkeypatch.setattr(library_model, "import_bytes", recording_import)
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [files["essay"], files["pamphlet"]])
+    assert parsed_on == [False, False]
+    assert window.document.title == "The Pamphlet"
+
+
+def test_the_library_docks_stay_where_the_reader_put_them(make_window, qtbot, data_dir) -> None:
+    window = make_window()
+    library = _library(window, qtbot)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, library.library_dock)
+    library.library_dock.show()
+    window.close()
+
+    again = make_window(data_dir)
+    library = _library(again, qtbot)
+    assert again.dockWidgetArea(library.library_dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    assert library.library_dock.isVisible()
+
+
+def test_the_open_glossary_entry_is_kept_per_text(make_window, qtbot, monkeypatch, files, data_dir):
+    window = make_window()
+    library = _library(window, qtbot)
+    window.glossary_pane.open_entry("self-activity")
+    _add(window, qtbot, monkeypatch, [files["essay"]])
+    assert window.glossary_pane.current_entry_id is None  # the essay has no glossary
+    assert library.open_text(DEFAULT_TEXT_ID)
+    assert window.glossary_pane.current_entry_id == "self-activity"
+    window.glossary_pane.open_entry("bureaucracy")
+    window.close()
+
+    again = make_window(data_dir)
+    _library(again, qtbot)
+    assert again.document.id == DEFAULT_TEXT_ID
+    assert again.glossary_pane.current_entry_id == "bureaucracy"
