@@ -2,8 +2,9 @@
 opens and removes them.
 
 Parsing a file (an EPUB of a whole book takes about half a second) runs on a thread pool so
-the window keeps answering; only the parse does, because the SQLite connection belongs to
-the GUI thread: the parsed text comes back through a queued signal and is written there.
+the window keeps answering; so does writing its rows (over a second for a book on the shared
+test machine), on a connection of the worker's own, as a sqlite connection belongs to the
+thread that made it. The result comes back through a queued signal.
 The window reaches the library only through ``LibraryController`` (``ui/`` never imports
 ``storage/``).
 """
@@ -28,8 +29,9 @@ from PySide6.QtCore import (
 
 from reader_app.domain.importing import ImportedText, TextImportError, TocEntry, import_bytes
 from reader_app.domain.text import Document, load_document
-from reader_app.storage.db import StorageError
+from reader_app.storage.db import StorageError, connect
 from reader_app.storage.library import (
+    AddResult,
     LibraryRepository,
     ReadingState,
     TextSummary,
@@ -116,31 +118,48 @@ class LibraryModel(QAbstractTableModel):
         return next((row for row, t in enumerate(self._texts) if t.id == text_id), None)
 
 
-class _ParseSignals(QObject):
-    done = Signal(object, object, object)  # path, (ImportedText, bytes) or None, error or None
+class _AddSignals(QObject):
+    # path, then (ImportedText, bytes) to store on the GUI thread, or the stored AddResult,
+    # or None; then the error line or None
+    done = Signal(object, object, object)
 
 
-class _ParseFile(QRunnable):
-    """Read and parse one file off the GUI thread; nothing here touches the database."""
+class _AddFile(QRunnable):
+    """Read and parse one file off the GUI thread and, given a database file, store it there
+    on a connection of its own: the window never waits for a book's rows to be written."""
 
-    def __init__(self, path: Path, signals: _ParseSignals) -> None:
+    def __init__(
+        self, path: Path, signals: _AddSignals, database: tuple[Path, Path] | None
+    ) -> None:
         super().__init__()
         self._path = path
         self._signals = signals
+        self._database = database  # (database file, data folder), or None: parse only
 
     def run(self) -> None:
+        name = self._path.name
         try:
             data = read_original(self._path)
-            parsed = (import_bytes(data, self._path.name), data)
-        except TextImportError as error:
-            self._signals.done.emit(self._path, None, str(error))
+            parsed = import_bytes(data, name)
+            result: object = (parsed, data)
+            if self._database is not None:
+                result = self._store(parsed, data, *self._database)
+        except (TextImportError, StorageError) as error:
+            message = str(error) if isinstance(error, TextImportError) else f"{name}: {error}"
+            self._signals.done.emit(self._path, None, message)
             return
         except Exception as error:  # a bug in an importer: reported, never a dead thread
-            self._signals.done.emit(
-                self._path, None, f"{self._path.name}: could not be read ({error})."
-            )
+            self._signals.done.emit(self._path, None, f"{name}: could not be read ({error}).")
             return
-        self._signals.done.emit(self._path, parsed, None)
+        self._signals.done.emit(self._path, result, None)
+
+    @staticmethod
+    def _store(parsed: ImportedText, data: bytes, database: Path, data_dir: Path) -> AddResult:
+        connection = connect(database)
+        try:
+            return LibraryRepository(connection, data_dir, path=database).add(parsed, data)
+        finally:
+            connection.close()
 
 
 class LibraryController(QObject):
@@ -157,8 +176,8 @@ class LibraryController(QObject):
         self.library = library
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # one file at a time: the machine has other work
-        self._signals = _ParseSignals(self)
-        self._signals.done.connect(self._parsed)
+        self._signals = _AddSignals(self)
+        self._signals.done.connect(self._finished)
         self._pending: dict[Path, bool] = {}  # path → open it when added
 
     # ----- reading ---------------------------------------------------------------------
@@ -242,24 +261,39 @@ class LibraryController(QObject):
 
     def add_files(self, paths: list[Path], *, open_last: bool = True) -> None:
         """Parse each file off the GUI thread; ``text_added`` or ``add_failed`` per file."""
+        # A read-only library (or an in-memory copy) is asked on the GUI thread, which
+        # refuses with the reason; otherwise the rows are written by the worker too.
+        library = self.library
+        database = None
+        if not library.read_only and library.path is not None:
+            database = (library.path, library.data_dir)
         for number, path in enumerate(paths, start=1):
             self._pending[path] = open_last and number == len(paths)
-            self._pool.start(_ParseFile(path, self._signals))
+            self._pool.start(_AddFile(path, self._signals, database))
         self.adding_changed.emit(len(self._pending))
 
-    def _parsed(self, path: Path, parsed: tuple[ImportedText, bytes] | None, error: str | None):
+    def _finished(self, path: Path, result: object, error: str | None) -> None:
+        """One file dealt with; ``adding_changed`` comes last, once its outcome is known."""
         open_it = self._pending.pop(path, False)
-        self.adding_changed.emit(len(self._pending))
-        if parsed is None:
-            self.add_failed.emit(error or f"{path.name}: could not be added.")
-            return
         try:
-            added = self.library.add(*parsed)
+            added = self._stored(path, result, error)
+        finally:
+            self.adding_changed.emit(len(self._pending))
+        if added is not None:
+            self.changed.emit()
+            self.text_added.emit(added.text_id, added.added, open_it)
+
+    def _stored(self, path: Path, result: object, error: str | None) -> AddResult | None:
+        if result is None:
+            self.add_failed.emit(error or f"{path.name}: could not be added.")
+            return None
+        if isinstance(result, AddResult):
+            return result
+        try:
+            return self.library.add(*result)  # type: ignore[misc]
         except StorageError as failure:
             self.add_failed.emit(f"{path.name}: {failure}")
-            return
-        self.changed.emit()
-        self.text_added.emit(added.text_id, added.added, open_it)
+            return None
 
     def wait_for_imports(self) -> None:
         """Let running parses end (closing the window, or a test's end)."""

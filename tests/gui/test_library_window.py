@@ -366,23 +366,47 @@ def test_copy_with_citation_names_the_open_text(make_window, qtbot, monkeypatch,
     assert "Kollontai" not in text
 
 
-def test_files_are_parsed_off_the_gui_thread(make_window, qtbot, monkeypatch, files) -> None:
+def test_files_are_parsed_and_stored_off_the_gui_thread(
+    make_window, qtbot, monkeypatch, files
+) -> None:
     import threading
 
     from reader_app.models import library_model
 
-    parsed_on = []
+    on_gui_thread = []
     real_import = library_model.import_bytes
+    real_add = library_model.LibraryRepository.add
 
     def recording_import(data: bytes, name: str):
-        parsed_on.append(threading.current_thread() is threading.main_thread())
+        on_gui_thread.append(("parse", threading.current_thread() is threading.main_thread()))
         return real_import(data, name)
 
+    def recording_add(self, imported, original):
+        on_gui_thread.append(("store", threading.current_thread() is threading.main_thread()))
+        return real_add(self, imported, original)
+
     monkeypatch.setattr(library_model, "import_bytes", recording_import)
+    monkeypatch.setattr(library_model.LibraryRepository, "add", recording_add)
     window = make_window()
     _add(window, qtbot, monkeypatch, [files["essay"], files["pamphlet"]])
-    assert parsed_on == [False, False]
+    assert on_gui_thread == [("parse", False), ("store", False)] * 2
     assert window.document.title == "The Pamphlet"
+    assert len(window.library.model.texts()) == 3
+
+
+def test_a_read_only_window_adds_nothing_and_says_why(
+    make_window, qtbot, monkeypatch, files, dialogs_shown
+) -> None:
+    first = make_window()
+    _library(first, qtbot)
+    second = make_window()
+    library = _library(second, qtbot)
+    _add(second, qtbot, monkeypatch, [files["essay"]])
+    [error] = dialogs_shown.texts("error")
+    assert "essay.txt" in error and "reading only" in error
+    assert len(library.model.texts()) == 1
+    assert len(first.library.controller.texts()) == 1
+    assert library.current_text_id == DEFAULT_TEXT_ID
 
 
 def test_the_library_docks_stay_where_the_reader_put_them(make_window, qtbot, data_dir) -> None:
