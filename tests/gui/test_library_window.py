@@ -437,3 +437,19 @@ def test_the_open_glossary_entry_is_kept_per_text(make_window, qtbot, monkeypatc
     _library(again, qtbot)
     assert again.document.id == DEFAULT_TEXT_ID
     assert again.glossary_pane.current_entry_id == "bureaucracy"
+
+
+def test_progress_under_a_chapter_heading_names_the_paragraph_before_it(
+    make_window, qtbot, monkeypatch, files
+) -> None:
+    from reader_app.ui.paragraphs import current_paragraph
+
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [files["pamphlet"]])
+    view = window.reading_view
+    view.set_zoom_percent(300)
+    peace = next(b for b in window.document.blocks if b.text == "Peace")
+    view.scroll_to_position(view.document_position(peace.id, 0))
+    assert view.locate(view.top_position())[0].id == peace.id
+    assert current_paragraph(view, window.document) == 1  # "Land to the peasants…"
+    qtbot.waitUntil(lambda: window.progress_label.text().startswith("¶1 of 2"))
