@@ -190,7 +190,8 @@ class LibraryCoordinator(QObject):
             return
         bar.clearMessage()
         if self._failures:
-            failures, self._failures = self._failures, []
+            failures = list(self._failures)
+            self._failures.clear()  # the list add_failed appends to: cleared, never replaced
             count = len(failures)
             self._window.show_problem(
                 f"{count} {'file was' if count == 1 else 'files were'} not added:\n"

@@ -453,3 +453,13 @@ def test_progress_under_a_chapter_heading_names_the_paragraph_before_it(
     assert view.locate(view.top_position())[0].id == peace.id
     assert current_paragraph(view, window.document) == 1  # "Land to the peasants…"
     qtbot.waitUntil(lambda: window.progress_label.text().startswith("¶1 of 2"))
+
+
+def test_every_bad_file_is_reported_each_time(
+    make_window, qtbot, monkeypatch, files, dialogs_shown
+) -> None:
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [files["binary"]])
+    _add(window, qtbot, monkeypatch, [files["binary"]])
+    assert len(dialogs_shown.texts("error")) == 2
+    assert all("photo.epub" in error for error in dialogs_shown.texts("error"))
