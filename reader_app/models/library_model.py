@@ -165,7 +165,8 @@ class _AddFile(QRunnable):
 class LibraryController(QObject):
     """Adding (off the GUI thread), opening and removing texts, and their reading state."""
 
-    text_added = Signal(str, bool, bool)  # text id, newly added, open it now
+    text_added = Signal(str, bool)  # text id, newly added (False: it was here already)
+    open_requested = Signal(str)  # the text to show once every file given is dealt with
     add_failed = Signal(str)  # one line naming the file and why
     open_failed = Signal(str)  # why a text cannot be shown
     adding_changed = Signal(int)  # files still being read
@@ -178,7 +179,8 @@ class LibraryController(QObject):
         self._pool.setMaxThreadCount(1)  # one file at a time: the machine has other work
         self._signals = _AddSignals(self)
         self._signals.done.connect(self._finished)
-        self._pending: dict[Path, bool] = {}  # path → open it when added
+        self._pending: dict[Path, bool] = {}  # path → its batch asked to open what it adds
+        self._open_next: str | None = None
 
     # ----- reading ---------------------------------------------------------------------
 
@@ -267,21 +269,28 @@ class LibraryController(QObject):
         database = None
         if not library.read_only and library.path is not None:
             database = (library.path, library.data_dir)
-        for number, path in enumerate(paths, start=1):
-            self._pending[path] = open_last and number == len(paths)
+        for path in paths:
+            self._pending[path] = open_last
             self._pool.start(_AddFile(path, self._signals, database))
         self.adding_changed.emit(len(self._pending))
 
     def _finished(self, path: Path, result: object, error: str | None) -> None:
-        """One file dealt with; ``adding_changed`` comes last, once its outcome is known."""
-        open_it = self._pending.pop(path, False)
+        """One file dealt with: ``text_added`` or ``add_failed``, then ``adding_changed``;
+        when none is left, ``open_requested`` for the last text added by a batch that
+        asked to open (a bad last file does not keep the good ones before it closed)."""
+        wants_open = self._pending.pop(path, False)
         try:
             added = self._stored(path, result, error)
+            if added is not None:
+                self.changed.emit()
+                self.text_added.emit(added.text_id, added.added)
+                if wants_open:
+                    self._open_next = added.text_id
         finally:
             self.adding_changed.emit(len(self._pending))
-        if added is not None:
-            self.changed.emit()
-            self.text_added.emit(added.text_id, added.added, open_it)
+        if not self._pending and self._open_next is not None:
+            text_id, self._open_next = self._open_next, None
+            self.open_requested.emit(text_id)
 
     def _stored(self, path: Path, result: object, error: str | None) -> AddResult | None:
         if result is None:

@@ -100,6 +100,7 @@ class LibraryCoordinator(QObject):
         self.contents.chapter_requested.connect(window.reading_view.scroll_to_block)
         controller.changed.connect(self.model.refresh)
         controller.text_added.connect(self._on_added)
+        controller.open_requested.connect(self.open_text)
         controller.add_failed.connect(self._failures.append)
         controller.open_failed.connect(window.show_problem)
         controller.adding_changed.connect(self._on_adding_changed)
@@ -160,7 +161,7 @@ class LibraryCoordinator(QObject):
             self.add_files([Path(path) for path in paths])
 
     def add_files(self, paths: list[Path]) -> None:
-        """Add (or find) each file, then open the last one given."""
+        """Add (or find) each file, then open the last one that could be added."""
         self.controller.add_files(paths)
 
     def receive_files(self, paths: list[str]) -> None:
@@ -188,7 +189,8 @@ class LibraryCoordinator(QObject):
         if waiting:
             bar.showMessage(f"Adding {waiting} {'file' if waiting == 1 else 'files'}…")
             return
-        bar.clearMessage()
+        if bar.currentMessage().startswith("Adding "):  # not the last "Added …"
+            bar.clearMessage()
         if self._failures:
             failures = list(self._failures)
             self._failures.clear()  # the list add_failed appends to: cleared, never replaced
@@ -198,12 +200,10 @@ class LibraryCoordinator(QObject):
                 + "\n".join(failures)
             )
 
-    def _on_added(self, text_id: str, added: bool, open_it: bool) -> None:
+    def _on_added(self, text_id: str, added: bool) -> None:
         title = self.controller.title_of(text_id)
         message = f"Added “{title}” to the library." if added else f"“{title}” is already here."
         self._window.statusBar().showMessage(message, STATUS_MS)
-        if open_it:
-            self.open_text(text_id)
 
     # ----- opening a text ----------------------------------------------------------------
 

@@ -463,3 +463,16 @@ def test_every_bad_file_is_reported_each_time(
     _add(window, qtbot, monkeypatch, [files["binary"]])
     assert len(dialogs_shown.texts("error")) == 2
     assert all("photo.epub" in error for error in dialogs_shown.texts("error"))
+
+
+def test_a_bad_last_file_still_opens_the_good_one_before_it(
+    make_window, qtbot, monkeypatch, files, dialogs_shown
+) -> None:
+    window = make_window()
+    library = _library(window, qtbot)
+    _add(window, qtbot, monkeypatch, [files["essay"], files["binary"]])
+    assert window.document.title == "essay"
+    assert "photo.epub" in window.statusBar().currentMessage()  # the problem is shown last
+    [error] = dialogs_shown.texts("error")
+    assert "photo.epub" in error
+    assert len(library.model.texts()) == 2
