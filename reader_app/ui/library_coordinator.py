@@ -105,7 +105,6 @@ class LibraryCoordinator(QObject):
         controller.open_failed.connect(window.show_problem)
         controller.adding_changed.connect(self._on_adding_changed)
         window.saving_state.connect(self._save_place)
-        window.destroyed.connect(controller.wait_for_imports)
         window.setAcceptDrops(True)
         window.installEventFilter(self)
         self._follow_notes()
@@ -250,8 +249,10 @@ class LibraryCoordinator(QObject):
         return ReadingState(block.id, offset, zoom, entry)
 
     def _save_place(self) -> None:
-        """The window is saving its state (closing): keep the open text's place too."""
+        """The window is saving its state (closing, or the session ending): keep the open
+        text's place too, and let files being added finish before the notes file closes."""
         self.controller.save_reading_state(self.current_text_id, self._place_now())
+        self.controller.wait_for_imports()
 
     def _restore_place(self, text_id: str) -> None:
         self._pending_place = None
