@@ -28,6 +28,7 @@ from reader_app.ui.library_pane import ContentsPane, LibraryPane
 if TYPE_CHECKING:
     from PySide6.QtCore import QByteArray
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QLabel
 
     from reader_app.models.notes_controller import NotesController
     from reader_app.ui.glossary_pane import GlossaryPane
@@ -36,8 +37,8 @@ if TYPE_CHECKING:
 STATUS_MS = 8000
 LIBRARY_WIDTH = 560  # pixels: title, author, year, read, notes and last opened side by side
 NO_GLOSSARY = (
-    "This text has no glossary yet: the glossary that comes with Study Reader belongs to "
-    "its own text."
+    "This text has no glossary yet. The glossary that comes with Study Reader belongs to "
+    "its own text, The Workers’ Opposition."
 )
 
 
@@ -73,6 +74,7 @@ class LibraryCoordinator(QObject):
             self._notes_by_text[self.current_text_id] = self._store_notes
         self._failures: list[str] = []
         self._pending_place: ReadingState | None = None  # restored after the next layout
+        self._no_glossary: QLabel | None = None  # the glossary dock for a text without one
 
         self.model = LibraryModel(controller.texts, self)
         self.pane = LibraryPane(self.model, window)
@@ -285,6 +287,11 @@ class LibraryCoordinator(QObject):
             pane.open_entry(str(state.glossary_entry_id))
 
     def _bind_glossary(self, text_id: str, document: Document) -> None:
+        """The bundled glossary for the bundled text. Another text gets an empty glossary
+        (what Search Everything and the study edition read), never shown: the dock says in
+        a calm line that the text has none, rather than showing empty lists."""
+        from PySide6.QtWidgets import QLabel
+
         from reader_app.ui.glossary_pane import GlossaryPane
 
         window = self._window
@@ -292,8 +299,17 @@ class LibraryCoordinator(QObject):
         previous = window.glossary_pane
         pane: GlossaryPane | None = self._bundled_glossary
         if not bundled:
-            pane = GlossaryPane(Glossary(()), document, [], warning=NO_GLOSSARY)
-        if pane is not None:
+            pane = GlossaryPane(Glossary(()), document, [], parent=window)
+            pane.hide()  # explicitly: a child of the window, never laid out in it
+            if self._no_glossary is None:
+                self._no_glossary = QLabel(NO_GLOSSARY, window)
+                self._no_glossary.setTextFormat(Qt.TextFormat.PlainText)
+                self._no_glossary.setWordWrap(True)
+                self._no_glossary.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                self._no_glossary.setMargin(18)
+                self._no_glossary.setEnabled(False)  # the muted look of a placeholder
+            window.glossary_dock.setWidget(self._no_glossary)
+        elif pane is not None:
             window.glossary_dock.setWidget(pane)
         if previous is not None and previous is not self._bundled_glossary:
             previous.deleteLater()

@@ -89,6 +89,7 @@ def test_add_text_adds_several_files_reports_a_bad_one_and_opens_the_last(
     assert "Kollontai" not in window.reading_view.toPlainText()
     assert window.reading_view.marks("terms") == []
     assert window.glossary_pane.glossary.entries == ()
+    assert "no glossary yet" in window.glossary_dock.widget().text()
     assert window.notes_controller.counts().total == 0
     assert window.status_label.text().startswith("0 notes")
 
@@ -124,6 +125,7 @@ def test_each_text_has_its_own_notes_undo_and_highlights(
     assert window.notes_panel.model.rowCount() == 1
     assert len(window.reading_view.marks("terms")) > 0  # the bundled glossary is back
     assert window.glossary_pane.glossary.entries != ()
+    assert window.glossary_dock.widget() is window.glossary_pane
     counts = {t.title: t.notes for t in library.model.texts()}
     assert counts == {"The Workers’ Opposition": 1, "essay": 1}
 
