@@ -268,9 +268,27 @@ def attach_panels(window, data_dir: Path, document):
     window.term_lookup_requested.connect(show_entry)
     glossary_pane.occurrence_requested.connect(view.flash)
     repository = attach_notes(window, data_dir, document, glossary)
+    attach_library(window, data_dir)
     if warning:
         window.show_status(warning)
     return None if repository is None else (repository, glossary)
+
+
+def attach_library(window, data_dir: Path) -> None:
+    """The Library and Contents panes, on the notes' database; the last text reopens."""
+    from reader_app.models.library_model import LibraryController
+    from reader_app.settings import Settings
+    from reader_app.storage.library import library_of
+    from reader_app.ui.library_coordinator import LibraryCoordinator
+
+    notes = window.notes_controller
+    window.library = None
+    if notes is None:  # the notes could not be opened, and the library lives beside them
+        return
+    controller = LibraryController(library_of(notes.repository, data_dir), window)
+    _geometry, layout = Settings(data_dir).window_state()
+    window.library = LibraryCoordinator(window, controller, saved_layout=layout)
+    window.library.reopen_last()
 
 
 def open_notes(data_dir: Path, document, parent):
@@ -490,7 +508,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.panels_ready.connect(lambda: open_entry_from_command_line(window, args.entry))
     connect_session_manager(app, window)
     watcher = watch_quit_signals(app, window)
-    instance.deliver_to(window.receive_files, args.files)
+    from reader_app.ui.file_handover import receive_files
+
+    instance.deliver_to(lambda paths: receive_files(window, paths), args.files)
     window.show()
     try:
         return app.exec()

@@ -23,6 +23,7 @@ from reader_app.domain.notes import (
     glossary_note,
     passage_note,
 )
+from reader_app.domain.text import Document
 from reader_app.storage.db import NoteNotFound, StorageError
 from reader_app.storage.notes_repo import (
     Highlight,
@@ -118,6 +119,15 @@ class NotesController(QObject):
         self.repository = repository
         self.undo_stack = QUndoStack(self)
         self._backup = backup
+
+    def for_text(self, document: Document, parent: QObject | None = None) -> NotesController:
+        """The controller of another text's notes, on the same database and backups, with an
+        undo history of its own; its notes are placed in this edition of the text first."""
+        controller = NotesController(
+            self.repository.for_text(document), parent, backup=self._backup
+        )
+        controller._read(controller.repository.reanchor, None)
+        return controller
 
     # ----- reading: the window's way to the notes (ui/ never reaches storage/) ---------------
 

@@ -33,14 +33,16 @@ MATCHES_ROLE = Qt.ItemDataRole.UserRole + 3  # MarkedText of the body snippet wh
 class RepositorySignals(QObject):
     """Turns the repository's plain callbacks into a Qt signal that views can connect to.
 
-    It lives as long as the repository it listens to: both go when the window closes.
+    It stops listening when it is deleted (the panel of a text the reader left), so the
+    repository never calls into a deleted Qt object.
     """
 
     changed = Signal(object)  # NotesChanged
 
     def __init__(self, repository: NotesRepository, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        repository.subscribe(self.changed.emit)
+        unsubscribe = repository.subscribe(self.changed.emit)
+        self.destroyed.connect(lambda *_: unsubscribe())
 
 
 @dataclass(frozen=True)

@@ -265,6 +265,16 @@ class LibraryRepository:
     def data_dir(self) -> Path:
         return self._data_dir
 
+    @property
+    def path(self) -> Path | None:
+        """The database file (None for an in-memory copy): another thread opens its own
+        connection to it, as sqlite connections are not shared between threads."""
+        return self._path
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only_reason is not None
+
     def _refuse_if_read_only(self) -> None:
         """Called before a file is copied into the data folder, not only at the write."""
         if self._read_only_reason is not None:

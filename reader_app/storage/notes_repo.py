@@ -5,6 +5,11 @@ so the UI never shows a note that is not safely on disk. The repository knows th
 Document because a note's place in the text (its ``placement``) is a fact about a
 particular edition: it is computed with ``resolve`` when a note is written and again when
 the text's version changes, while the original anchor is kept as it was made.
+
+A repository serves the notes of one text, the one its Document is (``notes.text_id`` is
+the Document's id): every read, write and re-anchoring is limited to that text, so the
+notes of another text in the library are never listed, moved, changed or detached by it.
+``for_text`` gives the repository of another text on the same connection.
 """
 
 from __future__ import annotations
@@ -253,7 +258,7 @@ def _content(note: Note) -> tuple[object, ...]:
 
 
 class NotesRepository:
-    """Notes in one sqlite database, placed in one Document."""
+    """The notes of one text (the Document's id) in one sqlite database, placed in it."""
 
     def __init__(
         self,
@@ -269,7 +274,18 @@ class NotesRepository:
         self._document = document
         self._path = path
         self._read_only_reason = read_only_reason
+        self._text_id = document.id
         self._listeners: list[Callable[[NotesChanged], None]] = []
+
+    def for_text(self, document: Document) -> NotesRepository:
+        """The notes of another text, on this connection, read-only when these are. The
+        two do not share listeners: each text's panel hears only of its own notes."""
+        return NotesRepository(
+            self._connection,
+            document,
+            path=self._path,
+            read_only_reason=self._read_only_reason,
+        )
 
     @property
     def document(self) -> Document:
@@ -358,8 +374,8 @@ class NotesRepository:
                 anchor_block_id, anchor_start, anchor_end, anchor_exact, anchor_prefix,
                 anchor_suffix, anchor_text_version,
                 placement_status, placed_block_id, placed_start, placed_end, placed_position,
-                placed_text_version, created, updated
-            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                placed_text_version, created, updated, text_id
+            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 note.id,
                 note.kind.value,
@@ -374,6 +390,7 @@ class NotesRepository:
                 ),
                 format_timestamp(note.created),
                 format_timestamp(note.updated),
+                self._text_id,
             ),
         )
         self._write_tags(connection, note.id, note.tags)
@@ -483,8 +500,16 @@ class NotesRepository:
         with self._writing() as connection:
             # One query for which ids exist, so that a large import of new notes reads
             # nothing per note.
-            present = self._existing_ids(connection, [note.id for note in incoming])
+            ids = [note.id for note in incoming]
+            present = self._existing_ids(connection, ids, self._text_id)
+            elsewhere = self._existing_ids(connection, ids) - present
             for note in incoming:
+                if note.id in elsewhere:
+                    # A note of another text: it stays there as it is, and the file's
+                    # words are kept in its history, so neither version is lost.
+                    kept += self._keep_revision(connection, note, RevisionOrigin.IMPORT, moment)
+                    unchanged += 1
+                    continue
                 existing = self._get(connection, note.id) if note.id in present else None
                 if existing is None:
                     added += 1
@@ -539,12 +564,19 @@ class NotesRepository:
         return 1
 
     @staticmethod
-    def _existing_ids(connection: sqlite3.Connection, note_ids: list[str]) -> set[str]:
+    def _existing_ids(
+        connection: sqlite3.Connection, note_ids: list[str], text_id: str | None = None
+    ) -> set[str]:
+        """Which of ``note_ids`` are stored: in the text ``text_id``, or in any text."""
         found: set[str] = set()
+        only = " AND text_id = ?" if text_id is not None else ""
         for start in range(0, len(note_ids), 500):
             chunk = note_ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = connection.execute(f"SELECT id FROM notes WHERE id IN ({marks})", chunk)
+            rows = connection.execute(
+                f"SELECT id FROM notes WHERE id IN ({marks}){only}",
+                [*chunk, *([text_id] if text_id is not None else [])],
+            )
             found.update(note_id for (note_id,) in rows)
         return found
 
@@ -574,8 +606,9 @@ class NotesRepository:
         with self._writing() as connection:
             rows = connection.execute(
                 f"SELECT {_NOTE_COLUMNS} FROM notes n WHERE n.kind = 'passage' AND "
+                "n.text_id = ? AND "
                 "(n.placed_text_version IS NULL OR n.placed_text_version != ?)",
-                (self._document.version,),
+                (self._text_id, self._document.version),
             ).fetchall()
             for row in rows:
                 note = _row_to_note(row, self._document)
@@ -604,7 +637,8 @@ class NotesRepository:
 
     def _get(self, connection: sqlite3.Connection, note_id: str) -> Note | None:
         row = connection.execute(
-            f"SELECT {_NOTE_COLUMNS} FROM notes n WHERE n.id = ?", (note_id,)
+            f"SELECT {_NOTE_COLUMNS} FROM notes n WHERE n.id = ? AND n.text_id = ?",
+            (note_id, self._text_id),
         ).fetchone()
         return _row_to_note(row, self._document) if row is not None else None
 
@@ -612,12 +646,12 @@ class NotesRepository:
         with storage_errors(self._path):
             return self._get(self._connection, note_id)
 
-    @staticmethod
     def _filters(
-        tag: str | None, colour: Colour | None, kind: NoteKind | None
+        self, tag: str | None, colour: Colour | None, kind: NoteKind | None
     ) -> tuple[list[str], list[object]]:
-        clauses: list[str] = []
-        params: list[object] = []
+        """The WHERE clauses of a listing: this text's notes, and those asked for."""
+        clauses: list[str] = ["n.text_id = ?"]
+        params: list[object] = [self._text_id]
         if tag is not None:
             clauses.append(
                 "EXISTS (SELECT 1 FROM note_tags t WHERE t.note_id = n.id AND t.tag = ?)"
@@ -642,7 +676,7 @@ class NotesRepository:
     ) -> list[Note]:
         """Notes in the given order, optionally only those with a tag, colour or kind."""
         clauses, params = self._filters(tag, colour, kind)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        where = f"WHERE {' AND '.join(clauses)}"
         rows = self._rows(
             f"SELECT {_NOTE_COLUMNS} FROM notes n {where} ORDER BY {_ORDER_SQL[order]}", params
         )
@@ -658,7 +692,7 @@ class NotesRepository:
         """The ids ``list_notes`` would return, without building the notes: a list view
         with thousands of rows fetches only the notes it shows."""
         clauses, params = self._filters(tag, colour, None)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        where = f"WHERE {' AND '.join(clauses)}"
         rows = self._rows(f"SELECT n.id FROM notes n {where} ORDER BY {_ORDER_SQL[order]}", params)
         return [note_id for (note_id,) in rows]
 
@@ -668,16 +702,17 @@ class NotesRepository:
             """SELECT id, colour, placed_block_id, placed_start, placed_end,
                 substr(body, 1, ?) FROM notes
             WHERE kind = 'passage' AND placement_status != 'detached'
-                AND placed_block_id IS NOT NULL
+                AND placed_block_id IS NOT NULL AND text_id = ?
             ORDER BY placed_position, created, id""",
-            (HIGHLIGHT_PREVIEW_CHARS,),
+            (HIGHLIGHT_PREVIEW_CHARS, self._text_id),
         )
         return [Highlight(*row) for row in rows]
 
     def detached_notes(self) -> list[Note]:
         rows = self._rows(
             f"SELECT {_NOTE_COLUMNS} FROM notes n WHERE n.placement_status = 'detached' "
-            "ORDER BY n.created, n.id"
+            "AND n.text_id = ? ORDER BY n.created, n.id",
+            (self._text_id,),
         )
         return [_row_to_note(row, self._document) for row in rows]
 
@@ -694,7 +729,9 @@ class NotesRepository:
         """Every note's kept versions, newest first, by note id: what an export includes."""
         found: dict[str, list[Revision]] = {}
         rows = self._rows(
-            f"SELECT {_REVISION_COLUMNS} FROM note_revisions ORDER BY recorded DESC, seq DESC"
+            f"SELECT {_REVISION_COLUMNS} FROM note_revisions WHERE note_id IN "
+            "(SELECT id FROM notes WHERE text_id = ?) ORDER BY recorded DESC, seq DESC",
+            (self._text_id,),
         )
         for row in rows:
             revision = _row_to_revision(row)
@@ -702,7 +739,11 @@ class NotesRepository:
         return found
 
     def tag_counts(self) -> dict[str, int]:
-        rows = self._rows("SELECT tag, count(*) FROM note_tags GROUP BY tag ORDER BY tag")
+        rows = self._rows(
+            "SELECT t.tag, count(*) FROM note_tags t JOIN notes n ON n.id = t.note_id "
+            "WHERE n.text_id = ? GROUP BY t.tag ORDER BY t.tag",
+            (self._text_id,),
+        )
         return dict(rows)
 
     def counts(self) -> NoteCounts:
@@ -712,7 +753,8 @@ class NotesRepository:
                 coalesce(sum(kind = 'free'), 0),
                 coalesce(sum(kind = 'glossary'), 0),
                 coalesce(sum(placement_status = 'detached'), 0)
-            FROM notes"""
+            FROM notes WHERE text_id = ?""",
+            (self._text_id,),
         )[0]
         return NoteCounts(*row)
 

@@ -166,6 +166,12 @@ NOTES_ACTIONS = (
     ActionSpec("delete-note", "&Delete Note", "notes", "delete", keys="Ctrl+Shift+Del"),
 )
 
+# The library (ui/library_coordinator.py).
+LIBRARY_ACTIONS = (
+    ActionSpec("add-text", "&Add Text…", "file", "texts", "Open", "Ctrl+O", handler="add_texts"),
+    ActionSpec("show-library", "&Library", "file", "texts", keys="Ctrl+Shift+L"),
+)
+
 # Copy with Citation and the study edition (ui/study_output.py).
 # Review (ui/review_menu.py): sittings, statistics and export.
 REVIEW_ACTIONS = (

@@ -16,13 +16,8 @@ from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from reader_app import APP_NAME
-from reader_app.domain.text import Document
-from reader_app.settings import (
-    READING_POSITION,
-    THEME,
-    ZOOM_PERCENT,
-    Settings,
-)
+from reader_app.domain.text import DEFAULT_TEXT_ID, Document
+from reader_app.settings import READING_POSITION, THEME, ZOOM_PERCENT, Settings
 from reader_app.ui import dialogs, paragraphs
 from reader_app.ui.menus import build_menu_bar
 from reader_app.ui.text_view import ReadingStyle, ReadingView
@@ -51,6 +46,7 @@ logger = logging.getLogger(__name__)
 class MainWindow(QMainWindow):
     term_lookup_requested = Signal(str)  # glossary entry id under the caret
     panels_ready = Signal()  # the glossary and notes panels are attached
+    saving_state = Signal()  # the window saves its state: the open text's place goes too
 
     def __init__(self, document: Document, settings: Settings, *, persist_state: bool = True):
         super().__init__()
@@ -106,9 +102,7 @@ class MainWindow(QMainWindow):
         self.reading_view.verticalScrollBar().valueChanged.connect(self._update_progress)
         self.reading_view.verticalScrollBar().rangeChanged.connect(self._update_progress)
         self._restore_state()
-        self.show_status(
-            f"{len(document.body_blocks())} paragraphs · {document.author}, {document.year}"
-        )
+        self.show_status(f"{len(document.body_blocks())} paragraphs · {document.author}")
 
     def _loading(self, what: str) -> QLabel:
         label = QLabel(f"Opening the {what}…", self)
@@ -188,9 +182,21 @@ class MainWindow(QMainWindow):
         if not self._persist_state:
             return
         self._settings.save_window_state(self.saveGeometry(), self.saveState())
-        self._settings.set(ZOOM_PERCENT, self.reading_view.zoom_percent)
-        self._settings.set(READING_POSITION, self.reading_view.top_position())
+        if self.document.id == DEFAULT_TEXT_ID:  # other texts' places are in the library
+            self._settings.set(ZOOM_PERCENT, self.reading_view.zoom_percent)
+            self._settings.set(READING_POSITION, self.reading_view.top_position())
         self._settings.sync()
+        self.saving_state.emit()
+
+    def show_text(self, document: Document) -> None:
+        """Show another text (the library's Open; ui/library_coordinator.py does the rest)."""
+        self.document = document
+        self.setWindowTitle(f"{document.display_title} — {APP_NAME}")
+        self.reading_view.show_document(document)
+        if self._search_everything is not None:  # it searches the text it was made for
+            self._search_everything.deleteLater()
+        self._search_everything = None
+        self._update_progress()
 
     def commit_data(self) -> None:
         """The session manager is about to log out: save the open note and the window now."""
@@ -372,12 +378,6 @@ class MainWindow(QMainWindow):
     @property
     def notes_controller(self) -> NotesController | None:
         return self.notes.controller if self.notes is not None else None
-
-    def receive_files(self, paths: list[str]) -> None:
-        """Files from the command line or a later launch: see ui/file_handover.py."""
-        from reader_app.ui.file_handover import receive_files
-
-        receive_files(self, paths)
 
     def show_problem(self, message: str) -> None:
         """A problem the user can act on: in the status bar, and in a dialog so it is seen."""

@@ -13,7 +13,11 @@ if TYPE_CHECKING:
 
 # (id, title, sections in order).
 MENUS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("file", "&File", ("notes-files", "glossary-files", "text-files", "study-edition", "quit")),
+    (
+        "file",
+        "&File",
+        ("texts", "notes-files", "glossary-files", "text-files", "study-edition", "quit"),
+    ),
     ("edit", "&Edit", ("undo", "clipboard", "find", "glossary", "preferences")),
     ("view", "&View", ("zoom", "panes", "moving")),
     ("notes", "&Notes", ("marking", "new", "delete")),

@@ -20,6 +20,7 @@ from reader_app.ui.actions import NOTES_ACTIONS, ActionRegistry
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
+    from PySide6.QtGui import QUndoGroup
     from PySide6.QtWidgets import QDockWidget, QMenu, QStatusBar, QWidget
 
     from reader_app.domain.notes import Note
@@ -68,6 +69,9 @@ class NotesCoordinator(QObject):
         self.panel: NotesPanel | None = None
         self.controller: NotesController | None = None
         self._focus_editor_on_create = False  # set while an action that wants the editor runs
+        self._undo: QUndoGroup | None = None
+        self._span_clicks_connected = False
+        self._wired: list[NotesController] = []  # controllers whose reports reach the window
         actions.add_all(NOTES_ACTIONS, self)
         self.colour_menu: QMenu = QMenu("Highlight in &Colour", parent)
         for colour in Colour:
@@ -83,9 +87,12 @@ class NotesCoordinator(QObject):
         self.colour_menu.setEnabled(writable)
 
     def attach(self, panel: NotesPanel, controller: NotesController | None) -> None:
-        """Give the window its notes: panel always, controller when the notes could be opened."""
-        from PySide6.QtGui import QKeySequence
+        """Give the window its notes: panel always, controller when the notes could be opened.
 
+        Called again for each text the reader opens (ui/library_coordinator.py), with that
+        text's panel and controller: Undo then undoes that text's changes. A controller
+        seen before (the reader came back to a text) keeps its undo history and is wired
+        once; what it reports reaches whichever panel is shown, which is then its own."""
         window = self._window
         self.panel = panel
         self.controller = controller
@@ -96,30 +103,61 @@ class NotesCoordinator(QObject):
             return
         self._set_writable(not controller.read_only)
         self._actions.action("export-notes").setEnabled(True)
-        undo = controller.undo_stack.createUndoAction(self._parent, "&Undo")
-        undo.setShortcuts(QKeySequence.StandardKey.Undo)
-        redo = controller.undo_stack.createRedoAction(self._parent, "&Redo")
-        redo.setShortcuts(QKeySequence.StandardKey.Redo)
-        self._actions.place(undo, "edit", "undo", "undo")
-        self._actions.place(redo, "edit", "undo", "redo")
-        controller.failed.connect(window.show_problem)
-        controller.note_created.connect(self._on_note_created)
-        controller.note_restored.connect(panel.select_note)
-        controller.saved.connect(lambda _note: self._update_status("saved"))
-        controller.save_failed.connect(lambda _id, _m: self._update_status("not saved"))
+        self._undo_group().addStack(controller.undo_stack)
+        self._undo_group().setActiveStack(controller.undo_stack)
+        if controller not in self._wired:
+            self._wired.append(controller)
+            controller.failed.connect(window.show_problem)
+            controller.note_created.connect(self._on_note_created)
+            controller.note_restored.connect(self._on_note_restored)
+            controller.saved.connect(self._on_saved)
+            controller.save_failed.connect(self._on_save_failed)
+            controller.destroyed.connect(lambda *_: self._forget(controller))
         panel.save_requested.connect(controller.save)
-        controller.saved.connect(panel.mark_saved)
-        controller.save_failed.connect(panel.mark_save_failed)
         panel.colour_requested.connect(controller.set_colour_named)
         panel.delete_requested.connect(controller.delete)
         panel.new_free_note_requested.connect(self.new_free_note)
         panel.reattach_requested.connect(self._reattach)
         panel.note_activated.connect(self.show_note_in_text)
-        window.reading_view.span_clicked.connect(self._on_span_clicked)
+        if not self._span_clicks_connected:
+            window.reading_view.span_clicked.connect(self._on_span_clicked)
+            self._span_clicks_connected = True
         if panel.model is not None:
             panel.model.signals.changed.connect(self.refresh)
             panel.model.read_failed.connect(window.show_problem)
         self.refresh()
+
+    def _forget(self, controller: NotesController) -> None:
+        if controller in self._wired:
+            self._wired.remove(controller)
+
+    def _on_note_restored(self, note_id: str) -> None:
+        if self.panel is not None:
+            self.panel.select_note(note_id)
+
+    def _on_saved(self, note: Note) -> None:
+        self._update_status("saved")
+        if self.panel is not None:
+            self.panel.mark_saved(note)
+
+    def _on_save_failed(self, note_id: str, message: str) -> None:
+        self._update_status("not saved")
+        if self.panel is not None:
+            self.panel.mark_save_failed(note_id, message)
+
+    def _undo_group(self) -> QUndoGroup:
+        """Edit > Undo and Redo, made once: they follow the open text's undo stack."""
+        from PySide6.QtGui import QKeySequence, QUndoGroup
+
+        if self._undo is None:
+            self._undo = QUndoGroup(self)
+            undo = self._undo.createUndoAction(self._parent, "&Undo")
+            undo.setShortcuts(QKeySequence.StandardKey.Undo)
+            redo = self._undo.createRedoAction(self._parent, "&Redo")
+            redo.setShortcuts(QKeySequence.StandardKey.Redo)
+            self._actions.place(undo, "edit", "undo", "undo")
+            self._actions.place(redo, "edit", "undo", "redo")
+        return self._undo
 
     # ----- what the window shows -----------------------------------------------------------
 

@@ -18,9 +18,15 @@ def current_paragraph(view: ReadingView, document: Document) -> int | None:
     block = located[0]
     if block.number is not None:
         return block.number
-    index = document.block_index(block.id)
-    before = [b for b in numbered if document.block_index(b.id) <= index]
-    return before[-1].number if before else None
+    # One pass: asking each paragraph for its index made this quadratic, and a book's
+    # heading at the top of the view froze the window for minutes.
+    last_number = None
+    for candidate in document.blocks:
+        if candidate.id == block.id:
+            break
+        if candidate.number is not None:
+            last_number = candidate.number
+    return last_number
 
 
 def progress_text(view: ReadingView, document: Document) -> str:

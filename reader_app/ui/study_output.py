@@ -68,6 +68,11 @@ class StudyOutput(QObject):
         self._options: StudyEditionOptions | None = None  # the last choice, offered again
         self._build_actions()
 
+    def set_document(self, document: Document, work: CitedWork) -> None:
+        """Cite and print another text (the library's Open), with its own metadata."""
+        self._document = document
+        self._work = work
+
     # ----- actions and menus ---------------------------------------------------------------
 
     def _build_actions(self) -> None:

@@ -207,7 +207,8 @@ class ReadingView(SafeBrowser):
                 cursor = self._editorial_frame.lastCursorPosition()
                 cursor.movePosition(QTextCursor.MoveOperation.NextBlock)
                 first = True
-            if block.role is Role.BODY and not extract_labelled:
+            # The bundled extract says where it comes from; a reader's own file is whole.
+            if block.role is Role.BODY and not extract_labelled and self._source.provenance:
                 label = f"{self._source.author}, {self._source.title} ({self._source.year})"
                 new_block(_LABEL, f"From {label} · extract", None)
                 extract_labelled = True
@@ -219,6 +220,24 @@ class ReadingView(SafeBrowser):
         # width would be laid out again at the real one. resizeEvent sets them when shown.
         self.setDocument(doc)
         self._index_blocks()
+
+    def show_document(self, document: Document) -> None:
+        """Show another text in this view (the library's Open): its marks go with the old
+        text, the zoom and reading style stay, and the view starts at its top."""
+        previous = self.document()
+        self.setAccessibleDescription(f"{document.display_title}, by {document.author}")
+        self._source = document
+        self._editorial_frame = None
+        self._layers = {}
+        self.setExtraSelections([])
+        self._build()
+        previous.deleteLater()
+        self._update_column()
+        self.verticalScrollBar().setValue(0)
+
+    @property
+    def shown_document(self) -> Document:
+        return self._source
 
     def _index_blocks(self) -> None:
         self._block_positions.clear()

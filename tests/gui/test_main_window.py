@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDockWidget
 from reader_app import APP_ID
 
 
-def test_window_shows_text_and_two_docks(make_window) -> None:
+def test_window_shows_text_and_its_docks(make_window) -> None:
     window = make_window()
     view = window.reading_view
     assert view.isVisible()
@@ -18,8 +18,11 @@ def test_window_shows_text_and_two_docks(make_window) -> None:
     assert "Some third person decides your fate" in plain
     assert "Editor’s introduction" in plain  # the editor's matter is labelled apart
     docks = {dock.objectName(): dock for dock in window.findChildren(QDockWidget)}
-    assert set(docks) == {"glossaryDock", "notesDock"}
-    assert all(dock.isVisible() for dock in docks.values())
+    assert set(docks) == {"glossaryDock", "notesDock", "libraryDock", "contentsDock"}
+    # The library is a tab behind the glossary; the bundled extract has no chapters.
+    assert docks["glossaryDock"].isVisible() and docks["notesDock"].isVisible()
+    assert window.tabifiedDockWidgets(docks["glossaryDock"]) == [docks["libraryDock"]]
+    assert not docks["contentsDock"].isVisible()
     assert window.dockWidgetArea(docks["glossaryDock"]) == Qt.DockWidgetArea.LeftDockWidgetArea
     assert window.dockWidgetArea(docks["notesDock"]) == Qt.DockWidgetArea.RightDockWidgetArea
 

@@ -246,30 +246,29 @@ def test_a_socket_left_by_a_crash_is_replaced(qtbot, tmp_path: Path, runtime_dir
 # ----- the window ------------------------------------------------------------------------
 
 
-def test_files_given_to_the_window_are_named_and_not_pretended_open(
-    make_window, monkeypatch
-) -> None:
-    from reader_app.ui import dialogs
+def test_files_given_to_the_window_are_added_and_opened(make_window, qtbot, tmp_path) -> None:
+    from reader_app.ui.file_handover import receive_files
 
-    shown = []
-    monkeypatch.setattr(dialogs, "show_notice", lambda parent, t, m: shown.append((t, m)))
     window = make_window()
-    window.receive_files([])
-    assert shown == [], "a launch without files only brings the window forward"
-    window.receive_files(["/home/ana/Books/Capital.epub", "/tmp/notes.md"])
-    [(title, message)] = shown
-    assert title == "Cannot open files yet"
-    assert "Capital.epub, notes.md" in message
-    assert "cannot open your own files yet" in message
-    assert "later version" in message
+    qtbot.waitUntil(lambda: getattr(window, "library", None) is not None)
+    receive_files(window, [])  # a launch without files only brings the window forward
+    assert len(window.library.model.texts()) == 1
+    essay = tmp_path / "notes.md"
+    essay.write_text("# Handed Over\n\nWords from a second launch.\n", encoding="utf-8")
+    with qtbot.waitSignal(window.library.text_opened):
+        receive_files(window, [str(essay)])
+    assert window.document.title == "Handed Over"
 
 
 def test_the_notice_does_not_block_and_shows_names_as_plain_text(make_window, qtbot) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
+    from reader_app.ui.file_handover import receive_files
+
     window = make_window()
-    window.receive_files(["/tmp/<b>bold<i>.md"])  # returns: no nested event loop
+    window.library = None  # as when the notes file, which holds the library, cannot open
+    receive_files(window, ["/tmp/<b>bold<i>.md"])  # returns: no nested event loop
     box = window.findChild(QMessageBox)
     assert box is not None
     qtbot.waitExposed(box)

@@ -263,10 +263,8 @@ def test_remove_keeps_notes_and_re_adding_brings_the_same_id(
     path = _write(tmp_path, "essay.txt")
     added = library.add_file(path)
     stored = library.get(added.text_id).stored_path
-    note = repo.add(free_note("about the essay"))
-    library._connection.execute(
-        "UPDATE notes SET text_id = ? WHERE id = ?", (added.text_id, note.id)
-    )
+    essay_notes = repo.for_text(library.document(added.text_id))
+    note = essay_notes.add(free_note("about the essay"))
     assert {s.id: s.notes for s in library.list_texts()}[added.text_id] == 1
 
     result = library.remove(added.text_id)
@@ -276,7 +274,7 @@ def test_remove_keeps_notes_and_re_adding_brings_the_same_id(
     assert not (data_dir / stored).exists()
     assert library.search("bread") == []
     _assert_index_in_step(library)
-    assert repo.get(note.id) is not None  # the note is kept
+    assert essay_notes.get(note.id) is not None  # the note is kept
 
     again = library.add_file(path)
     assert again.added and again.text_id == added.text_id
@@ -287,10 +285,10 @@ def test_remove_can_delete_the_notes_and_refuses_the_bundled_text(
     library: LibraryRepository, repo: NotesRepository, tmp_path: Path
 ) -> None:
     text_id = library.add_file(_write(tmp_path, "essay.txt")).text_id
-    note = repo.add(free_note("to go"))
-    library._connection.execute("UPDATE notes SET text_id = ? WHERE id = ?", (text_id, note.id))
+    essay_notes = repo.for_text(library.document(text_id))
+    note = essay_notes.add(free_note("to go"))
     assert library.remove(text_id, delete_notes=True).notes_deleted == 1
-    assert repo.get(note.id) is None
+    assert essay_notes.get(note.id) is None
     with pytest.raises(LibraryError, match="bundled text cannot be removed"):
         library.remove(DEFAULT_TEXT_ID)
     with pytest.raises(LibraryError, match="no text"):

@@ -1,0 +1,429 @@
+"""The library in the window: the Library and Contents panes, File > Add Text…, dropped
+files, files from the command line or a later launch, and opening a text.
+
+The window shows one text at a time. Opening another rebinds everything that belongs to a
+text: the reading view, its notes (panel, controller, undo, highlights), the glossary (the
+bundled glossary belongs to the bundled text only), citations, Contents, the title and the
+status bar; the place and zoom of the text left are kept in the library and those of the
+text opened restored. Every read and write goes through ``models/library_model.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QDockWidget
+
+from reader_app.domain.citation import CitedWork
+from reader_app.domain.glossary import Glossary
+from reader_app.domain.text import Document
+from reader_app.models.library_model import LibraryController, LibraryModel, ReadingState
+from reader_app.ui import library_dialogs
+from reader_app.ui.actions import LIBRARY_ACTIONS
+from reader_app.ui.library_dialogs import RemoveChoice
+from reader_app.ui.library_pane import ContentsPane, LibraryPane
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QByteArray
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QLabel
+
+    from reader_app.models.notes_controller import NotesController
+    from reader_app.ui.glossary_pane import GlossaryPane
+    from reader_app.ui.main_window import MainWindow
+
+STATUS_MS = 8000
+LIBRARY_WIDTH = 560  # pixels: title, author, year, read, notes and last opened side by side
+NO_GLOSSARY = (
+    "This text has no glossary yet. The glossary that comes with Study Reader belongs to "
+    "its own text, The Workers’ Opposition."
+)
+
+
+def local_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+    """The local files being dropped (links to web pages and other things are not)."""
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+
+class LibraryCoordinator(QObject):
+    text_opened = Signal(str)  # text id, once the window shows it
+
+    def __init__(
+        self,
+        window: MainWindow,
+        controller: LibraryController,
+        *,
+        saved_layout: QByteArray | None = None,
+    ) -> None:
+        """``saved_layout``: the window's saved dock layout, applied again now that the
+        Library and Contents docks exist (the window restored it before they did)."""
+        super().__init__(window)
+        self._window = window
+        self.controller = controller
+        self.current_text_id = window.document.id
+        self._store_notes: NotesController | None = window.notes_controller
+        # Each text's notes controller, kept while the window is open: its undo history
+        # survives opening another text and coming back.
+        self._notes_by_text: dict[str, NotesController] = {}
+        if self._store_notes is not None:
+            self._notes_by_text[self.current_text_id] = self._store_notes
+        self._failures: list[str] = []
+        self._pending_place: ReadingState | None = None  # restored after the next layout
+        self._no_glossary: QLabel | None = None  # the glossary dock for a text without one
+
+        self.model = LibraryModel(controller.texts, self)
+        self.pane = LibraryPane(self.model, window)
+        self.contents = ContentsPane(window)
+        self.library_dock = self._dock("Library", "libraryDock", self.pane)
+        self.contents_dock = self._dock("Contents", "contentsDock", self.contents)
+        self.contents_dock.hide()
+        if saved_layout is not None:
+            window.restoreState(saved_layout)
+
+        # The bundled glossary stays built for its text (a dock keeps, hidden, the widget it
+        # no longer shows); other texts get an empty pane of their own.
+        self._bundled_glossary = window.glossary_pane
+        self._bundled_terms = window.reading_view.marks("terms")
+        self._name_tab_bars()
+
+        table = window.actions_table
+        table.add_all(LIBRARY_ACTIONS, self)
+        table.place(self.library_dock.toggleViewAction(), "view", "panes")
+        table.place(self.contents_dock.toggleViewAction(), "view", "panes")
+
+        self.pane.open_requested.connect(self.open_text)
+        self.pane.remove_requested.connect(self.remove_text)
+        self.pane.add_requested.connect(self.add_texts)
+        self.contents.chapter_requested.connect(window.reading_view.scroll_to_block)
+        controller.changed.connect(self.model.refresh)
+        controller.text_added.connect(self._on_added)
+        controller.open_requested.connect(self.open_text)
+        controller.add_failed.connect(self._failures.append)
+        controller.open_failed.connect(window.show_problem)
+        controller.adding_changed.connect(self._on_adding_changed)
+        window.saving_state.connect(self._save_place)
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)
+        self._follow_notes()
+        self._show_contents(self.current_text_id)
+
+    def _dock(self, title: str, name: str, panel) -> QDockWidget:
+        window = self._window
+        dock = QDockWidget(title, window)
+        dock.setObjectName(name)
+        dock.setWidget(panel)
+        dock.setAllowedAreas(
+            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        dock.toggleViewAction().setText(f"{title} Pane")
+        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        window.tabifyDockWidget(window.glossary_dock, dock)
+        window.glossary_dock.raise_()
+        return dock
+
+    def _name_tab_bars(self) -> None:
+        """The tabs Qt makes for docks sharing a place have no name a screen reader can say."""
+        from PySide6.QtWidgets import QTabBar
+
+        for bar in self._window.findChildren(QTabBar):
+            if not bar.accessibleName() and bar.parentWidget() is self._window:
+                bar.setAccessibleName("Panes in this place")
+
+    def reopen_last(self) -> None:
+        """At start: the text the reader had open last comes back where it was left."""
+        last = self.controller.last_opened()
+        if last is not None and last != self.current_text_id:
+            self.open_text(last)
+            return
+        # The text shown at start is already in place (its position from the settings);
+        # the glossary entry left open in it comes back too.
+        self._restore_entry(self.controller.reading_state(self.current_text_id))
+
+    # ----- File > Add Text…, dropping, the command line and later launches ----------------
+
+    def show_library(self) -> None:
+        """File > Library: the pane comes forward, wide enough to show its columns."""
+        self.library_dock.show()
+        self.library_dock.raise_()
+        if self.library_dock.width() < LIBRARY_WIDTH:
+            self._window.resizeDocks(
+                [self.library_dock], [LIBRARY_WIDTH], Qt.Orientation.Horizontal
+            )
+        self.pane.filter_edit.setFocus()
+
+    def add_texts(self) -> None:
+        paths = library_dialogs.open_file_paths(self._window, "Add Texts to the Library")
+        if paths:
+            self.add_files([Path(path) for path in paths])
+
+    def add_files(self, paths: list[Path]) -> None:
+        """Add (or find) each file, then open the last one that could be added."""
+        self.controller.add_files(paths)
+
+    def receive_files(self, paths: list[str]) -> None:
+        """From ``study-reader FILE…`` or a later launch: come forward, add, open."""
+        window = self._window
+        if window.isMinimized():
+            window.showNormal()
+        window.raise_()
+        window.activateWindow()
+        if paths:
+            self.add_files([Path(path) for path in paths])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() in (QEvent.Type.DragEnter, QEvent.Type.Drop):
+            files = local_files(event)  # type: ignore[arg-type]
+            if files:
+                event.acceptProposedAction()  # type: ignore[attr-defined]
+                if event.type() == QEvent.Type.Drop:
+                    self.add_files(files)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _on_adding_changed(self, waiting: int) -> None:
+        bar = self._window.statusBar()
+        if waiting:
+            bar.showMessage(f"Adding {waiting} {'file' if waiting == 1 else 'files'}…")
+            return
+        if bar.currentMessage().startswith("Adding "):  # not the last "Added …"
+            bar.clearMessage()
+        if self._failures:
+            failures = list(self._failures)
+            self._failures.clear()  # the list add_failed appends to: cleared, never replaced
+            count = len(failures)
+            self._window.show_problem(
+                f"{count} {'file was' if count == 1 else 'files were'} not added:\n"
+                + "\n".join(failures)
+            )
+
+    def _on_added(self, text_id: str, added: bool) -> None:
+        title = self.controller.title_of(text_id)
+        message = f"Added “{title}” to the library." if added else f"“{title}” is already here."
+        self._window.statusBar().showMessage(message, STATUS_MS)
+
+    # ----- opening a text ----------------------------------------------------------------
+
+    def open_text(self, text_id: str) -> bool:
+        """Show ``text_id`` in the window; False (and the reader told why) if it cannot be."""
+        window = self._window
+        if text_id == self.current_text_id:
+            self.pane.select_text(text_id)
+            return True
+        document = self.controller.open_document(text_id)
+        if document is None:
+            return False
+        if window.notes_panel is not None:
+            window.notes_panel.flush()  # the words being typed belong to the text left
+        left = (self.current_text_id, self._place_now())
+        window.show_text(document)
+        self.current_text_id = text_id
+        self._bind_glossary(text_id, document)
+        self._bind_notes(document)
+        self._bind_citation(text_id, document)
+        self._show_contents(text_id)
+        self.controller.mark_opened(text_id, left)
+        self._restore_place(text_id)
+        find_bar = window.find_bar
+        if find_bar.isVisible():
+            find_bar.refresh()
+        self.pane.select_text(text_id)
+        self.text_opened.emit(text_id)
+        return True
+
+    def _place_now(self) -> ReadingState:
+        """Where the reader is in the open text: the block and offset at the top of the view
+        (or where it is about to scroll), the zoom and the open glossary entry."""
+        view = self._window.reading_view
+        pane = self._window.glossary_pane
+        entry = pane.current_entry_id if pane is not None else None
+        zoom = float(view.zoom_percent)
+        if self._pending_place is not None:  # left (or closed) before the view got there
+            return self._pending_place._replace(zoom=zoom, glossary_entry_id=entry)
+        located = view.locate(view.top_position())
+        if located is None:
+            return ReadingState(None, 0, zoom, entry)
+        block, offset = located
+        return ReadingState(block.id, offset, zoom, entry)
+
+    def _save_place(self) -> None:
+        """The window is saving its state (closing, or the session ending): keep the open
+        text's place too, and let files being added finish before the notes file closes."""
+        self.controller.save_reading_state(self.current_text_id, self._place_now())
+        self.controller.wait_for_imports()
+
+    def _restore_place(self, text_id: str) -> None:
+        self._pending_place = None
+        state = self.controller.reading_state(text_id)
+        view = self._window.reading_view
+        if state.zoom:
+            view.set_zoom_percent(round(state.zoom))
+        if state.block_id and state.block_id in {b.id for b in view.shown_document.blocks}:
+            position = view.document_position(state.block_id, state.offset)
+
+            def scroll() -> None:  # after a layout pass, when line positions are known
+                QTimer.singleShot(0, arrive)
+
+            def arrive() -> None:
+                if self._pending_place is state:  # not another text opened meanwhile
+                    view.scroll_to_position(position)
+                    self._pending_place = None
+
+            self._pending_place = state
+
+            if view.isVisible():
+                scroll()
+            else:  # reopened at start, before the window is first shown
+                view.first_painted.connect(scroll, Qt.ConnectionType.SingleShotConnection)
+        self._restore_entry(state)
+
+    def _restore_entry(self, state: ReadingState) -> None:
+        pane = self._window.glossary_pane
+        if pane is not None and state.glossary_entry_id in self._window.glossary_headwords:
+            pane.open_entry(str(state.glossary_entry_id))
+
+    def _bind_glossary(self, text_id: str, document: Document) -> None:
+        """The bundled glossary for the bundled text. Another text gets an empty glossary
+        (what Search Everything and the study edition read), never shown: the dock says in
+        a calm line that the text has none, rather than showing empty lists."""
+        from PySide6.QtWidgets import QLabel
+
+        from reader_app.ui.glossary_pane import GlossaryPane
+
+        window = self._window
+        bundled = self.controller.is_bundled(text_id)
+        previous = window.glossary_pane
+        pane: GlossaryPane | None = self._bundled_glossary
+        if not bundled:
+            pane = GlossaryPane(Glossary(()), document, [], parent=window)
+            pane.hide()  # explicitly: a child of the window, never laid out in it
+            if self._no_glossary is None:
+                self._no_glossary = QLabel(NO_GLOSSARY, window)
+                self._no_glossary.setTextFormat(Qt.TextFormat.PlainText)
+                self._no_glossary.setWordWrap(True)
+                self._no_glossary.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                self._no_glossary.setMargin(18)
+                self._no_glossary.setEnabled(False)  # the muted look of a placeholder
+            window.glossary_dock.setWidget(self._no_glossary)
+        elif pane is not None:
+            window.glossary_dock.setWidget(pane)
+        if previous is not None and previous is not self._bundled_glossary:
+            previous.deleteLater()
+        window.glossary_pane = pane
+        window.glossary_headwords = (
+            {e.id: e.headword for e in pane.glossary.entries} if pane is not None else {}
+        )
+        window.reading_view.set_marks("terms", self._bundled_terms if bundled else [])
+
+    def _bind_notes(self, document: Document) -> None:
+        """The opened text's notes in the panel, the highlights and the status bar."""
+        from reader_app.models.notes_model import NotesModel
+        from reader_app.ui.notes_panel import NotesPanel
+
+        window = self._window
+        notes = window.notes
+        if self._store_notes is None or notes is None:  # the notes could not be opened
+            return
+        old_panel = notes.panel
+        controller = self._notes_by_text.get(document.id)
+        if controller is None:
+            controller = self._store_notes.for_text(document, window)
+            self._notes_by_text[document.id] = controller
+        headwords = window.glossary_headwords
+        panel = NotesPanel(
+            NotesModel(controller.repository),
+            document,
+            headword_of=lambda entry_id: headwords.get(entry_id, entry_id),
+        )
+        window.notes_dock.setWidget(panel)
+        notes.attach(panel, controller)
+        if controller.read_only:
+            panel.set_read_only(
+                "These notes are open in another window, so here they can only be read."
+            )
+        self._follow_notes()
+        if old_panel is not None:
+            old_panel.deleteLater()
+
+    def _follow_notes(self) -> None:
+        """The library's notes counts follow the open text's notes."""
+        panel = self._window.notes_panel
+        if panel is not None and panel.model is not None:
+            panel.model.signals.changed.connect(lambda _change: self.model.refresh())
+
+    def _bind_citation(self, text_id: str, document: Document) -> None:
+        output = getattr(self._window, "study_output", None)
+        if output is None:
+            return
+        if self.controller.is_bundled(text_id):
+            work = CitedWork.from_document(document)
+        else:
+            work = CitedWork.from_metadata(self.controller.citation_metadata(text_id))
+        output.set_document(document, work)
+
+    def _show_contents(self, text_id: str) -> None:
+        entries = self.controller.contents(text_id)
+        self.contents.show_contents(entries)
+        self.contents_dock.setVisible(bool(entries))
+        self.contents_dock.toggleViewAction().setEnabled(bool(entries))
+
+    # ----- removing --------------------------------------------------------------------
+
+    def remove_text(self, text_id: str) -> None:
+        """Remove… asks: keep the notes (default), or export them to a file and delete them."""
+        summary = next((t for t in self.model.texts() if t.id == text_id), None)
+        if summary is None or summary.bundled:
+            return
+        choice = library_dialogs.ask_remove(self._window, summary.title, summary.notes)
+        if choice is RemoveChoice.CANCEL:
+            return
+        delete_notes = choice is RemoveChoice.EXPORT_AND_DELETE_NOTES
+        if delete_notes and not self._export_notes_of(text_id, summary.title):
+            return  # nothing deleted unless the notes are safely in a file
+        if text_id == self.current_text_id:
+            self.open_text(self.model.texts()[0].id)  # the bundled text
+        problem = self.controller.remove(text_id, delete_notes=delete_notes)
+        if problem is not None:
+            self._window.show_problem(problem)
+            return
+        removed = self._notes_by_text.pop(text_id, None)
+        if removed is not None:  # its undo history would act on a text no longer here
+            removed.deleteLater()
+        self._window.statusBar().showMessage(f"Removed “{summary.title}”.", STATUS_MS)
+
+    def _export_notes_of(self, text_id: str, title: str) -> bool:
+        from reader_app.domain.formats import EXPORT_FILTERS
+        from reader_app.ui import dialogs
+
+        if self._store_notes is None:
+            return False
+        filters = {f.dialog_filter: f for f in EXPORT_FILTERS}
+        path, chosen = dialogs.save_file_path(
+            self._window,
+            f"Export the Notes on “{title}”",
+            str(Path.home() / f"{text_id}-notes.md"),
+            list(filters),
+        )
+        if not path:
+            return False
+        export_format = filters.get(chosen, EXPORT_FILTERS[0])
+        target = Path(path) if Path(path).suffix else Path(path).with_suffix(export_format.suffix)
+        document = self.controller.open_document(text_id)
+        if document is None:
+            return False
+        notes = self._store_notes.for_text(document, self)
+        try:
+            written = notes.export_to(target, export_format.name, {})
+        except OSError as error:
+            self._window.show_problem(
+                f"The notes could not be written to {target}: {error.strerror or error}. "
+                "Nothing was removed."
+            )
+            written = None
+        finally:
+            notes.deleteLater()
+        return written is not None
