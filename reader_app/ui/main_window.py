@@ -193,9 +193,6 @@ class MainWindow(QMainWindow):
         self.document = document
         self.setWindowTitle(f"{document.display_title} — {APP_NAME}")
         self.reading_view.show_document(document)
-        if self._search_everything is not None:  # it searches the text it was made for
-            self._search_everything.deleteLater()
-        self._search_everything = None
         self._update_progress()
 
     def commit_data(self) -> None:

