@@ -17,7 +17,9 @@ SCREENSHOT_SETTLE_MS = 200
 BACKUP_DELAY_MS = 5000  # after start-up, when the reader is reading, not waiting
 
 
-COMMANDS = ("export", "import", "cite", "add", "list", "remove", "review", "export-cards")
+COMMANDS = (
+    "export", "import", "cite", "add", "list", "remove", "review", "export-cards", "sync",
+)  # fmt: skip
 
 
 def build_parser(*, files: bool = False, add_help: bool = True) -> argparse.ArgumentParser:

@@ -86,6 +86,11 @@ def add_subcommands(
     add_review_commands(  # review add|due, export-cards: in review_commands.py
         subparsers, default_data_dir=default_data_dir, document_loader=document_loader
     )
+    from reader_app.sync_command import add_sync_command
+
+    add_sync_command(  # sync: in sync_command.py
+        subparsers, default_data_dir=default_data_dir, document_loader=document_loader
+    )
 
 
 def _write_standard_output(data: bytes) -> None:

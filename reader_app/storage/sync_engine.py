@@ -2,15 +2,17 @@
 
 A sync is four steps, in this order so that a crash at any point loses nothing:
 
-1. Compare every note in the database with the fingerprint it had when last synced (kept in
-   ``sync_state``): a new or changed note becomes a change record, a note that is gone a
-   deletion (the notes store deletes rows outright, so this comparison is how deletions are
-   found). The records go into this device's log (``domain.sync.replica``).
-2. Read what the other devices' logs gained since last time and merge it by hybrid stamp.
-3. Write the merged winners to the database in one transaction, keeping every version that
-   lost a conflict as a revision of its note (``sync_notes.apply_changes``).
-4. Save the state (``os.replace``). Had the app stopped before this, the next sync reads the
-   same records again, and merging them again changes nothing.
+1. The notes changed since the last sync (listed by triggers in ``sync_changes``, deletions
+   too, with their time) become change records, stamped by this device's hybrid clock with
+   the time they were made, and are appended to this device's log. If the folder cannot
+   take them, they wait in the sync state (``sync_state.SyncMeta.unwritten``).
+2. The other devices' logs are read from where this device left them (``read_log``) and
+   merged by hybrid stamp (``domain.sync.merge``).
+3. The merged winners are written to the database in one transaction with their versions,
+   every version that lost a conflict kept as a revision of its note
+   (``sync_notes.apply_changes``).
+4. The sync state is saved (``os.replace``). Had the app stopped before this, the next sync
+   reads the same records again, and merging them again changes nothing.
 
 Nothing here imports Qt; the window runs ``SyncEngine.sync`` on a worker thread with its own
 database connection, the command line once.
@@ -25,24 +27,31 @@ from pathlib import Path
 from typing import Any
 
 from reader_app.domain.notes import RevisionOrigin, parse_timestamp
-from reader_app.domain.sync.clock import HybridClock, wall_clock_ms
+from reader_app.domain.sync.clock import HybridClock, Stamp, wall_clock_ms
 from reader_app.domain.sync.log import (
+    LOG_SUFFIX,
+    Cursor,
     Entity,
+    LogWriter,
     Record,
     SyncLogError,
     log_path,
+    read_log,
 )
+from reader_app.domain.sync.merge import Key, Version, merge
 from reader_app.domain.sync.note_payload import NoteFields, PayloadError, from_payload, to_payload
-from reader_app.domain.sync.replica import Replica
-from reader_app.storage.sync_notes import apply_changes, fingerprint, read_notes
-from reader_app.storage.sync_state import (
-    PLACEHOLDER,
-    Device,
-    SyncState,
-    load_device,
-    load_state,
-    save_state,
+from reader_app.storage.sync_notes import (
+    STORED,
+    SyncedVersion,
+    apply_changes,
+    changed_notes,
+    fingerprint,
+    forget_all,
+    read_notes,
+    read_versions,
+    record_sent,
 )
+from reader_app.storage.sync_state import Device, SyncMeta, load_device, load_meta, save_meta
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,44 +83,42 @@ def _folder_problem(folder: Path) -> str | None:
     )
 
 
-class _NotesReplica(Replica):
-    """A replica whose stored versions hold no words: republishing takes them from the
-    database (``payload_of``)."""
+def _millis(stored_time: str) -> int:
+    return int(parse_timestamp(stored_time).timestamp() * 1000)
 
-    payload_of: Callable[[str], Mapping[str, Any] | None]
 
-    def refusal(self, record: Record) -> str | None:
-        if record.entity is not Entity.NOTE or record.payload is None:
-            return None
-        try:
-            from_payload(record.entity_id, record.payload)
-        except PayloadError as error:
-            return (
-                f"A note from another computer ({record.device}.jsonl) could not be read "
-                f"({error}); it is skipped, and the version here is kept."
-            )
+def _is_device_id(name: str) -> bool:
+    try:
+        Stamp(0, 0, name)
+    except ValueError:
+        return False
+    return True
+
+
+def read_note_record(record: Record) -> NoteFields | None:
+    """The note a record from another device carries (None: a deletion); raises
+    PayloadError saying in plain words why it cannot be taken."""
+    if record.entity is not Entity.NOTE:
+        raise PayloadError(
+            f"{record.device}.jsonl holds a {record.kind} change, which this version skips"
+        )
+    if record.payload is None:
         return None
-
-    def republish(self) -> None:
-        own: list[Record] = []
-        for version in self.state.values():
-            record = version.record
-            if record.device != self.device:
-                continue
-            if record.payload is PLACEHOLDER:
-                payload = self.payload_of(record.entity_id)
-                if payload is None:
-                    continue  # deleted here since; step 1 of the next sync sends that
-                record = Record(record.entity, record.entity_id, record.stamp, payload, record.base)
-            own.append(record)
-        self.writer.append(sorted(own, key=lambda record: record.stamp))
+    try:
+        return from_payload(record.entity_id, record.payload)
+    except PayloadError as error:
+        raise PayloadError(
+            f"A note from another computer ({record.device}.jsonl) could not be read "
+            f"({error}); it is skipped, and the version here is kept"
+        ) from None
 
 
 class SyncEngine:
     """Syncs the notes of one database (``connection``) through one sync folder.
 
-    Keeps its state in memory between syncs and on disk after each; ``wall`` is the wall
-    clock (tests run clocks minutes apart).
+    Keeps the sync state and the versions it has read in memory between syncs (the window
+    keeps one engine), and on disk after each. ``wall`` is the wall clock (tests run clocks
+    minutes apart).
     """
 
     def __init__(
@@ -129,56 +136,32 @@ class SyncEngine:
         self.device: Device = load_device(data_dir)
         self._wall = wall
         self._path = database_path
-        self._state: SyncState | None = None
-        self._notices: list[str] = []
+        self._meta: SyncMeta | None = None
+        self._versions: dict[Key, SyncedVersion | None] = {}  # None: known to have none
+        self._writer = LogWriter(sync_dir, self.device.id)
+        self._saved_cursors: dict[str, Cursor] = {}
 
-    def _folder_key(self) -> str:
-        return str(self.sync_dir.expanduser().resolve())
+    # -- state -------------------------------------------------------------------------
 
-    def _load(self) -> SyncState:
-        if self._state is None:
-            self._state, notice = load_state(self.data_dir, self._folder_key())
+    def _load_meta(self, problems: list[str]) -> SyncMeta:
+        if self._meta is None:
+            folder = str(self.sync_dir.expanduser().resolve())
+            meta, notice = load_meta(self.data_dir, folder)
             if notice:
-                self._notices.append(notice)
-        return self._state
+                problems.append(notice)
+            if meta is None:  # a new sync folder: everything here is sent there anew
+                forget_all(self.connection, self._path)
+                meta = SyncMeta(folder)
+            self._meta = meta
+        return self._meta
 
-    def sync(self) -> SyncOutcome:
-        """One whole sync. Raises StorageError only when this device's own database or
-        data folder cannot be used; every problem of the sync folder is in ``problems``."""
-        problems, self._notices = self._notices, []
-        unavailable = _folder_problem(self.sync_dir)
-        if unavailable:
-            return SyncOutcome(problems=(*problems, unavailable), folder_available=False)
-        state = self._load()
-        notes = read_notes(self.connection, self._path)
-        replica = _NotesReplica(self.sync_dir, self.device.id, cursors=state.cursors)
-        replica.state = dict(state.versions)
-        # The clock resumes from the last stamp it knows, not from now, so that an edit made
-        # before this sync is stamped with its own time (see ``_send``).
-        last = max((v.record.stamp for v in state.versions.values()), default=None)
-        replica.clock = HybridClock(self.device.id, wall=self._wall, last=last)
-        replica.payload_of = lambda note_id: (
-            to_payload(notes[note_id]) if note_id in notes else None
-        )
-        replica.unwritten = list(state.unwritten)
-        self._check_own_log(replica, state, problems)
-        sent = self._send(replica, state, notes, problems)
-        report = replica.sync()
-        problems.extend(problem.message for problem in report.problems)
-        outcome = self._apply(replica, state, notes, report.applied, report.revisions, problems)
-        state.versions = replica.state
-        state.cursors = replica.cursors
-        state.unwritten = replica.unwritten
-        state.own_log_size = self._own_log_size(state.own_log_size)
-        save_state(self.data_dir, state)
-        return SyncOutcome(
-            sent=sent,
-            received=outcome[0],
-            deleted=outcome[1],
-            revisions_kept=outcome[2],
-            changed_note_ids=frozenset(outcome[3]),
-            problems=tuple(dict.fromkeys(problems)),
-        )
+    def _versions_of(self, keys: set[Key]) -> dict[Key, SyncedVersion]:
+        missing = [key for key in keys if key not in self._versions]
+        if missing:
+            found = read_versions(self.connection, missing, self._path)
+            for key in missing:
+                self._versions[key] = found.get(key)
+        return {key: v for key in keys if (v := self._versions.get(key)) is not None}
 
     def _own_log_size(self, previous: int) -> int:
         try:
@@ -188,112 +171,215 @@ class SyncEngine:
         except OSError:
             return previous
 
-    def _check_own_log(self, replica: Replica, state: SyncState, problems: list[str]) -> None:
-        """A log shorter than this device left it (rewound, replaced or deleted by the sync
-        program, while the app was closed): write everything this device changed again."""
-        if state.own_log_size <= self._own_log_size(state.own_log_size):
-            return
-        problems.append(
-            "This computer's change log in the sync folder is shorter than Study Reader "
-            "left it (the sync program rewound, replaced or deleted it). Its changes are "
-            "written again."
+    # -- one sync ----------------------------------------------------------------------
+
+    def sync(self) -> SyncOutcome:
+        """One whole sync. Raises StorageError only when this device's own database or
+        data folder cannot be used; every problem of the sync folder is in ``problems``."""
+        problems: list[str] = []
+        unavailable = _folder_problem(self.sync_dir)
+        if unavailable:
+            return SyncOutcome(problems=(unavailable,), folder_available=False)
+        meta = self._load_meta(problems)
+        # A new writer each time: the log's length is checked against the saved state.
+        self._writer = LogWriter(self.sync_dir, self.device.id)
+        clock = HybridClock(self.device.id, wall=self._wall, last=meta.last_stamp)
+        if meta.own_log_size > self._own_log_size(meta.own_log_size):
+            problems.append(
+                "This computer's change log in the sync folder is shorter than Study Reader "
+                "left it (the sync program rewound, replaced or deleted it). Its changes are "
+                "written again."
+            )
+            self._republish(meta)
+        sent, seen = self._send(meta, clock, problems)
+        # The state (with any records the folder refused) is saved before the changes are
+        # taken off the database's list, so a crash between the two sends them again.
+        meta.own_log_size = self._own_log_size(meta.own_log_size)
+        save_meta(self.data_dir, meta)
+        if seen:
+            record_sent(self.connection, sent, seen, self._path)
+        received, deleted, kept, changed = self._receive(meta, clock, problems)
+        if received or deleted or kept or meta.cursors != self._saved_cursors:
+            save_meta(self.data_dir, meta)
+        self._saved_cursors = dict(meta.cursors)
+        return SyncOutcome(
+            sent=len(sent),
+            received=received,
+            deleted=deleted,
+            revisions_kept=kept,
+            changed_note_ids=frozenset(changed),
+            problems=tuple(dict.fromkeys(problems)),
         )
+
+    def _write(self, meta: SyncMeta, records: list[Record], problems: list[str]) -> None:
+        """Append ``records`` after any that waited; what the folder refuses waits on."""
+        pending = [*meta.unwritten, *records]
         try:
-            replica.republish()
-        except SyncLogError as error:
-            problems.append(str(error))
+            self._writer.append(pending)
+        except SyncLogError as error:  # unwritable, full, or rewound meanwhile (next time)
+            problems.append(f"{error} Changes are kept here and sent when it can be written.")
+            meta.unwritten = pending
+            return
+        meta.unwritten = []
+
+    def _republish(self, meta: SyncMeta) -> None:
+        """Append again the current version of every note this device changed last: after
+        its log was rewound or deleted, that is what the others may have missed. They
+        recognise what they already have by its stamp, so nothing doubles."""
+        own = [
+            synced.version.record
+            for synced in read_versions(self.connection, None, self._path).values()
+            if synced.version.record.device == self.device.id
+        ]
+        notes = read_notes(self.connection, [r.entity_id for r in own if not r.deleted])
+        records = [*meta.unwritten]
+        for record in sorted(own, key=lambda record: record.stamp):
+            if record.deleted:
+                records.append(record)
+            elif record.entity_id in notes:
+                payload = to_payload(notes[record.entity_id])
+                records.append(
+                    Record(record.entity, record.entity_id, record.stamp, payload, record.base)
+                )
+        try:
+            self._writer.append(records)
+            meta.unwritten = []
+        except SyncLogError:
+            meta.unwritten = records
 
     def _send(
-        self,
-        replica: Replica,
-        state: SyncState,
-        notes: dict[str, NoteFields],
-        problems: list[str],
-    ) -> int:
-        changes: list[tuple[int | None, Entity, str, Mapping[str, Any] | None]] = []
-        printed: dict[str, str] = {}
-        for note_id, note in notes.items():
-            digest = fingerprint(note)
-            version = replica.state.get((Entity.NOTE, note_id))
-            if version is None or version.deleted or state.fingerprints.get(note_id) != digest:
-                # Stamped with when it was made, not when this sync noticed it, so that the
-                # later of two edits wins however late each device syncs.
-                made = int(parse_timestamp(note.updated).timestamp() * 1000)
-                changes.append((made, Entity.NOTE, note_id, to_payload(note)))
-                printed[note_id] = digest
-        for (entity, note_id), version in replica.state.items():
-            if entity is Entity.NOTE and not version.deleted and note_id not in notes:
-                changes.append((None, Entity.NOTE, note_id, None))  # deleted: dated now
-        if not changes:
-            return 0
-        changes.sort(key=lambda change: (change[0] is None, change[0] or 0))
-        try:
-            replica.change_many(
-                [(entity, note_id, payload) for _, entity, note_id, payload in changes],
-                [made for made, *_ in changes],
-            )
-        except SyncLogError as error:
-            problems.append(str(error))  # the records wait in ``unwritten``
-        state.fingerprints.update(printed)
-        for _made, _entity, note_id, payload in changes:
-            if payload is None:
-                state.fingerprints.pop(note_id, None)
-        return len(changes)
+        self, meta: SyncMeta, clock: HybridClock, problems: list[str]
+    ) -> tuple[list[tuple[Key, SyncedVersion]], dict[str, str]]:
+        """Step 1: records for the notes changed here, appended to this device's log.
+        Returns the new versions and the changes they cover, to record once the sync state
+        is saved."""
+        seen = changed_notes(self.connection, self._path)
+        if not seen:
+            self._write(meta, [], problems)
+            return [], {}
+        notes = read_notes(self.connection, list(seen), self._path)
+        versions = self._versions_of({(Entity.NOTE, note_id) for note_id in seen})
+        # Oldest first, each stamped with when it was made, so that the later of two edits
+        # wins however late each device syncs; a deletion is dated by its trigger.
+        order = sorted(seen, key=lambda i: notes[i].updated if i in notes else seen[i])
+        records: list[Record] = []
+        payload: Mapping[str, Any] | None
+        sent: list[tuple[Key, SyncedVersion]] = []
+        for note_id in order:
+            key = (Entity.NOTE, note_id)
+            current = versions.get(key)
+            note = notes.get(note_id)
+            if note is None:
+                if current is None or current.version.deleted:
+                    continue  # never synced, or its deletion already went out
+                payload, made, printed = None, _millis(seen[note_id]), None
+            else:
+                printed = fingerprint(note)
+                unchanged = current is not None and current.fingerprint == printed
+                if unchanged and current is not None and not current.version.deleted:
+                    continue  # written by a sync, or changed and changed back
+                payload, made = to_payload(note), _millis(note.updated)
+            base = None if current is None else current.version.record.stamp
+            record = Record(Entity.NOTE, note_id, clock.now(made), payload, base)
+            settled = frozenset() if current is None else current.version.settled
+            if base is not None:
+                settled |= {base}
+            synced = SyncedVersion(Version(record, settled), printed)
+            self._versions[key] = synced
+            sent.append((key, synced))  # stored by ``record_sent``
+            records.append(record)
+        if records:
+            meta.last_stamp = records[-1].stamp
+        self._write(meta, records, problems)
+        return sent, seen
 
-    @staticmethod
-    def _winners(replica: Replica, applied: list[Record]) -> list[NoteFields | str]:
-        """Each note a sync changed, as it now is: its fields, or its id if deleted."""
-        touched = dict.fromkeys(r.entity_id for r in applied if r.entity is Entity.NOTE)
+    def _receive(
+        self, meta: SyncMeta, clock: HybridClock, problems: list[str]
+    ) -> tuple[int, int, int, list[str]]:
+        """Steps 2 and 3: read the others' logs, merge, and write what changed."""
+        self._arrived: dict[tuple[str, Stamp], NoteFields] = {}  # read once, for this sync
+        incoming = self._read_logs(meta, problems)
+        if not incoming:
+            return 0, 0, 0, []
+        latest = max(record.stamp for record in incoming)
+        clock.receive(latest)
+        meta.last_stamp = max(latest, meta.last_stamp) if meta.last_stamp else latest
+        keys = {(record.entity, record.entity_id) for record in incoming}
+        before = self._versions_of(keys)
+        result = merge({key: s.version for key, s in before.items()}, incoming)
+        versions = {
+            key: SyncedVersion(
+                result.state[key], before[key].fingerprint if key in before else None
+            )
+            for key in keys
+        }
+        touched = dict.fromkeys(r.entity_id for r in result.applied)
         winners: list[NoteFields | str] = []
         for note_id in touched:
-            record = replica.state[(Entity.NOTE, note_id)].record
-            if record.payload is None:
-                winners.append(note_id)
-                continue
-            winners.append(from_payload(note_id, record.payload))  # checked by ``refusal``
-        return winners
+            record = result.state[(Entity.NOTE, note_id)].record
+            winners.append(
+                note_id if record.payload is None else self._arrived[(note_id, record.stamp)]
+            )
+        losers = self._losers(result.revisions)
+        applied = apply_changes(self.connection, winners, losers, versions, self._path)
+        self._versions.update(versions)
+        problems.extend(
+            "A note changed here while syncing; the other computer's version is kept in "
+            "its history, and this one is sent next time."
+            for _ in applied.skipped[:1]
+        )
+        return (
+            len(applied.written),
+            len(applied.deleted),
+            applied.revisions_kept,
+            [*applied.written, *applied.deleted],
+        )
 
-    def _losers(
-        self, notes: dict[str, NoteFields], revisions: list[Record]
-    ) -> list[tuple[NoteFields, RevisionOrigin]]:
+    def _read_logs(self, meta: SyncMeta, problems: list[str]) -> list[Record]:
+        try:
+            logs = sorted(self.sync_dir.glob(f"*{LOG_SUFFIX}"))
+        except OSError as error:
+            problems.append(f"Sync folder unavailable: {error.strerror or error}.")
+            return []
+        present = {path.stem for path in logs}
+        for device in sorted(set(meta.cursors) - present):
+            gone = read_log(self.sync_dir / f"{device}{LOG_SUFFIX}", meta.cursors.pop(device))
+            problems.extend(problem.message for problem in gone.problems)
+        incoming: list[Record] = []
+        for path in logs:
+            device = path.stem
+            if device == self.device.id or not _is_device_id(device):
+                continue
+            read = read_log(path, meta.cursors.get(device))
+            meta.cursors[device] = read.cursor
+            problems.extend(problem.message for problem in read.problems)
+            for record in read.records:
+                try:
+                    fields = read_note_record(record)
+                except PayloadError as error:
+                    problems.append(f"{error}.")
+                    continue
+                incoming.append(record)
+                if fields is not None:
+                    self._arrived[(record.entity_id, record.stamp)] = fields
+        return incoming
+
+    def _losers(self, revisions: list[Record]) -> list[tuple[NoteFields, RevisionOrigin]]:
         """The versions that lost a conflict, with their words, to keep as revisions."""
         losers: list[tuple[NoteFields, RevisionOrigin]] = []
+        stored_here = [r.entity_id for r in revisions if r.payload is STORED]
+        notes = read_notes(self.connection, stored_here, self._path) if stored_here else {}
         for record in revisions:
-            if record.entity is not Entity.NOTE or record.payload is None:
+            if record.payload is None:
                 continue
-            if record.payload is PLACEHOLDER:  # the version stored here lost
+            if record.payload is STORED:  # the version stored here lost
                 if record.entity_id in notes:
                     losers.append((notes[record.entity_id], RevisionOrigin.LOCAL))
                 continue
             origin = (
                 RevisionOrigin.LOCAL if record.device == self.device.id else RevisionOrigin.IMPORT
             )
-            losers.append((from_payload(record.entity_id, record.payload), origin))
+            arrived = self._arrived.get((record.entity_id, record.stamp))
+            # One of this sync's records, or, rarely, an older one arriving again late.
+            losers.append((arrived or from_payload(record.entity_id, record.payload), origin))
         return losers
-
-    def _apply(
-        self,
-        replica: Replica,
-        state: SyncState,
-        notes: dict[str, NoteFields],
-        applied: list[Record],
-        revisions: list[Record],
-        problems: list[str],
-    ) -> tuple[int, int, int, list[str]]:
-        winners = self._winners(replica, applied)
-        losers = self._losers(notes, revisions)
-        if not winners and not losers:
-            return 0, 0, 0, []
-        expected = {
-            note_id: fingerprint(notes[note_id]) if note_id in notes else None
-            for note_id in (w if isinstance(w, str) else w.id for w in winners)
-        }
-        result = apply_changes(self.connection, expected, winners, losers, self._path)
-        for winner in winners:
-            if isinstance(winner, str):
-                if winner not in result.skipped:
-                    state.fingerprints.pop(winner, None)
-            elif winner.id not in result.skipped:
-                state.fingerprints[winner.id] = fingerprint(winner)
-        changed = [*result.written, *result.deleted]
-        return len(result.written), len(result.deleted), result.revisions_kept, changed

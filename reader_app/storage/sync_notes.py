@@ -1,4 +1,4 @@
-"""The notes table as sync sees it: every note's stored fields, and applying merged changes.
+"""The notes tables as sync sees them: changed notes, their versions, and applying a merge.
 
 Sync works on the database directly rather than through one ``NotesRepository``: a
 repository serves one text, while a sync carries the notes of every text at once, including
@@ -7,6 +7,9 @@ replaced by deleting and re-inserting its row (as ``NotesRepository.merge`` does
 search index, tags and review-card triggers follow), its placement is left empty for the
 repository to compute when the text is read (``NotesRepository.reanchor``), and a version
 that loses is kept in ``note_revisions`` once, as an import keeps it.
+
+``sync_changes`` (kept by triggers) says which notes changed since they were last synced;
+``sync_versions`` holds each synced note's hybrid stamp (see ``migrations.SCHEMA_SYNC_STEPS``).
 """
 
 from __future__ import annotations
@@ -14,27 +17,40 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import astuple, dataclass
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from reader_app.domain.notes import RevisionOrigin, format_timestamp, utc_now
+from reader_app.domain.sync.clock import Stamp
+from reader_app.domain.sync.log import Entity, Record
+from reader_app.domain.sync.merge import Key, Version
 from reader_app.domain.sync.note_payload import NoteFields, StoredAnchor
 from reader_app.storage.db import storage_errors, transaction
 
+_CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
+
 _ROW_SQL = """
-SELECT n.id, n.text_id, n.kind, n.body, n.colour, n.glossary_entry_id,
-    n.anchor_block_id, n.anchor_start, n.anchor_end, n.anchor_exact, n.anchor_prefix,
-    n.anchor_suffix, n.anchor_text_version, n.created, n.updated,
-    (SELECT json_group_array(tag) FROM
-        (SELECT tag FROM note_tags WHERE note_id = n.id ORDER BY position))
-FROM notes n
+SELECT id, text_id, kind, body, colour, glossary_entry_id,
+    anchor_block_id, anchor_start, anchor_end, anchor_exact, anchor_prefix,
+    anchor_suffix, anchor_text_version, created, updated
+FROM notes
 """
 
+STORED: dict[str, object] = {}
+"""The payload of a version read from ``sync_versions``: the table keeps stamps, not words
+(the words are the note's row), so a version read back carries this empty payload."""
 
-def _fields(row: tuple[object, ...]) -> NoteFields:
+
+def _chunks(ids: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def _fields(row: tuple[object, ...], tags: tuple[str, ...]) -> NoteFields:
     (note_id, text_id, kind, body, colour, entry, block, start, end, exact, prefix, suffix,
-     version, created, updated, tags) = row  # fmt: skip
+     version, created, updated) = row  # fmt: skip
     anchor = (
         None
         if exact is None
@@ -50,29 +66,148 @@ def _fields(row: tuple[object, ...]) -> NoteFields:
         anchor=anchor,
         created=str(created),
         updated=str(updated),
-        tags=tuple(json.loads(str(tags))),
+        tags=tags,
     )
 
 
 def fingerprint(note: NoteFields) -> str:
     """A short digest of everything sync carries of a note: equal exactly when a note is
     unchanged since it was last sent or received."""
-    return hashlib.blake2b(repr(astuple(note)).encode("utf-8"), digest_size=12).hexdigest()
+    anchor = note.anchor
+    parts = (
+        note.id, note.text_id, note.kind, note.body, note.colour, note.glossary_entry_id,
+        None if anchor is None else (anchor.block_id, anchor.start, anchor.end, anchor.exact,
+                                     anchor.prefix, anchor.suffix, anchor.text_version),
+        note.created, note.updated, note.tags,
+    )  # fmt: skip
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()
 
 
-def read_notes(connection: sqlite3.Connection, path: Path | None = None) -> dict[str, NoteFields]:
-    """Every stored note, by id."""
+def read_notes(
+    connection: sqlite3.Connection, ids: Collection[str] | None = None, path: Path | None = None
+) -> dict[str, NoteFields]:
+    """The stored notes with these ids (None: every note), by id."""
     with storage_errors(path):
-        rows = connection.execute(_ROW_SQL).fetchall()
-    return {str(row[0]): _fields(row) for row in rows}
+        if ids is None:
+            rows = connection.execute(_ROW_SQL).fetchall()
+            tag_rows = connection.execute(
+                "SELECT note_id, tag FROM note_tags ORDER BY note_id, position"
+            ).fetchall()
+        else:
+            rows, tag_rows = [], []
+            for chunk in _chunks(list(ids)):
+                marks = ",".join("?" * len(chunk))
+                rows += connection.execute(f"{_ROW_SQL} WHERE id IN ({marks})", chunk).fetchall()
+                tag_rows += connection.execute(
+                    f"SELECT note_id, tag FROM note_tags WHERE note_id IN ({marks}) "
+                    "ORDER BY note_id, position",
+                    chunk,
+                ).fetchall()
+    tags: defaultdict[str, list[str]] = defaultdict(list)
+    for note_id, tag in tag_rows:
+        tags[note_id].append(tag)
+    return {str(row[0]): _fields(row, tuple(tags.get(row[0], ()))) for row in rows}
 
 
-def read_note(
-    connection: sqlite3.Connection, note_id: str, path: Path | None = None
-) -> NoteFields | None:
+def changed_notes(connection: sqlite3.Connection, path: Path | None = None) -> dict[str, str]:
+    """Notes changed since last synced: id -> when (stored time text)."""
     with storage_errors(path):
-        row = connection.execute(f"{_ROW_SQL} WHERE n.id = ?", (note_id,)).fetchone()
-    return _fields(row) if row is not None else None
+        return dict(connection.execute("SELECT note_id, changed FROM sync_changes").fetchall())
+
+
+@dataclass(frozen=True, slots=True)
+class SyncedVersion:
+    """A note's merge state and the fingerprint of its version stored here (None: the
+    version stored here is unknown, e.g. it was never applied)."""
+
+    version: Version
+    fingerprint: str | None
+
+
+def _version_from_row(entity: str, entity_id: str, row: tuple[object, ...]) -> SyncedVersion:
+    stamp, deleted, base, settled, printed = row
+    record = Record(
+        Entity(entity),
+        entity_id,
+        Stamp.parse(stamp),
+        None if deleted else STORED,
+        Stamp.parse(base) if base else None,
+    )
+    settled_stamps = frozenset(Stamp.parse(s) for s in json.loads(str(settled)))
+    return SyncedVersion(Version(record, settled_stamps), printed)  # type: ignore[arg-type]
+
+
+def read_versions(
+    connection: sqlite3.Connection, keys: Collection[Key] | None = None, path: Path | None = None
+) -> dict[Key, SyncedVersion]:
+    """The synced versions of these keys (None: all) that exist."""
+    columns = "entity, id, stamp, deleted, base, settled, fingerprint"
+    found: dict[Key, SyncedVersion] = {}
+    with storage_errors(path):
+        if keys is None:
+            rows = connection.execute(f"SELECT {columns} FROM sync_versions").fetchall()
+        else:
+            rows = []
+            by_entity: defaultdict[Entity, list[str]] = defaultdict(list)
+            for entity, entity_id in keys:
+                by_entity[entity].append(entity_id)
+            for entity, ids in by_entity.items():
+                for chunk in _chunks(ids):
+                    marks = ",".join("?" * len(chunk))
+                    rows += connection.execute(
+                        f"SELECT {columns} FROM sync_versions WHERE entity = ? AND id IN ({marks})",
+                        [entity.value, *chunk],
+                    ).fetchall()
+    for entity, entity_id, *rest in rows:
+        synced = _version_from_row(entity, entity_id, tuple(rest))
+        found[(synced.version.record.entity, entity_id)] = synced
+    return found
+
+
+def write_versions(
+    connection: sqlite3.Connection, versions: Iterable[tuple[Key, SyncedVersion]]
+) -> None:
+    """Store versions; inside the caller's transaction."""
+    connection.executemany(
+        """INSERT OR REPLACE INTO sync_versions
+        (entity, id, stamp, deleted, base, settled, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        [
+            (
+                entity.value,
+                entity_id,
+                str(synced.version.record.stamp),
+                1 if synced.version.deleted else 0,
+                None if synced.version.record.base is None else str(synced.version.record.base),
+                json.dumps(sorted(str(s) for s in synced.version.settled)),
+                synced.fingerprint,
+            )
+            for (entity, entity_id), synced in versions
+        ],
+    )
+
+
+def record_sent(
+    connection: sqlite3.Connection,
+    versions: list[tuple[Key, SyncedVersion]],
+    seen: dict[str, str],
+    path: Path | None = None,
+) -> None:
+    """After sending: the new versions, and the sent notes off the list of changes unless
+    they changed again since they were read (``seen``: id -> change time read)."""
+    with transaction(connection, path):
+        write_versions(connection, versions)
+        connection.executemany(
+            "DELETE FROM sync_changes WHERE note_id = ? AND changed = ?", list(seen.items())
+        )
+
+
+def forget_all(connection: sqlite3.Connection, path: Path | None = None) -> None:
+    """Start afresh with a new sync folder: no versions, every note to be sent."""
+    with transaction(connection, path):
+        connection.execute("DELETE FROM sync_versions")
+        connection.execute(
+            "INSERT OR REPLACE INTO sync_changes (note_id, changed) SELECT id, updated FROM notes"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,71 +247,118 @@ def _keep_revision(
     return 1
 
 
-def _insert(connection: sqlite3.Connection, note: NoteFields) -> None:
-    anchor = note.anchor
-    anchor_columns = (
-        (None,) * 7 if anchor is None
-        else (anchor.block_id, anchor.start, anchor.end, anchor.exact, anchor.prefix,
-              anchor.suffix, anchor.text_version)
-    )  # fmt: skip
-    connection.execute(
+def _insert_all(connection: sqlite3.Connection, notes: list[NoteFields]) -> None:
+    """Insert notes with their tags, in two statements (the triggers still run per row)."""
+
+    def row(note: NoteFields) -> tuple[object, ...]:
+        anchor = note.anchor
+        anchor_columns = (
+            (None,) * 7 if anchor is None
+            else (anchor.block_id, anchor.start, anchor.end, anchor.exact, anchor.prefix,
+                  anchor.suffix, anchor.text_version)
+        )  # fmt: skip
+        return (note.id, note.text_id, note.kind, note.body, note.colour, note.glossary_entry_id,
+                *anchor_columns, note.created, note.updated)  # fmt: skip
+
+    connection.executemany(
         """INSERT INTO notes (
             id, text_id, kind, body, colour, glossary_entry_id,
             anchor_block_id, anchor_start, anchor_end, anchor_exact, anchor_prefix,
             anchor_suffix, anchor_text_version, created, updated
         ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (note.id, note.text_id, note.kind, note.body, note.colour, note.glossary_entry_id,
-         *anchor_columns, note.created, note.updated),
-    )  # fmt: skip
+        [row(note) for note in notes],
+    )
     connection.executemany(
         "INSERT INTO note_tags (note_id, tag, position) VALUES (?, ?, ?)",
-        [(note.id, tag, position) for position, tag in enumerate(note.tags)],
+        [(note.id, tag, position) for note in notes for position, tag in enumerate(note.tags)],
     )
+
+
+def _changed_among(connection: sqlite3.Connection, ids: list[str]) -> set[str]:
+    """Which of these notes changed here since they were last synced."""
+    changed: set[str] = set()
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        rows = connection.execute(
+            f"SELECT note_id FROM sync_changes WHERE note_id IN ({marks})", chunk
+        )
+        changed.update(note_id for (note_id,) in rows)
+    return changed
+
+
+def _keep_losers(
+    connection: sqlite3.Connection,
+    losers: Iterable[tuple[NoteFields, RevisionOrigin]],
+    now_stored: dict[str, NoteFields | None],
+    recorded: str,
+) -> int:
+    """Keep each losing version as a revision, unless its words are the winner's."""
+    kept = 0
+    for loser, origin in losers:
+        winner_now = now_stored.get(loser.id)
+        if winner_now is not None and _same_words(winner_now, loser):
+            continue
+        kept += _keep_revision(connection, loser, origin, recorded)
+    return kept
 
 
 def apply_changes(
     connection: sqlite3.Connection,
-    expected: dict[str, str | None],
     winners: Iterable[NoteFields | str],
     losers: Iterable[tuple[NoteFields, RevisionOrigin]],
+    versions: dict[Key, SyncedVersion],
     path: Path | None = None,
 ) -> Applied:
-    """Write merged changes in one transaction.
+    """Write merged changes and their versions in one transaction.
 
-    ``winners`` are notes to store, or ids to delete. ``expected`` holds, for each note
-    touched, the fingerprint it had when the sync read it (None: absent); a note that no
-    longer matches was changed here meanwhile and is not overwritten. ``losers`` are the
+    ``winners`` are notes to store, or ids to delete. A note that changed here since this
+    sync sent its changes (it is in ``sync_changes``) is not overwritten. ``losers`` are the
     versions that lost a conflict, kept as revisions unless their words are the winner's.
+    ``versions`` are the merge states to store; a written note's fingerprint is set here.
     """
     recorded = format_timestamp(utc_now())
     written: list[str] = []
     deleted: list[str] = []
     skipped: list[str] = []
     kept = 0
+    winners = list(winners)
     with transaction(connection, path):
-        current: dict[str, NoteFields | None] = {}
+        ids = [w if isinstance(w, str) else w.id for w in winners]
+        busy = _changed_among(connection, ids)
+        present = set(read_notes(connection, ids, path)) if ids else set()
+        now_stored: dict[str, NoteFields | None] = {}
+        to_insert: list[NoteFields] = []
+        gone: set[str] = set()
         for winner in winners:
             note_id = winner if isinstance(winner, str) else winner.id
-            now = read_note(connection, note_id, path)
-            current[note_id] = now
-            if (fingerprint(now) if now is not None else None) != expected.get(note_id):
+            key = (Entity.NOTE, note_id)
+            if note_id in busy:
                 skipped.append(note_id)
                 if not isinstance(winner, str):
                     kept += _keep_revision(connection, winner, RevisionOrigin.IMPORT, recorded)
+                if key in versions:  # what is stored here is not what the version says
+                    versions[key] = SyncedVersion(versions[key].version, None)
                 continue
-            if now is not None:
+            if note_id in present:
                 connection.execute("DELETE FROM notes WHERE id = ?", (note_id,))
+                gone.add(note_id)
             if isinstance(winner, str):
-                current[note_id] = None
-                if now is not None:
+                now_stored[note_id] = None
+                if note_id in gone:
                     deleted.append(note_id)
+                printed = None
             else:
-                _insert(connection, winner)
-                current[note_id] = winner
+                to_insert.append(winner)
+                now_stored[note_id] = winner
                 written.append(note_id)
-        for loser, origin in losers:
-            winner_now = current.get(loser.id)
-            if winner_now is not None and _same_words(winner_now, loser):
-                continue
-            kept += _keep_revision(connection, loser, origin, recorded)
+                printed = fingerprint(winner)
+            if key in versions:
+                versions[key] = SyncedVersion(versions[key].version, printed)
+        _insert_all(connection, to_insert)
+        kept += _keep_losers(connection, losers, now_stored, recorded)
+        write_versions(connection, versions.items())
+        # What this sync wrote is synced already: off the list the triggers just put it on.
+        connection.executemany(
+            "DELETE FROM sync_changes WHERE note_id = ?", [(i,) for i in [*written, *deleted]]
+        )
     return Applied(written, deleted, kept, skipped)

@@ -2,11 +2,11 @@
 
 ``device.json`` is this data folder's identity as a device: a random id (the name of its
 log in the sync folder) and a name for people, the host name until the reader changes it.
-``state.json`` is how far this device got: which sync folder, how far it has read every
-other device's log, how long its own log was, the hybrid stamp and fingerprint of every note
-it has sent or received, and changes the sync folder could not take yet. Both are written
-whole to a temporary file and moved into place (``os.replace``), so a crash leaves the old
-file or the new one, never half of one; the database's schema is not involved.
+``state.json`` is how far this device got with its sync folder: how far it has read every
+other device's log, how long its own log was, its clock, and changes the sync folder could
+not take yet (the notes' own versions are in the database, beside the notes). Both files
+are written whole to a temporary file and moved into place (``os.replace``), so a crash
+leaves the old file or the new one, never half of one.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from reader_app.domain.sync.clock import ClockError, Stamp
-from reader_app.domain.sync.log import Cursor, Entity, Record, parse_line
-from reader_app.domain.sync.merge import Key, Version
+from reader_app.domain.sync.log import Cursor, Record, parse_line
 from reader_app.storage.db import StorageError, translate_os_error
 
 SYNC_FOLDER = "sync"
@@ -30,10 +29,6 @@ DEVICE_FILE = "device.json"
 STATE_FILE = "state.json"
 STATE_FORMAT = 1
 MAX_NAME_CHARS = 80
-
-PLACEHOLDER: dict[str, Any] = {}
-"""The payload of a version loaded from ``state.json``: the state keeps stamps, not words
-(the words are in the database), so a version read back has this empty payload."""
 
 
 class SyncStateError(StorageError):
@@ -104,14 +99,15 @@ def rename_device(data_dir: Path, name: str) -> Device:
 
 
 @dataclass
-class SyncState:
-    """Everything a device must remember between syncs with one sync folder."""
+class SyncMeta:
+    """What a device remembers of one sync folder besides its notes' versions (those are in
+    the database, ``sync_versions``): how far it read each log, how long its own log was,
+    the last hybrid stamp it issued or saw, and changes the folder could not take yet."""
 
     folder: str
-    versions: dict[Key, Version] = field(default_factory=dict)
-    fingerprints: dict[str, str] = field(default_factory=dict)  # note id -> as last synced
     cursors: dict[str, Cursor] = field(default_factory=dict)
     own_log_size: int = 0
+    last_stamp: Stamp | None = None
     unwritten: list[Record] = field(default_factory=list)
 
 
@@ -119,65 +115,46 @@ def _stamp_text(stamp: Stamp | None) -> str | None:
     return None if stamp is None else str(stamp)
 
 
-def _encode(state: SyncState) -> dict[str, Any]:
-    versions: dict[str, list[Any]] = {}
-    for (entity, entity_id), version in state.versions.items():
-        record = version.record
-        versions[f"{entity.value}:{entity_id}"] = [
-            str(record.stamp),
-            1 if record.deleted else 0,
-            _stamp_text(record.base),
-            sorted(str(s) for s in version.settled),
-        ]
+def _encode(meta: SyncMeta) -> dict[str, Any]:
     return {
         "format": STATE_FORMAT,
-        "folder": state.folder,
-        "own_log_size": state.own_log_size,
+        "folder": meta.folder,
+        "own_log_size": meta.own_log_size,
+        "last_stamp": _stamp_text(meta.last_stamp),
         "cursors": {
             device: [c.offset, c.lines, c.last_start, c.last_end, _stamp_text(c.last_stamp)]
-            for device, c in state.cursors.items()
+            for device, c in meta.cursors.items()
         },
-        "versions": versions,
-        "fingerprints": state.fingerprints,
-        "unwritten": [record.to_line().decode("utf-8") for record in state.unwritten],
+        "unwritten": [record.to_line().decode("utf-8") for record in meta.unwritten],
     }
 
 
-def _decode(data: dict[str, Any]) -> SyncState:
+def _decode(data: dict[str, Any]) -> SyncMeta:
     """Raises (KeyError, TypeError, ValueError) on anything but what ``_encode`` writes."""
-    state = SyncState(str(data["folder"]), own_log_size=int(data["own_log_size"]))
+    last = data["last_stamp"]
+    meta = SyncMeta(
+        str(data["folder"]),
+        own_log_size=int(data["own_log_size"]),
+        last_stamp=Stamp.parse(last) if last else None,
+    )
     for device, (offset, lines, start, end, stamp) in data["cursors"].items():
-        state.cursors[str(device)] = Cursor(
+        meta.cursors[str(device)] = Cursor(
             int(offset), int(lines), int(start), int(end), Stamp.parse(stamp) if stamp else None
         )
-    for key, (stamp, deleted, base, settled) in data["versions"].items():
-        kind, _, entity_id = str(key).partition(":")
-        record = Record(
-            Entity(kind),
-            entity_id,
-            Stamp.parse(stamp),
-            None if deleted else PLACEHOLDER,
-            Stamp.parse(base) if base else None,
-        )
-        state.versions[(record.entity, entity_id)] = Version(
-            record, frozenset(Stamp.parse(s) for s in settled)
-        )
-    state.fingerprints = {str(k): str(v) for k, v in data["fingerprints"].items()}
-    state.unwritten = [parse_line(line.encode("utf-8")) for line in data["unwritten"]]
-    return state
+    meta.unwritten = [parse_line(line.encode("utf-8")) for line in data["unwritten"]]
+    return meta
 
 
-def load_state(data_dir: Path, folder: str) -> tuple[SyncState, str | None]:
-    """The state kept for ``folder``, and a message when it had to start afresh.
+def load_meta(data_dir: Path, folder: str) -> tuple[SyncMeta | None, str | None]:
+    """The state kept for ``folder``, or None (and why, if it was damaged) when there is
+    none for it: never synced, synced with another folder, or a damaged file.
 
-    A state for another sync folder, or a damaged one, is set aside: the device then sends
-    all its notes again, which the others recognise or keep once as history; nothing is lost.
     A state written by a newer version raises SyncStateError rather than be overwritten.
     """
     path = data_dir / SYNC_FOLDER / STATE_FILE
     data = _read_json(path)
     if data is None and not path.exists():
-        return SyncState(folder), None
+        return None, None
     if isinstance(data, dict) and isinstance(data.get("format"), int):
         if data["format"] > STATE_FORMAT:
             raise SyncStateError(
@@ -186,16 +163,16 @@ def load_state(data_dir: Path, folder: str) -> tuple[SyncState, str | None]:
                 path,
             )
         if data.get("folder") != folder:
-            return SyncState(folder), None  # another folder: everything is sent there anew
+            return None, None
         try:
             return _decode(data), None
         except (KeyError, TypeError, ValueError, AttributeError):
             pass
-    return SyncState(folder), (
+    return None, (
         "The record of what was already synced was damaged; all notes are sent again, "
         "and nothing is lost or doubled."
     )
 
 
-def save_state(data_dir: Path, state: SyncState) -> None:
-    _write_atomically(data_dir / SYNC_FOLDER / STATE_FILE, _encode(state))
+def save_meta(data_dir: Path, meta: SyncMeta) -> None:
+    _write_atomically(data_dir / SYNC_FOLDER / STATE_FILE, _encode(meta))

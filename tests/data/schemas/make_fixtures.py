@@ -262,11 +262,52 @@ def make_v4(path: Path) -> None:
         connection.close()
 
 
+def make_v5(path: Path) -> None:
+    """Version 5 (review cards, none yet) as version 4's library and notes, with tags."""
+    path.unlink(missing_ok=True)
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("BEGIN")
+        for step in MIGRATIONS[:5]:
+            step(connection)
+        connection.executemany(
+            "INSERT INTO texts (id, bundled, title, author, year, language, source_format, "
+            "fingerprint, file_name, stored_path, block_count, body_count, added, modified) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            V4_TEXTS,
+        )
+        connection.executemany(
+            "INSERT INTO text_blocks (text_id, seq, block_id, role, number, chapter, "
+            "chapter_title, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            V4_BLOCKS,
+        )
+        connection.execute(
+            "INSERT INTO text_blocks_fts (rowid, text) SELECT row, text FROM text_blocks"
+        )
+        connection.executemany(
+            "INSERT INTO notes (id, kind, body, colour, glossary_entry_id, anchor_block_id, "
+            "anchor_start, anchor_end, anchor_exact, anchor_prefix, anchor_suffix, "
+            "anchor_text_version, created, updated, text_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            V4_NOTES,
+        )
+        connection.executemany(
+            "INSERT INTO note_tags (note_id, tag, position) VALUES (?, ?, ?)",
+            [(V4_NOTES[0][0], "bureaucracy", 0), (V4_NOTES[0][0], "tenth congress", 1)],
+        )
+        connection.execute("PRAGMA user_version = 5")
+        connection.execute("COMMIT")
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
+
+
 def main() -> None:
     make_v1(HERE / "notes-v1.sqlite")
     make_v2(HERE / "notes-v2.sqlite")
     make_v3(HERE / "notes-v3.sqlite")
     make_v4(HERE / "notes-v4.sqlite")
+    make_v5(HERE / "notes-v5.sqlite")
 
 
 if __name__ == "__main__":
