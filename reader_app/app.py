@@ -84,6 +84,13 @@ def build_parser(*, files: bool = False, add_help: bool = True) -> argparse.Argu
         )
         add_subcommands(commands, default_data_dir=default_data_dir)
     parser.add_argument(
+        "--sync-dir",
+        type=Path,
+        metavar="DIR",
+        help="sync the notes through DIR, shared with your other computers, for this run "
+        "(Preferences > Sync sets the lasting folder)",
+    )
+    parser.add_argument(
         "--theme",
         choices=THEMES,
         help="colour theme for this run (Preferences sets the lasting choice)",
@@ -309,7 +316,9 @@ def attach_notes(window, data_dir: Path, document, glossary) -> None:
     controller = NotesController(
         result.repository, window, backup=lambda: backup_now(result, data_dir)
     )
-    window.attach_notes(panel, controller, result.close)
+    from reader_app.sync_window import close_after_last_sync
+
+    window.attach_notes(panel, controller, lambda: close_after_last_sync(window, result))
     window.review.sessions = lambda: review_session(result.repository)
     notices = list(result.messages)
     if result.status is OpenStatus.READ_ONLY:
@@ -412,6 +421,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         theme_manager().apply(args.theme)
     if args.entry:
         window.panels_ready.connect(lambda: open_entry_from_command_line(window, args.entry))
+    from reader_app.sync_window import attach_sync
+
+    window.panels_ready.connect(lambda: attach_sync(window, data_dir, args.sync_dir))
     connect_session_manager(app, window)
     watcher = watch_quit_signals(app, window)
     instance.deliver_to(window.receive_files, args.files)

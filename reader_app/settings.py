@@ -55,6 +55,7 @@ LINE_HEIGHT = Setting("reading/line_height_percent", 155, 100, 250)
 MEASURE = Setting("reading/measure_characters", 68, 35, 120)
 
 CITATION_STYLE = Setting("output/citation_style", "chicago")  # a CitationStyle value
+SYNC_FOLDER = Setting("sync/folder", "")  # "" : not syncing; see Preferences > Sync
 
 ZOOM_STEP_PERCENT = 10  # one menu command, one key press or one notch of Ctrl+wheel
 

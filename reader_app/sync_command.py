@@ -49,7 +49,9 @@ def add_sync_command(
             "change logs are written there, one file per computer."
         ),
     )
-    command.add_argument("--sync-dir", type=Path, required=True, metavar="DIR")
+    command.add_argument(
+        "--sync-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR", help="the sync folder"
+    )
     command.add_argument(
         "--device-name", metavar="NAME", help="call this computer NAME from now on"
     )
@@ -77,6 +79,8 @@ def run_sync(
     from reader_app.storage.sync_state import rename_device
 
     try:
+        if getattr(args, "sync_dir", None) is None:
+            raise CommandError("No sync folder given: use --sync-dir DIR.")
         data_dir = data_dir_from(args, default_data_dir)
         document = load_text(document_loader)
         store = open_for_writing(
