@@ -11,6 +11,7 @@ import contextlib
 import errno
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -186,6 +187,23 @@ def test_a_deletion_beats_an_older_edit_and_loses_to_a_newer_one(
         assert device.repo.get(kept.id).body == "edited after the deletion"
         assert "edited before the deletion" in device.history(gone.id)
     assert desk.notes() == laptop.notes()
+
+
+def test_a_deletion_is_dated_when_it_was_made_however_late_it_is_synced(
+    computers: Callable[..., list[Computer]],
+) -> None:
+    desk, laptop = computers(0, 0)
+    note = desk.repo.add(free_note("to be deleted"))
+    sync_all([desk, laptop])
+    laptop.repo.update(note.id, body="edited first")
+    desk.repo.delete(note.id)  # later, but the desk syncs last
+    assert laptop.sync().problems == ()
+    time.sleep(0.01)  # the desk's sync comes well after its deletion
+    assert desk.sync().problems == ()
+    laptop.sync()
+    for device in (desk, laptop):
+        assert device.repo.get(note.id) is None
+        assert device.history(note.id) == ["edited first"]
 
 
 def test_syncing_again_adds_nothing_even_after_a_restart(
