@@ -51,7 +51,14 @@ from reader_app.storage.sync_notes import (
     read_versions,
     record_sent,
 )
-from reader_app.storage.sync_state import Device, SyncMeta, load_device, load_meta, save_meta
+from reader_app.storage.sync_state import (
+    Device,
+    SyncMeta,
+    load_device,
+    load_meta,
+    renew_device,
+    save_meta,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +188,8 @@ class SyncEngine:
         if unavailable:
             return SyncOutcome(problems=(unavailable,), folder_available=False)
         meta = self._load_meta(problems)
+        if 0 < meta.own_log_size < self._own_log_size(meta.own_log_size):
+            meta = self._start_as_new_device(meta, problems)
         # A new writer each time: the log's length is checked against the saved state.
         self._writer = LogWriter(self.sync_dir, self.device.id)
         clock = HybridClock(self.device.id, wall=self._wall, last=meta.last_stamp)
@@ -210,6 +219,22 @@ class SyncEngine:
             changed_note_ids=frozenset(changed),
             problems=tuple(dict.fromkeys(problems)),
         )
+
+    def _start_as_new_device(self, meta: SyncMeta, problems: list[str]) -> SyncMeta:
+        """This device's log grew while this device did not write to it: a copy of this
+        data folder is syncing under the same id. This copy takes a new id and sends all
+        its notes again under it; the others recognise the same words and keep no
+        duplicate."""
+        problems.append(
+            "This computer's change log in the sync folder was also written by another "
+            "computer (was this data folder copied?). This computer now syncs under a new "
+            "identity and sends all its notes again; nothing is lost or doubled."
+        )
+        self.device = renew_device(self.data_dir)
+        forget_all(self.connection, self._path)
+        self._versions.clear()
+        self._meta = SyncMeta(meta.folder)  # every log is read again, the old id's too
+        return self._meta
 
     def _write(self, meta: SyncMeta, records: list[Record], problems: list[str]) -> None:
         """Append ``records`` after any that waited; what the folder refuses waits on."""

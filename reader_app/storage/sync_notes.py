@@ -292,10 +292,14 @@ def _keep_losers(
     now_stored: dict[str, NoteFields | None],
     recorded: str,
 ) -> int:
-    """Keep each losing version as a revision, unless its words are the winner's."""
+    """Keep each losing version as a revision, unless its words are the winner's (the
+    version stored here, when the sync did not change it)."""
+    losers = list(losers)
+    unchanged = [loser.id for loser, _ in losers if loser.id not in now_stored]
+    stored = read_notes(connection, unchanged) if unchanged else {}
     kept = 0
     for loser, origin in losers:
-        winner_now = now_stored.get(loser.id)
+        winner_now = now_stored[loser.id] if loser.id in now_stored else stored.get(loser.id)
         if winner_now is not None and _same_words(winner_now, loser):
             continue
         kept += _keep_revision(connection, loser, origin, recorded)

@@ -98,6 +98,16 @@ def rename_device(data_dir: Path, name: str) -> Device:
     return renamed
 
 
+def renew_device(data_dir: Path) -> Device:
+    """A new id for this data folder, keeping its name: for a copied data folder, whose
+    copies must not write one log."""
+    renewed = Device(secrets.token_hex(8), load_device(data_dir).name)
+    _write_atomically(
+        data_dir / SYNC_FOLDER / DEVICE_FILE, {"id": renewed.id, "name": renewed.name}
+    )
+    return renewed
+
+
 @dataclass
 class SyncMeta:
     """What a device remembers of one sync folder besides its notes' versions (those are in

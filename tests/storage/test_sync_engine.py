@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -463,3 +464,32 @@ def test_two_devices_syncing_at_the_same_moment_converge(
     sync_all([desk, laptop])
     assert desk.notes() == laptop.notes()
     assert len(desk.notes()) == 40
+
+
+def test_a_copied_data_folder_takes_a_new_identity_and_nothing_doubles(
+    computers: Callable[..., list[Computer]], document: Document
+) -> None:
+    desk, laptop = computers(0, 0)
+    desk.repo.add(free_note("before the copy"))
+    sync_all([desk, laptop])
+    desk.result.close()
+    copy_folder = desk.folder.with_name("copy of desk")
+    shutil.copytree(desk.folder, copy_folder)
+    desk.restart()
+    copy = Computer(copy_folder, desk.sync_dir, document)
+    try:
+        assert copy.engine.device.id == desk.engine.device.id
+        copy.repo.add(free_note("on the copy"))
+        assert copy.sync().problems == ()  # writes to the desk's log
+        desk.repo.add(free_note("on the desk"))
+        problems = desk.sync().problems
+        assert any("data folder copied" in problem for problem in problems)
+        assert desk.engine.device.id != copy.engine.device.id
+        sync_all([desk, copy, laptop], rounds=3)
+        assert desk.notes() == copy.notes() == laptop.notes()
+        assert len(desk.notes()) == 3
+        for device in (desk, copy, laptop):
+            for note_id in device.notes():
+                assert device.history(note_id) == []
+    finally:
+        copy.result.close()
