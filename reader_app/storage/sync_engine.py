@@ -78,6 +78,10 @@ class SyncOutcome:
         return bool(self.changed_note_ids)
 
 
+APPLY_CHUNK = 300
+"""Notes written per transaction when a sync brings many (a first sync)."""
+
+
 def _folder_problem(folder: Path) -> str | None:
     try:
         if folder.is_dir():
@@ -339,26 +343,40 @@ class SyncEngine:
             for key in keys
         }
         touched = dict.fromkeys(r.entity_id for r in result.applied)
-        winners: list[NoteFields | str] = []
+        winners: dict[str, NoteFields | str] = {}
         for note_id in touched:
             record = result.state[(Entity.NOTE, note_id)].record
-            winners.append(
+            winners[note_id] = (
                 note_id if record.payload is None else self._arrived[(note_id, record.stamp)]
             )
-        losers = self._losers(result.revisions)
-        applied = apply_changes(self.connection, winners, losers, versions, self._path)
-        self._versions.update(versions)
-        problems.extend(
-            "A note changed here while syncing; the other computer's version is kept in "
-            "its history, and this one is sent next time."
-            for _ in applied.skipped[:1]
-        )
-        return (
-            len(applied.written),
-            len(applied.deleted),
-            applied.revisions_kept,
-            [*applied.written, *applied.deleted],
-        )
+        totals = [0, 0, 0]
+        changed: list[str] = []
+        skipped = False
+        ids = sorted({key[1] for key in keys})
+        # Written a few hundred notes at a time, so that the window's own saves never wait
+        # long for the database; each part is whole, with its versions.
+        for start in range(0, len(ids), APPLY_CHUNK):
+            part = set(ids[start : start + APPLY_CHUNK])
+            part_versions = {key: v for key, v in versions.items() if key[1] in part}
+            applied = apply_changes(
+                self.connection,
+                [winner for note_id, winner in winners.items() if note_id in part],
+                self._losers([r for r in result.revisions if r.entity_id in part]),
+                part_versions,  # given the fingerprints of what is written
+                self._path,
+            )
+            self._versions.update(part_versions)
+            totals[0] += len(applied.written)
+            totals[1] += len(applied.deleted)
+            totals[2] += applied.revisions_kept
+            changed += [*applied.written, *applied.deleted]
+            skipped = skipped or bool(applied.skipped)
+        if skipped:
+            problems.append(
+                "A note changed here while syncing; the other computer's version is kept in "
+                "its history, and this one is sent next time."
+            )
+        return totals[0], totals[1], totals[2], changed
 
     def _read_logs(self, meta: SyncMeta, problems: list[str]) -> list[Record]:
         try:
