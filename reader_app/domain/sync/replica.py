@@ -72,23 +72,18 @@ class Replica:
         return self.change_many([(entity, entity_id, payload)])[0]
 
     def change_many(
-        self,
-        changes: Iterable[tuple[Entity, str, Mapping[str, Any] | None]],
-        happened: Iterable[int | None] | None = None,
+        self, changes: Iterable[tuple[Entity, str, Mapping[str, Any] | None]]
     ) -> list[Record]:
         """Several local changes in one write (one fsync), for example a whole library's
-        notes when sync is first switched on. ``happened``, if given, holds for each change
-        when it was made (wall-clock milliseconds, None: now), see ``HybridClock.now``."""
+        notes when sync is first switched on."""
         records: list[Record] = []
         made_now: dict[tuple[Entity, str], Stamp] = {}  # a batch may change one id twice
-        changes = list(changes)
-        times = list(happened) if happened is not None else [None] * len(changes)
-        for (entity, entity_id, payload), moment in zip(changes, times, strict=True):
+        for entity, entity_id, payload in changes:
             current = self.state.get((entity, entity_id))
             base = made_now.get((entity, entity_id))
             if base is None and current is not None:
                 base = current.record.stamp
-            record = Record(entity, entity_id, self.clock.now(moment), payload, base)
+            record = Record(entity, entity_id, self.clock.now(), payload, base)
             made_now[(entity, entity_id)] = record.stamp
             records.append(record)
         self.state = merge(self.state, records).state
@@ -110,12 +105,6 @@ class Replica:
         recognise what they already have by its stamp, so nothing doubles."""
         own = [v.record for v in self.state.values() if v.record.device == self.device]
         self.writer.append(sorted(own, key=lambda record: record.stamp))
-
-    def refusal(self, record: Record) -> str | None:
-        """Why a well-formed record read from another device cannot be taken (its payload
-        breaks the rules of what it describes), or None. Refused records are skipped like
-        a corrupt line and never enter the state; the wiring knows the payloads' rules."""
-        return None
 
     def sync(self) -> SyncReport:
         """Read what the other devices added since last time and merge it in."""
@@ -142,17 +131,10 @@ class Replica:
             read = read_log(path, self.cursors.get(device))
             self.cursors[device] = read.cursor
             report.problems.extend(read.problems)
-            records = []
-            for record in read.records:
-                refusal = self.refusal(record)
-                if refusal is None:
-                    records.append(record)
-                else:
-                    report.problems.append(Problem(ProblemKind.CORRUPT_LINE, refusal))
-            if not records:
+            if not read.records:
                 continue
-            self.clock.receive(max(record.stamp for record in records))
-            result = merge(self.state, records)
+            self.clock.receive(max(record.stamp for record in read.records))
+            result = merge(self.state, read.records)
             self.state = result.state
             report.applied.extend(result.applied)
             report.revisions.extend(result.revisions)
