@@ -112,6 +112,11 @@ def run_sync(
         f"{_plural(outcome.sent, 'change')}, received {_plural(outcome.received, 'note')}, "
         f"{_plural(outcome.deleted, 'deletion')}"
         + (
+            f", {_plural(outcome.texts_changed, 'text')} added or changed"
+            if outcome.texts_changed
+            else ""
+        )
+        + (
             f"; {_plural(outcome.revisions_kept, 'competing version')} kept in the notes' history."
             if outcome.revisions_kept
             else "."

@@ -310,7 +310,9 @@ END;
 #   deletes outright): the tombstone carries that time, not the time of the next sync.
 #   Only the columns sync carries are watched: re-anchoring (placement) changes nothing.
 #   Every note already stored is listed, so the first sync sends it.
-# * ``sync_versions`` is the merge state of every synced note: its hybrid stamp, whether it
+# * ``sync_text_changes`` does the same for the library's added texts: added, metadata
+#   corrected, removed (the bundled text is on every computer and never sent).
+# * ``sync_versions`` is the merge state of every synced note and text: its hybrid stamp, whether it
 #   is deleted, the stamp it was made from, the stamps already settled (JSON), and the
 #   fingerprint of the version stored here. Updated in the transaction that writes the
 #   notes a sync received, so the notes and what sync knows of them never disagree.
@@ -343,6 +345,23 @@ END;
 CREATE TRIGGER sync_note_tag_removed AFTER DELETE ON note_tags BEGIN
     INSERT OR REPLACE INTO sync_changes (note_id, changed)
     VALUES (old.note_id, strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'));
+END;
+
+CREATE TABLE sync_text_changes (
+    text_id TEXT PRIMARY KEY,
+    changed TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO sync_text_changes (text_id, changed) SELECT id, modified FROM texts WHERE bundled = 0;
+CREATE TRIGGER sync_text_added AFTER INSERT ON texts WHEN new.bundled = 0 BEGIN
+    INSERT OR REPLACE INTO sync_text_changes (text_id, changed)
+    VALUES (new.id, strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'));
+END;
+CREATE TRIGGER sync_text_changed AFTER UPDATE OF
+    title, author, year, translator, editor, publisher, url, language, date_published,
+    date_modified, description, fingerprint, deleted
+    ON texts WHEN new.bundled = 0 BEGIN
+    INSERT OR REPLACE INTO sync_text_changes (text_id, changed)
+    VALUES (new.id, strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'));
 END;
 
 CREATE TABLE sync_versions (

@@ -40,6 +40,7 @@ from reader_app.domain.sync.log import (
 )
 from reader_app.domain.sync.merge import Key, Version, merge
 from reader_app.domain.sync.note_payload import NoteFields, PayloadError, from_payload, to_payload
+from reader_app.storage.library import LibraryRepository
 from reader_app.storage.sync_notes import (
     STORED,
     SyncedVersion,
@@ -49,6 +50,7 @@ from reader_app.storage.sync_notes import (
     forget_all,
     read_notes,
     read_versions,
+    record_received,
     record_sent,
 )
 from reader_app.storage.sync_state import (
@@ -58,6 +60,15 @@ from reader_app.storage.sync_state import (
     load_meta,
     renew_device,
     save_meta,
+)
+from reader_app.storage.sync_texts import (
+    apply_texts,
+    changed_texts,
+    check_payload,
+    publish_file,
+    read_texts,
+    text_fingerprint,
+    text_payload,
 )
 
 
@@ -72,6 +83,7 @@ class SyncOutcome:
     changed_note_ids: frozenset[str] = frozenset()
     problems: tuple[str, ...] = ()
     folder_available: bool = True
+    texts_changed: int = 0  # texts added, corrected or removed here
 
     @property
     def changed_here(self) -> bool:
@@ -106,9 +118,17 @@ def _is_device_id(name: str) -> bool:
     return True
 
 
-def read_note_record(record: Record) -> NoteFields | None:
-    """The note a record from another device carries (None: a deletion); raises
-    PayloadError saying in plain words why it cannot be taken."""
+def read_record(record: Record) -> NoteFields | None:
+    """The note a record from another device carries (None: a deletion, or a text);
+    raises PayloadError saying in plain words why it cannot be taken."""
+    if record.entity is Entity.TEXT:
+        reason = None if record.payload is None else check_payload(record.payload)
+        if reason:
+            raise PayloadError(
+                f"A text from another computer ({record.device}.jsonl) could not be read "
+                f"({reason}); it is skipped"
+            )
+        return None
     if record.entity is not Entity.NOTE:
         raise PayloadError(
             f"{record.device}.jsonl holds a {record.kind} change, which this version skips"
@@ -151,6 +171,9 @@ class SyncEngine:
         self._versions: dict[Key, SyncedVersion | None] = {}  # None: known to have none
         self._writer = LogWriter(sync_dir, self.device.id)
         self._saved_cursors: dict[str, Cursor] = {}
+        # Within one sync: the notes read from the logs, and the texts merged.
+        self._arrived: dict[tuple[str, Stamp], NoteFields] = {}
+        self._texts_merged: tuple[dict[Key, SyncedVersion], list[str]] = ({}, [])
 
     # -- state -------------------------------------------------------------------------
 
@@ -205,23 +228,29 @@ class SyncEngine:
             )
             self._republish(meta)
         sent, seen = self._send(meta, clock, problems)
+        # Texts waiting for their file first: one added here by hand meanwhile takes the
+        # details sent for it, rather than sending its file's own as a newer edit.
+        texts = self._receive_texts(meta, problems) if meta.waiting_texts else 0
+        texts_sent, texts_seen = self._send_texts(meta, clock, problems)
         # The state (with any records the folder refused) is saved before the changes are
-        # taken off the database's list, so a crash between the two sends them again.
+        # taken off the database's lists, so a crash between the two sends them again.
         meta.own_log_size = self._own_log_size(meta.own_log_size)
         save_meta(self.data_dir, meta)
-        if seen:
-            record_sent(self.connection, sent, seen, self._path)
+        if seen or texts_seen:
+            record_sent(self.connection, [*sent, *texts_sent], {**seen, **texts_seen}, self._path)
         received, deleted, kept, changed = self._receive(meta, clock, problems)
-        if received or deleted or kept or meta.cursors != self._saved_cursors:
+        texts += self._receive_texts(meta, problems)
+        if received or deleted or kept or texts or meta.cursors != self._saved_cursors:
             save_meta(self.data_dir, meta)
         self._saved_cursors = dict(meta.cursors)
         return SyncOutcome(
-            sent=len(sent),
+            sent=len(sent) + len(texts_sent),
             received=received,
             deleted=deleted,
             revisions_kept=kept,
             changed_note_ids=frozenset(changed),
             problems=tuple(dict.fromkeys(problems)),
+            texts_changed=texts,
         )
 
     def _start_as_new_device(self, meta: SyncMeta, problems: list[str]) -> SyncMeta:
@@ -276,9 +305,29 @@ class SyncEngine:
         except SyncLogError:
             meta.unwritten = records
 
+    def _stamp(
+        self,
+        key: Key,
+        current: SyncedVersion | None,
+        payload: Mapping[str, Any] | None,
+        printed: str | None,
+        made: int,
+        clock: HybridClock,
+    ) -> tuple[Record, SyncedVersion]:
+        """The record of a local change to ``key``, made from ``current``, and the version
+        it becomes."""
+        base = None if current is None else current.version.record.stamp
+        record = Record(key[0], key[1], clock.now(made), payload, base)
+        settled = frozenset() if current is None else current.version.settled
+        if base is not None:
+            settled |= {base}
+        synced = SyncedVersion(Version(record, settled), printed)
+        self._versions[key] = synced
+        return record, synced
+
     def _send(
         self, meta: SyncMeta, clock: HybridClock, problems: list[str]
-    ) -> tuple[list[tuple[Key, SyncedVersion]], dict[str, str]]:
+    ) -> tuple[list[tuple[Key, SyncedVersion]], dict[Key, str]]:
         """Step 1: records for the notes changed here, appended to this device's log.
         Returns the new versions and the changes they cover, to record once the sync state
         is saved."""
@@ -308,25 +357,57 @@ class SyncEngine:
                 if unchanged and current is not None and not current.version.deleted:
                     continue  # written by a sync, or changed and changed back
                 payload, made = to_payload(note), _millis(note.updated)
-            base = None if current is None else current.version.record.stamp
-            record = Record(Entity.NOTE, note_id, clock.now(made), payload, base)
-            settled = frozenset() if current is None else current.version.settled
-            if base is not None:
-                settled |= {base}
-            synced = SyncedVersion(Version(record, settled), printed)
-            self._versions[key] = synced
+            record, synced = self._stamp(key, current, payload, printed, made, clock)
             sent.append((key, synced))  # stored by ``record_sent``
             records.append(record)
         if records:
             meta.last_stamp = records[-1].stamp
         self._write(meta, records, problems)
-        return sent, seen
+        return sent, {(Entity.NOTE, note_id): changed for note_id, changed in seen.items()}
+
+    def _send_texts(
+        self, meta: SyncMeta, clock: HybridClock, problems: list[str]
+    ) -> tuple[list[tuple[Key, SyncedVersion]], dict[Key, str]]:
+        """Step 1 for the library: texts added, corrected or removed here, with their files."""
+        seen = changed_texts(self.connection, self._path)
+        if not seen:
+            return [], {}
+        rows = read_texts(self.connection, list(seen), self._path)
+        versions = self._versions_of({(Entity.TEXT, text_id) for text_id in seen})
+        records: list[Record] = []
+        sent: list[tuple[Key, SyncedVersion]] = []
+        payload: Mapping[str, Any] | None
+        for text_id in sorted(seen, key=lambda i: seen[i]):
+            key = (Entity.TEXT, text_id)
+            current, row = versions.get(key), rows.get(text_id)
+            if row is None:
+                if current is None or current.version.deleted:
+                    continue  # never sent, or its removal already went out
+                payload, printed = None, None
+            else:
+                file, problem = publish_file(self.data_dir, self.sync_dir, self.device.id, row)
+                if problem:
+                    problems.append(problem)
+                payload = text_payload(row, file)
+                printed = text_fingerprint(payload)
+                if current is not None and current.fingerprint == printed:
+                    continue  # as it came from another computer
+            record, synced = self._stamp(
+                key, current, payload, printed, _millis(seen[text_id]), clock
+            )
+            sent.append((key, synced))
+            records.append(record)
+        if records:
+            meta.last_stamp = records[-1].stamp
+        self._write(meta, records, problems)
+        return sent, {(Entity.TEXT, text_id): changed for text_id, changed in seen.items()}
 
     def _receive(
         self, meta: SyncMeta, clock: HybridClock, problems: list[str]
     ) -> tuple[int, int, int, list[str]]:
         """Steps 2 and 3: read the others' logs, merge, and write what changed."""
-        self._arrived: dict[tuple[str, Stamp], NoteFields] = {}  # read once, for this sync
+        self._arrived = {}
+        self._texts_merged = ({}, [])
         incoming = self._read_logs(meta, problems)
         if not incoming:
             return 0, 0, 0, []
@@ -342,7 +423,11 @@ class SyncEngine:
             )
             for key in keys
         }
-        touched = dict.fromkeys(r.entity_id for r in result.applied)
+        self._texts_merged = (
+            {key: v for key, v in versions.items() if key[0] is Entity.TEXT},
+            [r.entity_id for r in result.applied if r.entity is Entity.TEXT],
+        )
+        touched = dict.fromkeys(r.entity_id for r in result.applied if r.entity is Entity.NOTE)
         winners: dict[str, NoteFields | str] = {}
         for note_id in touched:
             record = result.state[(Entity.NOTE, note_id)].record
@@ -352,16 +437,20 @@ class SyncEngine:
         totals = [0, 0, 0]
         changed: list[str] = []
         skipped = False
-        ids = sorted({key[1] for key in keys})
+        ids = sorted({key[1] for key in keys if key[0] is Entity.NOTE})
         # Written a few hundred notes at a time, so that the window's own saves never wait
         # long for the database; each part is whole, with its versions.
         for start in range(0, len(ids), APPLY_CHUNK):
             part = set(ids[start : start + APPLY_CHUNK])
-            part_versions = {key: v for key, v in versions.items() if key[1] in part}
+            part_versions = {
+                key: v for key, v in versions.items() if key[0] is Entity.NOTE and key[1] in part
+            }
             applied = apply_changes(
                 self.connection,
                 [winner for note_id, winner in winners.items() if note_id in part],
-                self._losers([r for r in result.revisions if r.entity_id in part]),
+                self._losers(
+                    [r for r in result.revisions if r.entity is Entity.NOTE and r.entity_id in part]
+                ),
                 part_versions,  # given the fingerprints of what is written
                 self._path,
             )
@@ -377,6 +466,45 @@ class SyncEngine:
                 "its history, and this one is sent next time."
             )
         return totals[0], totals[1], totals[2], changed
+
+    def _receive_texts(self, meta: SyncMeta, problems: list[str]) -> int:
+        """Step 3 for the library: add, correct or remove texts as the others did, and try
+        again the texts whose file had not arrived."""
+        versions, applied = self._texts_merged
+        winners: dict[str, Mapping[str, Any] | None] = {
+            text_id: versions[(Entity.TEXT, text_id)].version.payload for text_id in applied
+        }
+        retry = {i: p for i, p in meta.waiting_texts.items() if i not in winners}
+        if not winners and not retry:
+            return 0
+        library = LibraryRepository(self.connection, self.data_dir, path=self._path)
+        done = apply_texts(library, self.sync_dir, {**retry, **winners})
+        problems.extend(done.problems)
+        problems.extend(
+            f"“{payload['title']}” was added on another computer; its file is not in the "
+            "sync folder (not synced yet, or too large), so it is added here when it comes."
+            for text_id, payload in done.waiting.items()
+            if text_id not in meta.waiting_texts
+        )
+        meta.waiting_texts = done.waiting
+        self._texts_merged = ({}, [])
+        written = [*done.added, *done.changed, *done.removed]
+        taken = [*written, *done.matched]
+        known = self._versions_of({(Entity.TEXT, i) for i in taken} - set(versions))
+        for text_id in taken:
+            key = (Entity.TEXT, text_id)
+            payload = winners.get(text_id, retry.get(text_id))
+            printed = None if payload is None else text_fingerprint(payload)
+            version = versions[key].version if key in versions else known[key].version
+            versions[key] = SyncedVersion(version, printed)
+        record_received(
+            self.connection,
+            list(versions.items()),
+            [(Entity.TEXT, text_id) for text_id in taken],
+            self._path,
+        )
+        self._versions.update(versions)
+        return len(written)
 
     def _read_logs(self, meta: SyncMeta, problems: list[str]) -> list[Record]:
         try:
@@ -398,7 +526,7 @@ class SyncEngine:
             problems.extend(problem.message for problem in read.problems)
             for record in read.records:
                 try:
-                    fields = read_note_record(record)
+                    fields = read_record(record)
                 except PayloadError as error:
                     problems.append(f"{error}.")
                     continue

@@ -186,19 +186,42 @@ def write_versions(
     )
 
 
+CHANGE_LISTS = {
+    Entity.NOTE: ("sync_changes", "note_id"),
+    Entity.TEXT: ("sync_text_changes", "text_id"),
+}
+
+
 def record_sent(
     connection: sqlite3.Connection,
     versions: list[tuple[Key, SyncedVersion]],
-    seen: dict[str, str],
+    seen: dict[Key, str],
     path: Path | None = None,
 ) -> None:
-    """After sending: the new versions, and the sent notes off the list of changes unless
-    they changed again since they were read (``seen``: id -> change time read)."""
+    """After sending: the new versions, and what was sent off the lists of changes unless
+    it changed again since it was read (``seen``: key -> change time read)."""
     with transaction(connection, path):
         write_versions(connection, versions)
-        connection.executemany(
-            "DELETE FROM sync_changes WHERE note_id = ? AND changed = ?", list(seen.items())
-        )
+        for (entity, entity_id), changed in seen.items():
+            table, column = CHANGE_LISTS[entity]
+            connection.execute(
+                f"DELETE FROM {table} WHERE {column} = ? AND changed = ?", (entity_id, changed)
+            )
+
+
+def record_received(
+    connection: sqlite3.Connection,
+    versions: list[tuple[Key, SyncedVersion]],
+    written: list[Key],
+    path: Path | None = None,
+) -> None:
+    """After writing what came in outside ``apply_changes`` (texts): their versions, and
+    what the triggers listed for those writes taken off again."""
+    with transaction(connection, path):
+        write_versions(connection, versions)
+        for entity, entity_id in written:
+            table, column = CHANGE_LISTS[entity]
+            connection.execute(f"DELETE FROM {table} WHERE {column} = ?", (entity_id,))
 
 
 def forget_all(connection: sqlite3.Connection, path: Path | None = None) -> None:
@@ -207,6 +230,10 @@ def forget_all(connection: sqlite3.Connection, path: Path | None = None) -> None
         connection.execute("DELETE FROM sync_versions")
         connection.execute(
             "INSERT OR REPLACE INTO sync_changes (note_id, changed) SELECT id, updated FROM notes"
+        )
+        connection.execute(
+            "INSERT OR REPLACE INTO sync_text_changes (text_id, changed) "
+            "SELECT id, modified FROM texts WHERE bundled = 0 AND deleted IS NULL"
         )
 
 

@@ -119,6 +119,7 @@ class SyncMeta:
     own_log_size: int = 0
     last_stamp: Stamp | None = None
     unwritten: list[Record] = field(default_factory=list)
+    waiting_texts: dict[str, dict[str, Any]] = field(default_factory=dict)  # file not here yet
 
 
 def _stamp_text(stamp: Stamp | None) -> str | None:
@@ -136,6 +137,7 @@ def _encode(meta: SyncMeta) -> dict[str, Any]:
             for device, c in meta.cursors.items()
         },
         "unwritten": [record.to_line().decode("utf-8") for record in meta.unwritten],
+        "waiting_texts": meta.waiting_texts,
     }
 
 
@@ -152,6 +154,8 @@ def _decode(data: dict[str, Any]) -> SyncMeta:
             int(offset), int(lines), int(start), int(end), Stamp.parse(stamp) if stamp else None
         )
     meta.unwritten = [parse_line(line.encode("utf-8")) for line in data["unwritten"]]
+    waiting = data.get("waiting_texts", {})
+    meta.waiting_texts = {str(k): dict(v) for k, v in waiting.items()}
     return meta
 
 

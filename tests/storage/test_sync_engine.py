@@ -25,7 +25,9 @@ from reader_app.domain.notes import Colour, free_note, glossary_note, passage_no
 from reader_app.domain.sync import log as sync_log
 from reader_app.domain.sync.clock import wall_clock_ms
 from reader_app.domain.text import Document
+from reader_app.storage import sync_texts
 from reader_app.storage.db import connect
+from reader_app.storage.library import LibraryRepository, library_of
 from reader_app.storage.notes_repo import NotesRepository
 from reader_app.storage.store import StoreOpenResult, database_path, open_store
 from reader_app.storage.sync_engine import SyncEngine, SyncOutcome
@@ -493,3 +495,79 @@ def test_a_copied_data_folder_takes_a_new_identity_and_nothing_doubles(
                 assert device.history(note_id) == []
     finally:
         copy.result.close()
+
+
+ESSAY = "# On Sync\n\nThe first paragraph of an essay added at home.\n\nA second paragraph.\n"
+
+
+def library(device: Computer) -> LibraryRepository:
+    return library_of(device.repo, device.folder)
+
+
+def test_a_text_added_at_home_can_be_opened_at_the_library_with_its_details(
+    computers: Callable[..., list[Computer]], tmp_path: Path
+) -> None:
+    home, away = computers(0, 0)
+    essay = tmp_path / "essay.md"
+    essay.write_text(ESSAY, encoding="utf-8")
+    text_id = library(home).add_file(essay).text_id
+    library(home).update_metadata(text_id, author="A. Reader", year=2024)
+    sync_all([home, away])
+    arrived = library(away).get(text_id)
+    assert arrived is not None
+    assert (arrived.metadata.title, arrived.metadata.author, arrived.metadata.year) == (
+        "On Sync",
+        "A. Reader",
+        2024,
+    )
+    assert [b.text for b in library(away).blocks(text_id)] == [
+        b.text for b in library(home).blocks(text_id)
+    ]
+    # A correction made away comes home; a removal at home removes it away, notes kept.
+    library(away).update_metadata(text_id, title="On Sync, corrected")
+    sync_all([home, away])
+    assert library(home).get(text_id).metadata.title == "On Sync, corrected"
+    library(home).remove(text_id)
+    sync_all([home, away])
+    assert library(away).get(text_id) is None
+    for device in (home, away):  # syncing again changes nothing
+        assert device.sync().sent == 0
+
+
+def test_a_text_whose_file_is_too_large_waits_and_says_so(
+    computers: Callable[..., list[Computer]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home, away = computers(0, 0)
+    essay = tmp_path / "essay.md"
+    essay.write_text(ESSAY, encoding="utf-8")
+    text_id = library(home).add_file(essay).text_id
+    monkeypatch.setattr(sync_texts, "MAX_TEXT_FILE_BYTES", 10)
+    assert any("larger than" in problem for problem in home.sync().problems)
+    assert any("is added here when it comes" in problem for problem in away.sync().problems)
+    assert library(away).get(text_id) is None
+    assert away.sync().problems == ()  # said once
+    library(home).update_metadata(text_id, author="Corrected at home")
+    library(away).add_file(essay)  # the reader adds the file by hand
+    for device in (away, home, away):
+        assert all("larger than" in problem for problem in device.sync().problems)
+    assert library(away).get(text_id).metadata.author == "Corrected at home"
+    assert library(home).get(text_id).metadata.author == "Corrected at home"
+
+
+def test_a_text_file_that_is_a_link_elsewhere_is_not_read(
+    computers: Callable[..., list[Computer]], tmp_path: Path
+) -> None:
+    home, away = computers(0, 0)
+    essay = tmp_path / "essay.md"
+    essay.write_text(ESSAY, encoding="utf-8")
+    text_id = library(home).add_file(essay).text_id
+    home.sync()
+    (sent,) = (home.sync_dir / "texts" / home.engine.device.id).iterdir()
+    secret = tmp_path / "private.md"
+    secret.write_text("# Private\n\nNot for the sync folder.\n", encoding="utf-8")
+    sent.unlink()
+    sent.symlink_to(secret)  # as a hostile or broken sync folder could deliver it
+    problems = away.sync().problems
+    assert any("is a link" in problem for problem in problems)
+    assert library(away).get(text_id) is None
+    assert len(library(away).list_texts()) == 1  # the bundled text only

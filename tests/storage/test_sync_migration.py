@@ -37,6 +37,13 @@ def test_every_saved_schema_upgrades_with_every_note_to_be_synced(
         connection = result.repository.connection
         listed = [r[0] for r in connection.execute("SELECT note_id FROM sync_changes ORDER BY 1")]
         assert listed == old_ids
+        added_texts = (
+            read_rows(saved, "SELECT id FROM texts WHERE bundled = 0 ORDER BY id")
+            if (peek_user_version(saved) >= 4)
+            else []
+        )
+        texts = connection.execute("SELECT text_id FROM sync_text_changes ORDER BY 1").fetchall()
+        assert texts == added_texts
         assert connection.execute("SELECT count(*) FROM sync_versions").fetchone() == (0,)
     finally:
         result.close()
