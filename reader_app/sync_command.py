@@ -117,6 +117,11 @@ def run_sync(
             else ""
         )
         + (
+            f", {_plural(outcome.cards_changed, 'review card')} updated"
+            if outcome.cards_changed
+            else ""
+        )
+        + (
             f"; {_plural(outcome.revisions_kept, 'competing version')} kept in the notes' history."
             if outcome.revisions_kept
             else "."

@@ -312,10 +312,14 @@ END;
 #   Every note already stored is listed, so the first sync sends it.
 # * ``sync_text_changes`` does the same for the library's added texts: added, metadata
 #   corrected, removed (the bundled text is on every computer and never sent).
-# * ``sync_versions`` is the merge state of every synced note and text: its hybrid stamp, whether it
-#   is deleted, the stamp it was made from, the stamps already settled (JSON), and the
-#   fingerprint of the version stored here. Updated in the transaction that writes the
-#   notes a sync received, so the notes and what sync knows of them never disagree.
+# * ``sync_card_changes`` does the same for review cards: added, answered, removed (not
+#   the faces last shown, nor whether the source note is here: each computer works those
+#   out itself).
+# * ``sync_versions`` is the merge state of every synced note, text and card: its hybrid
+#   stamp, whether it is deleted, the stamp it was made from, the stamps already settled
+#   (JSON), and the fingerprint of the version stored here. Updated in the transaction
+#   that writes the notes a sync received, so the notes and what sync knows of them never
+#   disagree.
 SCHEMA_SYNC_STEPS = """
 CREATE TABLE sync_changes (
     note_id TEXT PRIMARY KEY,
@@ -361,6 +365,21 @@ CREATE TRIGGER sync_text_changed AFTER UPDATE OF
     date_modified, description, fingerprint, deleted
     ON texts WHEN new.bundled = 0 BEGIN
     INSERT OR REPLACE INTO sync_text_changes (text_id, changed)
+    VALUES (new.id, strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'));
+END;
+
+CREATE TABLE sync_card_changes (
+    card_id TEXT PRIMARY KEY,
+    changed TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO sync_card_changes (card_id, changed) SELECT id, modified FROM review_cards;
+CREATE TRIGGER sync_card_added AFTER INSERT ON review_cards BEGIN
+    INSERT OR REPLACE INTO sync_card_changes (card_id, changed)
+    VALUES (new.id, strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'));
+END;
+CREATE TRIGGER sync_card_changed AFTER UPDATE OF
+    kind, text_id, source_kind, source_id, spec, state, due, deleted ON review_cards BEGIN
+    INSERT OR REPLACE INTO sync_card_changes (card_id, changed)
     VALUES (new.id, strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'));
 END;
 

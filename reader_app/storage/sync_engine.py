@@ -38,9 +38,16 @@ from reader_app.domain.sync.log import (
     log_path,
     read_log,
 )
-from reader_app.domain.sync.merge import Key, Version, merge
+from reader_app.domain.sync.merge import Key, MergeResult, Version, merge
 from reader_app.domain.sync.note_payload import NoteFields, PayloadError, from_payload, to_payload
 from reader_app.storage.library import LibraryRepository
+from reader_app.storage.sync_cards import (
+    apply_cards,
+    card_fingerprint,
+    changed_cards,
+    check_card,
+    read_cards,
+)
 from reader_app.storage.sync_notes import (
     STORED,
     SyncedVersion,
@@ -84,6 +91,7 @@ class SyncOutcome:
     problems: tuple[str, ...] = ()
     folder_available: bool = True
     texts_changed: int = 0  # texts added, corrected or removed here
+    cards_changed: int = 0  # review cards added, answered or removed here
 
     @property
     def changed_here(self) -> bool:
@@ -127,6 +135,15 @@ def read_record(record: Record) -> NoteFields | None:
             raise PayloadError(
                 f"A text from another computer ({record.device}.jsonl) could not be read "
                 f"({reason}); it is skipped"
+            )
+        return None
+    if record.entity is Entity.REVIEW:
+        reason = "a card is never deleted outright" if record.payload is None else None
+        reason = reason or check_card(record.entity_id, record.payload or {})
+        if reason:
+            raise PayloadError(
+                f"A review card from another computer ({record.device}.jsonl) could not be "
+                f"read ({reason}); it is skipped"
             )
         return None
     if record.entity is not Entity.NOTE:
@@ -174,6 +191,7 @@ class SyncEngine:
         # Within one sync: the notes read from the logs, and the texts merged.
         self._arrived: dict[tuple[str, Stamp], NoteFields] = {}
         self._texts_merged: tuple[dict[Key, SyncedVersion], list[str]] = ({}, [])
+        self._cards_merged: tuple[dict[Key, SyncedVersion], list[str]] = ({}, [])
 
     # -- state -------------------------------------------------------------------------
 
@@ -231,26 +249,30 @@ class SyncEngine:
         # Texts waiting for their file first: one added here by hand meanwhile takes the
         # details sent for it, rather than sending its file's own as a newer edit.
         texts = self._receive_texts(meta, problems) if meta.waiting_texts else 0
-        texts_sent, texts_seen = self._send_texts(meta, clock, problems)
+        for send in (self._send_texts, self._send_cards):
+            more_sent, more_seen = send(meta, clock, problems)
+            sent, seen = [*sent, *more_sent], {**seen, **more_seen}
         # The state (with any records the folder refused) is saved before the changes are
         # taken off the database's lists, so a crash between the two sends them again.
         meta.own_log_size = self._own_log_size(meta.own_log_size)
         save_meta(self.data_dir, meta)
-        if seen or texts_seen:
-            record_sent(self.connection, [*sent, *texts_sent], {**seen, **texts_seen}, self._path)
+        if seen:
+            record_sent(self.connection, sent, seen, self._path)
         received, deleted, kept, changed = self._receive(meta, clock, problems)
         texts += self._receive_texts(meta, problems)
-        if received or deleted or kept or texts or meta.cursors != self._saved_cursors:
+        cards = self._receive_cards(problems)
+        if received or deleted or kept or texts or cards or meta.cursors != self._saved_cursors:
             save_meta(self.data_dir, meta)
         self._saved_cursors = dict(meta.cursors)
         return SyncOutcome(
-            sent=len(sent) + len(texts_sent),
+            sent=len(sent),
             received=received,
             deleted=deleted,
             revisions_kept=kept,
             changed_note_ids=frozenset(changed),
             problems=tuple(dict.fromkeys(problems)),
             texts_changed=texts,
+            cards_changed=cards,
         )
 
     def _start_as_new_device(self, meta: SyncMeta, problems: list[str]) -> SyncMeta:
@@ -370,37 +392,67 @@ class SyncEngine:
     ) -> tuple[list[tuple[Key, SyncedVersion]], dict[Key, str]]:
         """Step 1 for the library: texts added, corrected or removed here, with their files."""
         seen = changed_texts(self.connection, self._path)
+        rows = read_texts(self.connection, list(seen), self._path) if seen else {}
+
+        def payload_of(row: Mapping[str, Any]) -> Mapping[str, Any]:
+            file, problem = publish_file(self.data_dir, self.sync_dir, self.device.id, row)
+            if problem:
+                problems.append(problem)
+            return text_payload(row, file)
+
+        return self._send_rows(
+            Entity.TEXT, seen, rows, payload_of, text_fingerprint, meta, clock, problems
+        )
+
+    def _send_cards(
+        self, meta: SyncMeta, clock: HybridClock, problems: list[str]
+    ) -> tuple[list[tuple[Key, SyncedVersion]], dict[Key, str]]:
+        """Step 1 for review: cards added, answered or removed here."""
+        seen = changed_cards(self.connection, self._path)
+        rows = read_cards(self.connection, list(seen), self._path) if seen else {}
+        return self._send_rows(
+            Entity.REVIEW, seen, rows, dict, card_fingerprint, meta, clock, problems
+        )
+
+    def _send_rows(
+        self,
+        entity: Entity,
+        seen: dict[str, str],
+        rows: Mapping[str, Mapping[str, Any]],
+        payload_of: Callable[[Mapping[str, Any]], Mapping[str, Any]],
+        fingerprint_of: Callable[[Mapping[str, Any]], str],
+        meta: SyncMeta,
+        clock: HybridClock,
+        problems: list[str],
+    ) -> tuple[list[tuple[Key, SyncedVersion]], dict[Key, str]]:
+        """Records for the rows of ``entity`` changed here (a missing row: removed), dated
+        when they changed, appended to this device's log."""
         if not seen:
             return [], {}
-        rows = read_texts(self.connection, list(seen), self._path)
-        versions = self._versions_of({(Entity.TEXT, text_id) for text_id in seen})
+        versions = self._versions_of({(entity, entity_id) for entity_id in seen})
         records: list[Record] = []
         sent: list[tuple[Key, SyncedVersion]] = []
         payload: Mapping[str, Any] | None
-        for text_id in sorted(seen, key=lambda i: seen[i]):
-            key = (Entity.TEXT, text_id)
-            current, row = versions.get(key), rows.get(text_id)
+        for entity_id in sorted(seen, key=lambda i: seen[i]):
+            key = (entity, entity_id)
+            current, row = versions.get(key), rows.get(entity_id)
             if row is None:
                 if current is None or current.version.deleted:
                     continue  # never sent, or its removal already went out
                 payload, printed = None, None
             else:
-                file, problem = publish_file(self.data_dir, self.sync_dir, self.device.id, row)
-                if problem:
-                    problems.append(problem)
-                payload = text_payload(row, file)
-                printed = text_fingerprint(payload)
+                payload = payload_of(row)
+                printed = fingerprint_of(payload)
                 if current is not None and current.fingerprint == printed:
                     continue  # as it came from another computer
-            record, synced = self._stamp(
-                key, current, payload, printed, _millis(seen[text_id]), clock
-            )
+            made = _millis(seen[entity_id])
+            record, synced = self._stamp(key, current, payload, printed, made, clock)
             sent.append((key, synced))
             records.append(record)
         if records:
             meta.last_stamp = records[-1].stamp
         self._write(meta, records, problems)
-        return sent, {(Entity.TEXT, text_id): changed for text_id, changed in seen.items()}
+        return sent, {(entity, entity_id): changed for entity_id, changed in seen.items()}
 
     def _receive(
         self, meta: SyncMeta, clock: HybridClock, problems: list[str]
@@ -408,6 +460,7 @@ class SyncEngine:
         """Steps 2 and 3: read the others' logs, merge, and write what changed."""
         self._arrived = {}
         self._texts_merged = ({}, [])
+        self._cards_merged = ({}, [])
         incoming = self._read_logs(meta, problems)
         if not incoming:
             return 0, 0, 0, []
@@ -427,6 +480,22 @@ class SyncEngine:
             {key: v for key, v in versions.items() if key[0] is Entity.TEXT},
             [r.entity_id for r in result.applied if r.entity is Entity.TEXT],
         )
+        self._cards_merged = (
+            {key: v for key, v in versions.items() if key[0] is Entity.REVIEW},
+            [r.entity_id for r in result.applied if r.entity is Entity.REVIEW],
+        )
+        return self._apply_notes(
+            result, versions, {k for k in keys if k[0] is Entity.NOTE}, problems
+        )
+
+    def _apply_notes(
+        self,
+        result: MergeResult,
+        versions: dict[Key, SyncedVersion],
+        keys: set[Key],
+        problems: list[str],
+    ) -> tuple[int, int, int, list[str]]:
+        """Step 3 for notes: the merged winners and losers written, a few hundred at a time."""
         touched = dict.fromkeys(r.entity_id for r in result.applied if r.entity is Entity.NOTE)
         winners: dict[str, NoteFields | str] = {}
         for note_id in touched:
@@ -437,7 +506,7 @@ class SyncEngine:
         totals = [0, 0, 0]
         changed: list[str] = []
         skipped = False
-        ids = sorted({key[1] for key in keys if key[0] is Entity.NOTE})
+        ids = sorted(key[1] for key in keys)
         # Written a few hundred notes at a time, so that the window's own saves never wait
         # long for the database; each part is whole, with its versions.
         for start in range(0, len(ids), APPLY_CHUNK):
@@ -504,6 +573,25 @@ class SyncEngine:
             self._path,
         )
         self._versions.update(versions)
+        return len(written)
+
+    def _receive_cards(self, problems: list[str]) -> int:
+        """Step 3 for review: cards as the others left them (the last answered wins)."""
+        versions, applied = self._cards_merged
+        winners = {
+            card_id: payload
+            for card_id in applied
+            if (payload := versions[(Entity.REVIEW, card_id)].version.payload) is not None
+        }
+        if not winners:
+            return 0
+        written = apply_cards(self.connection, winners, self._path)
+        for card_id in written:
+            key = (Entity.REVIEW, card_id)
+            versions[key] = SyncedVersion(versions[key].version, card_fingerprint(winners[card_id]))
+        record_received(self.connection, list(versions.items()), [], self._path)
+        self._versions.update(versions)
+        self._cards_merged = ({}, [])
         return len(written)
 
     def _read_logs(self, meta: SyncMeta, problems: list[str]) -> list[Record]:

@@ -189,6 +189,7 @@ def write_versions(
 CHANGE_LISTS = {
     Entity.NOTE: ("sync_changes", "note_id"),
     Entity.TEXT: ("sync_text_changes", "text_id"),
+    Entity.REVIEW: ("sync_card_changes", "card_id"),
 }
 
 
@@ -234,6 +235,10 @@ def forget_all(connection: sqlite3.Connection, path: Path | None = None) -> None
         connection.execute(
             "INSERT OR REPLACE INTO sync_text_changes (text_id, changed) "
             "SELECT id, modified FROM texts WHERE bundled = 0 AND deleted IS NULL"
+        )
+        connection.execute(
+            "INSERT OR REPLACE INTO sync_card_changes (card_id, changed) "
+            "SELECT id, modified FROM review_cards"
         )
 
 

@@ -21,14 +21,19 @@ from unittest import mock
 import pytest
 from conftest import anchor_on
 
+from reader_app.domain.glossary import load_glossary
 from reader_app.domain.notes import Colour, free_note, glossary_note, passage_note
+from reader_app.domain.review import glossary_cards
+from reader_app.domain.scheduling import ReviewScheduler
 from reader_app.domain.sync import log as sync_log
 from reader_app.domain.sync.clock import wall_clock_ms
 from reader_app.domain.text import Document
+from reader_app.paths import resource_root
 from reader_app.storage import sync_texts
 from reader_app.storage.db import connect
 from reader_app.storage.library import LibraryRepository, library_of
 from reader_app.storage.notes_repo import NotesRepository
+from reader_app.storage.review_repo import review_of
 from reader_app.storage.store import StoreOpenResult, database_path, open_store
 from reader_app.storage.sync_engine import SyncEngine, SyncOutcome
 from reader_app.storage.sync_state import load_device, rename_device
@@ -571,3 +576,36 @@ def test_a_text_file_that_is_a_link_elsewhere_is_not_read(
     assert any("is a link" in problem for problem in problems)
     assert library(away).get(text_id) is None
     assert len(library(away).list_texts()) == 1  # the bundled text only
+
+
+def test_review_cards_and_their_schedule_follow_the_last_answer(
+    computers: Callable[..., list[Computer]], document: Document
+) -> None:
+    desk, laptop = computers(0, 0)
+    glossary = load_glossary(resource_root() / "glossary" / document.glossary_file)
+    scheduler = ReviewScheduler(fuzzing=False)
+    cards = glossary_cards(document.id, glossary.entry("red-tape"))
+    now = datetime.now(UTC)
+    review_of(desk.repo).add_cards(cards, scheduler, now)
+    review_of(desk.repo).record_review(cards[0].id, 3, now, scheduler)
+    sync_all([desk, laptop])
+    on_laptop = review_of(laptop.repo).get(cards[0].id)
+    on_desk = review_of(desk.repo).get(cards[0].id)
+    assert on_laptop is not None and on_desk is not None
+    assert (on_laptop.card, on_laptop.state, on_laptop.due) == (
+        on_desk.card,
+        on_desk.state,
+        on_desk.due,
+    )
+    later = now + timedelta(days=3)
+    review_of(laptop.repo).record_review(cards[0].id, 4, later, scheduler)
+    sync_all([desk, laptop])
+    assert review_of(desk.repo).get(cards[0].id).state == (
+        review_of(laptop.repo).get(cards[0].id).state
+    )
+    assert review_of(desk.repo).get(cards[0].id).due > on_desk.due
+    review_of(desk.repo).remove(cards[0].id, later)
+    sync_all([desk, laptop])
+    assert review_of(laptop.repo).get(cards[0].id) is None
+    for device in (desk, laptop):
+        assert device.sync().sent == 0
