@@ -12,6 +12,7 @@ import argparse
 import sys
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader_app import EXECUTABLE
 from reader_app.command_support import (
@@ -26,6 +27,9 @@ from reader_app.command_support import (
     report_failure,
 )
 from reader_app.domain.text import load_document
+
+if TYPE_CHECKING:
+    from reader_app.storage.sync_engine import SyncOutcome
 
 WINDOW_OPEN_MESSAGE = (
     "Study Reader is open with these notes and syncs them itself (Preferences > Sync folder); "
@@ -65,6 +69,25 @@ def add_sync_command(
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary(outcome: SyncOutcome, device_name: str, folder: Path) -> str:
+    """One line saying what a sync did."""
+    parts = [
+        f"sent {_plural(outcome.sent, 'change')}",
+        f"received {_plural(outcome.received, 'note')}",
+        _plural(outcome.deleted, "deletion"),
+    ]
+    if outcome.texts_changed:
+        parts.append(f"{_plural(outcome.texts_changed, 'text')} added or changed")
+    if outcome.cards_changed:
+        parts.append(f"{_plural(outcome.cards_changed, 'review card')} updated")
+    kept = (
+        f"; {_plural(outcome.revisions_kept, 'competing version')} kept in the notes' history."
+        if outcome.revisions_kept
+        else "."
+    )
+    return f"Synced “{device_name}” with {folder}: {', '.join(parts)}{kept}"
 
 
 def run_sync(
@@ -107,24 +130,5 @@ def run_sync(
         print(f"{EXECUTABLE}: {' '.join(problem.split())}", file=sys.stderr)
     if not outcome.folder_available:
         return EXIT_FAILED
-    print(
-        f"Synced “{engine.device.name}” with {args.sync_dir}: sent "
-        f"{_plural(outcome.sent, 'change')}, received {_plural(outcome.received, 'note')}, "
-        f"{_plural(outcome.deleted, 'deletion')}"
-        + (
-            f", {_plural(outcome.texts_changed, 'text')} added or changed"
-            if outcome.texts_changed
-            else ""
-        )
-        + (
-            f", {_plural(outcome.cards_changed, 'review card')} updated"
-            if outcome.cards_changed
-            else ""
-        )
-        + (
-            f"; {_plural(outcome.revisions_kept, 'competing version')} kept in the notes' history."
-            if outcome.revisions_kept
-            else "."
-        )
-    )
+    print(summary(outcome, engine.device.name, args.sync_dir))
     return EXIT_OK
