@@ -303,29 +303,51 @@ class SyncEngine:
         meta.unwritten = []
 
     def _republish(self, meta: SyncMeta) -> None:
-        """Append again the current version of every note this device changed last: after
+        """Append again the current version of everything this device changed last: after
         its log was rewound or deleted, that is what the others may have missed. They
-        recognise what they already have by its stamp, so nothing doubles."""
-        own = [
-            synced.version.record
-            for synced in read_versions(self.connection, None, self._path).values()
+        recognise what they already have by its stamp, so nothing doubles. A version changed
+        here since is left out: it goes with the next sync, made from the one it replaced."""
+        own = {
+            key: synced
+            for key, synced in read_versions(self.connection, None, self._path).items()
             if synced.version.record.device == self.device.id
-        ]
-        notes = read_notes(self.connection, [r.entity_id for r in own if not r.deleted])
+        }
+        present = {
+            Entity.NOTE: self._own_payloads(Entity.NOTE, [k[1] for k in own]),
+            Entity.TEXT: self._own_payloads(Entity.TEXT, [k[1] for k in own]),
+            Entity.REVIEW: self._own_payloads(Entity.REVIEW, [k[1] for k in own]),
+        }
         records = [*meta.unwritten]
-        for record in sorted(own, key=lambda record: record.stamp):
+        for key, synced in sorted(own.items(), key=lambda item: item[1].version.record.stamp):
+            record = synced.version.record
             if record.deleted:
                 records.append(record)
-            elif record.entity_id in notes:
-                payload = to_payload(notes[record.entity_id])
-                records.append(
-                    Record(record.entity, record.entity_id, record.stamp, payload, record.base)
-                )
+                continue
+            payload, printed = present.get(key[0], {}).get(key[1], (None, None))
+            if payload is not None and printed == synced.fingerprint:
+                records.append(Record(key[0], key[1], record.stamp, payload, record.base))
         try:
             self._writer.append(records)
             meta.unwritten = []
         except SyncLogError:
             meta.unwritten = records
+
+    def _own_payloads(
+        self, entity: Entity, ids: list[str]
+    ) -> dict[str, tuple[Mapping[str, Any], str]]:
+        """The payloads and fingerprints of the rows stored here with these ids."""
+        if entity is Entity.NOTE:
+            notes = read_notes(self.connection, ids, self._path)
+            return {i: (to_payload(n), fingerprint(n)) for i, n in notes.items()}
+        if entity is Entity.TEXT:
+            found: dict[str, tuple[Mapping[str, Any], str]] = {}
+            for text_id, row in read_texts(self.connection, ids, self._path).items():
+                file, _ = publish_file(self.data_dir, self.sync_dir, self.device.id, row)
+                payload = text_payload(row, file)
+                found[text_id] = (payload, text_fingerprint(payload))
+            return found
+        cards = read_cards(self.connection, ids, self._path)
+        return {i: (dict(row), card_fingerprint(row)) for i, row in cards.items()}
 
     def _stamp(
         self,

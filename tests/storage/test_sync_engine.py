@@ -609,3 +609,28 @@ def test_review_cards_and_their_schedule_follow_the_last_answer(
     assert review_of(laptop.repo).get(cards[0].id) is None
     for device in (desk, laptop):
         assert device.sync().sent == 0
+
+
+def test_a_lost_own_log_is_written_again_with_texts_and_cards(
+    computers: Callable[..., list[Computer]], document: Document, tmp_path: Path
+) -> None:
+    desk, newcomer = computers(0, 0)
+    essay = tmp_path / "essay.md"
+    essay.write_text(ESSAY, encoding="utf-8")
+    text_id = library(desk).add_file(essay).text_id
+    glossary = load_glossary(resource_root() / "glossary" / document.glossary_file)
+    cards = glossary_cards(document.id, glossary.entry("red-tape"))
+    review_of(desk.repo).add_cards(cards, ReviewScheduler(fuzzing=False), datetime.now(UTC))
+    note = desk.repo.add(free_note("a note"))
+    gone = desk.repo.add(free_note("deleted later"))
+    desk.sync()
+    desk.repo.delete(gone.id)
+    desk.sync()
+    desk.result.close()
+    (desk.sync_dir / f"{desk.engine.device.id}.jsonl").unlink()  # lost by the sync program
+    desk.restart()
+    assert any("written again" in problem for problem in desk.sync().problems)
+    newcomer.sync()
+    assert set(newcomer.notes()) == {note.id}
+    assert library(newcomer).get(text_id) is not None
+    assert review_of(newcomer.repo).get(cards[0].id) is not None
