@@ -17,7 +17,9 @@ SCREENSHOT_SETTLE_MS = 200
 BACKUP_DELAY_MS = 5000  # after start-up, when the reader is reading, not waiting
 
 
-COMMANDS = ("export", "import", "cite", "add", "list", "remove", "review", "export-cards")
+COMMANDS = (
+    "export", "import", "cite", "add", "list", "remove", "review", "export-cards", "sync",
+)  # fmt: skip
 
 
 def build_parser(*, files: bool = False, add_help: bool = True) -> argparse.ArgumentParser:
@@ -81,6 +83,13 @@ def build_parser(*, files: bool = False, add_help: bool = True) -> argparse.Argu
             title="commands (run without opening a window)", dest="command", metavar="COMMAND"
         )
         add_subcommands(commands, default_data_dir=default_data_dir)
+    parser.add_argument(
+        "--sync-dir",
+        type=Path,
+        metavar="DIR",
+        help="sync the notes through DIR, shared with your other computers, for this run "
+        "(Preferences > Sync sets the lasting folder)",
+    )
     parser.add_argument(
         "--theme",
         choices=THEMES,
@@ -359,7 +368,9 @@ def attach_notes(window, data_dir: Path, document, glossary):
     controller = NotesController(
         result.repository, window, backup=lambda: backup_now(result, data_dir)
     )
-    window.attach_notes(panel, controller, result.close)
+    from reader_app.sync_window import close_after_last_sync
+
+    window.attach_notes(panel, controller, lambda: close_after_last_sync(window, result))
     attach_personal_glossary(window, result.repository, controller, glossary)
     attach_library_search(window, result.repository, controller, data_dir)
     notices = list(result.messages)
@@ -506,6 +517,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         theme_manager().apply(args.theme)
     if args.entry:
         window.panels_ready.connect(lambda: open_entry_from_command_line(window, args.entry))
+    from reader_app.sync_window import attach_sync
+
+    window.panels_ready.connect(lambda: attach_sync(window, data_dir, args.sync_dir))
     connect_session_manager(app, window)
     watcher = watch_quit_signals(app, window)
     from reader_app.ui.file_handover import receive_files

@@ -92,6 +92,15 @@ def add_subcommands(
         )
     )
     add_cite_command(subparsers, document_loader=document_loader)  # in cite_command.py
+    _add_other_modules_commands(subparsers, default_data_dir, document_loader)
+
+
+def _add_other_modules_commands(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    default_data_dir: DataDirFactory | None,
+    document_loader: DocumentLoader,
+) -> None:
+    """The library's, review's and sync's commands, each in its own module."""
     from reader_app.library_commands import add_library_commands
 
     add_library_commands(  # add, list, remove: in library_commands.py
@@ -100,6 +109,11 @@ def add_subcommands(
     from reader_app.review_commands import add_review_commands
 
     add_review_commands(  # review add|due, export-cards: in review_commands.py
+        subparsers, default_data_dir=default_data_dir, document_loader=document_loader
+    )
+    from reader_app.sync_command import add_sync_command
+
+    add_sync_command(  # sync: in sync_command.py
         subparsers, default_data_dir=default_data_dir, document_loader=document_loader
     )
 

@@ -55,6 +55,7 @@ LINE_HEIGHT = Setting("reading/line_height_percent", 155, 100, 250)
 MEASURE = Setting("reading/measure_characters", 68, 35, 120)
 
 CITATION_STYLE = Setting("output/citation_style", "chicago")  # a CitationStyle value
+SYNC_FOLDER = Setting("sync/folder", "")  # "" : not syncing; see Preferences > Sync
 
 # The share of cards the scheduler aims to have remembered when they come back (FSRS's
 # range the domain accepts: below 0.7 cards come back too late to be worth it, above 0.99

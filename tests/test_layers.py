@@ -13,6 +13,7 @@ QT_FREE.append(PACKAGE / "cli.py")
 QT_FREE.append(PACKAGE / "library_commands.py")
 QT_FREE.append(PACKAGE / "command_support.py")
 QT_FREE.append(PACKAGE / "cite_command.py")
+QT_FREE.append(PACKAGE / "sync_command.py")
 
 
 def _imported_modules(path: Path) -> set[str]:

@@ -326,6 +326,12 @@ class NotesRepository:
         for listener in list(self._listeners):
             listener(change)
 
+    def changed_elsewhere(self, note_ids: Iterable[str]) -> None:
+        """Notes written by another connection (a sync, on its own thread): place them in
+        the text and tell the listeners, as after an import."""
+        self.reanchor()
+        self._notify(ChangeKind.IMPORTED, note_ids)
+
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
         try:

@@ -86,6 +86,13 @@ def open_file_path(parent: QWidget | None, title: str, filters: list[str]) -> st
     return path
 
 
+def choose_folder(parent: QWidget | None, title: str, start: str) -> str:
+    """A folder's path; empty when the user cancelled."""
+    from PySide6.QtWidgets import QFileDialog
+
+    return QFileDialog.getExistingDirectory(parent, title, start)
+
+
 def ask_number(
     parent: QWidget | None, title: str, label: str, value: int, minimum: int, maximum: int
 ) -> int | None:

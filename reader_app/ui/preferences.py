@@ -77,6 +77,9 @@ class PreferencesDialog(QDialog):
         self.measure_box.setSuffix(" characters")
         form.addRow("Text &width:", self.measure_box)
 
+        for make_section in getattr(parent, "preference_sections", ()):  # e.g. Sync
+            layout.addWidget(make_section(self))
+
         hint = QLabel("Changes apply at once and are remembered.", self)
         hint.setEnabled(False)
         layout.addWidget(hint)

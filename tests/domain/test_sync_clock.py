@@ -95,3 +95,12 @@ def test_malformed_text_is_refused_with_clock_error(text: object) -> None:
 def test_a_device_id_that_could_not_be_a_file_name_is_refused() -> None:
     with pytest.raises(ClockError):
         HybridClock("../etc")
+
+
+def test_an_event_stamped_with_when_it_happened_still_follows_everything_seen() -> None:
+    clock = HybridClock("desk", wall=lambda: 10_000)
+    assert clock.now(happened=4_000) == Stamp(4_000, 0, "desk")  # an edit noticed late
+    assert clock.now(happened=3_000) == Stamp(4_000, 1, "desk")  # never before the last
+    clock.receive(Stamp(9_000, 5, "laptop"))
+    assert clock.now(happened=5_000) > Stamp(9_000, 5, "laptop")
+    assert clock.now(happened=20_000).wall_ms == 10_000  # never after the wall clock

@@ -33,6 +33,7 @@ class DialogRecorder:
         self.answer = True  # what ``ask`` answers
         self.save_path: tuple[str, str] = ("", "")
         self.open_path = ""
+        self.folder_path = ""  # what ``choose_folder`` answers ("": cancelled)
         self.number: int | None = None  # what ``ask_number`` answers (None: cancelled)
         self.study_options = None  # what ``study_edition_options`` answers (None: cancelled)
         self.print_accepted = False  # what ``print_setup`` answers
@@ -49,6 +50,7 @@ class DialogRecorder:
         monkeypatch.setattr(dialogs, "ask", self._ask)
         monkeypatch.setattr(dialogs, "save_file_path", lambda *a: self.save_path)
         monkeypatch.setattr(dialogs, "open_file_path", lambda *a: self.open_path)
+        monkeypatch.setattr(dialogs, "choose_folder", lambda *a: self.folder_path)
         monkeypatch.setattr(dialogs, "ask_number", lambda *a: self.number)
         monkeypatch.setattr(dialogs, "study_edition_options", self._study_options)
         monkeypatch.setattr(dialogs, "print_setup", self._print_setup)

@@ -25,7 +25,7 @@ from reader_app.storage.migrations import peek_user_version
 from reader_app.storage.notes_repo import NotesRepository
 from reader_app.storage.store import OpenStatus, backup_dir, database_path, open_store
 
-SAVED = sorted(SCHEMAS.glob("notes-v*.sqlite"))
+SAVED = [p for p in sorted(SCHEMAS.glob("notes-v*.sqlite")) if peek_user_version(p) < 6]
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 

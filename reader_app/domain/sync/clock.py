@@ -77,8 +77,13 @@ class HybridClock:
             raise ClockError("More than 16 million events in one millisecond.")
         return Stamp(self._time, self._counter, self.device)
 
-    def now(self) -> Stamp:
+    def now(self, happened: int | None = None) -> Stamp:
+        """A stamp for a local event; ``happened`` is when it happened, in wall-clock
+        milliseconds, when that was earlier than now (an edit noticed at the next sync).
+        The stamp is still after every stamp this clock has issued or received."""
         physical = self._wall()
+        if happened is not None:
+            physical = min(physical, happened)
         if physical > self._time:
             self._time, self._counter = physical, 0
         else:

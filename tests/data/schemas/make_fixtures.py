@@ -288,6 +288,7 @@ V5_LOG = [
 
 
 def make_v5(path: Path) -> None:
+    """Version 5 (review) as version 4's library and notes, with tags, and one card."""
     path.unlink(missing_ok=True)
     connection = sqlite3.connect(path, isolation_level=None)
     try:
@@ -325,7 +326,41 @@ def make_v5(path: Path) -> None:
             "VALUES (?, ?, ?, ?, ?)",
             V5_LOG,
         )
+        connection.executemany(
+            "INSERT INTO note_tags (note_id, tag, position) VALUES (?, ?, ?)",
+            [(V4_NOTES[0][0], "bureaucracy", 0), (V4_NOTES[0][0], "tenth congress", 1)],
+        )
         connection.execute("PRAGMA user_version = 5")
+        connection.execute("COMMIT")
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
+
+
+# Version 6 added the reader's own glossary entries: version 5's database with one entry
+# that applies to the bundled text.
+V6_ENTRIES = [
+    (
+        "pg-soviet-0001", "kollontai-workers-opposition-1921", "Soviet", '["soviets"]',
+        "organisation", "A council of workers' or soldiers' deputies.", "", "[]",
+        "2026-11-02T10:00:00.000000Z", "2026-11-02T10:00:00.000000Z",
+    ),
+]  # fmt: skip
+
+
+def make_v6(path: Path) -> None:
+    """Version 6 (the reader's own glossary) as version 5, with one entry."""
+    make_v5(path)
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("BEGIN")
+        MIGRATIONS[5](connection)
+        connection.executemany(
+            "INSERT INTO glossary_entries (id, text_id, headword, aliases, category, gloss, "
+            "explanation, sources, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            V6_ENTRIES,
+        )
+        connection.execute("PRAGMA user_version = 6")
         connection.execute("COMMIT")
         connection.execute("VACUUM")
     finally:
@@ -338,6 +373,7 @@ def main() -> None:
     make_v3(HERE / "notes-v3.sqlite")
     make_v4(HERE / "notes-v4.sqlite")
     make_v5(HERE / "notes-v5.sqlite")
+    make_v6(HERE / "notes-v6.sqlite")
 
 
 if __name__ == "__main__":

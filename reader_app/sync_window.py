@@ -1,0 +1,83 @@
+"""Wiring sync into the window: the controller, its status field, Preferences > Sync.
+
+Called by ``app.py`` once the notes are open (``panels_ready``). Kept apart from ``app.py``
+so the window's start-up path loads none of it before the text is on screen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reader_app.models.sync_controller import SyncController
+    from reader_app.storage.store import StoreOpenResult
+    from reader_app.ui.main_window import MainWindow
+
+
+def attach_sync(window: MainWindow, data_dir: Path, folder: Path | None) -> SyncController | None:
+    """Start syncing the window's notes with ``folder`` (this run only), else with the folder
+    chosen in Preferences; nothing is synced from a window that only reads the notes."""
+    from reader_app.models.sync_controller import SyncController
+    from reader_app.settings import SYNC_FOLDER, Settings
+    from reader_app.storage.db import StorageError
+    from reader_app.ui.sync_widgets import SyncSection, SyncStatusField
+
+    notes = window.notes_controller
+    if notes is None or notes.read_only:
+        return None
+    settings = Settings(data_dir)
+    chosen = folder or (Path(settings.get(SYNC_FOLDER)) if settings.get(SYNC_FOLDER) else None)
+    sync = SyncController(data_dir, chosen, window)
+    field = SyncStatusField(window.statusBar())
+    sync.status_changed.connect(field.show_status)
+    repository = notes.repository
+    arriving = False
+
+    def changed_here(_change: object) -> None:
+        if not arriving:
+            sync.note_changed()
+
+    def arrived(note_ids: frozenset[str]) -> None:
+        nonlocal arriving
+        arriving = True  # the window hears of what a sync wrote; that is not a change to send
+        try:
+            repository.changed_elsewhere(note_ids)
+        except StorageError as error:
+            window.statusBar().showMessage(str(error), 10000)
+        finally:
+            arriving = False
+
+    repository.subscribe(changed_here)
+    sync.notes_arrived.connect(arrived)
+
+    def choose_folder(path: str) -> None:
+        settings.set(SYNC_FOLDER, path)
+        sync.set_folder(Path(path) if path else None)
+
+    def rename(name: str) -> None:
+        try:
+            sync.rename_device(name)
+        except StorageError as error:
+            window.show_problem(str(error))
+
+    def make_section(parent: object) -> SyncSection:
+        section = SyncSection(str(sync.folder or ""), sync.device.name, parent)  # type: ignore[arg-type]
+        section.folder_chosen.connect(choose_folder)
+        section.name_edited.connect(rename)
+        return section
+
+    # Set on the window, not declared by it: the main window stays a thin shell.
+    window.preference_sections = [make_section]  # type: ignore[attr-defined]  # read by Preferences
+    window.sync_controller = sync  # type: ignore[attr-defined]  # for close_after_last_sync
+    sync.start()
+    return sync
+
+
+def close_after_last_sync(window: MainWindow, store: StoreOpenResult) -> None:
+    """On quit: the last sync first (bounded), then the notes and their lock are let go, so
+    no other window can start writing them while it runs."""
+    sync = getattr(window, "sync_controller", None)
+    if sync is not None:
+        sync.finish()
+    store.close()

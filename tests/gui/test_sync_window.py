@@ -1,0 +1,137 @@
+"""Sync in the window: on start, after a change, on quit; the status field; Preferences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QLabel
+
+from reader_app.domain.notes import free_note
+from reader_app.models.sync_controller import SyncController, synced_ago
+from reader_app.settings import SYNC_FOLDER, Settings
+from reader_app.storage.store import database_path, open_store
+from reader_app.storage.sync_engine import SyncEngine
+from reader_app.storage.sync_state import load_device
+from reader_app.sync_window import attach_sync
+
+from .note_steps import add_note, repo
+
+
+def other_computer(folder: Path, sync_dir: Path, document) -> tuple:
+    store = open_store(folder, document)
+    engine = SyncEngine(
+        store.repository.connection, folder, sync_dir, database_path=database_path(folder)
+    )
+    return store, engine
+
+
+def status(window) -> str:
+    return window.sync_controller.status()[0]
+
+
+def test_the_window_syncs_on_start_after_a_change_and_shows_when(
+    make_window, qtbot, tmp_path: Path, data_dir: Path
+) -> None:
+    sync_dir = tmp_path / "shared"
+    sync_dir.mkdir()
+    window = make_window()
+    assert attach_sync(window, data_dir, sync_dir) is not None
+    qtbot.waitUntil(lambda: status(window) == "Synced just now", timeout=10_000)
+    (field,) = [
+        label
+        for label in window.statusBar().findChildren(QLabel)
+        if label.accessibleName() == "Sync status"
+    ]
+    assert field.isVisible() and field.text() == "Synced just now"
+
+    note = add_note(window)  # the change starts the pause after which it is sent
+    laptop, engine = other_computer(tmp_path / "laptop", sync_dir, window.document)
+    try:
+
+        def arrived() -> bool:
+            engine.sync()
+            return laptop.repository.get(note.id) is not None
+
+        qtbot.waitUntil(arrived, timeout=10_000)
+        laptop.repository.add(free_note("written on the laptop"))
+        engine.sync()
+    finally:
+        laptop.close()
+    with qtbot.waitSignal(window.sync_controller.notes_arrived, timeout=10_000):
+        window.sync_controller.sync_now()
+    assert "written on the laptop" in {n.body for n in repo(window).list_notes()}
+    model = window.notes_panel.model
+    assert model.rowCount() == 2  # the panel shows it too
+
+
+def test_the_last_sync_runs_on_quit(make_window, qtbot, tmp_path: Path, data_dir: Path) -> None:
+    sync_dir = tmp_path / "shared"
+    sync_dir.mkdir()
+    window = make_window()
+    attach_sync(window, data_dir, sync_dir)
+    qtbot.waitUntil(lambda: status(window) == "Synced just now", timeout=10_000)
+    note = add_note(window)  # and quit at once, before the pause after a change ends
+    window.close()
+    log = sync_dir / f"{load_device(data_dir).id}.jsonl"
+    assert note.id in log.read_text(encoding="utf-8")
+
+
+def test_an_unavailable_folder_is_said_in_the_status_bar(
+    make_window, qtbot, tmp_path: Path, data_dir: Path
+) -> None:
+    window = make_window()
+    attach_sync(window, data_dir, tmp_path / "unplugged")
+    qtbot.waitUntil(lambda: status(window) == "Sync folder unavailable", timeout=10_000)
+    assert "not there" in window.sync_controller.status()[1]
+
+
+def test_preferences_choose_the_folder_and_name_the_computer(
+    make_window, qtbot, tmp_path: Path, data_dir: Path, dialogs_shown
+) -> None:
+    window = make_window()
+    attach_sync(window, data_dir, None)
+    assert status(window) == ""  # not syncing: no field
+    dialog = window.show_preferences()
+    section = dialog.findChild(object, "syncSection")
+    sync_dir = tmp_path / "shared"
+    sync_dir.mkdir()
+    dialogs_shown.folder_path = str(sync_dir)
+    section.choose_button.click()
+    assert Settings(data_dir).get(SYNC_FOLDER) == str(sync_dir)
+    qtbot.waitUntil(lambda: status(window) == "Synced just now", timeout=10_000)
+    section.name_field.setText("Library laptop")
+    section.name_field.editingFinished.emit()
+    assert load_device(data_dir).name == "Library laptop"
+    section.off_button.click()
+    assert Settings(data_dir).get(SYNC_FOLDER) == ""
+    assert status(window) == ""
+    dialog.close()
+
+
+def test_synced_ago_in_words() -> None:
+    assert [synced_ago(s) for s in (5, 61, 150, 7200, 3 * 86400)] == [
+        "Synced just now",
+        "Synced 1 minute ago",
+        "Synced 2 minutes ago",
+        "Synced 2 hours ago",
+        "Synced 3 days ago",
+    ]
+
+
+def test_changes_are_synced_once_editing_pauses(qtbot, tmp_path: Path, document) -> None:
+    data_dir, sync_dir = tmp_path / "data", tmp_path / "shared"
+    sync_dir.mkdir()
+    store = open_store(data_dir, document)
+    try:
+        sync = SyncController(data_dir, sync_dir, after_change_ms=50)
+        with qtbot.waitSignal(sync.status_changed, timeout=10_000):
+            sync.start()
+        qtbot.waitUntil(lambda: not sync.syncing, timeout=10_000)
+        note = store.repository.add(free_note("typed"))
+        for _ in range(3):
+            sync.note_changed()  # every keystroke's save restarts the pause
+        log = sync_dir / f"{load_device(data_dir).id}.jsonl"
+        qtbot.waitUntil(lambda: log.exists() and note.id in log.read_text("utf-8"), timeout=10_000)
+        sync.finish()
+    finally:
+        store.close()

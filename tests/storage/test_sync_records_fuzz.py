@@ -1,0 +1,68 @@
+"""Any change record another computer's log may hold is taken or refused in words, and a
+refused one never reaches the database (Hypothesis)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reader_app.domain.sync.clock import Stamp
+from reader_app.domain.sync.log import Entity, Record
+from reader_app.domain.sync.note_payload import PayloadError
+from reader_app.storage.sync_engine import read_record
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=5)
+    ),
+    max_leaves=25,
+)
+
+TEXT = {
+    "title": "On Sync", "author": "", "year": 2024, "translator": "", "editor": "",
+    "publisher": "", "url": "", "language": "en", "date_published": "", "date_modified": "",
+    "description": "", "source_format": "markdown", "fingerprint": "ab" * 32,
+    "file_name": "essay.md", "file": "texts/desk/abab.md",
+}  # fmt: skip
+CARD = {
+    "kind": "glossary", "text_id": "t", "source_kind": "glossary-entry", "source_id": "nep",
+    "spec": "{}", "snapshot": '{"front": "NEP", "back": "New Economic Policy"}',
+    "state": '{"card_id": 1}', "due": "2026-01-01T00:00:00.000000Z",
+    "created": "2026-01-01T00:00:00.000000Z", "deleted": None,
+}  # fmt: skip
+STAMP = Stamp(1_700_000_000_000, 0, "desk")
+
+
+def _read(entity: Entity, payload: object) -> None:
+    record = Record(entity, str(uuid.uuid4()), STAMP, payload)  # type: ignore[arg-type]
+    try:
+        read_record(record)
+    except PayloadError as error:
+        assert str(error).startswith(("A ", "desk.jsonl"))
+
+
+@pytest.mark.parametrize(("entity", "valid"), [(Entity.TEXT, TEXT), (Entity.REVIEW, CARD)])
+def test_the_valid_payloads_here_are_taken(entity: Entity, valid: dict[str, object]) -> None:
+    assert read_record(Record(entity, "an-id", STAMP, valid)) is None  # taken: not a note
+    with pytest.raises(PayloadError):
+        read_record(Record(entity, "an-id", STAMP, {**valid, "kind": 7, "title": None}))
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from([Entity.TEXT, Entity.REVIEW, Entity.NOTE]),
+    st.sampled_from(sorted({*TEXT, *CARD, "studyReader", "target", "body"})),
+    JSON,
+)
+def test_one_field_changed_to_anything(entity: Entity, field: str, value: object) -> None:
+    base = {Entity.TEXT: TEXT, Entity.REVIEW: CARD}.get(entity, {})
+    _read(entity, {**base, field: value})
+
+
+@given(st.sampled_from([Entity.TEXT, Entity.REVIEW, Entity.NOTE, Entity.GLOSSARY]), JSON)
+def test_any_payload_at_all(entity: Entity, payload: object) -> None:
+    _read(entity, payload if isinstance(payload, dict) else {"value": payload})
