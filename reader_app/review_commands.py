@@ -13,7 +13,6 @@ export, so a corrected gloss or an edited note reaches the exported card.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,13 +29,12 @@ from reader_app.command_support import (
     stored_copy,
 )
 from reader_app.domain.text import Document, load_document
+from reader_app.storage.review_sources import CARD_FORMATS
 
 if TYPE_CHECKING:
     from reader_app.domain.glossary import Glossary
-    from reader_app.domain.review import ReviewCard
     from reader_app.storage.notes_repo import NotesRepository
 
-CARD_FORMATS = ("apkg", "csv")
 
 WINDOW_OPEN_MESSAGE = (
     "Study Reader is open with these notes; close it first, or add the entries in the "
@@ -222,29 +220,6 @@ def run_review_due(
     return EXIT_OK
 
 
-def _current_cards(
-    cards: Iterable[ReviewCard], repository: NotesRepository, data_dir: Path, document: Document
-) -> list[ReviewCard]:
-    """The cards rendered from their sources as they are now (``review.resolve``): a card
-    whose source is gone keeps its last faces and is tagged ``source-deleted``."""
-    from reader_app.domain.review import SourceIndex, resolve
-    from reader_app.storage.library import LibraryError, library_of
-
-    cards = list(cards)
-    library = library_of(repository, data_dir)
-    documents = [document]
-    for text_id in {card.text_id for card in cards} - {document.id}:
-        try:
-            documents.append(library.document(text_id))
-        except LibraryError:  # removed from the library: its cards keep their snapshot
-            continue
-    glossary = _bundled_glossary(document)
-    sources = SourceIndex.of(
-        documents, {card.text_id: glossary for card in cards}, repository.list_notes()
-    )
-    return [resolve(card, sources) for card in cards]
-
-
 def run_export_cards(
     args: argparse.Namespace,
     *,
@@ -253,11 +228,11 @@ def run_export_cards(
 ) -> int:
     """Export the cards in review, written atomically; a folder without cards is an error,
     not an empty deck, so a mistyped folder or text id does not go unnoticed."""
-    from reader_app.domain.cards_export import build_apkg, build_csv
     from reader_app.domain.export import write_atomically
     from reader_app.domain.notes import utc_now
     from reader_app.storage.db import StorageError
     from reader_app.storage.review_repo import review_of
+    from reader_app.storage.review_sources import StoredSources, card_file
 
     try:
         data_dir = data_dir_from(args, default_data_dir)
@@ -270,19 +245,12 @@ def run_export_cards(
                     f"There are no cards in review{where} in {data_dir}; add some with "
                     "'study-reader review add'."
                 )
-            cards = _current_cards((s.card for s in stored), repository, data_dir, document)
-            notes = {note.id: note for note in repository.list_notes()}
-            titles = _titles(repository, data_dir, document)
-        tags = {card.id: notes[card.source.id].tags for card in cards if card.source.id in notes}
-        if args.format == "apkg":
-            data = build_apkg(cards, now=utc_now(), titles=titles, tags=tags)
-        else:
-            data = build_csv(cards, tags=tags).encode("utf-8")
+            sources = StoredSources(repository, data_dir, _bundled_glossary(document))
+            data, count = card_file((s.card for s in stored), sources, args.format, utc_now())
         write_atomically(args.output, data)
     except (CommandError, StorageError) as error:
         return report_failure(error)
     except OSError as error:
         return report_failure(CommandError(f"Cannot write the cards: {error.strerror or error}."))
-    count = len(cards)
     print(f"Exported {count} {'card' if count == 1 else 'cards'} to {args.output}.")
     return EXIT_OK

@@ -1,0 +1,137 @@
+"""Review across the library, driven in the window: cards made on whichever text is open
+belong to it, cards of other texts render from that text's notes, Open in Text opens their
+text, the reader's own glossary entries go to review, and sittings span every text."""
+
+from __future__ import annotations
+
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from reader_app.domain.review import CardKind
+from reader_app.domain.text import DEFAULT_TEXT_ID
+from reader_app.ui import cloze_picker, dialogs, library_dialogs
+from tests.gui.note_steps import add_note, select_words
+
+ESSAY = "\n\n".join(
+    ["An Essay on Bread"]
+    + [f"Paragraph {n} of the essay speaks of bread and of peace." for n in range(1, 41)]
+)
+
+
+@pytest.fixture
+def window(make_window, qtbot):
+    window = make_window()
+    qtbot.waitUntil(lambda: window.review.controller is not None)
+    qtbot.waitUntil(lambda: getattr(window, "library", None) is not None)
+    return window
+
+
+@pytest.fixture
+def essay(tmp_path: Path) -> Path:
+    path = tmp_path / "own-files" / "essay.txt"
+    path.parent.mkdir()
+    path.write_text(ESSAY, encoding="utf-8")
+    return path
+
+
+def add_text(window, qtbot, monkeypatch, path: Path) -> str:
+    """File > Add Text…; the text added is opened; returns its id."""
+    monkeypatch.setattr(library_dialogs, "open_file_paths", lambda *a: [str(path)])
+    library = window.library
+    with qtbot.waitSignal(library.controller.adding_changed, check_params_cb=lambda n: n == 0):
+        window.action("add-text").trigger()
+    qtbot.waitUntil(lambda: window.document.title == "essay")
+    return window.document.id
+
+
+def block_with(window, words: str) -> str:
+    return next(b.id for b in window.document.blocks if words in b.text)
+
+
+def stored(window):
+    return [s.card for s in window.review.controller.review.cards()]
+
+
+def make_cloze(window, monkeypatch, block_id: str, words: str, hide=((0, 9),)):
+    note = add_note(window, block_id, words)
+    monkeypatch.setattr(cloze_picker, "pick_cloze_ranges", lambda *a: list(hide))
+    window.notes_panel.select_note(note.id)
+    window.action("cloze-card").trigger()
+    return note
+
+
+def start_review(window, qtbot, action: str = "start-review"):
+    window.action(action).trigger()
+    qtbot.waitUntil(lambda: window.review.window is not None and window.review.window.isVisible())
+    review = window.review.window
+    qtbot.waitExposed(review)
+    return review
+
+
+# ----- 1. cards belong to the text that is open -------------------------------------------
+
+
+def test_cards_made_on_a_library_text_belong_to_it_with_its_title_and_paragraph(
+    window, qtbot, monkeypatch, essay
+) -> None:
+    essay_id = add_text(window, qtbot, monkeypatch, essay)
+    block = block_with(window, "Paragraph 3 of")
+    label = window.document.block(block).citation_label
+    select_words(window, block, "bread")
+    window.action("save-word-for-review").trigger()
+    make_cloze(window, monkeypatch, block, "Paragraph 3 of the essay")
+    monkeypatch.setattr(cloze_picker, "choose_question_side", lambda *a: True)
+    window.notes_controller.save(
+        window.notes_controller.repository.list_notes()[0].id, "Which?", []
+    )
+    window.action("question-card").trigger()
+
+    cards = stored(window)
+    assert [c.kind for c in cards] == [CardKind.WORD, CardKind.CLOZE, CardKind.QUESTION]
+    assert {c.text_id for c in cards} == {essay_id}
+    assert {(c.snapshot.title, c.snapshot.passage_label) for c in cards} == {("essay", label)}
+    assert cards[0].saved_word.anchor.text_id == essay_id
+    assert cards[1].snapshot.front == "[…] 3 of the essay"
+
+
+def test_cards_of_the_bundled_text_stay_with_it_after_a_library_text_was_opened(
+    window, qtbot, monkeypatch, essay
+) -> None:
+    essay_id = add_text(window, qtbot, monkeypatch, essay)
+    assert window.library.open_text(DEFAULT_TEXT_ID)
+    select_words(window, "p2", "red tape")
+    window.action("save-word-for-review").trigger()
+    window.library.open_text(essay_id)
+    select_words(window, block_with(window, "Paragraph 1 of"), "peace")
+    window.action("save-word-for-review").trigger()
+    assert [(c.text_id, c.snapshot.front, c.snapshot.title) for c in stored(window)] == [
+        (DEFAULT_TEXT_ID, "red tape", "The Workers’ Opposition"),
+        (essay_id, "peace", "essay"),
+    ]
+
+
+def test_the_anki_export_has_a_deck_per_text_named_by_its_title(
+    window, qtbot, monkeypatch, essay, tmp_path
+) -> None:
+    essay_id = add_text(window, qtbot, monkeypatch, essay)
+    select_words(window, block_with(window, "Paragraph 2 of"), "bread")
+    window.action("save-word-for-review").trigger()
+    window.library.open_text(DEFAULT_TEXT_ID)
+    select_words(window, "p2", "red tape")
+    window.action("save-word-for-review").trigger()
+    target = tmp_path / "cards.apkg"
+    monkeypatch.setattr(dialogs, "save_file_path", lambda *a: (str(target), ""))
+    window.action("export-cards").trigger()
+    assert target.exists()
+    with zipfile.ZipFile(target) as package:
+        (tmp_path / "collection.anki2").write_bytes(package.read("collection.anki2"))
+    with sqlite3.connect(tmp_path / "collection.anki2") as connection:
+        (decks,) = connection.execute("SELECT decks FROM col").fetchone()
+    import json
+
+    names = {deck["name"] for deck in json.loads(decks).values()}
+    assert {"Study Reader::essay", "Study Reader::The Workers’ Opposition"} <= names
+    assert essay_id not in " ".join(names)
