@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from reader_app.domain.review import CardKind
 from reader_app.domain.text import DEFAULT_TEXT_ID
@@ -135,3 +136,65 @@ def test_the_anki_export_has_a_deck_per_text_named_by_its_title(
     names = {deck["name"] for deck in json.loads(decks).values()}
     assert {"Study Reader::essay", "Study Reader::The Workers’ Opposition"} <= names
     assert essay_id not in " ".join(names)
+
+
+# ----- 2. the reader's own glossary entries --------------------------------------------
+
+
+def own_entry(window, monkeypatch, headword: str, gloss: str) -> str:
+    """Add to Glossary on a selection, as the reader would; the new entry's id."""
+    from reader_app.domain.glossary import Category
+    from reader_app.ui import personal_glossary
+    from reader_app.ui.personal_glossary import EntryDraft
+
+    draft = EntryDraft(headword, (), Category.CONCEPT, gloss, "", "", False)
+    monkeypatch.setattr(personal_glossary, "ask_entry", lambda *a: draft)
+    select_words(window, "p1", "self-activity")
+    window.action("add-to-glossary").trigger()
+    entry_id = window.glossary_pane.current_entry_id
+    assert window.glossary_pane.is_personal(entry_id)
+    return entry_id
+
+
+def test_an_own_entry_goes_to_review_follows_its_edits_and_is_kept_marked_once_deleted(
+    window, qtbot, monkeypatch
+) -> None:
+    from reader_app.domain.glossary import Category
+    from reader_app.ui import personal_glossary
+    from reader_app.ui.personal_glossary import EntryDraft
+
+    mine = own_entry(window, monkeypatch, "Self-activity (mine)", "Workers running things.")
+    window.action("glossary-entry-both-ways").trigger()
+    cards = stored(window)
+    assert [(c.kind, c.source.id, c.text_id) for c in cards] == [
+        (CardKind.GLOSSARY, mine, DEFAULT_TEXT_ID),
+        (CardKind.GLOSSARY_REVERSE, mine, DEFAULT_TEXT_ID),
+    ]
+    assert cards[0].snapshot.front == "Self-activity (mine)"
+    assert "Workers running things." in cards[0].snapshot.back
+    assert "“Self-activity (mine)”" in window.statusBar().currentMessage()
+
+    edited = EntryDraft(
+        "Self-activity (mine)", (), Category.CONCEPT, "Workers run it themselves.", "", "", False
+    )
+    monkeypatch.setattr(personal_glossary, "ask_entry", lambda *a: edited)
+    window.action("edit-glossary-entry").trigger()
+    review = start_review(window, qtbot)
+    assert review.front.text() == "Self-activity (mine)" and review.missing.isHidden()
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    assert "Workers run it themselves." in review.back.text()
+    review.close()
+
+    window.glossary_pane.open_entry(mine)
+    window.action("delete-glossary-entry").trigger()
+    assert mine not in window.glossary_pane.glossary
+    review = start_review(window, qtbot)
+    assert review.missing.isVisible()  # kept, and marked, as for a deleted note
+    assert review.front.text() == "Self-activity (mine)"
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    assert "Workers run it themselves." in review.back.text()  # as it last was
+    assert len(stored(window)) == 2
+    review.close()
+    window.notes_controller.undo_stack.undo()  # the entry comes back, and the mark goes
+    review = start_review(window, qtbot)
+    assert review.missing.isHidden()
