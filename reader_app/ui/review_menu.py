@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from reader_app.domain.review import ReviewCard
     from reader_app.domain.text import Document
-    from reader_app.models.review_controller import ReviewController
+    from reader_app.models.review_controller import CardPlace, ReviewController
     from reader_app.ui.glossary_pane import GlossaryPane
     from reader_app.ui.notes_coordinator import NotesCoordinator
     from reader_app.ui.preferences import PreferencesDialog
@@ -129,28 +129,46 @@ class ReviewMenu(QObject):
         self.window.show()
 
     def open_in_text(self, card: ReviewCard) -> None:
-        """Show the card's passage (or glossary entry) in the main window."""
+        """Show the card's passage (or glossary entry) in the main window, opening the
+        card's text first when the window shows another."""
         if self.controller is None:
             return
-        place = self.controller.place_of(card)
         window = self._window
-        if place is None:
-            window.statusBar().showMessage(
-                "This card's passage cannot be found in the text any more.", STATUS_MS
-            )
-        elif place.entry_id is not None:
-            window.term_lookup_requested.emit(place.entry_id)
-        elif place.text_id != window.document.id or place.block_id is None:
+        other_text = card.text_id != window.document.id
+        if other_text and self.controller.text_document(card.text_id) is None:
             title = card.snapshot.title or "another text"
-            window.statusBar().showMessage(
-                f"This card's passage is in {title}; open that text to see it.", STATUS_MS
+            self._say(
+                f"This card's text, “{title}”, is no longer in the library; "
+                "add it again to see the passage."
             )
             return
+        place = self.controller.place_of(card)
+        if place is None:
+            self._say("This card's passage cannot be found in the text any more.")
+        elif place.entry_id is not None:
+            window.term_lookup_requested.emit(place.entry_id)
+        elif place.block_id is None:
+            return
+        elif other_text:
+            library = getattr(window, "library", None)
+            if library is None or not library.open_text(place.text_id):
+                return  # the library has said why
+            # After the text's own saved place, restored once its layout is done.
+            QTimer.singleShot(0, lambda: self._show_passage(place))
         else:
-            window.reading_view.flash(place.block_id, place.start, place.end)
-            window.reading_view.setFocus()
+            self._show_passage(place)
         window.raise_()
         window.activateWindow()
+
+    def _show_passage(self, place: CardPlace) -> None:
+        view = self._window.reading_view
+        if place.block_id is None or place.text_id != self._window.document.id:
+            return  # another text was opened meanwhile
+        view.flash(place.block_id, place.start, place.end)
+        view.setFocus()
+
+    def _say(self, message: str) -> None:
+        self._window.statusBar().showMessage(message, STATUS_MS)
 
     # ----- statistics, export, preferences ----------------------------------------------
 

@@ -198,3 +198,69 @@ def test_an_own_entry_goes_to_review_follows_its_edits_and_is_kept_marked_once_d
     window.notes_controller.undo_stack.undo()  # the entry comes back, and the mark goes
     review = start_review(window, qtbot)
     assert review.missing.isHidden()
+
+
+# ----- 3. Open in Text opens the card's own text -----------------------------------------
+
+
+def passage_in_view(view, block_id: str, start: int) -> bool:
+    from PySide6.QtGui import QTextCursor
+
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.document_position(block_id, start))
+    return view.viewport().rect().contains(view.cursorRect(cursor).center())
+
+
+def test_open_in_text_on_a_card_of_another_text_opens_that_text_at_the_passage(
+    window, qtbot, monkeypatch, essay
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    essay_id = add_text(window, qtbot, monkeypatch, essay)
+    block = block_with(window, "Paragraph 2 of")
+    select_words(window, block, "bread")
+    window.action("save-word-for-review").trigger()
+    select_words(window, block_with(window, "Paragraph 40 of"), "peace")  # left down here
+    window.library.open_text(DEFAULT_TEXT_ID)
+
+    review = start_review(window, qtbot)
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_O)
+    assert window.document.id == essay_id  # the card's text, opened in the window
+    assert window.library.current_text_id == essay_id
+    view = window.reading_view
+    start = window.document.block(block).text.index("bread")
+    qtbot.waitUntil(lambda: bool(view.marks("flash")))
+    (flash,) = view.marks("flash")
+    assert (flash.start, flash.end) == (
+        view.document_position(block, start),
+        view.document_position(block, start + len("bread")),
+    )
+    for _ in range(3):  # the text's saved place does not scroll over the passage afterwards
+        QApplication.processEvents()
+    qtbot.waitUntil(lambda: passage_in_view(view, block, start))
+    assert stored(window)[0].text_id == essay_id
+    qtbot.keyClick(review, Qt.Key.Key_3)
+    assert review.is_over
+
+
+def test_open_in_text_on_a_card_whose_text_was_removed_says_so(
+    window, qtbot, monkeypatch, essay
+) -> None:
+    from reader_app.ui.library_dialogs import RemoveChoice
+
+    essay_id = add_text(window, qtbot, monkeypatch, essay)
+    select_words(window, block_with(window, "Paragraph 2 of"), "bread")
+    window.action("save-word-for-review").trigger()
+    monkeypatch.setattr(library_dialogs, "ask_remove", lambda *a: RemoveChoice.KEEP_NOTES)
+    window.library.remove_text(essay_id)
+    assert window.document.id == DEFAULT_TEXT_ID
+
+    review = start_review(window, qtbot)
+    assert review.front.text() == "bread"  # kept, from its snapshot
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_O)
+    assert window.document.id == DEFAULT_TEXT_ID
+    assert window.statusBar().currentMessage() == (
+        "This card's text, “essay”, is no longer in the library; add it again to see the passage."
+    )
