@@ -116,6 +116,7 @@ class ReviewController(QObject):
         Texts are read afresh from here on (one may have been replaced by a new edition)."""
         self._open = notes
         self._sources = self._new_sources()
+        self.changed.emit()  # what is due in this text differs
 
     def _new_sources(self) -> StoredSources:
         return StoredSources(
@@ -229,11 +230,15 @@ class ReviewController(QObject):
 
     # ----- reviewing --------------------------------------------------------------------
 
-    def due_count(self) -> int:
-        return self._read(lambda: self.review.due_count(self._clock()), 0)
+    def due_count(self, text_id: str | None = None) -> int:
+        """Cards due now, of every text or of ``text_id``."""
+        return self._read(lambda: self.review.due_count(self._clock(), text_id), 0)
 
-    def session(self) -> ReviewSession:
-        return ReviewSession(self.review, self.scheduler, clock=self._clock, render=self.render)
+    def session(self, text_id: str | None = None) -> ReviewSession:
+        """A sitting of the cards due now, of every text or of ``text_id``."""
+        return ReviewSession(
+            self.review, self.scheduler, text_id=text_id, clock=self._clock, render=self.render
+        )
 
     def render(self, card: ReviewCard) -> ReviewCard:
         """The card from its source as it is now, its snapshot kept for when the source goes."""

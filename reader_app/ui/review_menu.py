@@ -111,11 +111,26 @@ class ReviewMenu(QObject):
         self._actions.action("start-review").setText(
             f"&Start Review… ({due} due)" if due else "&Start Review…"
         )
+        here = self.controller.due_count(self.controller.document.id) if due else 0
+        self._actions.action("review-this-text").setText(
+            f"Review &This Text… ({here} due)" if here else "Review &This Text…"
+        )
         return due
 
     # ----- sittings ---------------------------------------------------------------------
 
     def start(self) -> None:
+        """Review > Start Review: a sitting of the cards due now, of every text."""
+        self._start(None)
+
+    def start_this_text(self) -> None:
+        """Review > Review This Text: only the open text's cards due now."""
+        if self.controller is not None:
+            self._start(self.controller.document.id)
+        else:
+            self._unavailable()
+
+    def _start(self, text_id: str | None) -> None:
         from reader_app.ui.review_window import ReviewWindow
 
         if self._unavailable():
@@ -123,7 +138,7 @@ class ReviewMenu(QObject):
         assert self.controller is not None
         if self.window is not None:
             self.window.close()
-        self.window = ReviewWindow(self.controller.session(), self._parent)
+        self.window = ReviewWindow(self.controller.session(text_id), self._parent)
         self.window.answered.connect(self.update_due_count)
         self.window.open_requested.connect(self.open_in_text)
         self.window.show()

@@ -264,3 +264,71 @@ def test_open_in_text_on_a_card_whose_text_was_removed_says_so(
     assert window.statusBar().currentMessage() == (
         "This card's text, “essay”, is no longer in the library; add it again to see the passage."
     )
+
+
+# ----- 4. sittings and counts over every text -------------------------------------------
+
+
+def test_a_card_of_another_texts_note_renders_from_that_texts_notes(
+    window, qtbot, monkeypatch, essay
+) -> None:
+    essay_id = add_text(window, qtbot, monkeypatch, essay)
+    note = make_cloze(window, monkeypatch, block_with(window, "Paragraph 5 of"), "Paragraph 5")
+    window.notes_controller.save(note.id, "The fifth, as edited.", [])
+    window.library.open_text(DEFAULT_TEXT_ID)
+    assert window.review.controller.note(note.id) is None  # not a note of the open text
+
+    review = start_review(window, qtbot)
+    assert review.front.text() == "[…] 5" and review.missing.isHidden()
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    assert review.back.text().endswith("The fifth, as edited.")
+    review.close()
+    (card,) = stored(window)
+    assert card.text_id == essay_id and not card.source_missing
+
+    window.library.open_text(essay_id)  # deleted on its own text: kept, and marked
+    window.notes_controller.delete(note.id)
+    window.library.open_text(DEFAULT_TEXT_ID)
+    review = start_review(window, qtbot)
+    assert review.missing.isVisible() and review.front.text() == "[…] 5"
+
+
+def test_due_counts_and_start_review_cover_every_text_and_review_this_text_the_open_one(
+    window, qtbot, monkeypatch, essay
+) -> None:
+    essay_id = add_text(window, qtbot, monkeypatch, essay)
+    select_words(window, block_with(window, "Paragraph 2 of"), "bread")
+    window.action("save-word-for-review").trigger()
+    window.library.open_text(DEFAULT_TEXT_ID)
+    select_words(window, "p2", "red tape")
+    window.action("save-word-for-review").trigger()
+    assert window.review.due_label.text() == "2 due for review"
+    assert window.action("start-review").text() == "&Start Review… (2 due)"
+    assert window.action("review-this-text").text() == "Review &This Text… (1 due)"
+
+    review = start_review(window, qtbot)
+    assert review.progress.text() == "Card 1 of 2"
+    fronts = set()
+    for _ in range(2):
+        fronts.add(review.front.text())
+        qtbot.keyClick(review, Qt.Key.Key_Space)
+        qtbot.keyClick(review, Qt.Key.Key_3)
+    assert fronts == {"bread", "red tape"} and review.is_over
+    assert window.review.due_label.text() == "Nothing due for review"
+    review.close()
+
+    window.library.open_text(essay_id)
+    select_words(window, block_with(window, "Paragraph 3 of"), "peace")
+    window.action("save-word-for-review").trigger()
+    window.library.open_text(DEFAULT_TEXT_ID)
+    select_words(window, "p3", "third person")
+    window.action("save-word-for-review").trigger()
+    window.library.open_text(essay_id)
+    assert window.action("review-this-text").text() == "Review &This Text… (1 due)"
+    review = start_review(window, qtbot, "review-this-text")
+    assert review.progress.text() == "Card 1 of 1" and review.front.text() == "peace"
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_3)
+    assert review.is_over
+    assert window.review.due_label.text() == "1 due for review"  # the other text's
+    assert window.action("review-this-text").text() == "Review &This Text…"
