@@ -446,6 +446,7 @@ def follow_open_text(window, review) -> None:
     show_open_text()
     if getattr(window, "library", None) is not None:
         window.library.text_opened.connect(show_open_text)
+        window.library.controller.changed.connect(review.library_changed)
 
 
 def save_screenshot(window, path: Path) -> bool:

@@ -118,6 +118,10 @@ class ReviewController(QObject):
         self._sources = self._new_sources()
         self.changed.emit()  # what is due in this text differs
 
+    def library_changed(self) -> None:
+        """A text was added, removed or replaced: texts are read afresh from here on."""
+        self._sources = self._new_sources()
+
     def _new_sources(self) -> StoredSources:
         return StoredSources(
             self.repository, self._data_dir, self.bundled_glossary, open_notes=self._open

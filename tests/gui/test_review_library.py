@@ -244,14 +244,19 @@ def test_open_in_text_on_a_card_of_another_text_opens_that_text_at_the_passage(
     assert review.is_over
 
 
+@pytest.mark.parametrize("removed_while_open", [True, False])
 def test_open_in_text_on_a_card_whose_text_was_removed_says_so(
-    window, qtbot, monkeypatch, essay
+    window, qtbot, monkeypatch, essay, dialogs_shown, removed_while_open: bool
 ) -> None:
     from reader_app.ui.library_dialogs import RemoveChoice
 
     essay_id = add_text(window, qtbot, monkeypatch, essay)
     select_words(window, block_with(window, "Paragraph 2 of"), "bread")
     window.action("save-word-for-review").trigger()
+    if not removed_while_open:
+        window.library.open_text(DEFAULT_TEXT_ID)
+        review = start_review(window, qtbot)  # the card's text is known, and read
+        review.close()
     monkeypatch.setattr(library_dialogs, "ask_remove", lambda *a: RemoveChoice.KEEP_NOTES)
     window.library.remove_text(essay_id)
     assert window.document.id == DEFAULT_TEXT_ID
@@ -264,6 +269,7 @@ def test_open_in_text_on_a_card_whose_text_was_removed_says_so(
     assert window.statusBar().currentMessage() == (
         "This card's text, “essay”, is no longer in the library; add it again to see the passage."
     )
+    assert dialogs_shown.texts("error") == []
 
 
 # ----- 4. sittings and counts over every text -------------------------------------------
