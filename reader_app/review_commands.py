@@ -29,8 +29,8 @@ from reader_app.command_support import (
     report_failure,
     stored_copy,
 )
+from reader_app.domain.formats import CARD_FORMATS
 from reader_app.domain.text import Document, load_document
-from reader_app.storage.review_sources import CARD_FORMATS
 
 if TYPE_CHECKING:
     from reader_app.domain.glossary import Entry, Glossary

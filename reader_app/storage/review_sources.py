@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
+from reader_app.domain.formats import CARD_FORMATS
 from reader_app.domain.glossary import Entry, Glossary
 from reader_app.domain.notes import Note
 from reader_app.domain.review import ReviewCard, SourceKind, resolve
@@ -19,8 +20,6 @@ from reader_app.domain.text import Document
 from reader_app.storage.db import StorageError
 from reader_app.storage.glossary_repo import glossary_of
 from reader_app.storage.notes_repo import NotesRepository
-
-CARD_FORMATS = ("apkg", "csv")
 
 
 class StoredSources:
