@@ -238,7 +238,9 @@ def finish_window(window, data_dir: Path, document, settings, notes) -> None:
     window.review = ReviewMenu(window, window, window.actions_table, settings)
     if notes is not None:
         repository, glossary = notes
-        window.review.attach(review_controller(repository, glossary, data_dir))
+        controller = review_controller(repository, glossary, data_dir)
+        window.review.attach(controller)
+        follow_open_text(window, controller)
     window.panels_ready.emit()
 
 
@@ -431,6 +433,20 @@ def review_controller(repository, glossary, data_dir: Path):
     from reader_app.models.review_controller import ReviewController
 
     return ReviewController(repository, glossary, data_dir=data_dir)
+
+
+def follow_open_text(window, review) -> None:
+    """Cards made in the window belong to the text it shows, whichever the library opened
+    (at start it may already be another than the bundled one)."""
+
+    def show_open_text(_text_id: str = "") -> None:
+        if window.notes_controller is not None:
+            review.show_text(window.notes_controller.repository)
+
+    show_open_text()
+    if getattr(window, "library", None) is not None:
+        window.library.text_opened.connect(show_open_text)
+        window.library.controller.changed.connect(review.library_changed)
 
 
 def save_screenshot(window, path: Path) -> bool:

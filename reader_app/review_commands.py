@@ -5,15 +5,15 @@ failure the user can fix. ``review add`` writes, so it takes the data folder's s
 lock through ``open_store`` and refuses while a window holds it; ``review due`` and
 ``export-cards`` only read, from an in-memory copy (``stored_copy``), and never wait.
 
-Glossary cards come from the bundled glossary, the only glossary there is today; ``--text``
-chooses the deck (the text) they belong to. Cards are rendered from their current source at
+Glossary cards come from the bundled glossary or the reader's own entries; ``--text``
+chooses the deck (the text) they belong to, which is otherwise the text an own entry was
+made for, or the bundled text. Cards are rendered from their current source at
 export, so a corrected gloss or an edited note reaches the exported card.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,14 +29,14 @@ from reader_app.command_support import (
     report_failure,
     stored_copy,
 )
+from reader_app.domain.formats import CARD_FORMATS
 from reader_app.domain.text import Document, load_document
 
 if TYPE_CHECKING:
-    from reader_app.domain.glossary import Glossary
-    from reader_app.domain.review import ReviewCard
+    from reader_app.domain.glossary import Entry, Glossary
+    from reader_app.storage.glossary_repo import PersonalGlossaryRepository
     from reader_app.storage.notes_repo import NotesRepository
 
-CARD_FORMATS = ("apkg", "csv")
 
 WINDOW_OPEN_MESSAGE = (
     "Study Reader is open with these notes; close it first, or add the entries in the "
@@ -61,9 +61,9 @@ def add_review_commands(
         "add",
         help="add glossary entries to review",
         description=(
-            "Add entries of the bundled glossary to review (headword on the front, gloss and "
-            "explanation on the back), and print how many were new. Adding an entry that is "
-            "already in review keeps its schedule."
+            "Add glossary entries, bundled or your own, to review (headword on the front, gloss "
+            "and explanation on the back), and print how many were new. Adding an entry that "
+            "is already in review keeps its schedule. A card follows later edits of its entry."
         ),
     )
     which = add.add_mutually_exclusive_group(required=True)
@@ -141,6 +141,36 @@ def _titles(repository: NotesRepository, data_dir: Path, document: Document) -> 
     return titles
 
 
+def _entries_with_decks(
+    args: argparse.Namespace,
+    bundled: Glossary,
+    own: PersonalGlossaryRepository,
+    document: Document,
+) -> list[tuple[Entry, str]]:
+    """The entries asked for, each with the text (deck) its cards belong to: ``--text``, or
+    else the text a reader's own entry was made for, or else the bundled text. All of them,
+    or (one id unknown) none."""
+    if args.all_glossary:
+        chosen = list(bundled.entries)
+        mine = own.entries(args.text)
+    else:
+        names = list(dict.fromkeys(args.glossary))
+        chosen = [bundled.entry(name) for name in names if name in bundled]
+        mine = [p for name in names if name not in bundled and (p := own.get(name))]
+        unknown = [n for n in names if n not in bundled and n not in {p.id for p in mine}]
+        if unknown:
+            raise CommandError(
+                f"No glossary entry with the id {', '.join(unknown)}; nothing was added. "
+                "The ids are the entries' names in lower case with hyphens, e.g. "
+                f"{bundled.entries[0].id}; your own entries' ids are in the files "
+                "File > Export Glossary… writes."
+            )
+    default = args.text or document.id
+    return [(entry, default) for entry in chosen] + [
+        (p.entry, args.text or p.text_id or document.id) for p in mine
+    ]
+
+
 def run_review_add(
     args: argparse.Namespace,
     *,
@@ -152,38 +182,28 @@ def run_review_add(
     from reader_app.domain.review import glossary_cards
     from reader_app.domain.scheduling import ReviewScheduler
     from reader_app.storage.db import StorageError
+    from reader_app.storage.glossary_repo import glossary_of
     from reader_app.storage.review_repo import review_of
 
     try:
         data_dir = data_dir_from(args, default_data_dir)
         document = load_text(document_loader)
         glossary = _bundled_glossary(document)
-        if args.all_glossary:
-            entries = list(glossary.entries)
-        else:
-            unknown = [name for name in args.glossary if name not in glossary]
-            if unknown:
-                raise CommandError(
-                    f"No glossary entry with the id {', '.join(unknown)}; nothing was added. "
-                    "The ids are the entries' names in lower case with hyphens, e.g. "
-                    f"{glossary.entries[0].id}."
-                )
-            entries = [glossary.entry(name) for name in dict.fromkeys(args.glossary)]
         # No start-up backup: adding cards changes nothing that was there.
         store = open_for_writing(
             data_dir, document, take_backup=False, window_open=WINDOW_OPEN_MESSAGE
         )
         try:
             assert store.repository is not None
-            text_id = args.text or document.id
             titles = _titles(store.repository, data_dir, document)
-            if text_id not in titles:
-                raise CommandError(f"There is no text with the id “{text_id}” in the library.")
+            if args.text is not None and args.text not in titles:
+                raise CommandError(f"There is no text with the id “{args.text}” in the library.")
+            decks = _entries_with_decks(args, glossary, glossary_of(store.repository), document)
             cards = [
                 card
-                for entry in entries
+                for entry, text_id in decks
                 for card in glossary_cards(
-                    text_id, entry, title=titles[text_id], reverse=args.reverse
+                    text_id, entry, title=titles.get(text_id, text_id), reverse=args.reverse
                 )
             ]
             added = review_of(store.repository).add_cards(cards, ReviewScheduler(), utc_now())
@@ -222,29 +242,6 @@ def run_review_due(
     return EXIT_OK
 
 
-def _current_cards(
-    cards: Iterable[ReviewCard], repository: NotesRepository, data_dir: Path, document: Document
-) -> list[ReviewCard]:
-    """The cards rendered from their sources as they are now (``review.resolve``): a card
-    whose source is gone keeps its last faces and is tagged ``source-deleted``."""
-    from reader_app.domain.review import SourceIndex, resolve
-    from reader_app.storage.library import LibraryError, library_of
-
-    cards = list(cards)
-    library = library_of(repository, data_dir)
-    documents = [document]
-    for text_id in {card.text_id for card in cards} - {document.id}:
-        try:
-            documents.append(library.document(text_id))
-        except LibraryError:  # removed from the library: its cards keep their snapshot
-            continue
-    glossary = _bundled_glossary(document)
-    sources = SourceIndex.of(
-        documents, {card.text_id: glossary for card in cards}, repository.list_notes()
-    )
-    return [resolve(card, sources) for card in cards]
-
-
 def run_export_cards(
     args: argparse.Namespace,
     *,
@@ -253,11 +250,11 @@ def run_export_cards(
 ) -> int:
     """Export the cards in review, written atomically; a folder without cards is an error,
     not an empty deck, so a mistyped folder or text id does not go unnoticed."""
-    from reader_app.domain.cards_export import build_apkg, build_csv
     from reader_app.domain.export import write_atomically
     from reader_app.domain.notes import utc_now
     from reader_app.storage.db import StorageError
     from reader_app.storage.review_repo import review_of
+    from reader_app.storage.review_sources import StoredSources, card_file
 
     try:
         data_dir = data_dir_from(args, default_data_dir)
@@ -270,19 +267,12 @@ def run_export_cards(
                     f"There are no cards in review{where} in {data_dir}; add some with "
                     "'study-reader review add'."
                 )
-            cards = _current_cards((s.card for s in stored), repository, data_dir, document)
-            notes = {note.id: note for note in repository.list_notes()}
-            titles = _titles(repository, data_dir, document)
-        tags = {card.id: notes[card.source.id].tags for card in cards if card.source.id in notes}
-        if args.format == "apkg":
-            data = build_apkg(cards, now=utc_now(), titles=titles, tags=tags)
-        else:
-            data = build_csv(cards, tags=tags).encode("utf-8")
+            sources = StoredSources(repository, data_dir, _bundled_glossary(document))
+            data, count = card_file((s.card for s in stored), sources, args.format, utc_now())
         write_atomically(args.output, data)
     except (CommandError, StorageError) as error:
         return report_failure(error)
     except OSError as error:
         return report_failure(CommandError(f"Cannot write the cards: {error.strerror or error}."))
-    count = len(cards)
     print(f"Exported {count} {'card' if count == 1 else 'cards'} to {args.output}.")
     return EXIT_OK

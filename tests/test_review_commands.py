@@ -192,3 +192,79 @@ def test_review_through_the_real_entry_point(tmp_path: Path) -> None:
     exported = app("export-cards", "--format", "apkg", "-o", str(package))
     assert (exported.returncode, exported.stderr) == (0, "")
     assert len(_apkg_notes(package)) == 2
+
+
+def _own_entries(data_dir: Path, essay: Path, capsys: pytest.CaptureFixture[str]):
+    """An added text and two entries of the reader's own: one for that text, one for all."""
+    from reader_app.domain.personal_glossary import make_entry
+    from reader_app.storage.glossary_repo import glossary_of
+    from reader_app.storage.library import library_of
+
+    essay.write_text("An Essay\n\nBread and peace, said the essay.\n", encoding="utf-8")
+    assert _run(["add", str(essay), "--data-dir", str(data_dir)]) == 0
+    capsys.readouterr()
+    store = open_store(data_dir, _document())
+    try:
+        assert store.repository is not None
+        (essay_id,) = [
+            t.id for t in library_of(store.repository, data_dir).list_texts() if not t.bundled
+        ]
+        own = glossary_of(store.repository)
+        for_essay = make_entry(headword="Bread", gloss="What the essay wants.", text_id=essay_id)
+        for_all = make_entry(headword="Peace", gloss="An end to the war.")
+        own.save(for_essay)
+        own.save(for_all)
+    finally:
+        store.close()
+    return essay_id, for_essay, for_all
+
+
+def test_review_add_takes_the_readers_own_entries_and_exports_them_as_they_are_now(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reader_app.domain.personal_glossary import edited
+    from reader_app.storage.glossary_repo import glossary_of
+
+    folder = ["--data-dir", str(data_dir)]
+    essay_id, for_essay, for_all = _own_entries(data_dir, tmp_path / "essay.txt", capsys)
+    assert _run(["review", "add", "--glossary", for_essay.id, for_all.id, *folder]) == 0
+    assert capsys.readouterr().out == "Added 2 cards to review.\n"
+    store = open_store(data_dir, _document(), read_only=True)
+    try:
+        assert store.repository is not None
+        cards = [s.card for s in review_of(store.repository).cards()]
+    finally:
+        store.close()
+    # An entry made for a text goes to that text's deck; one for every text to the default.
+    assert [(c.source.id, c.text_id, c.snapshot.title) for c in cards] == [
+        (for_essay.id, essay_id, "essay"),
+        (for_all.id, DEFAULT_TEXT_ID, "The Workers’ Opposition"),
+    ]
+    assert "What the essay wants." in cards[0].snapshot.back
+
+    store = open_store(data_dir, _document())
+    try:
+        assert store.repository is not None
+        own = glossary_of(store.repository)
+        own.save(edited(for_essay, gloss="Bread, and roses too."))
+        own.delete(for_all.id)
+    finally:
+        store.close()
+    table = tmp_path / "cards.csv"
+    assert _run(["export-cards", "--format", "csv", "-o", str(table), *folder]) == 0
+    (bread, peace) = _csv_rows(table)
+    assert "Bread, and roses too." in bread[1] and "source-deleted" not in bread[2].split()
+    assert "An end to the war." in peace[1] and "source-deleted" in peace[2].split()
+    package = tmp_path / "cards.apkg"
+    assert _run(["export-cards", "--format", "apkg", "-o", str(package), *folder]) == 0
+    assert len(_apkg_notes(package)) == 2
+
+
+def test_review_add_of_an_unknown_own_entry_adds_nothing(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = ["--data-dir", str(data_dir)]
+    _essay_id, for_essay, _ = _own_entries(data_dir, tmp_path / "essay.txt", capsys)
+    assert _run(["review", "add", "--glossary", for_essay.id, "my-nothing", *folder]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "my-nothing" in err and "nothing was added" in err

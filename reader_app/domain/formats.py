@@ -20,3 +20,6 @@ EXPORT_FILTERS = (
 )
 
 FORMATS = tuple(export_format.name for export_format in EXPORT_FILTERS)
+
+CARD_FORMATS = ("apkg", "csv")
+"""Review cards: an Anki package, or the CSV Anki's text import reads."""

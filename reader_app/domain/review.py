@@ -107,7 +107,9 @@ class CardSources(Protocol):
 
     def entry(self, text_id: str, entry_id: str) -> Entry | None: ...
 
-    def note(self, note_id: str) -> Note | None: ...
+    def note(self, text_id: str, note_id: str) -> Note | None:
+        """The note ``note_id`` on the text ``text_id`` (each text has its own notes)."""
+        ...
 
     def document(self, text_id: str) -> Document | None: ...
 
@@ -133,7 +135,7 @@ class SourceIndex:
         glossary = self.glossaries.get(text_id)
         return glossary.entry(entry_id) if glossary is not None and entry_id in glossary else None
 
-    def note(self, note_id: str) -> Note | None:
+    def note(self, text_id: str, note_id: str) -> Note | None:
         return self.notes.get(note_id)
 
     def document(self, text_id: str) -> Document | None:
@@ -290,7 +292,7 @@ def _current_faces(card: ReviewCard, sources: CardSources) -> Faces | None:
         entry = sources.entry(card.text_id, card.source.id)
         return _entry_faces(card.kind, entry, title) if entry else None
     if card.source.kind is SourceKind.NOTE:
-        note = sources.note(card.source.id)
+        note = sources.note(card.text_id, card.source.id)
         if note is None or document is None:
             return None
         try:

@@ -4,10 +4,13 @@ The window's only way to the review cards (``ui/`` never imports ``storage/``). 
 the notes' open repository, so a card added here and a note edited in the notes panel are
 in the same database, transactions and backups.
 
-Cards are rendered from their current source every time they are shown or exported
-(``review.resolve``): the text's glossary, the notes as stored now, the text itself. What
-was rendered is kept as the card's snapshot, which is what a card whose source has since
-been deleted goes on showing, marked as such.
+The window shows one text of the library at a time (``show_text``); cards made in it
+belong to that text, while counting, reviewing and exporting cover every text. Cards are
+rendered from their current source every time they are shown or exported
+(``review.resolve`` over ``storage.review_sources.StoredSources``): their own text's notes
+as stored now, the bundled glossary and the reader's own entries, the text itself. What was
+rendered is kept as the card's snapshot, which is what a card whose source has since been
+deleted (or whose text was removed) goes on showing, marked as such.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from typing import NamedTuple, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from reader_app.domain.glossary import Entry, Glossary
+from reader_app.domain.glossary import Glossary
 from reader_app.domain.notes import Note, utc_now
+from reader_app.domain.personal_glossary import PersonalEntry, glossary_for_text
 from reader_app.domain.review import (
     CardError,
     CardKind,
@@ -45,13 +49,14 @@ from reader_app.domain.scheduling import (
 from reader_app.domain.text import Document
 from reader_app.models.review_session import ReviewSession
 from reader_app.storage.db import StorageError
+from reader_app.storage.glossary_repo import glossary_of
 from reader_app.storage.notes_repo import NotesRepository
 from reader_app.storage.review_repo import ReviewRepository, review_of
+from reader_app.storage.review_sources import StoredSources, card_file
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-CARD_FORMATS = ("apkg", "csv")
 RETENTION_WEEKS = 8  # past retention shown week by week, as far back as two months
 
 
@@ -76,30 +81,6 @@ def _local_zone() -> tzinfo:
     return zone if zone is not None else UTC
 
 
-class _Sources:
-    """``review.CardSources`` over the open text, its glossary, the stored notes and the
-    library's other texts (read when a card of another text comes up)."""
-
-    def __init__(self, controller: ReviewController) -> None:
-        self._controller = controller
-        self._documents: dict[str, Document | None] = {}
-
-    def entry(self, text_id: str, entry_id: str) -> Entry | None:
-        glossary = self._controller.glossary
-        return glossary.entry(entry_id) if entry_id in glossary else None
-
-    def note(self, note_id: str) -> Note | None:
-        return self._controller.repository.get(note_id)
-
-    def document(self, text_id: str) -> Document | None:
-        current = self._controller.document
-        if text_id == current.id:
-            return current
-        if text_id not in self._documents:
-            self._documents[text_id] = self._controller.library_document(text_id)
-        return self._documents[text_id]
-
-
 class ReviewController(QObject):
     """Everything the window does with review cards. Failures the reader can act on come
     back as a ``failed`` message in plain words; bugs propagate."""
@@ -119,33 +100,56 @@ class ReviewController(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.repository = repository
-        self.glossary = glossary
+        self.repository = repository  # the store's notes: review shares their connection
         self._data_dir = data_dir
         self._clock = clock
         self._fuzzing = fuzzing
         self.review: ReviewRepository = review_of(repository)
         self.scheduler = ReviewScheduler(desired_retention, fuzzing=fuzzing)
 
+        self.bundled_glossary = glossary
+        self._open = repository  # the notes of the text the window shows
+        self._sources = self._new_sources()
+
+    def show_text(self, notes: NotesRepository) -> None:
+        """The window now shows the text of ``notes``: cards made from now on belong to it.
+        Texts are read afresh from here on (one may have been replaced by a new edition)."""
+        self._open = notes
+        self._sources = self._new_sources()
+        self.changed.emit()  # what is due in this text differs
+
+    def library_changed(self) -> None:
+        """A text was added, removed or replaced: texts are read afresh from here on."""
+        self._sources = self._new_sources()
+
+    def _new_sources(self) -> StoredSources:
+        return StoredSources(
+            self.repository, self._data_dir, self.bundled_glossary, open_notes=self._open
+        )
+
     @property
     def document(self) -> Document:
-        return self.repository.document
+        """The text the window shows."""
+        return self._open.document
+
+    @property
+    def glossary(self) -> Glossary:
+        """The entries that apply to the open text: the bundled ones (for the bundled text,
+        the only one they describe) and the reader's own, as they are now."""
+        document = self.document
+        bundled = self.bundled_glossary if document.glossary_file else Glossary(())
+        none: list[PersonalEntry] = []
+        personal = self._read(lambda: glossary_of(self.repository).entries(document.id), none)
+        return glossary_for_text(bundled, personal, document.id)
 
     @property
     def read_only(self) -> bool:
         return self.repository.read_only
 
-    def library_document(self, text_id: str) -> Document | None:
-        """Another text of the library, or None when it is gone (its cards keep their
+    def text_document(self, text_id: str) -> Document | None:
+        """A text of the library, or None when it was removed (its cards keep their
         snapshot) or no library folder was given."""
-        from reader_app.storage.library import library_of
-
-        if self._data_dir is None:
-            return None
-        try:
-            return library_of(self.repository, self._data_dir).document(text_id)
-        except StorageError:
-            return None
+        return self._read(lambda: self._sources.document(text_id), None)
 
     def set_desired_retention(self, value: float) -> None:
         """From Preferences: later answers are scheduled for this retention."""
@@ -163,12 +167,13 @@ class ReviewController(QObject):
 
     def add_glossary_entry(self, entry_id: str, *, reverse: bool = False) -> int | None:
         """Put an entry into review (and its reverse); how many cards were new."""
-        if entry_id not in self.glossary:
+        glossary = self.glossary
+        if entry_id not in glossary:
             self.failed.emit(f"There is no glossary entry {entry_id!r}.")
             return None
         cards = glossary_cards(
             self.document.id,
-            self.glossary.entry(entry_id),
+            glossary.entry(entry_id),
             title=self.document.title,
             reverse=reverse,
         )
@@ -177,7 +182,7 @@ class ReviewController(QObject):
     def add_cloze(self, note_id: str, hide: Sequence[tuple[int, int]]) -> ReviewCard | None:
         """A highlight's passage with ``hide`` (ranges of its quote) blanked. Made again, the
         card keeps its id and schedule and takes the new ranges."""
-        note = self.repository.get(note_id)
+        note = self.note(note_id)
         if note is None:
             self.failed.emit("That note no longer exists.")
             return None
@@ -187,7 +192,7 @@ class ReviewController(QObject):
         return card
 
     def add_question(self, note_id: str, *, note_is_question: bool) -> ReviewCard | None:
-        note = self.repository.get(note_id)
+        note = self.note(note_id)
         if note is None:
             self.failed.emit("That note no longer exists.")
             return None
@@ -207,8 +212,10 @@ class ReviewController(QObject):
         )
         return stored.card.cloze if stored is not None else ()
 
-    def note(self, note_id: str) -> Note | None:
-        return self._read(lambda: self.repository.get(note_id), None)
+    def note(self, note_id: str, text_id: str | None = None) -> Note | None:
+        """A note of the open text, or of ``text_id``."""
+        text = text_id or self.document.id
+        return self._read(lambda: self._sources.note(text, note_id), None)
 
     def _add_one(self, make: Callable[[], ReviewCard]) -> ReviewCard | None:
         try:
@@ -227,15 +234,19 @@ class ReviewController(QObject):
 
     # ----- reviewing --------------------------------------------------------------------
 
-    def due_count(self) -> int:
-        return self._read(lambda: self.review.due_count(self._clock()), 0)
+    def due_count(self, text_id: str | None = None) -> int:
+        """Cards due now, of every text or of ``text_id``."""
+        return self._read(lambda: self.review.due_count(self._clock(), text_id), 0)
 
-    def session(self) -> ReviewSession:
-        return ReviewSession(self.review, self.scheduler, clock=self._clock, render=self.render)
+    def session(self, text_id: str | None = None) -> ReviewSession:
+        """A sitting of the cards due now, of every text or of ``text_id``."""
+        return ReviewSession(
+            self.review, self.scheduler, text_id=text_id, clock=self._clock, render=self.render
+        )
 
     def render(self, card: ReviewCard) -> ReviewCard:
         """The card from its source as it is now, its snapshot kept for when the source goes."""
-        current = resolve(card, _Sources(self))
+        current = self._read(lambda: resolve(card, self._sources), card)
         if current != card and not self.read_only:
             self._guard(lambda: self.review.save_snapshot(current, self._clock()))
         return current
@@ -247,7 +258,7 @@ class ReviewController(QObject):
             return CardPlace(anchor.text_id, anchor.block_id, anchor.start, anchor.end)
         if card.source.kind is SourceKind.GLOSSARY_ENTRY:
             return CardPlace(card.text_id, entry_id=card.source.id)
-        note = self.note(card.source.id)
+        note = self.note(card.source.id, card.text_id)
         placement = note.placement if note is not None else None
         if placement is None or placement.block_id is None or placement.start is None:
             return None
@@ -290,29 +301,23 @@ class ReviewController(QObject):
         """Every card in review, rendered now, as an Anki package or CSV written whole or not
         at all; how many cards, or None (with a ``failed`` message). Raises OSError for the
         caller when the file cannot be written."""
-        from reader_app.domain.cards_export import build_apkg, build_csv
         from reader_app.domain.export import write_atomically
 
-        if card_format not in CARD_FORMATS:
-            raise ValueError(f"Cards are exported as {' or '.join(CARD_FORMATS)}.")
         stored = self._read(self.review.cards, None)
         if stored is None:
             return None
         if not stored:
             self.failed.emit("There are no cards in review to export yet.")
             return None
-        sources = _Sources(self)
-        cards = [resolve(s.card, sources) for s in stored]
-        notes = {card.source.id: sources.note(card.source.id) for card in cards}
-        tags = {card.id: note.tags for card in cards if (note := notes.get(card.source.id))}
-        if card_format == "apkg":
-            titles = {card.text_id: card.snapshot.title for card in cards if card.snapshot.title}
-            titles[self.document.id] = self.document.title
-            data = build_apkg(cards, now=self._clock(), titles=titles, tags=tags)
-        else:
-            data = build_csv(cards, tags=tags).encode("utf-8")
+        made = self._read(
+            lambda: card_file((s.card for s in stored), self._sources, card_format, self._clock()),
+            None,
+        )
+        if made is None:
+            return None
+        data, count = made
         write_atomically(path, data)
-        return len(cards)
+        return count
 
     # ----- errors -----------------------------------------------------------------------
 

@@ -181,8 +181,16 @@ REVIEW_ACTIONS = (
         "review",
         "session",
         keys="Ctrl+R",
-        tip="Answer the review cards that are due now",
+        tip="Answer the review cards that are due now, of every text",
         handler="start",
+    ),
+    ActionSpec(
+        "review-this-text",
+        "Review &This Text…",
+        "review",
+        "session",
+        tip="Answer the review cards of the open text that are due now",
+        handler="start_this_text",
     ),
     ActionSpec(
         "review-statistics",

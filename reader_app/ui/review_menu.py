@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from reader_app.domain.review import ReviewCard
     from reader_app.domain.text import Document
-    from reader_app.models.review_controller import ReviewController
+    from reader_app.models.review_controller import CardPlace, ReviewController
     from reader_app.ui.glossary_pane import GlossaryPane
     from reader_app.ui.notes_coordinator import NotesCoordinator
     from reader_app.ui.preferences import PreferencesDialog
@@ -111,11 +111,26 @@ class ReviewMenu(QObject):
         self._actions.action("start-review").setText(
             f"&Start Review… ({due} due)" if due else "&Start Review…"
         )
+        here = self.controller.due_count(self.controller.document.id) if due else 0
+        self._actions.action("review-this-text").setText(
+            f"Review &This Text… ({here} due)" if here else "Review &This Text…"
+        )
         return due
 
     # ----- sittings ---------------------------------------------------------------------
 
     def start(self) -> None:
+        """Review > Start Review: a sitting of the cards due now, of every text."""
+        self._start(None)
+
+    def start_this_text(self) -> None:
+        """Review > Review This Text: only the open text's cards due now."""
+        if self.controller is not None:
+            self._start(self.controller.document.id)
+        else:
+            self._unavailable()
+
+    def _start(self, text_id: str | None) -> None:
         from reader_app.ui.review_window import ReviewWindow
 
         if self._unavailable():
@@ -123,34 +138,52 @@ class ReviewMenu(QObject):
         assert self.controller is not None
         if self.window is not None:
             self.window.close()
-        self.window = ReviewWindow(self.controller.session(), self._parent)
+        self.window = ReviewWindow(self.controller.session(text_id), self._parent)
         self.window.answered.connect(self.update_due_count)
         self.window.open_requested.connect(self.open_in_text)
         self.window.show()
 
     def open_in_text(self, card: ReviewCard) -> None:
-        """Show the card's passage (or glossary entry) in the main window."""
+        """Show the card's passage (or glossary entry) in the main window, opening the
+        card's text first when the window shows another."""
         if self.controller is None:
             return
-        place = self.controller.place_of(card)
         window = self._window
-        if place is None:
-            window.statusBar().showMessage(
-                "This card's passage cannot be found in the text any more.", STATUS_MS
-            )
-        elif place.entry_id is not None:
-            window.term_lookup_requested.emit(place.entry_id)
-        elif place.text_id != window.document.id or place.block_id is None:
+        other_text = card.text_id != window.document.id
+        if other_text and self.controller.text_document(card.text_id) is None:
             title = card.snapshot.title or "another text"
-            window.statusBar().showMessage(
-                f"This card's passage is in {title}; open that text to see it.", STATUS_MS
+            self._say(
+                f"This card's text, “{title}”, is no longer in the library; "
+                "add it again to see the passage."
             )
             return
+        place = self.controller.place_of(card)
+        if place is None:
+            self._say("This card's passage cannot be found in the text any more.")
+        elif place.entry_id is not None:
+            window.term_lookup_requested.emit(place.entry_id)
+        elif place.block_id is None:
+            return
+        elif other_text:
+            library = getattr(window, "library", None)
+            if library is None or not library.open_text(place.text_id):
+                return  # the library has said why
+            # After the text's own saved place, restored once its layout is done.
+            QTimer.singleShot(0, lambda: self._show_passage(place))
         else:
-            window.reading_view.flash(place.block_id, place.start, place.end)
-            window.reading_view.setFocus()
+            self._show_passage(place)
         window.raise_()
         window.activateWindow()
+
+    def _show_passage(self, place: CardPlace) -> None:
+        view = self._window.reading_view
+        if place.block_id is None or place.text_id != self._window.document.id:
+            return  # another text was opened meanwhile
+        view.flash(place.block_id, place.start, place.end)
+        view.setFocus()
+
+    def _say(self, message: str) -> None:
+        self._window.statusBar().showMessage(message, STATUS_MS)
 
     # ----- statistics, export, preferences ----------------------------------------------
 
