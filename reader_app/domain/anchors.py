@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +38,28 @@ would land on any similar word and silently put the note in the wrong place."""
 FUZZY_SHIFTS_PER_BLOCK = 4
 """Places refined per block in a fuzzy search (the longest shared pieces decide)."""
 
+FUZZY_CANDIDATE_BLOCKS = 16
+"""Blocks searched fuzzily for a quote found nowhere verbatim: those sharing the most of its
+rarer words. A passage at least ``FUZZY_MIN_QUOTE_SIMILARITY`` alike keeps most of its
+words, so it ranks among them; scanning every block of a book took minutes a note."""
+
+FUZZY_MAX_POSTINGS = 20_000
+"""Block entries of the quote's words counted before the commoner words are left out."""
+
+FUZZY_SEEDS_REFINED = 3
+"""Places (block and alignment) refined character by character, the most alike first."""
+
+TRUSTED_CONTEXT = 0.9
+"""A verbatim quote elsewhere whose prefix and suffix agree this well is taken at once;
+below it, the best close passage is weighed against it."""
+
+MIN_CONTEXT_ELSEWHERE = 0.75
+"""The least agreement of prefix and suffix for a verbatim quote outside a block that is gone
+(on the King James Version, right places agree 0.91 or more, repeats of a phrase 0.61 or less)."""
+
+CASE_CHANGED_SCORE = 0.99
+"""Quote score of the same words in another case: above any fuzzy match, below verbatim."""
+
 FUZZY_MIN_QUOTE_SIMILARITY = 0.75
 FUZZY_MIN_SCORE = 0.7
 
@@ -47,6 +71,8 @@ _WEIGHT_SUFFIX = 20.0
 _WEIGHT_NEARNESS = 2.0
 
 _WHITESPACE = re.compile(r"\s+")
+_LONG_WHITESPACE = re.compile(r"\s\s+")
+_WORD = re.compile(r"\w+")
 
 
 class AnchorError(ValueError):
@@ -149,41 +175,70 @@ def normalise(text: str) -> str:
 
 
 class _NormalisedText:
-    """A normalised copy of a string that can map its positions back to the original."""
+    """A normalised copy of a string that can map its positions back to the original.
 
-    __slots__ = ("ends", "starts", "text")
+    Only whitespace runs longer than one character shift positions, so the map keeps just
+    those runs (a book has one between every two blocks) rather than a position per
+    character: building it for a 4 MB text is a regular-expression pass, not a Python loop.
+    """
+
+    __slots__ = (
+        "_length",
+        "_run_ends",
+        "_run_positions",
+        "_run_shifts",
+        "_run_starts",
+        "caseless",
+        "text",
+    )
 
     def __init__(self, original: str) -> None:
-        chars: list[str] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        translated = fold(original)
-        index = 0
-        while index < len(translated):
-            char = translated[index]
-            if char.isspace():
-                run_end = index
-                while run_end < len(translated) and translated[run_end].isspace():
-                    run_end += 1
-                chars.append(" ")
-                starts.append(index)
-                ends.append(run_end)
-                index = run_end
-            else:
-                chars.append(char)
-                starts.append(index)
-                ends.append(index + 1)
-                index += 1
-        self.text = "".join(chars)
-        self.starts = starts
-        self.ends = ends
+        folded = fold(original)
+        self.text = _WHITESPACE.sub(" ", folded)
+        self.caseless = caseless(self.text)
+        self._length = len(folded)
+        positions: list[int] = []  # normalised index of each collapsed run's one space
+        starts: list[int] = []  # original index where the run starts
+        ends: list[int] = []  # original index just after the run
+        shifts: list[int] = []  # characters dropped by this run and every earlier one
+        dropped = 0
+        for run in _LONG_WHITESPACE.finditer(folded):
+            positions.append(run.start() - dropped)
+            starts.append(run.start())
+            ends.append(run.end())
+            dropped += run.end() - run.start() - 1
+            shifts.append(dropped)
+        self._run_positions = positions
+        self._run_starts = starts
+        self._run_ends = ends
+        self._run_shifts = shifts
+
+    def _start(self, index: int) -> int:
+        earlier = bisect.bisect_left(self._run_positions, index)
+        return index + (self._run_shifts[earlier - 1] if earlier else 0)
+
+    def _end(self, index: int) -> int:
+        up_to = bisect.bisect_right(self._run_positions, index)
+        return index + 1 + (self._run_shifts[up_to - 1] if up_to else 0)
 
     def original_range(self, start: int, end: int) -> tuple[int, int]:
-        return self.starts[start], self.ends[end - 1]
+        return self._start(start), self._end(end - 1)
 
     def normalised_position(self, original_index: int) -> int:
         """The first normalised index at or after an original index (for nearness)."""
-        return bisect.bisect_left(self.starts, original_index)
+        earlier = bisect.bisect_left(self._run_starts, original_index)
+        if earlier and original_index < self._run_ends[earlier - 1]:
+            return self._run_positions[earlier - 1] + 1  # inside a run: the character after it
+        if original_index > self._length:
+            return len(self.text)
+        return original_index - (self._run_shifts[earlier - 1] if earlier else 0)
+
+
+def caseless(text: str) -> str:
+    """Text in lower case where that keeps every position (almost always): a corrected
+    edition that sets a word in capitals has not moved the passage."""
+    lower = text.lower()
+    return lower if len(lower) == len(text) else text
 
 
 def _occurrences(haystack: str, needle: str) -> list[int]:
@@ -211,13 +266,85 @@ class _Candidate:
     distance: float  # 0 = where the anchor was, 1 = as far away as possible
 
 
-@dataclass(frozen=True, slots=True)
 class _DocumentView:
-    """Normalised copies of one edition's text, costly enough to build only once."""
+    """Normalised copies and indexes of one edition, each built once and only when needed.
 
-    full: _NormalisedText
-    blocks: list[_NormalisedText]
-    block_starts: list[int]
+    A note whose offsets still hold needs none of it; one whose block changed needs the
+    whole text normalised (to find the quote elsewhere with one ``str.find``); only a quote
+    that is nowhere verbatim needs the word index, which keeps the fuzzy search to the few
+    blocks sharing the quote's rarest words instead of every block of a 30,000-block book.
+    """
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self._blocks: dict[int, _NormalisedText] = {}
+
+    def block(self, index: int) -> _NormalisedText:
+        normalised = self._blocks.get(index)
+        if normalised is None:
+            normalised = self._blocks[index] = _NormalisedText(self.document.blocks[index].text)
+        return normalised
+
+    @functools.cached_property
+    def index_of(self) -> dict[str, int]:
+        return {block.id: index for index, block in enumerate(self.document.blocks)}
+
+    @functools.cached_property
+    def block_starts(self) -> list[int]:
+        """Where each block starts in ``document_text``."""
+        starts = []
+        position = 0
+        for block in self.document.blocks:
+            starts.append(position)
+            position += len(block.text) + len(BLOCK_SEPARATOR)
+        return starts
+
+    @functools.cached_property
+    def full(self) -> _NormalisedText:
+        return _NormalisedText(document_text(self.document))
+
+    @functools.cached_property
+    def normalised_block_starts(self) -> list[int]:
+        """Where each block starts in ``full.text``."""
+        return [self.full.normalised_position(start) for start in self.block_starts]
+
+    def blocks_holding(self, quote: str) -> list[int]:
+        """The blocks that may hold ``quote`` verbatim: those an occurrence in the whole
+        normalised text overlaps (it may have begun on the space between two blocks)."""
+        starts = self.normalised_block_starts
+        found: set[int] = set()
+        for position in _occurrences(self.full.caseless, quote):
+            first = max(0, bisect.bisect_right(starts, position) - 1)
+            last = max(first, bisect.bisect_left(starts, position + len(quote)) - 1)
+            found.update(range(first, last + 1))
+        return sorted(found)
+
+    @functools.cached_property
+    def words(self) -> dict[str, list[int]]:
+        """Each word (folded, lower case) and the blocks it is in, in order."""
+        index: dict[str, list[int]] = {}
+        for number, block in enumerate(self.document.blocks):
+            for word in set(_WORD.findall(fold(block.text).lower())):
+                index.setdefault(word, []).append(number)
+        return index
+
+    def blocks_sharing_words(self, quote: str, limit: int) -> list[int]:
+        """Up to ``limit`` blocks that share the most of the quote's words, rare words
+        weighing more (as in tf-idf): where a changed passage can still be."""
+        postings = [self.words.get(word, []) for word in set(_WORD.findall(quote.lower()))]
+        postings = sorted((p for p in postings if p), key=len)
+        scores: dict[int, float] = {}
+        block_count = len(self.document.blocks)
+        visited = 0
+        for posting in postings:
+            if visited >= FUZZY_MAX_POSTINGS and len(scores) >= limit:
+                break  # the rarest words have spoken; common ones would only add noise
+            weight = math.log(1 + block_count / len(posting))
+            for number in posting:
+                scores[number] = scores.get(number, 0.0) + weight
+            visited += len(posting)
+        ranked = sorted(scores, key=lambda number: (-scores[number], number))
+        return sorted(ranked[:limit])
 
 
 _VIEWS: dict[tuple[str, str], _DocumentView] = {}
@@ -230,12 +357,7 @@ def _view(document: Document) -> _DocumentView:
     key = (document.id, document.version)
     view = _VIEWS.get(key)
     if view is None:
-        offsets = block_offsets(document)
-        view = _DocumentView(
-            _NormalisedText(document_text(document)),
-            [_NormalisedText(block.text) for block in document.blocks],
-            [offsets[block.id] for block in document.blocks],
-        )
+        view = _DocumentView(document)
         if len(_VIEWS) >= _VIEWS_KEPT:
             _VIEWS.pop(next(iter(_VIEWS)))
         _VIEWS[key] = view
@@ -251,45 +373,43 @@ class _Resolver:
         self.quote = normalise(anchor.exact)
         self.prefix = normalise(anchor.prefix)
         self.suffix = normalise(anchor.suffix)
-        view = _view(document)
-        self.full = view.full
-        self.blocks = view.blocks
-        self.block_starts = view.block_starts
+        self.caseless_quote = caseless(self.quote)
+        self.view = _view(document)
         self.old_index: int | None = None
         if anchor.block_id is not None:
-            try:
-                self.old_index = document.block_index(anchor.block_id)
-            except KeyError:
-                self.old_index = None
+            self.old_index = self.view.index_of.get(anchor.block_id)
 
     def context_score(self, block_index: int, start: int, end: int) -> float:
         """How well the text around a candidate agrees with the remembered prefix and suffix."""
-        original_start, original_end = self.blocks[block_index].original_range(start, end)
-        base = self.block_starts[block_index]
-        full_start = self.full.normalised_position(base + original_start)
-        full_end = self.full.normalised_position(base + original_end)
-        before = self.full.text[max(0, full_start - len(self.prefix)) : full_start]
-        after = self.full.text[full_end : full_end + len(self.suffix)]
+        original_start, original_end = self.view.block(block_index).original_range(start, end)
+        base = self.view.block_starts[block_index]
+        full = self.view.full
+        full_start = full.normalised_position(base + original_start)
+        full_end = full.normalised_position(base + original_end)
+        before = full.caseless[max(0, full_start - len(self.prefix)) : full_start]
+        after = full.caseless[full_end : full_end + len(self.suffix)]
         weights = len(self.prefix) + len(self.suffix)
         if weights == 0:
             return 1.0
         return (
-            _similarity(self.prefix, before) * len(self.prefix)
-            + _similarity(self.suffix, after) * len(self.suffix)
+            _similarity(caseless(self.prefix), before) * len(self.prefix)
+            + _similarity(caseless(self.suffix), after) * len(self.suffix)
         ) / weights
 
     def distance(self, block_index: int, start: int) -> float:
         if self.old_index is None:
             return 1.0
         if block_index != self.old_index:
-            return min(1.0, 0.5 + abs(block_index - self.old_index) / (2 * len(self.blocks)))
-        block_length = max(1, len(self.blocks[block_index].text))
-        old_start = self.blocks[block_index].normalised_position(self.anchor.start or 0)
+            block_count = len(self.document.blocks)
+            return min(1.0, 0.5 + abs(block_index - self.old_index) / (2 * block_count))
+        block = self.view.block(block_index)
+        block_length = max(1, len(block.text))
+        old_start = block.normalised_position(self.anchor.start or 0)
         return min(0.5, abs(start - old_start) / (2 * block_length))
 
     def placement(self, candidate: _Candidate, status: PlacementStatus) -> Placement:
         block = self.document.blocks[candidate.block_index]
-        start, end = self.blocks[candidate.block_index].original_range(
+        start, end = self.view.block(candidate.block_index).original_range(
             candidate.start, candidate.end
         )
         return Placement(status, block.id, start, end)
@@ -306,55 +426,72 @@ class _Resolver:
         return None
 
     def exact_in(self, block_indices: list[int]) -> list[_Candidate]:
+        """Every occurrence of the quote in these blocks, whatever its case; one whose
+        case differs scores a little below 1 (the words are the same, the text is not)."""
         candidates = []
         for index in block_indices:
-            for start in _occurrences(self.blocks[index].text, self.quote):
+            block = self.view.block(index)
+            for start in _occurrences(block.caseless, self.caseless_quote):
                 end = start + len(self.quote)
+                same_case = block.text[start:end] == self.quote
                 candidates.append(
                     _Candidate(
                         index,
                         start,
                         end,
-                        1.0,
+                        1.0 if same_case else CASE_CHANGED_SCORE,
                         self.context_score(index, start, end),
                         self.distance(index, start),
                     )
                 )
         return candidates
 
-    def fuzzy(self) -> _Candidate | None:
-        """Best approximate match, seeded by the pieces the quote shares with each block."""
+    def fuzzy_candidates(self) -> list[int]:
+        """The blocks worth a fuzzy search: those sharing the quote's rarest words, and
+        the block the note was on if it is still there."""
+        blocks = set(self.view.blocks_sharing_words(self.caseless_quote, FUZZY_CANDIDATE_BLOCKS))
+        if self.old_index is not None:
+            blocks.add(self.old_index)
+        return sorted(blocks)
+
+    def fuzzy(self, block_indices: list[int]) -> _Candidate | None:
+        """Best approximate match in the given blocks, seeded by the pieces the quote shares
+        with each block; only the most promising seeds are refined character by character."""
         length = len(self.quote)
         slack = min(12, max(2, length // 10))
-        best: _Candidate | None = None
-        best_total = -1.0
-        for index, block in enumerate(self.blocks):
-            text = block.text
-            matcher = difflib.SequenceMatcher(None, self.quote, text, autojunk=False)
+        seeds: list[tuple[float, int, int]] = []
+        for index in block_indices:
+            text = self.view.block(index).caseless
+            matcher = difflib.SequenceMatcher(None, self.caseless_quote, text, autojunk=False)
             # The few longest shared pieces are where a match can be: refining around
             # every short one multiplies the work without finding better places.
             pieces = sorted(
                 (m for m in matcher.get_matching_blocks() if m.size >= max(4, length // 8)),
                 key=lambda m: -m.size,
             )
-            shifts = {match.b - match.a for match in pieces[:FUZZY_SHIFTS_PER_BLOCK]}
-            for shift in shifts:
-                candidate = self._refine(index, shift, length, slack)
-                if candidate is None:
-                    continue
-                total = _total_score(candidate)
-                if total > best_total:
-                    best, best_total = candidate, total
+            for shift in {match.b - match.a for match in pieces[:FUZZY_SHIFTS_PER_BLOCK]}:
+                window = text[max(0, shift) : max(0, shift) + length]
+                seeds.append((_similarity(self.caseless_quote, window), index, shift))
+        seeds.sort(key=lambda seed: (-seed[0], seed[1], seed[2]))
+        best: _Candidate | None = None
+        best_total = -1.0
+        for _, index, shift in seeds[:FUZZY_SEEDS_REFINED]:
+            candidate = self._refine(index, shift, length, slack)
+            if candidate is None:
+                continue
+            total = _total_score(candidate)
+            if total > best_total:
+                best, best_total = candidate, total
         return best
 
     def _refine(self, index: int, shift: int, length: int, slack: int) -> _Candidate | None:
-        text = self.blocks[index].text
+        text = self.view.block(index).caseless
         best_start, best_end, best_ratio = -1, -1, -1.0
         for start in range(max(0, shift - slack), min(len(text), shift + slack) + 1):
             for end in range(
                 max(start + 1, start + length - slack), min(len(text), start + length + slack) + 1
             ):
-                ratio = _similarity(self.quote, text[start:end])
+                ratio = _similarity(self.caseless_quote, text[start:end])
                 if ratio > best_ratio:
                     best_start, best_end, best_ratio = start, end, ratio
         if best_ratio < 0:
@@ -378,10 +515,17 @@ def _total_score(candidate: _Candidate) -> float:
 
 
 def _best_exact(candidates: list[_Candidate]) -> _Candidate | None:
-    # Context first (a repeated phrase is told apart by its surroundings), then nearness.
+    # Context first (a repeated phrase is told apart by its surroundings), then the same
+    # case, then nearness.
     if not candidates:
         return None
-    return max(candidates, key=lambda c: (round(c.context_score, 6), -c.distance))
+    return max(
+        candidates, key=lambda c: (round(c.context_score, 6), c.quote_score, -c.distance)
+    )
+
+
+def _status_of_exact(candidate: _Candidate) -> PlacementStatus:
+    return PlacementStatus.MOVED if candidate.quote_score == 1.0 else PlacementStatus.FUZZY
 
 
 def resolve(
@@ -406,20 +550,33 @@ def resolve(
     if resolver.old_index is not None:
         same_block = _best_exact(resolver.exact_in([resolver.old_index]))
         if same_block is not None:
-            return resolver.placement(same_block, PlacementStatus.MOVED)
-    elsewhere = _best_exact(resolver.exact_in(list(range(len(document.blocks)))))
-    if elsewhere is not None:
-        return resolver.placement(elsewhere, PlacementStatus.MOVED)
+            return resolver.placement(same_block, _status_of_exact(same_block))
+    view = resolver.view
+    elsewhere = _best_exact(resolver.exact_in(view.blocks_holding(resolver.caseless_quote)))
+    if elsewhere is not None and elsewhere.context_score >= TRUSTED_CONTEXT:
+        return resolver.placement(elsewhere, _status_of_exact(elsewhere))
+    fuzzy: _Candidate | None = None
     if len(resolver.quote) >= FUZZY_MIN_QUOTE and (
         may_go_fuzzy is None or may_go_fuzzy(resolver.quote)
     ):
-        candidate = resolver.fuzzy()
-        if (
-            candidate is not None
-            and candidate.quote_score >= FUZZY_MIN_QUOTE_SIMILARITY
-            and _total_score(candidate) >= FUZZY_MIN_SCORE
+        fuzzy = resolver.fuzzy(resolver.fuzzy_candidates())
+        if fuzzy is not None and (
+            fuzzy.quote_score < FUZZY_MIN_QUOTE_SIMILARITY or _total_score(fuzzy) < FUZZY_MIN_SCORE
         ):
-            return resolver.placement(candidate, PlacementStatus.FUZZY)
+            fuzzy = None
+    # The quote verbatim among other words, or a close passage among its own words: a
+    # corrected word in a verse that the book repeats elsewhere must not send the note there.
+    # When the note's block is gone (its words changed), a verbatim quote amid other words
+    # is most likely a repeat of a common phrase ("of the LORD"), so it must bring some of
+    # its context along; when the block is still there, the quote was moved out of it.
+    if (
+        elsewhere is not None
+        and (resolver.old_index is not None or elsewhere.context_score >= MIN_CONTEXT_ELSEWHERE)
+        and (fuzzy is None or _total_score(elsewhere) >= _total_score(fuzzy))
+    ):
+        return resolver.placement(elsewhere, _status_of_exact(elsewhere))
+    if fuzzy is not None:
+        return resolver.placement(fuzzy, PlacementStatus.FUZZY)
     return Placement.detached()
 
 
