@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import functools
+import heapq
 import math
 import re
 from collections.abc import Callable
@@ -43,7 +44,7 @@ FUZZY_CANDIDATE_BLOCKS = 16
 rarer words. A passage at least ``FUZZY_MIN_QUOTE_SIMILARITY`` alike keeps most of its
 words, so it ranks among them; scanning every block of a book took minutes a note."""
 
-FUZZY_MAX_POSTINGS = 20_000
+FUZZY_MAX_POSTINGS = 5_000
 """Block entries of the quote's words counted before the commoner words are left out."""
 
 FUZZY_SEEDS_REFINED = 3
@@ -71,8 +72,18 @@ _WEIGHT_SUFFIX = 20.0
 _WEIGHT_NEARNESS = 2.0
 
 _WHITESPACE = re.compile(r"\s+")
-_LONG_WHITESPACE = re.compile(r"\s\s+")
-_WORD = re.compile(r"\w+")
+# What normalising changes: a whitespace run, or one whitespace character that is not a space.
+_CHANGED_WHITESPACE = re.compile(r"\s\s+|[^\S ]")
+# ASCII punctuation to spaces (after ``fold``, nearly all of a text's punctuation is ASCII):
+# ``translate`` and ``split`` tokenise a book many times faster than a regular expression.
+_PUNCTUATION_TO_SPACE = str.maketrans(
+    {chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
+)
+
+
+def _words(normalised: str) -> list[str]:
+    """The words of a normalised, caseless text, as the fuzzy search's index counts them."""
+    return normalised.translate(_PUNCTUATION_TO_SPACE).split()
 
 
 class AnchorError(ValueError):
@@ -147,14 +158,15 @@ def make_anchor(document: Document, block_id: str, start: int, end: int) -> Anch
     Context comes from the whole text rather than the block alone so that the quote selector
     we export is a faithful W3C TextQuoteSelector of the full text.
     """
-    try:
-        block = document.block(block_id)
-    except KeyError:
-        raise AnchorError(f"No block {block_id!r} in {document.id}.") from None
+    view = _view(document)
+    index = view.index_of.get(block_id)
+    if index is None:
+        raise AnchorError(f"No block {block_id!r} in {document.id}.")
+    block = document.blocks[index]
     if not 0 <= start < end <= len(block.text):
         raise AnchorError(f"Range {start}..{end} is not inside block {block_id!r}.")
-    full = document_text(document)
-    global_start = block_offsets(document)[block_id] + start
+    full = view.original
+    global_start = view.block_starts[index] + start
     global_end = global_start + (end - start)
     return Anchor(
         block_id=block_id,
@@ -194,20 +206,27 @@ class _NormalisedText:
 
     def __init__(self, original: str) -> None:
         folded = fold(original)
-        self.text = _WHITESPACE.sub(" ", folded)
-        self.caseless = caseless(self.text)
         self._length = len(folded)
+        pieces: list[str] = []
         positions: list[int] = []  # normalised index of each collapsed run's one space
         starts: list[int] = []  # original index where the run starts
         ends: list[int] = []  # original index just after the run
         shifts: list[int] = []  # characters dropped by this run and every earlier one
         dropped = 0
-        for run in _LONG_WHITESPACE.finditer(folded):
-            positions.append(run.start() - dropped)
-            starts.append(run.start())
-            ends.append(run.end())
-            dropped += run.end() - run.start() - 1
-            shifts.append(dropped)
+        copied = 0
+        for run in _CHANGED_WHITESPACE.finditer(folded):
+            start, end = run.span()
+            pieces += (folded[copied:start], " ")
+            copied = end
+            if end - start > 1:
+                positions.append(start - dropped)
+                starts.append(start)
+                ends.append(end)
+                dropped += end - start - 1
+                shifts.append(dropped)
+        pieces.append(folded[copied:])
+        self.text = "".join(pieces)
+        self.caseless = caseless(self.text)
         self._run_positions = positions
         self._run_starts = starts
         self._run_ends = ends
@@ -300,8 +319,12 @@ class _DocumentView:
         return starts
 
     @functools.cached_property
+    def original(self) -> str:
+        return document_text(self.document)
+
+    @functools.cached_property
     def full(self) -> _NormalisedText:
-        return _NormalisedText(document_text(self.document))
+        return _NormalisedText(self.original)
 
     @functools.cached_property
     def normalised_block_starts(self) -> list[int]:
@@ -324,14 +347,19 @@ class _DocumentView:
         """Each word (folded, lower case) and the blocks it is in, in order."""
         index: dict[str, list[int]] = {}
         for number, block in enumerate(self.document.blocks):
-            for word in set(_WORD.findall(fold(block.text).lower())):
-                index.setdefault(word, []).append(number)
+            # Whitespace needs no normalising here: ``split`` ignores it.
+            for word in set(_words(caseless(fold(block.text)))):
+                blocks = index.get(word)
+                if blocks is None:
+                    index[word] = [number]
+                else:
+                    blocks.append(number)
         return index
 
     def blocks_sharing_words(self, quote: str, limit: int) -> list[int]:
         """Up to ``limit`` blocks that share the most of the quote's words, rare words
         weighing more (as in tf-idf): where a changed passage can still be."""
-        postings = [self.words.get(word, []) for word in set(_WORD.findall(quote.lower()))]
+        postings = [self.words.get(word, []) for word in set(_words(quote))]
         postings = sorted((p for p in postings if p), key=len)
         scores: dict[int, float] = {}
         block_count = len(self.document.blocks)
@@ -343,8 +371,7 @@ class _DocumentView:
             for number in posting:
                 scores[number] = scores.get(number, 0.0) + weight
             visited += len(posting)
-        ranked = sorted(scores, key=lambda number: (-scores[number], number))
-        return sorted(ranked[:limit])
+        return sorted(heapq.nlargest(limit, scores, key=scores.__getitem__))
 
 
 _VIEWS: dict[tuple[str, str], _DocumentView] = {}
@@ -486,12 +513,18 @@ class _Resolver:
 
     def _refine(self, index: int, shift: int, length: int, slack: int) -> _Candidate | None:
         text = self.view.block(index).caseless
+        # One matcher with the quote as its fixed second sequence (difflib indexes that one),
+        # and the cheap upper bounds first: most windows cannot beat the best so far.
+        matcher = difflib.SequenceMatcher(None, "", self.caseless_quote, autojunk=False)
         best_start, best_end, best_ratio = -1, -1, -1.0
         for start in range(max(0, shift - slack), min(len(text), shift + slack) + 1):
             for end in range(
                 max(start + 1, start + length - slack), min(len(text), start + length + slack) + 1
             ):
-                ratio = _similarity(self.caseless_quote, text[start:end])
+                matcher.set_seq1(text[start:end])
+                if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+                    continue
+                ratio = matcher.ratio()
                 if ratio > best_ratio:
                     best_start, best_end, best_ratio = start, end, ratio
         if best_ratio < 0:
@@ -500,7 +533,7 @@ class _Resolver:
             index,
             best_start,
             best_end,
-            best_ratio,
+            _similarity(self.caseless_quote, text[best_start:best_end]),
             self.context_score(index, best_start, best_end),
             self.distance(index, best_start),
         )
@@ -519,9 +552,7 @@ def _best_exact(candidates: list[_Candidate]) -> _Candidate | None:
     # case, then nearness.
     if not candidates:
         return None
-    return max(
-        candidates, key=lambda c: (round(c.context_score, 6), c.quote_score, -c.distance)
-    )
+    return max(candidates, key=lambda c: (round(c.context_score, 6), c.quote_score, -c.distance))
 
 
 def _status_of_exact(candidate: _Candidate) -> PlacementStatus:
@@ -537,9 +568,17 @@ def resolve(
     same block; (c) the quote anywhere in the text; (d) the most similar passage, scored by
     quote, prefix, suffix and nearness, if it is similar enough; otherwise detached.
 
-    Steps (a) to (c) cost about one ``str.find`` over the text; (d) costs far more. An
-    import of thousands of unknown annotations passes ``may_go_fuzzy`` (asked with the
-    normalised quote just before step d) to keep its total work bounded.
+    Quotes are compared without regard to case (a corrected edition may set a word in
+    capitals), the same case preferred. Where the note's block is gone, a verbatim quote
+    elsewhere must agree with the remembered context (``MIN_CONTEXT_ELSEWHERE``), and
+    unless it agrees well (``TRUSTED_CONTEXT``) a close passage with better context wins:
+    books repeat phrases and whole verses, and the edited paragraph is the likelier place.
+
+    Steps (a) to (c) cost about one ``str.find`` over the text; (d) looks only at the
+    ``FUZZY_CANDIDATE_BLOCKS`` blocks sharing most of the quote's rarer words (a word
+    index built once per edition). An import of thousands of unknown annotations passes
+    ``may_go_fuzzy`` (asked with the normalised quote just before step d) to keep its
+    total work bounded.
     """
     resolver = _Resolver(anchor, document)
     if not resolver.quote.strip():
@@ -551,6 +590,11 @@ def resolve(
         same_block = _best_exact(resolver.exact_in([resolver.old_index]))
         if same_block is not None:
             return resolver.placement(same_block, _status_of_exact(same_block))
+    return _placed_elsewhere(resolver, may_go_fuzzy)
+
+
+def _placed_elsewhere(resolver: _Resolver, may_go_fuzzy: Callable[[str], bool] | None) -> Placement:
+    """Steps (c) and (d) of ``resolve``: the quote verbatim elsewhere, or a close passage."""
     view = resolver.view
     elsewhere = _best_exact(resolver.exact_in(view.blocks_holding(resolver.caseless_quote)))
     if elsewhere is not None and elsewhere.context_score >= TRUSTED_CONTEXT:
