@@ -332,8 +332,28 @@ class _DocumentView:
         return [self.full.normalised_position(start) for start in self.block_starts]
 
     def blocks_holding(self, quote: str) -> list[int]:
-        """The blocks that may hold ``quote`` verbatim: those an occurrence in the whole
-        normalised text overlaps (it may have begun on the space between two blocks)."""
+        """The blocks that may hold ``quote`` (normalised, caseless) verbatim.
+
+        A word inside the quote (not its first or last, which a selection may cut) is a
+        whole word of any block holding the quote, so the blocks holding its rarest such
+        word are all there can be: a look-up in the word index instead of a scan of the
+        book for each note. A quote of one or two words is looked for in the whole text.
+        """
+        inner = _words(quote)[1:-1]
+        if not inner:
+            return self._blocks_overlapping(quote)
+        starts = self.normalised_block_starts
+        text = self.full.caseless
+        last = len(starts) - 1
+        return [
+            index
+            for index in min((self.words.get(word, []) for word in inner), key=len)
+            if text.find(quote, starts[index], starts[index + 1] if index < last else None) >= 0
+        ]
+
+    def _blocks_overlapping(self, quote: str) -> list[int]:
+        """The blocks an occurrence of ``quote`` in the whole normalised text overlaps (it
+        may have begun on the space between two blocks)."""
         starts = self.normalised_block_starts
         found: set[int] = set()
         for position in _occurrences(self.full.caseless, quote):
