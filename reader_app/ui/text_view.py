@@ -8,6 +8,7 @@ other layers (term marks, highlights) stay valid because the document is never r
 
 from __future__ import annotations
 
+import bisect
 from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
@@ -94,6 +95,9 @@ def clamp_zoom(percent: float) -> int:
 # Layers are painted in this order; later layers win where they overlap.
 LAYER_ORDER = ("terms", "highlights", "find", "flash")
 
+MARKED_SCREENS = 2
+"""Screens above and below the viewport whose marks Qt is given (see ``_mark_near_view``)."""
+
 
 class _RoleStyle(NamedTuple):
     size: float  # relative to the zoomed base size
@@ -161,12 +165,17 @@ class ReadingView(SafeBrowser):
         self._zoom_percent = clamp_zoom(zoom_percent)
         self._style = style or ReadingStyle()
         self._block_positions: dict[str, QTextBlock] = {}
+        self._blocks_by_id: dict[str, Block] = {}
+        self._marked_window: tuple[int, int] | None = None  # see _refresh_marks
         self._editorial_frame: QTextFrame | None = None
         self._layers: dict[str, list[Span]] = {}
+        self._layer_starts: dict[str, list[int]] = {}  # of the spans, for bisecting
+        self._layer_reach: dict[str, int] = {}  # the longest span's length
         self._press_position: QPointF | None = None
         self.context_actions: list = []  # QActions the window adds to the context menu
         self._painted = False
         self._build()
+        self.verticalScrollBar().valueChanged.connect(self._mark_near_view)
 
     # ----- building -------------------------------------------------------------------
 
@@ -176,16 +185,24 @@ class ReadingView(SafeBrowser):
         doc.setUndoRedoEnabled(False)
         doc.setDocumentMargin(0)
         cursor = QTextCursor(doc)
+        cursor.beginEditBlock()  # one change for the layout to catch up with, not 30,000
         first = True
         colours, em = ReadingColours.from_palette(self.palette()), self._em()
+        # One pair of formats a role: a book has tens of thousands of blocks but four roles,
+        # and making fonts and formats a block cost more than inserting its text.
+        role_formats: dict[str, tuple[QTextBlockFormat, QTextCharFormat]] = {}
 
         def new_block(role: str, text: str, block_id: str | None) -> None:
             nonlocal first
-            block_format = QTextBlockFormat()
-            block_format.setProperty(_ROLE_PROPERTY, role)
+            if role not in role_formats:
+                role_format = QTextBlockFormat()
+                role_format.setProperty(_ROLE_PROPERTY, role)
+                role_char_format = self._style_block(role, role_format, colours, em)
+                role_formats[role] = (role_format, role_char_format)
+            role_format, char_format = role_formats[role]
+            block_format = QTextBlockFormat(role_format)
             if block_id is not None:
                 block_format.setProperty(_BLOCK_ID_PROPERTY, block_id)
-            char_format = self._style_block(role, block_format, colours, em)
             if first:
                 cursor.setBlockFormat(block_format)
                 cursor.setBlockCharFormat(char_format)
@@ -215,6 +232,7 @@ class ReadingView(SafeBrowser):
 
         if self._editorial_frame is not None:
             self._style_editorial_frame(self._editorial_frame, colours, em)
+        cursor.endEditBlock()
         # No column margins yet: the hidden view is 100 pixels wide, and text laid out for that
         # width would be laid out again at the real one. resizeEvent sets them when shown.
         self.setDocument(doc)
@@ -222,6 +240,7 @@ class ReadingView(SafeBrowser):
 
     def _index_blocks(self) -> None:
         self._block_positions.clear()
+        self._blocks_by_id = {block.id: block for block in self._source.blocks}
         block = self.document().begin()
         while block.isValid():
             block_id = block.blockFormat().property(_BLOCK_ID_PROPERTY)
@@ -254,6 +273,7 @@ class ReadingView(SafeBrowser):
         anchor = self.top_position()
         self._restyle()
         self.scroll_to_position(anchor)
+        self._refresh_marks()
 
     def _em(self) -> float:
         return QFontMetricsF(self.body_font()).height() / 1.36  # approx. one em in pixels
@@ -394,7 +414,7 @@ class ReadingView(SafeBrowser):
         block_id = block.blockFormat().property(_BLOCK_ID_PROPERTY)
         if not block_id:
             return None
-        return self._source.block(str(block_id)), position - block.position()
+        return self._blocks_by_id[str(block_id)], position - block.position()
 
     def top_position(self) -> int:
         """Document position of the first line at the top of the viewport."""
@@ -435,20 +455,26 @@ class ReadingView(SafeBrowser):
         painter.setPen(ReadingColours.from_palette(self.palette()).muted)
         layout = self.document().documentLayout()
         scroll = self.verticalScrollBar().value()
+        height = self.viewport().height()
         left = self.document().rootFrame().frameFormat().leftMargin()
         metrics = QFontMetricsF(self._number_font())
-        for block in self._source.body_blocks():
-            text_block = self._block_positions[block.id]
+        # Only the blocks on screen: asking every block of a book where it is, each frame,
+        # made Page Down take half a second.
+        text_block = self.document().findBlock(max(0, self.top_position()))
+        while text_block.isValid():
             rect = layout.blockBoundingRect(text_block)
+            if rect.top() - scroll > height + 20:
+                break
+            block_id = text_block.blockFormat().property(_BLOCK_ID_PROPERTY)
+            block = self._blocks_by_id.get(str(block_id)) if block_id else None
             first_line = text_block.layout().lineAt(0)
-            if not first_line.isValid():
-                continue
-            baseline = rect.top() + first_line.y() + first_line.ascent() - scroll
-            if baseline < -20 or baseline > self.viewport().height() + 20:
-                continue
-            label = f"¶{block.number}"
-            width = metrics.horizontalAdvance(label)
-            painter.drawText(QPointF(left - 16 - width, baseline), label)
+            if block is not None and block.number is not None and first_line.isValid():
+                baseline = rect.top() + first_line.y() + first_line.ascent() - scroll
+                if baseline >= -20:
+                    label = f"¶{block.number}"
+                    width = metrics.horizontalAdvance(label)
+                    painter.drawText(QPointF(left - 16 - width, baseline), label)
+            text_block = text_block.next()
         painter.end()
 
     def resizeEvent(self, event) -> None:
@@ -457,6 +483,7 @@ class ReadingView(SafeBrowser):
         self._update_column()
         if anchor:
             self.scroll_to_position(anchor)
+        self._refresh_marks()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -467,17 +494,56 @@ class ReadingView(SafeBrowser):
     # ----- marks: terms, highlights, find matches ---------------------------------------
 
     def set_marks(self, layer: str, spans: list[Span]) -> None:
-        self._layers[layer] = sorted(spans, key=lambda span: (span.start, span.end))
+        ordered = sorted(spans, key=lambda span: (span.start, span.end))
+        self._layers[layer] = ordered
+        self._layer_starts[layer] = [span.start for span in ordered]
+        self._layer_reach[layer] = max((span.end - span.start for span in ordered), default=0)
         self._refresh_marks()
 
     def marks(self, layer: str) -> list[Span]:
         return list(self._layers.get(layer, []))
 
     def _refresh_marks(self) -> None:
+        self._marked_window = None
+        self._mark_near_view()
+
+    def _near_view(self, screens: float) -> tuple[int, int]:
+        """Document positions from ``screens`` screens above the viewport to as far below."""
+        layout = self.document().documentLayout()
+        x = self.document().rootFrame().frameFormat().leftMargin() + 1
+        top = self.verticalScrollBar().value()
+        height = max(1, self.viewport().height())
+        first = layout.hitTest(QPointF(x, top - screens * height), Qt.HitTestAccuracy.FuzzyHit)
+        last = layout.hitTest(QPointF(x, top + (1 + screens) * height), Qt.HitTestAccuracy.FuzzyHit)
+        if last < 0:
+            return max(0, first), self.document().characterCount()
+        last_block = self.document().findBlock(last)
+        return max(0, first), last_block.position() + last_block.length()
+
+    def _mark_near_view(self) -> None:
+        """Give Qt only the marks within a few screens of the viewport, again as it scrolls.
+
+        Qt looks at every extra selection for every block it paints and every change, so
+        10,000 highlights or the 8,000 matches of a common word in a book made each frame
+        slow; the reader sees only what is on screen. Which marks exist (``marks``) and
+        what is under a position (``spans_at``) still cover the whole text.
+        """
+        visible = self._near_view(0)
+        window = self._marked_window
+        if window is not None and window[0] <= visible[0] and visible[1] <= window[1]:
+            return
+        window = self._near_view(MARKED_SCREENS)
+        self._marked_window = window
         palette = self.palette()
         selections = []
         for layer in sorted(self._layers, key=LAYER_ORDER.index):
-            for span in self._layers[layer]:
+            spans = self._layers[layer]
+            starts = self._layer_starts[layer]
+            first = bisect.bisect_left(starts, window[0] - self._layer_reach[layer])
+            last = bisect.bisect_right(starts, window[1])
+            for span in spans[first:last]:
+                if span.end < window[0]:
+                    continue
                 selection = QTextEdit.ExtraSelection()
                 cursor = QTextCursor(self.document())
                 cursor.setPosition(span.start)
