@@ -73,17 +73,18 @@ def library_document(data_dir: Path):  # -> Document
 def child(kind: str, data_dir: str, extra: str) -> None:
     """Runs in a fresh process: open the book at its middle, paint, report time and memory."""
     started = time.perf_counter()
-    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+    from PySide6.QtWidgets import QApplication
+
+    from reader_app.app import configure_application
 
     app = QApplication([])
+    configure_application(app)  # the bundled reading font, as the window has it
     document = library_document(Path(data_dir))
     middle = document.blocks[len(document.blocks) // 2]
     if kind == "floor":
         from reader_app.domain.anchors import document_text
 
-        widget = QPlainTextEdit()
-        widget.setReadOnly(True)
-        widget.setPlainText(document_text(document))
+        widget = bare_floor(document_text(document))
         widget.resize(*SIZE)
         widget.show()
         cursor = widget.textCursor()
@@ -106,6 +107,22 @@ def child(kind: str, data_dir: str, extra: str) -> None:
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "peak": peak}))
+
+
+def bare_floor(text: str):  # -> QPlainTextEdit
+    """The floor: a plain text editor with the same text in the same reading font."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from reader_app.settings import READING_FAMILY, READING_SIZE
+
+    widget = QPlainTextEdit()
+    widget.setReadOnly(True)
+    font = QFont(READING_FAMILY.default)
+    font.setPointSizeF(READING_SIZE.default)
+    widget.setFont(font)
+    widget.setPlainText(text)
+    return widget
 
 
 def highlight_spans(view, document, count: int) -> list:
@@ -148,20 +165,18 @@ def line(name: str, seconds: float, budget: float, floor: float | None = None) -
 
 def in_process(data_dir: Path, runs: int) -> None:
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QTextDocument
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+    from PySide6.QtWidgets import QApplication
 
+    from reader_app.app import configure_application
     from reader_app.domain.anchors import document_text
     from reader_app.domain.text import Role
-    from reader_app.ui.find_bar import FindBar
     from reader_app.ui.text_view import ReadingView
 
     app = QApplication.instance() or QApplication([])
+    configure_application(app)
     document = library_document(data_dir)
-    floor = QPlainTextEdit()
-    floor.setReadOnly(True)
-    floor.setPlainText(document_text(document))
+    floor = bare_floor(document_text(document))
     floor.resize(*SIZE)
     floor.show()
     view = ReadingView(document)
@@ -208,6 +223,15 @@ def in_process(data_dir: Path, runs: int) -> None:
     line("jump to a ¶, median", statistics.median(jumps), BUDGETS["jump"],
          statistics.median(floor_jumps))  # fmt: skip
     line("jump to a ¶, worst", max(jumps), BUDGETS["jump"], max(floor_jumps))
+
+    time_find(view, document, runs)
+
+
+def time_find(view, document, runs: int) -> None:
+    from PySide6.QtGui import QTextDocument
+
+    from reader_app.domain.anchors import document_text
+    from reader_app.ui.find_bar import FindBar
 
     bar = FindBar(view)
     bar.show()
