@@ -4,6 +4,17 @@ The document is built with QTextCursor calls from plain strings, never from HTML
 character of the text can be taken for markup. Styling is applied in one pass over the
 blocks (``_restyle``) so that zoom and palette changes restyle in place: cursors held by
 other layers (term marks, highlights) stay valid because the document is never rebuilt.
+
+Book length (issue 13): the view keeps the whole text in one QTextDocument, so a document
+position means the same thing everywhere (find, selection, highlights, copy with citation,
+¶ numbers and the saved place all work across the book with no translation), and pays only
+for what is on screen where it can: formats are made once a role, ¶ numbers are painted
+for the blocks on screen, and Qt is given the marks within ``MARKED_SCREENS`` screens of
+the viewport. What this choice costs is the layout: to put the saved place of a
+30,000-paragraph book on screen Qt lays out every paragraph before it (about 0.7 s for the
+middle of the King James Version here). Laying out only a window of blocks around the
+viewport would remove that, at the price of translating every position; see README's
+"Performance" for the figures.
 """
 
 from __future__ import annotations
