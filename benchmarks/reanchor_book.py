@@ -138,7 +138,7 @@ def run(folder: Path, scratch: Path, runs: int, count: int) -> None:
 
     def reanchor() -> list[Placement]:
         anchors._VIEWS.clear()  # each run builds the corrected edition's indexes afresh
-        return [resolve(note.anchor, new) for note in notes]
+        return [resolve(note.anchor, new, previous=old) for note in notes]
 
     floors, times = [], []
     placements: list[Placement] = []

@@ -39,7 +39,7 @@ would land on any similar word and silently put the note in the wrong place."""
 FUZZY_SHIFTS_PER_BLOCK = 4
 """Places refined per block in a fuzzy search (the longest shared pieces decide)."""
 
-FUZZY_CANDIDATE_BLOCKS = 16
+FUZZY_CANDIDATE_BLOCKS = 8
 """Blocks searched fuzzily for a quote found nowhere verbatim: those sharing the most of its
 rarer words. A passage at least ``FUZZY_MIN_QUOTE_SIMILARITY`` alike keeps most of its
 words, so it ranks among them; scanning every block of a book took minutes a note."""
@@ -57,6 +57,17 @@ below it, the best close passage is weighed against it."""
 MIN_CONTEXT_ELSEWHERE = 0.75
 """The least agreement of prefix and suffix for a verbatim quote outside a block that is gone
 (on the King James Version, right places agree 0.91 or more, repeats of a phrase 0.61 or less)."""
+
+BRACKET_CHARS = 16
+"""Characters of the prefix's end and the suffix's start that must both be found, in order,
+in the block where a changed block stood, for the words between them to be taken as the
+edited quote."""
+
+BRACKET_MIN_SIMILARITY = 0.5
+"""How alike those words must still be to the quote (a word or two changed, not a rewrite)."""
+
+NEAR_BLOCKS_SEARCHED = 200
+"""Blocks looked back over, in the previous edition, for one that survived."""
 
 CASE_CHANGED_SCORE = 0.99
 """Quote score of the same words in another case: above any fuzzy match, below verbatim."""
@@ -414,7 +425,9 @@ def _view(document: Document) -> _DocumentView:
 class _Resolver:
     """One placement attempt over the shared normalised view of the document."""
 
-    def __init__(self, anchor: Anchor, document: Document) -> None:
+    def __init__(
+        self, anchor: Anchor, document: Document, previous: Document | None = None
+    ) -> None:
         self.anchor = anchor
         self.document = document
         self.quote = normalise(anchor.exact)
@@ -425,6 +438,11 @@ class _Resolver:
         self.old_index: int | None = None
         if anchor.block_id is not None:
             self.old_index = self.view.index_of.get(anchor.block_id)
+        # Where the note's block stood, when it is gone but the edition it was made on is
+        # known: the block after the nearest earlier block that survived.
+        self.near_index = self.old_index
+        if self.old_index is None and previous is not None and anchor.block_id is not None:
+            self.near_index = _where_it_stood(anchor.block_id, previous, self.view)
 
     def context_score(self, block_index: int, start: int, end: int) -> float:
         """How well the text around a candidate agrees with the remembered prefix and suffix."""
@@ -445,7 +463,10 @@ class _Resolver:
 
     def distance(self, block_index: int, start: int) -> float:
         if self.old_index is None:
-            return 1.0
+            if self.near_index is None:
+                return 1.0
+            block_count = len(self.document.blocks)
+            return min(1.0, 0.5 + abs(block_index - self.near_index) / (2 * block_count))
         if block_index != self.old_index:
             block_count = len(self.document.blocks)
             return min(1.0, 0.5 + abs(block_index - self.old_index) / (2 * block_count))
@@ -493,10 +514,63 @@ class _Resolver:
                 )
         return candidates
 
+    def between_context(self) -> _Candidate | None:
+        """The words between the remembered prefix and suffix, in the block standing where
+        the note's block stood: the quoted words were edited in place. Books repeat whole
+        sentences with their context (“are they not written in the book of the chronicles”),
+        so this is the one sign that tells the edited sentence from its verbatim twin.
+
+        Only the parts of the prefix and suffix inside the note's block count (a paragraph
+        may have been inserted before or after it); where the prefix reached back into the
+        previous block, the quote began the block, and likewise at its end.
+        """
+        if self.old_index is not None or self.near_index is None:
+            return None
+        starts_block = BLOCK_SEPARATOR in self.anchor.prefix
+        ends_block = BLOCK_SEPARATOR in self.anchor.suffix
+        before = caseless(normalise(self.anchor.prefix.split(BLOCK_SEPARATOR)[-1]))
+        after = caseless(normalise(self.anchor.suffix.split(BLOCK_SEPARATOR)[0]))
+        if not starts_block and len(before) < BRACKET_CHARS:
+            return None
+        if not ends_block and len(after) < BRACKET_CHARS:
+            return None
+        # The block where it stood, or one of the next two (blocks may have been inserted).
+        best: _Candidate | None = None
+        last = len(self.document.blocks) - 1
+        for index in range(min(self.near_index, last), min(self.near_index + 2, last) + 1):
+            text = self.view.block(index).caseless
+            for start in self._bracket_starts(text, before, starts_block):
+                end = self._bracket_end(text, start, after, ends_block)
+                if end is None or not len(self.quote) / 2 <= end - start <= 2 * len(self.quote):
+                    continue
+                score = _similarity(self.caseless_quote, text[start:end])
+                if score >= BRACKET_MIN_SIMILARITY and (best is None or score > best.quote_score):
+                    best = _Candidate(index, start, end, score, 1.0, 0.0)
+        return best
+
+    @staticmethod
+    def _bracket_starts(text: str, before: str, starts_block: bool) -> list[int]:
+        if starts_block:
+            return [len(before)] if text.startswith(before) else []
+        tail = before[-BRACKET_CHARS:]
+        return [found + len(tail) for found in _occurrences(text, tail)]
+
+    @staticmethod
+    def _bracket_end(text: str, start: int, after: str, ends_block: bool) -> int | None:
+        if ends_block:
+            end = len(text) - len(after)
+            return end if end >= start and text.endswith(after) else None
+        found = text.find(after[:BRACKET_CHARS], start)
+        return found if found >= 0 else None
+
     def fuzzy_candidates(self) -> list[int]:
         """The blocks worth a fuzzy search: those sharing the quote's rarest words, and
         the block the note was on if it is still there."""
+        # The quote's words alone, and with its remembered surroundings: a changed word
+        # leaves the quote's other words common to many blocks, the context tells them apart.
+        with_context = caseless(" ".join((self.prefix, self.quote, self.suffix)))
         blocks = set(self.view.blocks_sharing_words(self.caseless_quote, FUZZY_CANDIDATE_BLOCKS))
+        blocks.update(self.view.blocks_sharing_words(with_context, FUZZY_CANDIDATE_BLOCKS))
         if self.old_index is not None:
             blocks.add(self.old_index)
         return sorted(blocks)
@@ -567,12 +641,25 @@ def _total_score(candidate: _Candidate) -> float:
     ) / (_WEIGHT_QUOTE + _WEIGHT_PREFIX + _WEIGHT_SUFFIX + _WEIGHT_NEARNESS)
 
 
+def _where_it_stood(block_id: str, previous: Document, view: _DocumentView) -> int | None:
+    """The index in ``view``'s edition just after the nearest block before ``block_id`` in
+    ``previous`` that is in both editions (0 at the start); None if there is none near."""
+    index = _view(previous).index_of.get(block_id)
+    if index is None:
+        return None
+    for earlier in range(index - 1, max(-1, index - NEAR_BLOCKS_SEARCHED), -1):
+        kept = view.index_of.get(previous.blocks[earlier].id)
+        if kept is not None:
+            return kept + 1
+    return 0 if index < NEAR_BLOCKS_SEARCHED else None
+
+
 def _best_exact(candidates: list[_Candidate]) -> _Candidate | None:
-    # Context first (a repeated phrase is told apart by its surroundings), then the same
-    # case, then nearness.
+    # Context first (a repeated phrase is told apart by its surroundings), then nearness,
+    # then the same case.
     if not candidates:
         return None
-    return max(candidates, key=lambda c: (round(c.context_score, 6), c.quote_score, -c.distance))
+    return max(candidates, key=lambda c: (round(c.context_score, 6), -c.distance, c.quote_score))
 
 
 def _status_of_exact(candidate: _Candidate) -> PlacementStatus:
@@ -580,7 +667,11 @@ def _status_of_exact(candidate: _Candidate) -> PlacementStatus:
 
 
 def resolve(
-    anchor: Anchor, document: Document, *, may_go_fuzzy: Callable[[str], bool] | None = None
+    anchor: Anchor,
+    document: Document,
+    *,
+    may_go_fuzzy: Callable[[str], bool] | None = None,
+    previous: Document | None = None,
 ) -> Placement:
     """Place an anchor in a (possibly different) edition of the text.
 
@@ -599,8 +690,13 @@ def resolve(
     index built once per edition). An import of thousands of unknown annotations passes
     ``may_go_fuzzy`` (asked with the normalised quote just before step d) to keep its
     total work bounded.
+
+    ``previous``, the edition the anchor was made on when the caller has it (replacing a
+    text with a new edition), says where a block that is gone stood; a quote edited in
+    place there is then found between its remembered prefix and suffix, and nearness
+    decides between verbatim repeats.
     """
-    resolver = _Resolver(anchor, document)
+    resolver = _Resolver(anchor, document, previous)
     if not resolver.quote.strip():
         return Placement.detached()
     placed = resolver.at_offsets()
@@ -615,6 +711,9 @@ def resolve(
 
 def _placed_elsewhere(resolver: _Resolver, may_go_fuzzy: Callable[[str], bool] | None) -> Placement:
     """Steps (c) and (d) of ``resolve``: the quote verbatim elsewhere, or a close passage."""
+    edited_in_place = resolver.between_context()
+    if edited_in_place is not None:
+        return resolver.placement(edited_in_place, _status_of_exact(edited_in_place))
     view = resolver.view
     elsewhere = _best_exact(resolver.exact_in(view.blocks_holding(resolver.caseless_quote)))
     if elsewhere is not None and elsewhere.context_score >= TRUSTED_CONTEXT:
@@ -625,14 +724,16 @@ def _placed_elsewhere(resolver: _Resolver, may_go_fuzzy: Callable[[str], bool] |
     ):
         fuzzy = resolver.fuzzy(resolver.fuzzy_candidates())
         if fuzzy is not None and (
-            fuzzy.quote_score < FUZZY_MIN_QUOTE_SIMILARITY or _total_score(fuzzy) < FUZZY_MIN_SCORE
+            fuzzy.quote_score < FUZZY_MIN_QUOTE_SIMILARITY
+            or _total_score(fuzzy) < FUZZY_MIN_SCORE
+            or (resolver.old_index is None and fuzzy.context_score < MIN_CONTEXT_ELSEWHERE)
         ):
             fuzzy = None
     # The quote verbatim among other words, or a close passage among its own words: a
     # corrected word in a verse that the book repeats elsewhere must not send the note there.
-    # When the note's block is gone (its words changed), a verbatim quote amid other words
-    # is most likely a repeat of a common phrase ("of the LORD"), so it must bring some of
-    # its context along; when the block is still there, the quote was moved out of it.
+    # When the note's block is gone (its words changed), a quote amid other words, verbatim
+    # or close, is most likely a repeat of a common phrase ("of the LORD"), so it must bring
+    # some of its context along; when the block is still there, the quote was moved out.
     if (
         elsewhere is not None
         and (resolver.old_index is not None or elsewhere.context_score >= MIN_CONTEXT_ELSEWHERE)

@@ -144,3 +144,25 @@ def test_an_imported_quote_with_a_changed_word_is_found_among_30000_blocks(
     assert text == wanted
     assert anchor.exact == " ".join(quote_words)
     assert matchers.made <= MATCHERS_PER_NOTE
+
+
+def test_a_sentence_the_book_repeats_is_placed_where_it_was_edited(
+    first_edition: list[str], matchers: type[CountedMatcher]
+) -> None:
+    # Block 12,000 repeats block 11,000 and its neighbours, as books repeat verses; the
+    # corrected edition sets a word of the note's passage in capitals in the second copy.
+    texts = list(first_edition)
+    for offset in (-1, 0, 1):
+        texts[12_000 + offset] = texts[11_000 + offset]
+    old = book(texts)
+    anchor = note_on(old, 12_000, 1, 5)
+    words = texts[12_000].split(" ")
+    words[3] = words[3].upper()
+    corrected = [*texts[:12_000], " ".join(words), *texts[12_001:]]
+    corrected.insert(10, "[An editor's note, inserted.]")
+    new = book(corrected)
+
+    placement = resolve(anchor, new, previous=old)
+    assert placement.block_id == new.blocks[12_001].id
+    assert (placement.start, placement.end) == (anchor.start, anchor.end)
+    assert matchers.made <= MATCHERS_PER_NOTE
