@@ -544,6 +544,8 @@ class _Resolver:
                 if end is None or not len(self.quote) / 2 <= end - start <= 2 * len(self.quote):
                     continue
                 score = _similarity(self.caseless_quote, text[start:end])
+                if score == 1.0 and self.view.block(index).text[start:end] != self.quote:
+                    score = CASE_CHANGED_SCORE
                 if score >= BRACKET_MIN_SIMILARITY and (best is None or score > best.quote_score):
                     best = _Candidate(index, start, end, score, 1.0, 0.0)
         return best
