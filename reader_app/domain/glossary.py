@@ -316,6 +316,33 @@ def load_glossary(path: Path) -> Glossary:
     return parse_glossary(raw, source=path.name)
 
 
+def _trie_pattern(keys: list[str]) -> str:
+    """One regular expression for many literal strings, shaped as the trie of their
+    characters, longer matches tried first (as an alternation sorted longest first is).
+
+    A flat alternation makes the regex engine try every alias at every position of the
+    text: 200 terms took 13 s over a 4 MB book. Down the trie, each position costs one
+    step per character the text and an alias share.
+    """
+    trie: dict[str, dict] = {}
+    for key in keys:
+        node = trie
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a key ends here
+
+    def pattern(node: dict[str, dict]) -> str:
+        ends_here = "" in node
+        branches = [re.escape(char) + pattern(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # Where a key ends here, the longer keys are tried first, this one if none matches.
+        return f"(?:{body})?" if ends_here else body
+
+    return pattern(trie)
+
+
 class TermMatcher:
     """Finds every alias of every entry in text: case-insensitive, longest first, whole words."""
 
@@ -327,8 +354,7 @@ class TermMatcher:
                 if key:
                     owners.setdefault(key, entry.id)
         self._owners = owners
-        alternatives = sorted(owners, key=len, reverse=True)
-        pattern = "|".join(re.escape(a) for a in alternatives) or r"(?!)"
+        pattern = _trie_pattern(sorted(owners)) if owners else r"(?!)"
         self._regex = re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
