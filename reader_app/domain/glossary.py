@@ -316,6 +316,9 @@ def load_glossary(path: Path) -> Glossary:
     return parse_glossary(raw, source=path.name)
 
 
+_Trie = dict[str, "_Trie"]  # a character to the rest of the keys; "" marks a key's end
+
+
 def _trie_pattern(keys: list[str]) -> str:
     """One regular expression for many literal strings, shaped as the trie of their
     characters, longer matches tried first (as an alternation sorted longest first is).
@@ -324,14 +327,14 @@ def _trie_pattern(keys: list[str]) -> str:
     text: 200 terms took 13 s over a 4 MB book. Down the trie, each position costs one
     step per character the text and an alias share.
     """
-    trie: dict[str, dict] = {}
+    trie: _Trie = {}
     for key in keys:
         node = trie
         for char in key:
             node = node.setdefault(char, {})
         node[""] = {}  # a key ends here
 
-    def pattern(node: dict[str, dict]) -> str:
+    def pattern(node: _Trie) -> str:
         ends_here = "" in node
         branches = [re.escape(char) + pattern(child) for char, child in node.items() if char]
         if not branches:
