@@ -7,6 +7,7 @@ so that "Workers' Opposition" wins over a shorter alias at the same place.
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass
@@ -357,6 +358,7 @@ class TermMatcher:
                 if key:
                     owners.setdefault(key, entry.id)
         self._owners = owners
+        self.spans_lines = any("\n" in key or "\r" in key for key in owners)
         pattern = _trie_pattern(sorted(owners)) if owners else r"(?!)"
         self._regex = re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)
 
@@ -370,9 +372,32 @@ class TermMatcher:
 
 
 def find_occurrences(document: Document, glossary: Glossary) -> list[Occurrence]:
+    """Every occurrence of every term, block by block.
+
+    The blocks are searched as one text joined by blank lines (one regular-expression pass
+    over a book instead of 30,000); no alias holds a line break, so no match can span two
+    blocks, and a line break is no word character, so the whole-word edges are the same.
+    """
     matcher = TermMatcher(glossary)
-    return [
-        Occurrence(entry_id, block.id, start, end, block.text[start:end])
-        for block in document.blocks
-        for entry_id, start, end in matcher.find(block.text)
-    ]
+    blocks = document.blocks
+    if matcher.spans_lines:
+        return [
+            Occurrence(entry_id, block.id, start, end, block.text[start:end])
+            for block in blocks
+            for entry_id, start, end in matcher.find(block.text)
+        ]
+    starts = []
+    position = 0
+    for block in blocks:
+        starts.append(position)
+        position += len(block.text) + 2
+    occurrences = []
+    for entry_id, start, end in matcher.find("\n\n".join(block.text for block in blocks)):
+        index = bisect.bisect_right(starts, start) - 1
+        block, base = blocks[index], starts[index]
+        occurrences.append(
+            Occurrence(
+                entry_id, block.id, start - base, end - base, block.text[start - base : end - base]
+            )
+        )
+    return occurrences
