@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
+import heapq
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +39,39 @@ would land on any similar word and silently put the note in the wrong place."""
 FUZZY_SHIFTS_PER_BLOCK = 4
 """Places refined per block in a fuzzy search (the longest shared pieces decide)."""
 
+FUZZY_CANDIDATE_BLOCKS = 8
+"""Blocks searched fuzzily for a quote found nowhere verbatim: those sharing the most of its
+rarer words. A passage at least ``FUZZY_MIN_QUOTE_SIMILARITY`` alike keeps most of its
+words, so it ranks among them; scanning every block of a book took minutes a note."""
+
+FUZZY_MAX_POSTINGS = 5_000
+"""Block entries of the quote's words counted before the commoner words are left out."""
+
+FUZZY_SEEDS_REFINED = 3
+"""Places (block and alignment) refined character by character, the most alike first."""
+
+TRUSTED_CONTEXT = 0.9
+"""A verbatim quote elsewhere whose prefix and suffix agree this well is taken at once;
+below it, the best close passage is weighed against it."""
+
+MIN_CONTEXT_ELSEWHERE = 0.75
+"""The least agreement of prefix and suffix for a verbatim quote outside a block that is gone
+(on the King James Version, right places agree 0.91 or more, repeats of a phrase 0.61 or less)."""
+
+BRACKET_CHARS = 16
+"""Characters of the prefix's end and the suffix's start that must both be found, in order,
+in the block where a changed block stood, for the words between them to be taken as the
+edited quote."""
+
+BRACKET_MIN_SIMILARITY = 0.5
+"""How alike those words must still be to the quote (a word or two changed, not a rewrite)."""
+
+NEAR_BLOCKS_SEARCHED = 200
+"""Blocks looked back over, in the previous edition, for one that survived."""
+
+CASE_CHANGED_SCORE = 0.99
+"""Quote score of the same words in another case: above any fuzzy match, below verbatim."""
+
 FUZZY_MIN_QUOTE_SIMILARITY = 0.75
 FUZZY_MIN_SCORE = 0.7
 
@@ -47,6 +83,18 @@ _WEIGHT_SUFFIX = 20.0
 _WEIGHT_NEARNESS = 2.0
 
 _WHITESPACE = re.compile(r"\s+")
+# What normalising changes: a whitespace run, or one whitespace character that is not a space.
+_CHANGED_WHITESPACE = re.compile(r"\s\s+|[^\S ]")
+# ASCII punctuation to spaces (after ``fold``, nearly all of a text's punctuation is ASCII):
+# ``translate`` and ``split`` tokenise a book many times faster than a regular expression.
+_PUNCTUATION_TO_SPACE = str.maketrans(
+    {chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
+)
+
+
+def _words(normalised: str) -> list[str]:
+    """The words of a normalised, caseless text, as the fuzzy search's index counts them."""
+    return normalised.translate(_PUNCTUATION_TO_SPACE).split()
 
 
 class AnchorError(ValueError):
@@ -121,14 +169,15 @@ def make_anchor(document: Document, block_id: str, start: int, end: int) -> Anch
     Context comes from the whole text rather than the block alone so that the quote selector
     we export is a faithful W3C TextQuoteSelector of the full text.
     """
-    try:
-        block = document.block(block_id)
-    except KeyError:
-        raise AnchorError(f"No block {block_id!r} in {document.id}.") from None
+    view = _view(document)
+    index = view.index_of.get(block_id)
+    if index is None:
+        raise AnchorError(f"No block {block_id!r} in {document.id}.")
+    block = document.blocks[index]
     if not 0 <= start < end <= len(block.text):
         raise AnchorError(f"Range {start}..{end} is not inside block {block_id!r}.")
-    full = document_text(document)
-    global_start = block_offsets(document)[block_id] + start
+    full = view.original
+    global_start = view.block_starts[index] + start
     global_end = global_start + (end - start)
     return Anchor(
         block_id=block_id,
@@ -149,41 +198,77 @@ def normalise(text: str) -> str:
 
 
 class _NormalisedText:
-    """A normalised copy of a string that can map its positions back to the original."""
+    """A normalised copy of a string that can map its positions back to the original.
 
-    __slots__ = ("ends", "starts", "text")
+    Only whitespace runs longer than one character shift positions, so the map keeps just
+    those runs (a book has one between every two blocks) rather than a position per
+    character: building it for a 4 MB text is a regular-expression pass, not a Python loop.
+    """
+
+    __slots__ = (
+        "_length",
+        "_run_ends",
+        "_run_positions",
+        "_run_shifts",
+        "_run_starts",
+        "caseless",
+        "text",
+    )
 
     def __init__(self, original: str) -> None:
-        chars: list[str] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        translated = fold(original)
-        index = 0
-        while index < len(translated):
-            char = translated[index]
-            if char.isspace():
-                run_end = index
-                while run_end < len(translated) and translated[run_end].isspace():
-                    run_end += 1
-                chars.append(" ")
-                starts.append(index)
-                ends.append(run_end)
-                index = run_end
-            else:
-                chars.append(char)
-                starts.append(index)
-                ends.append(index + 1)
-                index += 1
-        self.text = "".join(chars)
-        self.starts = starts
-        self.ends = ends
+        folded = fold(original)
+        self._length = len(folded)
+        pieces: list[str] = []
+        positions: list[int] = []  # normalised index of each collapsed run's one space
+        starts: list[int] = []  # original index where the run starts
+        ends: list[int] = []  # original index just after the run
+        shifts: list[int] = []  # characters dropped by this run and every earlier one
+        dropped = 0
+        copied = 0
+        for run in _CHANGED_WHITESPACE.finditer(folded):
+            start, end = run.span()
+            pieces += (folded[copied:start], " ")
+            copied = end
+            if end - start > 1:
+                positions.append(start - dropped)
+                starts.append(start)
+                ends.append(end)
+                dropped += end - start - 1
+                shifts.append(dropped)
+        pieces.append(folded[copied:])
+        self.text = "".join(pieces)
+        self.caseless = caseless(self.text)
+        self._run_positions = positions
+        self._run_starts = starts
+        self._run_ends = ends
+        self._run_shifts = shifts
+
+    def _start(self, index: int) -> int:
+        earlier = bisect.bisect_left(self._run_positions, index)
+        return index + (self._run_shifts[earlier - 1] if earlier else 0)
+
+    def _end(self, index: int) -> int:
+        up_to = bisect.bisect_right(self._run_positions, index)
+        return index + 1 + (self._run_shifts[up_to - 1] if up_to else 0)
 
     def original_range(self, start: int, end: int) -> tuple[int, int]:
-        return self.starts[start], self.ends[end - 1]
+        return self._start(start), self._end(end - 1)
 
     def normalised_position(self, original_index: int) -> int:
         """The first normalised index at or after an original index (for nearness)."""
-        return bisect.bisect_left(self.starts, original_index)
+        earlier = bisect.bisect_left(self._run_starts, original_index)
+        if earlier and original_index < self._run_ends[earlier - 1]:
+            return self._run_positions[earlier - 1] + 1  # inside a run: the character after it
+        if original_index > self._length:
+            return len(self.text)
+        return original_index - (self._run_shifts[earlier - 1] if earlier else 0)
+
+
+def caseless(text: str) -> str:
+    """Text in lower case where that keeps every position (almost always): a corrected
+    edition that sets a word in capitals has not moved the passage."""
+    lower = text.lower()
+    return lower if len(lower) == len(text) else text
 
 
 def _occurrences(haystack: str, needle: str) -> list[int]:
@@ -211,13 +296,113 @@ class _Candidate:
     distance: float  # 0 = where the anchor was, 1 = as far away as possible
 
 
-@dataclass(frozen=True, slots=True)
 class _DocumentView:
-    """Normalised copies of one edition's text, costly enough to build only once."""
+    """Normalised copies and indexes of one edition, each built once and only when needed.
 
-    full: _NormalisedText
-    blocks: list[_NormalisedText]
-    block_starts: list[int]
+    A note whose offsets still hold needs none of it; one whose block changed needs the
+    whole text normalised (to find the quote elsewhere with one ``str.find``); only a quote
+    that is nowhere verbatim needs the word index, which keeps the fuzzy search to the few
+    blocks sharing the quote's rarest words instead of every block of a 30,000-block book.
+    """
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self._blocks: dict[int, _NormalisedText] = {}
+
+    def block(self, index: int) -> _NormalisedText:
+        normalised = self._blocks.get(index)
+        if normalised is None:
+            normalised = self._blocks[index] = _NormalisedText(self.document.blocks[index].text)
+        return normalised
+
+    @functools.cached_property
+    def index_of(self) -> dict[str, int]:
+        return {block.id: index for index, block in enumerate(self.document.blocks)}
+
+    @functools.cached_property
+    def block_starts(self) -> list[int]:
+        """Where each block starts in ``document_text``."""
+        starts = []
+        position = 0
+        for block in self.document.blocks:
+            starts.append(position)
+            position += len(block.text) + len(BLOCK_SEPARATOR)
+        return starts
+
+    @functools.cached_property
+    def original(self) -> str:
+        return document_text(self.document)
+
+    @functools.cached_property
+    def full(self) -> _NormalisedText:
+        return _NormalisedText(self.original)
+
+    @functools.cached_property
+    def normalised_block_starts(self) -> list[int]:
+        """Where each block starts in ``full.text``."""
+        return [self.full.normalised_position(start) for start in self.block_starts]
+
+    def blocks_holding(self, quote: str) -> list[int]:
+        """The blocks that may hold ``quote`` (normalised, caseless) verbatim.
+
+        A word inside the quote (not its first or last, which a selection may cut) is a
+        whole word of any block holding the quote, so the blocks holding its rarest such
+        word are all there can be: a look-up in the word index instead of a scan of the
+        book for each note. A quote of one or two words is looked for in the whole text.
+        """
+        inner = _words(quote)[1:-1]
+        if not inner:
+            return self._blocks_overlapping(quote)
+        starts = self.normalised_block_starts
+        text = self.full.caseless
+        last = len(starts) - 1
+        return [
+            index
+            for index in min((self.words.get(word, []) for word in inner), key=len)
+            if text.find(quote, starts[index], starts[index + 1] if index < last else None) >= 0
+        ]
+
+    def _blocks_overlapping(self, quote: str) -> list[int]:
+        """The blocks an occurrence of ``quote`` in the whole normalised text overlaps (it
+        may have begun on the space between two blocks)."""
+        starts = self.normalised_block_starts
+        found: set[int] = set()
+        for position in _occurrences(self.full.caseless, quote):
+            first = max(0, bisect.bisect_right(starts, position) - 1)
+            last = max(first, bisect.bisect_left(starts, position + len(quote)) - 1)
+            found.update(range(first, last + 1))
+        return sorted(found)
+
+    @functools.cached_property
+    def words(self) -> dict[str, list[int]]:
+        """Each word (folded, lower case) and the blocks it is in, in order."""
+        index: dict[str, list[int]] = {}
+        for number, block in enumerate(self.document.blocks):
+            # Whitespace needs no normalising here: ``split`` ignores it.
+            for word in set(_words(caseless(fold(block.text)))):
+                blocks = index.get(word)
+                if blocks is None:
+                    index[word] = [number]
+                else:
+                    blocks.append(number)
+        return index
+
+    def blocks_sharing_words(self, quote: str, limit: int) -> list[int]:
+        """Up to ``limit`` blocks that share the most of the quote's words, rare words
+        weighing more (as in tf-idf): where a changed passage can still be."""
+        postings = [self.words.get(word, []) for word in set(_words(quote))]
+        postings = sorted((p for p in postings if p), key=len)
+        scores: dict[int, float] = {}
+        block_count = len(self.document.blocks)
+        visited = 0
+        for posting in postings:
+            if visited >= FUZZY_MAX_POSTINGS and len(scores) >= limit:
+                break  # the rarest words have spoken; common ones would only add noise
+            weight = math.log(1 + block_count / len(posting))
+            for number in posting:
+                scores[number] = scores.get(number, 0.0) + weight
+            visited += len(posting)
+        return sorted(heapq.nlargest(limit, scores, key=scores.__getitem__))
 
 
 _VIEWS: dict[tuple[str, str], _DocumentView] = {}
@@ -230,12 +415,7 @@ def _view(document: Document) -> _DocumentView:
     key = (document.id, document.version)
     view = _VIEWS.get(key)
     if view is None:
-        offsets = block_offsets(document)
-        view = _DocumentView(
-            _NormalisedText(document_text(document)),
-            [_NormalisedText(block.text) for block in document.blocks],
-            [offsets[block.id] for block in document.blocks],
-        )
+        view = _DocumentView(document)
         if len(_VIEWS) >= _VIEWS_KEPT:
             _VIEWS.pop(next(iter(_VIEWS)))
         _VIEWS[key] = view
@@ -245,51 +425,59 @@ def _view(document: Document) -> _DocumentView:
 class _Resolver:
     """One placement attempt over the shared normalised view of the document."""
 
-    def __init__(self, anchor: Anchor, document: Document) -> None:
+    def __init__(
+        self, anchor: Anchor, document: Document, previous: Document | None = None
+    ) -> None:
         self.anchor = anchor
         self.document = document
         self.quote = normalise(anchor.exact)
         self.prefix = normalise(anchor.prefix)
         self.suffix = normalise(anchor.suffix)
-        view = _view(document)
-        self.full = view.full
-        self.blocks = view.blocks
-        self.block_starts = view.block_starts
+        self.caseless_quote = caseless(self.quote)
+        self.view = _view(document)
         self.old_index: int | None = None
         if anchor.block_id is not None:
-            try:
-                self.old_index = document.block_index(anchor.block_id)
-            except KeyError:
-                self.old_index = None
+            self.old_index = self.view.index_of.get(anchor.block_id)
+        # Where the note's block stood, when it is gone but the edition it was made on is
+        # known: the block after the nearest earlier block that survived.
+        self.near_index = self.old_index
+        if self.old_index is None and previous is not None and anchor.block_id is not None:
+            self.near_index = _where_it_stood(anchor.block_id, previous, self.view)
 
     def context_score(self, block_index: int, start: int, end: int) -> float:
         """How well the text around a candidate agrees with the remembered prefix and suffix."""
-        original_start, original_end = self.blocks[block_index].original_range(start, end)
-        base = self.block_starts[block_index]
-        full_start = self.full.normalised_position(base + original_start)
-        full_end = self.full.normalised_position(base + original_end)
-        before = self.full.text[max(0, full_start - len(self.prefix)) : full_start]
-        after = self.full.text[full_end : full_end + len(self.suffix)]
+        original_start, original_end = self.view.block(block_index).original_range(start, end)
+        base = self.view.block_starts[block_index]
+        full = self.view.full
+        full_start = full.normalised_position(base + original_start)
+        full_end = full.normalised_position(base + original_end)
+        before = full.caseless[max(0, full_start - len(self.prefix)) : full_start]
+        after = full.caseless[full_end : full_end + len(self.suffix)]
         weights = len(self.prefix) + len(self.suffix)
         if weights == 0:
             return 1.0
         return (
-            _similarity(self.prefix, before) * len(self.prefix)
-            + _similarity(self.suffix, after) * len(self.suffix)
+            _similarity(caseless(self.prefix), before) * len(self.prefix)
+            + _similarity(caseless(self.suffix), after) * len(self.suffix)
         ) / weights
 
     def distance(self, block_index: int, start: int) -> float:
         if self.old_index is None:
-            return 1.0
+            if self.near_index is None:
+                return 1.0
+            block_count = len(self.document.blocks)
+            return min(1.0, 0.5 + abs(block_index - self.near_index) / (2 * block_count))
         if block_index != self.old_index:
-            return min(1.0, 0.5 + abs(block_index - self.old_index) / (2 * len(self.blocks)))
-        block_length = max(1, len(self.blocks[block_index].text))
-        old_start = self.blocks[block_index].normalised_position(self.anchor.start or 0)
+            block_count = len(self.document.blocks)
+            return min(1.0, 0.5 + abs(block_index - self.old_index) / (2 * block_count))
+        block = self.view.block(block_index)
+        block_length = max(1, len(block.text))
+        old_start = block.normalised_position(self.anchor.start or 0)
         return min(0.5, abs(start - old_start) / (2 * block_length))
 
     def placement(self, candidate: _Candidate, status: PlacementStatus) -> Placement:
         block = self.document.blocks[candidate.block_index]
-        start, end = self.blocks[candidate.block_index].original_range(
+        start, end = self.view.block(candidate.block_index).original_range(
             candidate.start, candidate.end
         )
         return Placement(status, block.id, start, end)
@@ -306,55 +494,133 @@ class _Resolver:
         return None
 
     def exact_in(self, block_indices: list[int]) -> list[_Candidate]:
+        """Every occurrence of the quote in these blocks, whatever its case; one whose
+        case differs scores a little below 1 (the words are the same, the text is not)."""
         candidates = []
         for index in block_indices:
-            for start in _occurrences(self.blocks[index].text, self.quote):
+            block = self.view.block(index)
+            for start in _occurrences(block.caseless, self.caseless_quote):
                 end = start + len(self.quote)
+                same_case = block.text[start:end] == self.quote
                 candidates.append(
                     _Candidate(
                         index,
                         start,
                         end,
-                        1.0,
+                        1.0 if same_case else CASE_CHANGED_SCORE,
                         self.context_score(index, start, end),
                         self.distance(index, start),
                     )
                 )
         return candidates
 
-    def fuzzy(self) -> _Candidate | None:
-        """Best approximate match, seeded by the pieces the quote shares with each block."""
+    def between_context(self) -> _Candidate | None:
+        """The words between the remembered prefix and suffix, in the block standing where
+        the note's block stood: the quoted words were edited in place. Books repeat whole
+        sentences with their context (“are they not written in the book of the chronicles”),
+        so this is the one sign that tells the edited sentence from its verbatim twin.
+
+        Only the parts of the prefix and suffix inside the note's block count (a paragraph
+        may have been inserted before or after it); where the prefix reached back into the
+        previous block, the quote began the block, and likewise at its end.
+        """
+        if self.old_index is not None or self.near_index is None:
+            return None
+        starts_block = BLOCK_SEPARATOR in self.anchor.prefix
+        ends_block = BLOCK_SEPARATOR in self.anchor.suffix
+        before = caseless(normalise(self.anchor.prefix.split(BLOCK_SEPARATOR)[-1]))
+        after = caseless(normalise(self.anchor.suffix.split(BLOCK_SEPARATOR)[0]))
+        if not starts_block and len(before) < BRACKET_CHARS:
+            return None
+        if not ends_block and len(after) < BRACKET_CHARS:
+            return None
+        # The block where it stood, or one of the next two (blocks may have been inserted).
+        best: _Candidate | None = None
+        last = len(self.document.blocks) - 1
+        for index in range(min(self.near_index, last), min(self.near_index + 2, last) + 1):
+            text = self.view.block(index).caseless
+            for start in self._bracket_starts(text, before, starts_block):
+                end = self._bracket_end(text, start, after, ends_block)
+                if end is None or not len(self.quote) / 2 <= end - start <= 2 * len(self.quote):
+                    continue
+                score = _similarity(self.caseless_quote, text[start:end])
+                if score == 1.0 and self.view.block(index).text[start:end] != self.quote:
+                    score = CASE_CHANGED_SCORE
+                if score >= BRACKET_MIN_SIMILARITY and (best is None or score > best.quote_score):
+                    best = _Candidate(index, start, end, score, 1.0, 0.0)
+        return best
+
+    @staticmethod
+    def _bracket_starts(text: str, before: str, starts_block: bool) -> list[int]:
+        if starts_block:
+            return [len(before)] if text.startswith(before) else []
+        tail = before[-BRACKET_CHARS:]
+        return [found + len(tail) for found in _occurrences(text, tail)]
+
+    @staticmethod
+    def _bracket_end(text: str, start: int, after: str, ends_block: bool) -> int | None:
+        if ends_block:
+            end = len(text) - len(after)
+            return end if end >= start and text.endswith(after) else None
+        found = text.find(after[:BRACKET_CHARS], start)
+        return found if found >= 0 else None
+
+    def fuzzy_candidates(self) -> list[int]:
+        """The blocks worth a fuzzy search: those sharing the quote's rarest words, and
+        the block the note was on if it is still there."""
+        # The quote's words alone, and with its remembered surroundings: a changed word
+        # leaves the quote's other words common to many blocks, the context tells them apart.
+        with_context = caseless(" ".join((self.prefix, self.quote, self.suffix)))
+        blocks = set(self.view.blocks_sharing_words(self.caseless_quote, FUZZY_CANDIDATE_BLOCKS))
+        blocks.update(self.view.blocks_sharing_words(with_context, FUZZY_CANDIDATE_BLOCKS))
+        if self.old_index is not None:
+            blocks.add(self.old_index)
+        return sorted(blocks)
+
+    def fuzzy(self, block_indices: list[int]) -> _Candidate | None:
+        """Best approximate match in the given blocks, seeded by the pieces the quote shares
+        with each block; only the most promising seeds are refined character by character."""
         length = len(self.quote)
         slack = min(12, max(2, length // 10))
-        best: _Candidate | None = None
-        best_total = -1.0
-        for index, block in enumerate(self.blocks):
-            text = block.text
-            matcher = difflib.SequenceMatcher(None, self.quote, text, autojunk=False)
+        seeds: list[tuple[float, int, int]] = []
+        for index in block_indices:
+            text = self.view.block(index).caseless
+            matcher = difflib.SequenceMatcher(None, self.caseless_quote, text, autojunk=False)
             # The few longest shared pieces are where a match can be: refining around
             # every short one multiplies the work without finding better places.
             pieces = sorted(
                 (m for m in matcher.get_matching_blocks() if m.size >= max(4, length // 8)),
                 key=lambda m: -m.size,
             )
-            shifts = {match.b - match.a for match in pieces[:FUZZY_SHIFTS_PER_BLOCK]}
-            for shift in shifts:
-                candidate = self._refine(index, shift, length, slack)
-                if candidate is None:
-                    continue
-                total = _total_score(candidate)
-                if total > best_total:
-                    best, best_total = candidate, total
+            for shift in {match.b - match.a for match in pieces[:FUZZY_SHIFTS_PER_BLOCK]}:
+                window = text[max(0, shift) : max(0, shift) + length]
+                seeds.append((_similarity(self.caseless_quote, window), index, shift))
+        seeds.sort(key=lambda seed: (-seed[0], seed[1], seed[2]))
+        best: _Candidate | None = None
+        best_total = -1.0
+        for _, index, shift in seeds[:FUZZY_SEEDS_REFINED]:
+            candidate = self._refine(index, shift, length, slack)
+            if candidate is None:
+                continue
+            total = _total_score(candidate)
+            if total > best_total:
+                best, best_total = candidate, total
         return best
 
     def _refine(self, index: int, shift: int, length: int, slack: int) -> _Candidate | None:
-        text = self.blocks[index].text
+        text = self.view.block(index).caseless
+        # One matcher with the quote as its fixed second sequence (difflib indexes that one),
+        # and the cheap upper bounds first: most windows cannot beat the best so far.
+        matcher = difflib.SequenceMatcher(None, "", self.caseless_quote, autojunk=False)
         best_start, best_end, best_ratio = -1, -1, -1.0
         for start in range(max(0, shift - slack), min(len(text), shift + slack) + 1):
             for end in range(
                 max(start + 1, start + length - slack), min(len(text), start + length + slack) + 1
             ):
-                ratio = _similarity(self.quote, text[start:end])
+                matcher.set_seq1(text[start:end])
+                if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+                    continue
+                ratio = matcher.ratio()
                 if ratio > best_ratio:
                     best_start, best_end, best_ratio = start, end, ratio
         if best_ratio < 0:
@@ -363,7 +629,7 @@ class _Resolver:
             index,
             best_start,
             best_end,
-            best_ratio,
+            _similarity(self.caseless_quote, text[best_start:best_end]),
             self.context_score(index, best_start, best_end),
             self.distance(index, best_start),
         )
@@ -377,15 +643,37 @@ def _total_score(candidate: _Candidate) -> float:
     ) / (_WEIGHT_QUOTE + _WEIGHT_PREFIX + _WEIGHT_SUFFIX + _WEIGHT_NEARNESS)
 
 
+def _where_it_stood(block_id: str, previous: Document, view: _DocumentView) -> int | None:
+    """The index in ``view``'s edition just after the nearest block before ``block_id`` in
+    ``previous`` that is in both editions (0 at the start); None if there is none near."""
+    index = _view(previous).index_of.get(block_id)
+    if index is None:
+        return None
+    for earlier in range(index - 1, max(-1, index - NEAR_BLOCKS_SEARCHED), -1):
+        kept = view.index_of.get(previous.blocks[earlier].id)
+        if kept is not None:
+            return kept + 1
+    return 0 if index < NEAR_BLOCKS_SEARCHED else None
+
+
 def _best_exact(candidates: list[_Candidate]) -> _Candidate | None:
-    # Context first (a repeated phrase is told apart by its surroundings), then nearness.
+    # Context first (a repeated phrase is told apart by its surroundings), then nearness,
+    # then the same case.
     if not candidates:
         return None
-    return max(candidates, key=lambda c: (round(c.context_score, 6), -c.distance))
+    return max(candidates, key=lambda c: (round(c.context_score, 6), -c.distance, c.quote_score))
+
+
+def _status_of_exact(candidate: _Candidate) -> PlacementStatus:
+    return PlacementStatus.MOVED if candidate.quote_score == 1.0 else PlacementStatus.FUZZY
 
 
 def resolve(
-    anchor: Anchor, document: Document, *, may_go_fuzzy: Callable[[str], bool] | None = None
+    anchor: Anchor,
+    document: Document,
+    *,
+    may_go_fuzzy: Callable[[str], bool] | None = None,
+    previous: Document | None = None,
 ) -> Placement:
     """Place an anchor in a (possibly different) edition of the text.
 
@@ -393,11 +681,24 @@ def resolve(
     same block; (c) the quote anywhere in the text; (d) the most similar passage, scored by
     quote, prefix, suffix and nearness, if it is similar enough; otherwise detached.
 
-    Steps (a) to (c) cost about one ``str.find`` over the text; (d) costs far more. An
-    import of thousands of unknown annotations passes ``may_go_fuzzy`` (asked with the
-    normalised quote just before step d) to keep its total work bounded.
+    Quotes are compared without regard to case (a corrected edition may set a word in
+    capitals), the same case preferred. Where the note's block is gone, a verbatim quote
+    elsewhere must agree with the remembered context (``MIN_CONTEXT_ELSEWHERE``), and
+    unless it agrees well (``TRUSTED_CONTEXT``) a close passage with better context wins:
+    books repeat phrases and whole verses, and the edited paragraph is the likelier place.
+
+    Steps (a) to (c) cost about one ``str.find`` over the text; (d) looks only at the
+    ``FUZZY_CANDIDATE_BLOCKS`` blocks sharing most of the quote's rarer words (a word
+    index built once per edition). An import of thousands of unknown annotations passes
+    ``may_go_fuzzy`` (asked with the normalised quote just before step d) to keep its
+    total work bounded.
+
+    ``previous``, the edition the anchor was made on when the caller has it (replacing a
+    text with a new edition), says where a block that is gone stood; a quote edited in
+    place there is then found between its remembered prefix and suffix, and nearness
+    decides between verbatim repeats.
     """
-    resolver = _Resolver(anchor, document)
+    resolver = _Resolver(anchor, document, previous)
     if not resolver.quote.strip():
         return Placement.detached()
     placed = resolver.at_offsets()
@@ -406,20 +707,43 @@ def resolve(
     if resolver.old_index is not None:
         same_block = _best_exact(resolver.exact_in([resolver.old_index]))
         if same_block is not None:
-            return resolver.placement(same_block, PlacementStatus.MOVED)
-    elsewhere = _best_exact(resolver.exact_in(list(range(len(document.blocks)))))
-    if elsewhere is not None:
-        return resolver.placement(elsewhere, PlacementStatus.MOVED)
+            return resolver.placement(same_block, _status_of_exact(same_block))
+    return _placed_elsewhere(resolver, may_go_fuzzy)
+
+
+def _placed_elsewhere(resolver: _Resolver, may_go_fuzzy: Callable[[str], bool] | None) -> Placement:
+    """Steps (c) and (d) of ``resolve``: the quote verbatim elsewhere, or a close passage."""
+    edited_in_place = resolver.between_context()
+    if edited_in_place is not None:
+        return resolver.placement(edited_in_place, _status_of_exact(edited_in_place))
+    view = resolver.view
+    elsewhere = _best_exact(resolver.exact_in(view.blocks_holding(resolver.caseless_quote)))
+    if elsewhere is not None and elsewhere.context_score >= TRUSTED_CONTEXT:
+        return resolver.placement(elsewhere, _status_of_exact(elsewhere))
+    fuzzy: _Candidate | None = None
     if len(resolver.quote) >= FUZZY_MIN_QUOTE and (
         may_go_fuzzy is None or may_go_fuzzy(resolver.quote)
     ):
-        candidate = resolver.fuzzy()
-        if (
-            candidate is not None
-            and candidate.quote_score >= FUZZY_MIN_QUOTE_SIMILARITY
-            and _total_score(candidate) >= FUZZY_MIN_SCORE
+        fuzzy = resolver.fuzzy(resolver.fuzzy_candidates())
+        if fuzzy is not None and (
+            fuzzy.quote_score < FUZZY_MIN_QUOTE_SIMILARITY
+            or _total_score(fuzzy) < FUZZY_MIN_SCORE
+            or (resolver.old_index is None and fuzzy.context_score < MIN_CONTEXT_ELSEWHERE)
         ):
-            return resolver.placement(candidate, PlacementStatus.FUZZY)
+            fuzzy = None
+    # The quote verbatim among other words, or a close passage among its own words: a
+    # corrected word in a verse that the book repeats elsewhere must not send the note there.
+    # When the note's block is gone (its words changed), a quote amid other words, verbatim
+    # or close, is most likely a repeat of a common phrase ("of the LORD"), so it must bring
+    # some of its context along; when the block is still there, the quote was moved out.
+    if (
+        elsewhere is not None
+        and (resolver.old_index is not None or elsewhere.context_score >= MIN_CONTEXT_ELSEWHERE)
+        and (fuzzy is None or _total_score(elsewhere) >= _total_score(fuzzy))
+    ):
+        return resolver.placement(elsewhere, _status_of_exact(elsewhere))
+    if fuzzy is not None:
+        return resolver.placement(fuzzy, PlacementStatus.FUZZY)
     return Placement.detached()
 
 

@@ -7,6 +7,7 @@ so that "Workers' Opposition" wins over a shorter alias at the same place.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import json
@@ -407,6 +408,36 @@ def _write_cache(path: Path, data: dict[str, Any]) -> None:
                 temporary.unlink()
 
 
+_Trie = dict[str, "_Trie"]  # a character to the rest of the keys; "" marks a key's end
+
+
+def _trie_pattern(keys: list[str]) -> str:
+    """One regular expression for many literal strings, shaped as the trie of their
+    characters, longer matches tried first (as an alternation sorted longest first is).
+
+    A flat alternation makes the regex engine try every alias at every position of the
+    text: 200 terms took 13 s over a 4 MB book. Down the trie, each position costs one
+    step per character the text and an alias share.
+    """
+    trie: _Trie = {}
+    for key in keys:
+        node = trie
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a key ends here
+
+    def pattern(node: _Trie) -> str:
+        ends_here = "" in node
+        branches = [re.escape(char) + pattern(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # Where a key ends here, the longer keys are tried first, this one if none matches.
+        return f"(?:{body})?" if ends_here else body
+
+    return pattern(trie)
+
+
 class TermMatcher:
     """Finds every alias of every entry in text: case-insensitive, longest first, whole words."""
 
@@ -418,8 +449,8 @@ class TermMatcher:
                 if key:
                     owners.setdefault(key, entry.id)
         self._owners = owners
-        alternatives = sorted(owners, key=len, reverse=True)
-        pattern = "|".join(re.escape(a) for a in alternatives) or r"(?!)"
+        self.spans_lines = any("\n" in key or "\r" in key for key in owners)
+        pattern = _trie_pattern(sorted(owners)) if owners else r"(?!)"
         self._regex = re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
@@ -432,9 +463,32 @@ class TermMatcher:
 
 
 def find_occurrences(document: Document, glossary: Glossary) -> list[Occurrence]:
+    """Every occurrence of every term, block by block.
+
+    The blocks are searched as one text joined by blank lines (one regular-expression pass
+    over a book instead of 30,000); no alias holds a line break, so no match can span two
+    blocks, and a line break is no word character, so the whole-word edges are the same.
+    """
     matcher = TermMatcher(glossary)
-    return [
-        Occurrence(entry_id, block.id, start, end, block.text[start:end])
-        for block in document.blocks
-        for entry_id, start, end in matcher.find(block.text)
-    ]
+    blocks = document.blocks
+    if matcher.spans_lines:
+        return [
+            Occurrence(entry_id, block.id, start, end, block.text[start:end])
+            for block in blocks
+            for entry_id, start, end in matcher.find(block.text)
+        ]
+    starts = []
+    position = 0
+    for block in blocks:
+        starts.append(position)
+        position += len(block.text) + 2
+    occurrences = []
+    for entry_id, start, end in matcher.find("\n\n".join(block.text for block in blocks)):
+        index = bisect.bisect_right(starts, start) - 1
+        block, base = blocks[index], starts[index]
+        occurrences.append(
+            Occurrence(
+                entry_id, block.id, start - base, end - base, block.text[start - base : end - base]
+            )
+        )
+    return occurrences

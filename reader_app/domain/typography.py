@@ -29,6 +29,8 @@ ELLIPSIS_PATTERN = r"(?:…|\.\.\.)"
 
 def fold(text: str) -> str:
     """The text with each typographic variant replaced by its plain form, same length."""
+    if text.isascii():  # every variant is non-ASCII; a 4 MB book skips a slow translate
+        return text
     return text.translate(FOLD)
 
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
-from reader_app.domain.search import find_all, find_pattern
+from reader_app.domain.search import find_pattern
 from reader_app.ui.text_view import ReadingView, Span
 
 
@@ -103,13 +103,7 @@ class FindBar(QWidget):
             match_case=self.case_box.isChecked(),
             whole_words=self.word_box.isChecked(),
         )
-        self._matches = []
-        if pattern is not None:
-            block = self._view.document().begin()
-            while block.isValid():
-                base = block.position()
-                self._matches += [(base + s, base + e) for s, e in find_all(block.text(), pattern)]
-                block = block.next()
+        self._matches = self._view.find_matches(pattern) if pattern is not None else []
         caret = self._view.textCursor().selectionStart()
         self._current = next(
             (i for i, (start, _) in enumerate(self._matches) if start >= caret),

@@ -4,10 +4,23 @@ The document is built with QTextCursor calls from plain strings, never from HTML
 character of the text can be taken for markup. Styling is applied in one pass over the
 blocks (``_restyle``) so that zoom and palette changes restyle in place: cursors held by
 other layers (term marks, highlights) stay valid because the document is never rebuilt.
+
+Book length (issue 13): the view keeps the whole text in one QTextDocument, so a document
+position means the same thing everywhere (find, selection, highlights, copy with citation,
+¶ numbers and the saved place all work across the book with no translation), and pays only
+for what is on screen where it can: formats are made once a role, ¶ numbers are painted
+for the blocks on screen, and Qt is given the marks within ``MARKED_SCREENS`` screens of
+the viewport. What this choice costs is the layout: to put the saved place of a
+30,000-paragraph book on screen Qt lays out every paragraph before it (about 0.7 s for the
+middle of the King James Version here). Laying out only a window of blocks around the
+viewport would remove that, at the price of translating every position; see README's
+"Performance" for the figures.
 """
 
 from __future__ import annotations
 
+import bisect
+import re
 from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
@@ -27,6 +40,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
 
+from reader_app.domain.search import find_all
 from reader_app.domain.text import Block, Document, Role
 from reader_app.settings import (
     LINE_HEIGHT,
@@ -93,6 +107,9 @@ def clamp_zoom(percent: float) -> int:
 
 # Layers are painted in this order; later layers win where they overlap.
 LAYER_ORDER = ("terms", "highlights", "find", "flash")
+
+MARKED_SCREENS = 2
+"""Screens above and below the viewport whose marks Qt is given (see ``_mark_near_view``)."""
 
 
 class _RoleStyle(NamedTuple):
@@ -161,12 +178,22 @@ class ReadingView(SafeBrowser):
         self._zoom_percent = clamp_zoom(zoom_percent)
         self._style = style or ReadingStyle()
         self._block_positions: dict[str, QTextBlock] = {}
+        self._blocks_by_id: dict[str, Block] = {}
+        self._block_extents: dict[str, tuple[int, int]] = {}  # id: (position, length)
+        # The document's text in one string, for find (see find_matches): the text, and
+        # where each block starts in the document and in that string.
+        self._searchable: tuple[str, list[int], list[int]] = ("", [], [])
+        self._searchable_lower: str | None = None  # made on the first case-blind find
+        self._marked_window: tuple[int, int] | None = None  # see _refresh_marks
         self._editorial_frame: QTextFrame | None = None
         self._layers: dict[str, list[Span]] = {}
+        self._layer_starts: dict[str, list[int]] = {}  # of the spans, for bisecting
+        self._layer_reach: dict[str, int] = {}  # the longest span's length
         self._press_position: QPointF | None = None
         self.context_actions: list = []  # QActions the window adds to the context menu
         self._painted = False
         self._build()
+        self.verticalScrollBar().valueChanged.connect(self._mark_near_view)
 
     # ----- building -------------------------------------------------------------------
 
@@ -176,16 +203,24 @@ class ReadingView(SafeBrowser):
         doc.setUndoRedoEnabled(False)
         doc.setDocumentMargin(0)
         cursor = QTextCursor(doc)
+        cursor.beginEditBlock()  # one change for the layout to catch up with, not 30,000
         first = True
         colours, em = ReadingColours.from_palette(self.palette()), self._em()
+        # One pair of formats a role: a book has tens of thousands of blocks but four roles,
+        # and making fonts and formats a block cost more than inserting its text.
+        role_formats: dict[str, tuple[QTextBlockFormat, QTextCharFormat]] = {}
 
         def new_block(role: str, text: str, block_id: str | None) -> None:
             nonlocal first
-            block_format = QTextBlockFormat()
-            block_format.setProperty(_ROLE_PROPERTY, role)
+            if role not in role_formats:
+                role_format = QTextBlockFormat()
+                role_format.setProperty(_ROLE_PROPERTY, role)
+                role_char_format = self._style_block(role, role_format, colours, em)
+                role_formats[role] = (role_format, role_char_format)
+            role_format, char_format = role_formats[role]
+            block_format = QTextBlockFormat(role_format)
             if block_id is not None:
                 block_format.setProperty(_BLOCK_ID_PROPERTY, block_id)
-            char_format = self._style_block(role, block_format, colours, em)
             if first:
                 cursor.setBlockFormat(block_format)
                 cursor.setBlockCharFormat(char_format)
@@ -216,6 +251,7 @@ class ReadingView(SafeBrowser):
 
         if self._editorial_frame is not None:
             self._style_editorial_frame(self._editorial_frame, colours, em)
+        cursor.endEditBlock()
         # No column margins yet: the hidden view is 100 pixels wide, and text laid out for that
         # width would be laid out again at the real one. resizeEvent sets them when shown.
         self.setDocument(doc)
@@ -240,13 +276,27 @@ class ReadingView(SafeBrowser):
         return self._source
 
     def _index_blocks(self) -> None:
+        """Where each text block is, and the whole text for find, in one pass over Qt's
+        blocks (asking Qt for a block is the slow part, so it is asked once)."""
         self._block_positions.clear()
+        self._block_extents.clear()
+        self._blocks_by_id = {block.id: block for block in self._source.blocks}
+        texts, positions, starts = [], [], []
+        offset = 0
         block = self.document().begin()
         while block.isValid():
             block_id = block.blockFormat().property(_BLOCK_ID_PROPERTY)
+            text = block.text()
+            position = block.position()
             if block_id:
                 self._block_positions[str(block_id)] = block
+                self._block_extents[str(block_id)] = (position, len(text) + 1)
+            texts.append(text)
+            positions.append(position)
+            starts.append(offset)
+            offset += len(text) + 1
             block = block.next()
+        self._searchable = ("\0".join(texts), positions, starts)
 
     # ----- styling ---------------------------------------------------------------------
 
@@ -273,6 +323,7 @@ class ReadingView(SafeBrowser):
         anchor = self.top_position()
         self._restyle()
         self.scroll_to_position(anchor)
+        self._refresh_marks()
 
     def _em(self) -> float:
         return QFontMetricsF(self.body_font()).height() / 1.36  # approx. one em in pixels
@@ -404,8 +455,10 @@ class ReadingView(SafeBrowser):
 
     def document_position(self, block_id: str, offset: int) -> int:
         """Position in the QTextDocument of a character offset within a text block."""
-        block = self._block_positions[block_id]
-        return block.position() + max(0, min(offset, block.length() - 1))
+        # From the extents noted while indexing (the text never changes): placing 80,000
+        # glossary marks or 10,000 highlights then asks nothing of Qt.
+        position, length = self._block_extents[block_id]
+        return position + max(0, min(offset, length - 1))
 
     def locate(self, position: int) -> tuple[Block, int] | None:
         """The text block and offset at a document position; None on our own labels."""
@@ -413,7 +466,29 @@ class ReadingView(SafeBrowser):
         block_id = block.blockFormat().property(_BLOCK_ID_PROPERTY)
         if not block_id:
             return None
-        return self._source.block(str(block_id)), position - block.position()
+        return self._blocks_by_id[str(block_id)], position - block.position()
+
+    def find_matches(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        """Document ranges of every match of ``pattern`` within one block of the view.
+
+        One regular-expression pass over the whole text, joined once with a character no
+        pattern of domain/search.py can match across, instead of asking Qt for each of a
+        book's 30,000 blocks every time the reader types a letter.
+        """
+        text, positions, starts = self._searchable
+        caseless = _caseless_equivalent(pattern)
+        if caseless is not None:  # ten times faster than IGNORECASE over a book
+            if self._searchable_lower is None:
+                lower = text.lower()
+                self._searchable_lower = lower if len(lower) == len(text) else ""
+            if self._searchable_lower:
+                text, pattern = self._searchable_lower, caseless
+        matches = []
+        for start, end in find_all(text, pattern):
+            index = bisect.bisect_right(starts, start) - 1
+            base = positions[index] - starts[index]
+            matches.append((base + start, base + end))
+        return matches
 
     def top_position(self) -> int:
         """Document position of the first line at the top of the viewport."""
@@ -454,20 +529,26 @@ class ReadingView(SafeBrowser):
         painter.setPen(ReadingColours.from_palette(self.palette()).muted)
         layout = self.document().documentLayout()
         scroll = self.verticalScrollBar().value()
+        height = self.viewport().height()
         left = self.document().rootFrame().frameFormat().leftMargin()
         metrics = QFontMetricsF(self._number_font())
-        for block in self._source.body_blocks():
-            text_block = self._block_positions[block.id]
+        # Only the blocks on screen: asking every block of a book where it is, each frame,
+        # made Page Down take half a second.
+        text_block = self._block_at(scroll)
+        while text_block.isValid():
             rect = layout.blockBoundingRect(text_block)
+            if rect.top() - scroll > height + 20:
+                break
+            block_id = text_block.blockFormat().property(_BLOCK_ID_PROPERTY)
+            block = self._blocks_by_id.get(str(block_id)) if block_id else None
             first_line = text_block.layout().lineAt(0)
-            if not first_line.isValid():
-                continue
-            baseline = rect.top() + first_line.y() + first_line.ascent() - scroll
-            if baseline < -20 or baseline > self.viewport().height() + 20:
-                continue
-            label = f"¶{block.number}"
-            width = metrics.horizontalAdvance(label)
-            painter.drawText(QPointF(left - 16 - width, baseline), label)
+            if block is not None and block.number is not None and first_line.isValid():
+                baseline = rect.top() + first_line.y() + first_line.ascent() - scroll
+                if baseline >= -20:
+                    label = f"¶{block.number}"
+                    width = metrics.horizontalAdvance(label)
+                    painter.drawText(QPointF(left - 16 - width, baseline), label)
+            text_block = text_block.next()
         painter.end()
 
     def resizeEvent(self, event) -> None:
@@ -476,6 +557,7 @@ class ReadingView(SafeBrowser):
         self._update_column()
         if anchor:
             self.scroll_to_position(anchor)
+        self._refresh_marks()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -486,17 +568,77 @@ class ReadingView(SafeBrowser):
     # ----- marks: terms, highlights, find matches ---------------------------------------
 
     def set_marks(self, layer: str, spans: list[Span]) -> None:
-        self._layers[layer] = sorted(spans, key=lambda span: (span.start, span.end))
+        ordered = sorted(spans, key=lambda span: (span.start, span.end))
+        self._layers[layer] = ordered
+        self._layer_starts[layer] = [span.start for span in ordered]
+        self._layer_reach[layer] = max((span.end - span.start for span in ordered), default=0)
         self._refresh_marks()
 
     def marks(self, layer: str) -> list[Span]:
         return list(self._layers.get(layer, []))
 
     def _refresh_marks(self) -> None:
+        self._marked_window = None
+        self._mark_near_view()
+
+    def _near_view(self, screens: float) -> tuple[int, int]:
+        """Document positions from ``screens`` screens above the viewport to as far below."""
+        top = self.verticalScrollBar().value()
+        height = max(1, self.viewport().height())
+        first = self._block_at(top - screens * height)
+        last = self._block_at(top + (1 + screens) * height)
+        if not last.next().isValid():
+            return max(0, first.position()), self.document().characterCount()
+        return max(0, first.position()), last.position() + last.length()
+
+    def _block_at(self, y: float) -> QTextBlock:
+        """The block whose layout holds height ``y``: a binary search over the blocks'
+        laid-out positions. Qt's hitTest walks the document's blocks from the top, about
+        17 ms a call in the middle of a book; this is a few microseconds. Blocks Qt has
+        not laid out yet count as below everything."""
+        document = self.document()
+        low, high = 0, document.blockCount() - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            block = document.findBlockByNumber(middle)
+            if block.layout().lineCount() and self._block_top(block) <= y:
+                low = middle
+            else:
+                high = middle - 1
+        return document.findBlockByNumber(low)
+
+    def _block_top(self, block: QTextBlock) -> float:
+        """A laid-out block's top in document coordinates; for blocks inside a frame (the
+        editor's introduction) Qt is asked, as it adds the frame's offset."""
+        frame = self._editorial_frame
+        if frame is not None and block.position() <= frame.lastPosition():
+            return self.document().documentLayout().blockBoundingRect(block).top()
+        return block.layout().position().y()
+
+    def _mark_near_view(self) -> None:
+        """Give Qt only the marks within a few screens of the viewport, again as it scrolls.
+
+        Qt looks at every extra selection for every block it paints and every change, so
+        10,000 highlights or the 8,000 matches of a common word in a book made each frame
+        slow; the reader sees only what is on screen. Which marks exist (``marks``) and
+        what is under a position (``spans_at``) still cover the whole text.
+        """
+        visible = self._near_view(0)
+        window = self._marked_window
+        if window is not None and window[0] <= visible[0] and visible[1] <= window[1]:
+            return
+        window = self._near_view(MARKED_SCREENS)
+        self._marked_window = window
         palette = self.palette()
         selections = []
         for layer in sorted(self._layers, key=LAYER_ORDER.index):
-            for span in self._layers[layer]:
+            spans = self._layers[layer]
+            starts = self._layer_starts[layer]
+            first = bisect.bisect_left(starts, window[0] - self._layer_reach[layer])
+            last = bisect.bisect_right(starts, window[1])
+            for span in spans[first:last]:
+                if span.end < window[0]:
+                    continue
                 selection = QTextEdit.ExtraSelection()
                 cursor = QTextCursor(self.document())
                 cursor.setPosition(span.start)
@@ -608,6 +750,23 @@ class ReadingView(SafeBrowser):
 
     def spans_at_caret(self) -> list[tuple[str, Span]]:
         return self.spans_at(self.textCursor().position())
+
+
+# Escapes in a pattern that mean the same in lower case: \s and \w are lower case already.
+_LETTER_ESCAPE = re.compile(r"\\([A-Za-z])")
+
+
+def _caseless_equivalent(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    r"""A case-sensitive pattern that finds in lower-cased text what a case-blind
+    ``pattern`` finds in the text, or None when lower-casing could change its meaning
+    (an escape such as \S or \W, whose lower case means the opposite). The patterns of
+    domain/search.py are literal characters, classes of typographic variants, \s and \w."""
+    if not pattern.flags & re.IGNORECASE:
+        return None
+    source = pattern.pattern
+    if any(match.group(1) not in "sw" for match in _LETTER_ESCAPE.finditer(source)):
+        return None
+    return re.compile(source.lower(), pattern.flags & ~re.IGNORECASE)
 
 
 def plain_tooltip(text: str) -> str:
