@@ -254,8 +254,10 @@ class ReadingView(SafeBrowser):
         cursor.endEditBlock()
         # No column margins yet: the hidden view is 100 pixels wide, and text laid out for that
         # width would be laid out again at the real one. resizeEvent sets them when shown.
+        # Indexed before Qt has it: setting the document scrolls, and what follows a scroll
+        # (the reading progress) looks blocks up by id in the index.
+        self._index_blocks(doc)
         self.setDocument(doc)
-        self._index_blocks()
 
     def show_document(self, document: Document) -> None:
         """Show another text in this view (the library's Open): its marks go with the old
@@ -275,15 +277,17 @@ class ReadingView(SafeBrowser):
     def shown_document(self) -> Document:
         return self._source
 
-    def _index_blocks(self) -> None:
+    def _index_blocks(self, doc: QTextDocument) -> None:
         """Where each text block is, and the whole text for find, in one pass over Qt's
         blocks (asking Qt for a block is the slow part, so it is asked once)."""
         self._block_positions.clear()
         self._block_extents.clear()
         self._blocks_by_id = {block.id: block for block in self._source.blocks}
+        self._searchable_lower = None  # of the text shown before, if any
+        self._marked_window = None
         texts, positions, starts = [], [], []
         offset = 0
-        block = self.document().begin()
+        block = doc.begin()
         while block.isValid():
             block_id = block.blockFormat().property(_BLOCK_ID_PROPERTY)
             text = block.text()

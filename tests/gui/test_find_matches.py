@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from reader_app.domain.search import find_all, find_pattern
-from reader_app.domain.text import load_document
+from reader_app.domain.text import Block, Role, load_document
 from reader_app.ui.text_view import ReadingView
 
 
@@ -44,3 +44,26 @@ def test_find_matches_agrees_with_a_search_of_each_block(
     assert view.find_matches(pattern) == expected
     if needle == "the":
         assert len(expected) > 50
+
+
+def test_find_after_another_text_is_shown_searches_that_text(qtbot) -> None:
+    """The lower-cased copy a case-blind find keeps belongs to the text it was made from."""
+    pamphlet = load_document()
+    view = ReadingView(pamphlet)
+    qtbot.addWidget(view)
+    pattern = find_pattern("bureaucracy", match_case=False, whole_words=False)
+    assert pattern is not None
+    assert view.find_matches(pattern)  # makes the lower-cased copy of the pamphlet
+    words = "A short note on BREAD and bread."
+    other = pamphlet._replace(
+        id="note",
+        blocks=(Block("note-1", Role.BODY, words, 1),),
+        raw=words,
+        provenance={},
+    )
+    view.show_document(other)
+    assert view.find_matches(pattern) == []
+    bread = find_pattern("bread", match_case=False, whole_words=False)
+    assert bread is not None
+    assert len(view.find_matches(bread)) == 2
+    assert view.find_matches(bread) == block_by_block(view, bread)
