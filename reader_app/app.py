@@ -296,7 +296,9 @@ def attach_library(window, data_dir: Path) -> None:
         return
     controller = LibraryController(library_of(notes.repository, data_dir), window)
     _geometry, layout = Settings(data_dir).window_state()
-    window.library = LibraryCoordinator(window, controller, saved_layout=layout)
+    window.library = LibraryCoordinator(
+        window, controller, window.personal_glossary, saved_layout=layout
+    )
     window.library.reopen_last()
 
 

@@ -1,0 +1,203 @@
+"""The library's texts with the tools made for them, driven through the real window: add a
+text, open it, and use the reader's own glossary, undo, Search Everything, Details of This
+Text and Replace with a New Edition on it as on the bundled text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gui.note_steps import select_words
+from reader_app.domain.glossary import Category
+from reader_app.domain.text import DEFAULT_TEXT_ID
+from reader_app.ui import library_dialogs, personal_glossary
+from reader_app.ui.personal_glossary import EntryDraft
+
+ESSAY = "\n\n".join(
+    ["An Essay on Bread"]
+    + [f"Paragraph {n} of the essay speaks of sourdough and of peace." for n in range(1, 41)]
+)
+LETTER = "\n\n".join(
+    ["A Letter on Rye"] + [f"Line {n}: the rye loaf keeps a week." for n in range(1, 21)]
+)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    folder = tmp_path / "own-files"
+    folder.mkdir()
+    made = {"essay": folder / "essay.txt", "letter": folder / "letter.txt"}
+    made["essay"].write_text(ESSAY, encoding="utf-8")
+    made["letter"].write_text(LETTER, encoding="utf-8")
+    return made
+
+
+class EntryAnswers:
+    """Stands in for the entry dialog: answers with the next draft."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.answers: list[EntryDraft | None] = []
+        monkeypatch.setattr(personal_glossary, "ask_entry", self._ask)
+
+    def _ask(self, parent, title: str, draft: EntryDraft, text_title: str) -> EntryDraft | None:
+        return self.answers.pop(0)
+
+
+@pytest.fixture
+def entry_dialog(monkeypatch: pytest.MonkeyPatch) -> EntryAnswers:
+    return EntryAnswers(monkeypatch)
+
+
+def _draft(headword: str, **changes: object) -> EntryDraft:
+    base = EntryDraft(headword, (), Category.CONCEPT, f"About {headword}.", "", "", False)
+    return base._replace(**changes)
+
+
+def _library(window, qtbot):
+    qtbot.waitUntil(lambda: getattr(window, "library", None) is not None)
+    return window.library
+
+
+def _add(window, qtbot, monkeypatch, paths: list[Path]) -> None:
+    """File > Add Text…, choosing ``paths``; the last one added is opened."""
+    monkeypatch.setattr(library_dialogs, "open_file_paths", lambda *a: [str(p) for p in paths])
+    library = _library(window, qtbot)
+    with qtbot.waitSignal(library.controller.adding_changed, check_params_cb=lambda n: n == 0):
+        window.action("add-text").trigger()
+
+
+def _text_id(window, title: str) -> str:
+    return next(t.id for t in window.library.model.texts() if t.title == title)
+
+
+def _term_keys(window) -> set[str]:
+    return {span.key for span in window.reading_view.marks("terms")}
+
+
+def _marked_words(window) -> list[str]:
+    text = window.reading_view.document().toPlainText()
+    return [text[s.start : s.end] for s in window.reading_view.marks("terms")]
+
+
+def _add_entry(window, entry_dialog, block_id: str, words: str, **changes) -> str:
+    select_words(window, block_id, words)
+    entry_dialog.answers = [_draft(words, **changes)]
+    window.action("add-to-glossary").trigger()
+    entry_id = window.glossary_pane.current_entry_id
+    assert entry_id is not None
+    return entry_id
+
+
+# ----- 1. a library text's glossary -------------------------------------------------------
+
+
+def test_add_to_glossary_on_a_library_text_shows_and_marks_the_entry_at_once(
+    make_window, qtbot, monkeypatch, files, entry_dialog
+) -> None:
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [files["essay"]])
+    assert window.document.title == "essay"
+    placeholder = window.glossary_dock.widget()
+    assert "no glossary yet" in placeholder.text()
+    assert "Add to Glossary" in placeholder.text()  # says how to make one
+
+    block = window.document.body_blocks()[2]
+    entry_id = _add_entry(window, entry_dialog, block.id, "sourdough")
+
+    pane = window.glossary_pane
+    assert window.glossary_dock.widget() is pane and pane.isVisible()
+    assert [e.headword for e in pane.glossary.entries] == ["sourdough"]
+    assert "your entry, for this text" in pane.entry_view.toPlainText()
+    assert len(pane.occurrences_of(entry_id)) == 40  # one per paragraph
+    assert _term_keys(window) == {entry_id}
+    assert set(_marked_words(window)) == {"sourdough"}
+    # A click on a mark (the window's term look-up) opens the entry in the shown pane.
+    pane.open_entry(entry_id)
+    window.term_lookup_requested.emit(entry_id)
+    assert window.glossary_pane.current_entry_id == entry_id
+
+
+def test_each_text_shows_its_own_entries_and_the_library_wide_ones(
+    make_window, qtbot, monkeypatch, files, entry_dialog
+) -> None:
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [files["letter"], files["essay"]])
+    library = window.library
+    essay_id, letter_id = _text_id(window, "essay"), _text_id(window, "letter")
+    assert window.document.id == essay_id
+    mine = _add_entry(window, entry_dialog, window.document.body_blocks()[2].id, "sourdough")
+    everywhere = _add_entry(
+        window, entry_dialog, window.document.body_blocks()[2].id, "peace", whole_library=True
+    )
+
+    library.open_text(letter_id)
+    pane = window.glossary_pane
+    assert [e.id for e in pane.glossary.entries] == [everywhere]
+    assert _term_keys(window) == set()  # "peace" is not in the letter
+    rye = _add_entry(window, entry_dialog, window.document.body_blocks()[2].id, "rye loaf")
+    assert {e.id for e in window.glossary_pane.glossary.entries} == {everywhere, rye}
+    assert _term_keys(window) == {rye}
+
+    library.open_text(essay_id)
+    assert {e.id for e in window.glossary_pane.glossary.entries} == {mine, everywhere}
+    assert _term_keys(window) == {mine, everywhere}
+    assert "sourdough" in _marked_words(window) and "peace" in _marked_words(window)
+
+    # The bundled text: its own glossary, with the reader's library-wide entry beside it.
+    library.open_text(DEFAULT_TEXT_ID)
+    pane = window.glossary_pane
+    assert window.glossary_dock.widget() is pane
+    assert "self-activity" in pane.glossary and everywhere in pane.glossary
+    assert mine not in pane.glossary and rye not in pane.glossary
+    assert "self-activity" in _term_keys(window)
+    assert window.document.id == DEFAULT_TEXT_ID
+
+
+def test_deleting_the_last_entry_brings_back_the_line_and_the_entry_comes_back_on_reopen(
+    make_window, qtbot, monkeypatch, files, entry_dialog, data_dir
+) -> None:
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [files["essay"]])
+    entry_id = _add_entry(window, entry_dialog, window.document.body_blocks()[2].id, "sourdough")
+    window.glossary_pane.open_entry(entry_id)
+    assert window.action("edit-glossary-entry").isEnabled()
+    window.action("delete-glossary-entry").trigger()
+    assert "no glossary yet" in window.glossary_dock.widget().text()
+    assert _term_keys(window) == set()
+    window.action("undo").trigger()
+    assert window.glossary_dock.widget() is window.glossary_pane
+    assert _term_keys(window) == {entry_id}
+    window.close()
+
+    again = make_window(data_dir)  # the essay reopens, with its entry marked
+    _library(again, qtbot)
+    qtbot.waitUntil(lambda: again.document.title == "essay")
+    assert entry_id in again.glossary_pane.glossary
+    assert _term_keys(again) == {entry_id}
+
+
+# ----- 2. undo on the open text's stack ---------------------------------------------------
+
+
+def test_glossary_edits_go_on_the_open_texts_undo_stack(
+    make_window, qtbot, monkeypatch, files, entry_dialog
+) -> None:
+    window = make_window()
+    library = _library(window, qtbot)
+    bundled_stack = window.notes_controller.undo_stack
+    _add(window, qtbot, monkeypatch, [files["essay"]])
+    essay_stack = window.notes_controller.undo_stack
+    assert essay_stack is not bundled_stack
+    entry_id = _add_entry(window, entry_dialog, window.document.body_blocks()[2].id, "sourdough")
+    assert essay_stack.count() == 1 and bundled_stack.count() == 0
+    assert window.action("undo").isEnabled()
+
+    library.open_text(DEFAULT_TEXT_ID)
+    assert not window.action("undo").isEnabled()  # nothing done on the bundled text
+    library.open_text(_text_id(window, "essay"))
+    window.action("undo").trigger()
+    assert entry_id not in window.glossary_pane.glossary
+    assert _term_keys(window) == set()
+    window.action("redo").trigger()
+    assert _term_keys(window) == {entry_id}
