@@ -228,6 +228,23 @@ class LibraryCoordinator(QObject):
         self.text_opened.emit(text_id)
         return True
 
+    def open_at_block(self, text_id: str, block_id: str) -> None:
+        """Open a text at a passage (Search Everything's hit in another text): the passage
+        is shown and flashed instead of the place the reader left the text at."""
+        if not self.open_text(text_id):
+            return
+        view = self._window.reading_view
+        shown = view.shown_document
+        if block_id in {block.id for block in shown.blocks}:
+            self._pending_place = None  # the saved place would scroll away from it
+            view.flash(block_id, 0, len(shown.block(block_id).text))
+
+    def open_at_note(self, text_id: str, note_id: str) -> None:
+        """Open a text with one of its notes shown (Search Everything's note in another text)."""
+        if self.open_text(text_id) and self._window.notes is not None:
+            self._pending_place = None
+            self._window.notes.show_note(note_id)
+
     def _place_now(self) -> ReadingState:
         """Where the reader is in the open text: the block and offset at the top of the view
         (or where it is about to scroll), the zoom and the open glossary entry."""

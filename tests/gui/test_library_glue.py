@@ -13,6 +13,7 @@ from reader_app.domain.glossary import Category
 from reader_app.domain.text import DEFAULT_TEXT_ID
 from reader_app.ui import library_dialogs, personal_glossary
 from reader_app.ui.personal_glossary import EntryDraft
+from reader_app.ui.search_everything import RESULT_ROLE
 
 ESSAY = "\n\n".join(
     ["An Essay on Bread"]
@@ -201,3 +202,87 @@ def test_glossary_edits_go_on_the_open_texts_undo_stack(
     assert _term_keys(window) == set()
     window.action("redo").trigger()
     assert _term_keys(window) == {entry_id}
+
+
+# ----- 3. Search Everything across the library --------------------------------------------
+
+
+def _hits(dialog, group_title: str, kind: str) -> list:
+    """The result items under a text's group and a kind ("Text", "Glossary", "Notes")."""
+    for row in range(dialog.results.topLevelItemCount()):
+        group = dialog.results.topLevelItem(row)
+        if group.text(0) != group_title:
+            continue
+        for index in range(group.childCount()):
+            kind_item = group.child(index)
+            if kind_item.text(0).startswith(kind):
+                return [kind_item.child(i) for i in range(kind_item.childCount())]
+    return []
+
+
+def _search(window, qtbot, words: str):
+    dialog = window.show_search_everything()
+    dialog.edit.clear()
+    qtbot.waitUntil(lambda: dialog.summary.text() == "")  # the last search's results gone
+    qtbot.keyClicks(dialog.edit, words)
+    qtbot.waitUntil(lambda: dialog.summary.text() != "")
+    return dialog
+
+
+def test_choosing_a_hit_in_another_text_opens_it_and_flashes_the_passage(
+    make_window, qtbot, monkeypatch, files
+) -> None:
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [files["letter"], files["essay"]])
+    assert window.document.title == "essay"
+    dialog = _search(window, qtbot, "rye loaf")
+    [first, *_] = _hits(dialog, "letter", "Text")
+    dialog.results.itemActivated.emit(first, 0)
+
+    assert window.document.title == "letter"
+    assert window.library.current_text_id == _text_id(window, "letter")
+    [flash] = window.reading_view.marks("flash")
+    text = window.reading_view.document().toPlainText()
+    assert "rye loaf" in text[flash.start : flash.end]
+    assert window.reading_view.textCursor().position() == flash.start
+    assert not dialog.isVisible()
+    # Where the passage is stays in view after the letter's saved place would have been
+    # restored (a layout pass later).
+    top = window.reading_view.top_position()
+    qtbot.wait(50)
+    assert window.reading_view.top_position() == top
+
+
+def test_notes_of_every_text_are_found_under_their_text_and_open_it(
+    make_window, qtbot, monkeypatch, files
+) -> None:
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [files["letter"]])
+    letter_id = window.document.id
+    select_words(window, window.document.body_blocks()[3].id, "rye loaf")
+    window.action("add-note").trigger()
+    [note] = window.notes_controller.notes_in_text_order()
+    window.notes_controller.save(note.id, "Crumbly when stale", [])
+    window.library.open_text(DEFAULT_TEXT_ID)
+    select_words(window, "p3", "Some third person decides your fate")
+    window.action("add-note").trigger()
+    [bundled_note] = window.notes_controller.notes_in_text_order()
+    window.notes_controller.save(bundled_note.id, "Crumbly argument", [])
+
+    dialog = _search(window, qtbot, "crumbly")
+    this_text = f"{window.document.display_title} (this text)"
+    assert [h.data(0, RESULT_ROLE)[2].target for h in _hits(dialog, this_text, "Notes")] == [
+        (bundled_note.id,)
+    ]
+    [letter_hit] = _hits(dialog, "letter", "Notes")
+    assert "rye loaf" in letter_hit.text(0) and "Crumbly" in letter_hit.text(0)
+    dialog.results.itemActivated.emit(letter_hit, 0)
+    assert window.document.id == letter_id
+    assert window.notes_panel.current_note_id() == note.id
+
+    # From the letter, the bundled text's note is the other text's now.
+    dialog = _search(window, qtbot, "crumbly")
+    assert _hits(dialog, "letter (this text)", "Notes")[0].data(0, RESULT_ROLE)[2].target == (
+        note.id,
+    )
+    assert len(_hits(dialog, window.library.controller.title_of(DEFAULT_TEXT_ID), "Notes")) == 1
