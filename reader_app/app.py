@@ -299,6 +299,8 @@ def attach_library(window, data_dir: Path) -> None:
     window.library = LibraryCoordinator(
         window, controller, window.personal_glossary, saved_layout=layout
     )
+    window.new_edition.controller.replaced.connect(window.library.show_new_edition)
+    window.text_details.controller.changed.connect(window.library.show_new_details)
     window.library.reopen_last()
 
 

@@ -302,6 +302,13 @@ class NotesRepository:
     def document(self) -> Document:
         return self._document
 
+    def use_details_of(self, document: Document) -> None:
+        """The text's corrected details (title, author, …), which exports name it by; the
+        words must be the same, or the notes would be placed in another edition."""
+        if document.id != self._text_id or document.blocks != self._document.blocks:
+            raise ValueError("use_details_of takes the same text with other details only")
+        self._document = document
+
     @property
     def path(self) -> Path | None:
         return self._path

@@ -201,10 +201,11 @@ class LibraryCoordinator(QObject):
 
     # ----- opening a text ----------------------------------------------------------------
 
-    def open_text(self, text_id: str) -> bool:
-        """Show ``text_id`` in the window; False (and the reader told why) if it cannot be."""
+    def open_text(self, text_id: str, *, again: bool = False) -> bool:
+        """Show ``text_id`` in the window; False (and the reader told why) if it cannot be.
+        ``again``: read the open text anew (a new edition), at the place it is read at."""
         window = self._window
-        if text_id == self.current_text_id:
+        if text_id == self.current_text_id and not again:
             self.pane.select_text(text_id)
             return True
         document = self.controller.open_document(text_id)
@@ -244,6 +245,45 @@ class LibraryCoordinator(QObject):
         if self.open_text(text_id) and self._window.notes is not None:
             self._pending_place = None
             self._window.notes.show_note(note_id)
+
+    def show_new_edition(self, text_id: str) -> None:
+        """Replace with a New Edition swapped a text's file: its Library row, and if it is
+        open, the reading view and its notes come from the new edition, at the same place.
+        Its notes controller (and undo history) belonged to the old edition's words."""
+        self.model.refresh()
+        old = self._notes_by_text.pop(text_id, None)
+        if text_id == self.current_text_id:
+            self.open_text(text_id, again=True)
+        if old is not None:
+            old.deleteLater()
+
+    def show_new_details(self, text_id: str) -> None:
+        """Details of This Text were corrected: the Library row, and for the open text the
+        window's title and what citations and the study edition cite, at once."""
+        from reader_app import APP_NAME
+
+        self.model.refresh()
+        if text_id != self.current_text_id:
+            return
+        corrected = self.controller.open_document(text_id)
+        if corrected is None:
+            return
+        window = self._window
+        window.document = window.document._replace(
+            title=corrected.title,
+            display_title=corrected.display_title,
+            author=corrected.author,
+            year=corrected.year,
+            citation=corrected.citation,
+        )
+        window.setWindowTitle(f"{corrected.display_title} — {APP_NAME}")
+        window.reading_view.setAccessibleDescription(
+            f"{corrected.display_title}, by {corrected.author}"
+        )
+        self._bind_citation(text_id, window.document)
+        notes = self._notes_by_text.get(text_id)
+        if notes is not None:  # exports name the text as it is now called
+            notes.repository.use_details_of(window.document)
 
     def _place_now(self) -> ReadingState:
         """Where the reader is in the open text: the block and offset at the top of the view

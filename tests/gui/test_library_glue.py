@@ -286,3 +286,79 @@ def test_notes_of_every_text_are_found_under_their_text_and_open_it(
         note.id,
     )
     assert len(_hits(dialog, window.library.controller.title_of(DEFAULT_TEXT_ID), "Notes")) == 1
+
+
+# ----- 4. a new edition and corrected details ---------------------------------------------
+
+
+def test_a_new_edition_of_the_open_text_is_shown_with_its_notes_placed_again(
+    make_window, qtbot, monkeypatch, files, dialogs_shown, tmp_path
+) -> None:
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [files["letter"]])
+    letter_id = window.document.id
+    select_words(window, window.document.body_blocks()[5].id, "rye loaf keeps")
+    window.action("add-note").trigger()
+    [note] = window.notes_controller.notes_in_text_order()
+
+    corrected = tmp_path / "letter-2nd.txt"
+    corrected.write_text(
+        LETTER.replace("A Letter on Rye", "A Letter on Rye\n\nA preface added later.").replace(
+            "Line 20: the rye loaf keeps a week.", "Line 20: and then it is toast."
+        ),
+        encoding="utf-8",
+    )
+    dialogs_shown.open_path = str(corrected)
+    window.action("replace-edition").trigger()
+
+    assert window.document.id == letter_id
+    text = window.reading_view.toPlainText()
+    assert "A preface added later." in text and "then it is toast" in text
+    assert window.reading_view.shown_document is window.document
+    assert "preface" in " ".join(b.text for b in window.document.blocks)
+    # The note is the new edition's, placed on its words, highlighted there.
+    [placed] = window.notes_controller.notes_in_text_order()
+    assert placed.id == note.id and placed.placement is not None
+    block = window.document.block(placed.placement.block_id)
+    assert block.text[placed.placement.start : placed.placement.end] == "rye loaf keeps"
+    [mark] = window.reading_view.marks("highlights")
+    assert window.reading_view.document().toPlainText()[mark.start : mark.end] == "rye loaf keeps"
+    assert window.notes_panel.model.rowCount() == 1
+    assert "1 note in place" in window.statusBar().currentMessage()
+
+
+def test_corrected_details_show_at_once_in_the_title_the_library_and_citations(
+    make_window, qtbot, monkeypatch, files, dialogs_shown, tmp_path
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from reader_app.ui import text_details
+
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [files["essay"]])
+    essay_id = window.document.id
+
+    def corrected(parent, details, title):
+        return details.values | {"title": "On Bread", "author": "Jo Baker", "year": "1921"}
+
+    monkeypatch.setattr(text_details, "ask_details", corrected)
+    window.action("edit-text-details").trigger()
+
+    assert window.windowTitle().startswith("On Bread — ")
+    assert window.document.title == "On Bread" and window.document.author == "Jo Baker"
+    [row] = [t for t in window.library.model.texts() if t.id == essay_id]
+    assert (row.title, row.author, row.year) == ("On Bread", "Jo Baker", 1921)
+    model = window.library.model
+    titles = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert "On Bread" in titles and "essay" not in titles
+    select_words(window, window.document.body_blocks()[2].id, "speaks of sourdough")
+    window.action("copy-with-citation").trigger()
+    copied = QGuiApplication.clipboard().text()
+    assert "On Bread" in copied and "Baker" in copied and "1921" in copied
+    # Exported notes name the text by its corrected title too.
+    window.action("add-note").trigger()
+    target = tmp_path / "notes.md"
+    dialogs_shown.save_path = (str(target), "")
+    window.action("export-notes").trigger()
+    exported = target.read_text(encoding="utf-8")
+    assert "On Bread" in exported and "essay" not in exported.split("\n")[0]
