@@ -239,6 +239,8 @@ def finish_window(window, data_dir: Path, document, settings, notes) -> None:
     if notes is not None:
         repository, glossary = notes
         window.review.attach(review_controller(repository, glossary, data_dir))
+        if window.library is not None:  # the last text may be open already
+            window.library.bind_review()
     window.panels_ready.emit()
 
 

@@ -131,6 +131,12 @@ class ReviewController(QObject):
     def document(self) -> Document:
         return self.repository.document
 
+    def follow_text(self, repository: NotesRepository, glossary: Glossary) -> None:
+        """Cards are made on the text the window shows: its notes (``repository``, on the
+        same database) and the glossary its pane shows (bundled and the reader's own)."""
+        self.repository = repository
+        self.glossary = glossary
+
     @property
     def read_only(self) -> bool:
         return self.repository.read_only

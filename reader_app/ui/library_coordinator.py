@@ -100,6 +100,7 @@ class LibraryCoordinator(QObject):
         controller.open_failed.connect(window.show_problem)
         controller.adding_changed.connect(self._on_adding_changed)
         window.saving_state.connect(self._save_place)
+        personal_glossary.controller.changed.connect(self.bind_review)
         window.setAcceptDrops(True)
         window.installEventFilter(self)
         self._follow_notes()
@@ -219,6 +220,7 @@ class LibraryCoordinator(QObject):
         self._bind_glossary()
         self._bind_notes(document)
         self._bind_citation(text_id, document)
+        self.bind_review()
         self._show_contents(text_id)
         self.controller.mark_opened(text_id, left)
         self._restore_place(text_id)
@@ -383,6 +385,18 @@ class LibraryCoordinator(QObject):
         panel = self._window.notes_panel
         if panel is not None and panel.model is not None:
             panel.model.signals.changed.connect(lambda _change: self.model.refresh())
+
+    def bind_review(self) -> None:
+        """Review cards are made on the open text, with what its glossary pane shows (called
+        again when the reader's entries change, and once review is ready after start)."""
+        window = self._window
+        review = getattr(window, "review", None)
+        notes = self._notes_by_text.get(self.current_text_id)
+        if review is None or review.controller is None or notes is None:
+            return
+        pane = window.glossary_pane
+        if pane is not None:
+            review.controller.follow_text(notes.repository, pane.glossary)
 
     def _bind_citation(self, text_id: str, document: Document) -> None:
         output = getattr(self._window, "study_output", None)

@@ -176,6 +176,10 @@ def test_deleting_the_last_entry_brings_back_the_line_and_the_entry_comes_back_o
     qtbot.waitUntil(lambda: again.document.title == "essay")
     assert entry_id in again.glossary_pane.glossary
     assert _term_keys(again) == {entry_id}
+    # Review, ready a moment after start, makes its cards on the reopened text.
+    qtbot.waitUntil(lambda: again.review.controller is not None)
+    assert again.review.controller.document.id == again.document.id
+    assert entry_id in again.review.controller.glossary
 
 
 # ----- 2. undo on the open text's stack ---------------------------------------------------
@@ -362,3 +366,45 @@ def test_corrected_details_show_at_once_in_the_title_the_library_and_citations(
     window.action("export-notes").trigger()
     exported = target.read_text(encoding="utf-8")
     assert "On Bread" in exported and "essay" not in exported.split("\n")[0]
+
+
+# ----- 5. review cards made on a library text ---------------------------------------------
+
+
+def test_review_cards_made_on_a_library_text_are_of_that_text(
+    make_window, qtbot, monkeypatch, files, entry_dialog
+) -> None:
+    from reader_app.domain.review import CardKind
+    from reader_app.ui import cloze_picker
+
+    window = make_window()
+    qtbot.waitUntil(lambda: window.review.controller is not None)
+    _add(window, qtbot, monkeypatch, [files["essay"]])
+    essay = window.document
+    block = essay.body_blocks()[2]
+    entry_id = _add_entry(window, entry_dialog, block.id, "sourdough")
+
+    select_words(window, block.id, "sourdough")
+    window.action("save-word-for-review").trigger()
+    [word] = [s.card for s in window.review.controller.review.cards()]
+    assert word.kind is CardKind.WORD and word.text_id == essay.id
+    assert word.saved_word.word == "sourdough"
+    assert word.saved_word.sentence == block.text
+    assert word.saved_word.glossary_entry_id == entry_id  # the reader's own entry's gloss
+    assert word.snapshot.title == "essay"
+
+    select_words(window, block.id, "speaks of sourdough")
+    window.action("add-note").trigger()
+    [note] = window.notes_controller.notes_in_text_order()
+    monkeypatch.setattr(cloze_picker, "pick_cloze_ranges", lambda p, q, s, i: [(0, 6)])
+    view = window.reading_view
+    cursor = view.textCursor()
+    cursor.setPosition(view.document_position(block.id, block.text.index("speaks") + 2))
+    view.setTextCursor(cursor)
+    window.action("cloze-card").trigger()
+    cloze = next(
+        s.card for s in window.review.controller.review.cards() if s.card.kind is CardKind.CLOZE
+    )
+    assert cloze.text_id == essay.id and cloze.source.id == note.id
+    assert cloze.snapshot.back == "[speaks] of sourdough"
+    assert cloze.snapshot.title == "essay"
