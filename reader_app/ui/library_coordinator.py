@@ -248,6 +248,11 @@ class LibraryCoordinator(QObject):
             self._pending_place = None
             self._window.notes.show_note(note_id)
 
+    def open_at_entry(self, text_id: str, entry_id: str) -> None:
+        """Open a text with one of the reader's glossary entries for it shown."""
+        if self.open_text(text_id):
+            self._window.term_lookup_requested.emit(entry_id)
+
     def show_new_edition(self, text_id: str) -> None:
         """Replace with a New Edition swapped a text's file: its Library row, and if it is
         open, the reading view and its notes come from the new edition, at the same place.

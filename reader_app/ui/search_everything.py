@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader_app.models.search_everything import (
+    EVERY_TEXT,
     GROUP_LIMIT,
     EverythingSearch,
     SearchResult,
@@ -45,6 +46,7 @@ class SearchEverythingDialog(QDialog):
     entry_chosen = Signal(str)
     note_chosen = Signal(str)
     other_note_chosen = Signal(str, str)  # text id, note id: a note on another text
+    other_entry_chosen = Signal(str, str)  # text id, entry id: the reader's entry for another
 
     def __init__(
         self, search: Callable[[str], list[TextGroup]], parent: QWidget | None = None
@@ -151,6 +153,8 @@ class SearchEverythingDialog(QDialog):
             self.text_chosen.emit(block_id, start, end)
         elif result.kind == "text":
             self.other_text_chosen.emit(text_id, result.target[0])
+        elif result.kind == "entry" and not current and text_id != EVERY_TEXT:
+            self.other_entry_chosen.emit(text_id, result.target[0])
         elif result.kind == "entry":
             self.entry_chosen.emit(result.target[0])
         elif current:
@@ -199,6 +203,7 @@ def show_search_everything(window: SearchHost, parent: QWidget) -> SearchEveryth
         if library is not None:
             dialog.other_text_chosen.connect(library.open_at_block)
             dialog.other_note_chosen.connect(library.open_at_note)
+            dialog.other_entry_chosen.connect(library.open_at_entry)
         window.search_everything = dialog
     dialog = window.search_everything
     dialog.show()

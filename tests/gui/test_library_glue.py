@@ -408,3 +408,21 @@ def test_review_cards_made_on_a_library_text_are_of_that_text(
     assert cloze.text_id == essay.id and cloze.source.id == note.id
     assert cloze.snapshot.back == "[speaks] of sourdough"
     assert cloze.snapshot.title == "essay"
+
+
+def test_the_readers_entry_for_another_text_opens_that_text_with_the_entry(
+    make_window, qtbot, monkeypatch, files, entry_dialog
+) -> None:
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [files["letter"]])
+    letter_id = window.document.id
+    rye = _add_entry(window, entry_dialog, window.document.body_blocks()[2].id, "rye loaf")
+    window.library.open_text(DEFAULT_TEXT_ID)
+    assert rye not in window.glossary_pane.glossary
+
+    dialog = _search(window, qtbot, "rye loaf")
+    [entry_hit] = _hits(dialog, "letter", "Glossary")
+    dialog.results.itemActivated.emit(entry_hit, 0)
+    assert window.document.id == letter_id
+    assert window.glossary_pane.current_entry_id == rye
+    assert window.glossary_dock.isVisible()
