@@ -112,11 +112,13 @@ def export_markdown(
     sections = _Sections.of(notes)
     moment = now or utc_now()
     source = plain(list_entry(CitedWork.from_document(document), "chicago", today=moment.date()))
+    # A reader's own file may give no author or year: the line names only what there is.
+    known = [_escape_markdown(document.author), str(document.year) if document.year else ""]
+    byline = ", ".join(part for part in known if part)
     lines = [
         f"# Notes on {_escape_markdown(document.title)}",
         "",
-        f"{_escape_markdown(document.author)}, {document.year}. "
-        f"Exported from {APP_NAME} on {moment:%Y-%m-%d}.",
+        f"{byline + '. ' if byline else ''}Exported from {APP_NAME} on {moment:%Y-%m-%d}.",
         "",
         f"Source: {_escape_markdown(source)}",
         "",
