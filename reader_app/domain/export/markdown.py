@@ -100,6 +100,13 @@ def _by_position(note: Note) -> tuple[int, datetime]:
     return (start or 0, note.created)
 
 
+def _byline(document: Document) -> str:
+    """ "Author, year. " as far as known: a reader's own file may give neither."""
+    known = [_escape_markdown(document.author), str(document.year) if document.year else ""]
+    byline = ", ".join(part for part in known if part)
+    return f"{byline}. " if byline else ""
+
+
 def export_markdown(
     notes: Iterable[Note],
     document: Document,
@@ -112,13 +119,10 @@ def export_markdown(
     sections = _Sections.of(notes)
     moment = now or utc_now()
     source = plain(list_entry(CitedWork.from_document(document), "chicago", today=moment.date()))
-    # A reader's own file may give no author or year: the line names only what there is.
-    known = [_escape_markdown(document.author), str(document.year) if document.year else ""]
-    byline = ", ".join(part for part in known if part)
     lines = [
         f"# Notes on {_escape_markdown(document.title)}",
         "",
-        f"{byline + '. ' if byline else ''}Exported from {APP_NAME} on {moment:%Y-%m-%d}.",
+        f"{_byline(document)}Exported from {APP_NAME} on {moment:%Y-%m-%d}.",
         "",
         f"Source: {_escape_markdown(source)}",
         "",
