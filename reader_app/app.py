@@ -298,7 +298,11 @@ def attach_library(window, data_dir: Path) -> None:
         return
     controller = LibraryController(library_of(notes.repository, data_dir), window)
     _geometry, layout = Settings(data_dir).window_state()
-    window.library = LibraryCoordinator(window, controller, saved_layout=layout)
+    window.library = LibraryCoordinator(
+        window, controller, window.personal_glossary, saved_layout=layout
+    )
+    window.new_edition.controller.replaced.connect(window.library.show_new_edition)
+    window.text_details.controller.changed.connect(window.library.show_new_details)
     window.library.reopen_last()
 
 
@@ -374,7 +378,7 @@ def attach_notes(window, data_dir: Path, document, glossary):
 
     window.attach_notes(panel, controller, lambda: close_after_last_sync(window, result))
     attach_personal_glossary(window, result.repository, controller, glossary)
-    attach_library_search(window, result.repository, controller, data_dir)
+    attach_library_search(window, result.repository, data_dir)
     notices = list(result.messages)
     if result.status is OpenStatus.READ_ONLY:
         panel.set_read_only(" ".join(notices))
@@ -402,7 +406,7 @@ def attach_personal_glossary(window, repository, notes_controller, bundled) -> N
     )
 
 
-def attach_library_search(window, repository, notes_controller, data_dir: Path) -> None:
+def attach_library_search(window, repository, data_dir: Path) -> None:
     """What needs the library, on the notes' database: Search Everything's reach beyond the
     text being read, the Details of This Text and Replace with a New Edition."""
     from reader_app.models.new_edition import NewEditionController
@@ -413,9 +417,7 @@ def attach_library_search(window, repository, notes_controller, data_dir: Path) 
     from reader_app.ui.text_details import TextDetailsCoordinator
 
     library = library_of(repository, data_dir)
-    window.everything = EverythingSearch(
-        library, notes_controller, window.personal_glossary.controller
-    )
+    window.everything = EverythingSearch(library, repository, window.personal_glossary.controller)
     window.text_details = TextDetailsCoordinator(
         window, window, window.actions_table, TextDetailsController(library, window)
     )

@@ -156,7 +156,8 @@ def find_all_occurrences(
     over the text, however many entries: the cost a book-length text can afford.
     """
     personal = Glossary(tuple(e for e in combined.entries if e.id not in bundled))
-    found = find_occurrences(document, bundled)
+    # An empty glossary finds nothing: a book without entries is not read through for it.
+    found = find_occurrences(document, bundled) if len(bundled) else []
     if len(personal):
         found += find_occurrences(document, personal)
     return found

@@ -1,7 +1,8 @@
 """Carries out what the window asks of the reader's own glossary, with undo.
 
 As for notes, every change is stored first and pushed onto the undo stack only once it is,
-on the notes' own stack (one Undo for everything the reader changed, in order). An entry
+on the open text's notes' stack (one Undo for everything the reader changed in that text,
+in order). An entry
 is checked by writing it as a glossary file and reading it back before it is stored, so
 every stored entry can be exported and imported again. Errors the user can act on become
 ``failed`` messages in plain words; ``changed`` follows every stored change.
@@ -81,6 +82,11 @@ class PersonalGlossaryController(QObject):
         self._bundled = bundled
         self._undo_stack = undo_stack
         self.read_only = read_only
+
+    def use_undo_stack(self, undo_stack: QUndoStack) -> None:
+        """Changes from now on go on ``undo_stack``: the open text's notes' stack, so that
+        Undo undoes what the reader did in the text in front of them, in order."""
+        self._undo_stack = undo_stack
 
     # ----- reading ------------------------------------------------------------------------
 

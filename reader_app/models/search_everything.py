@@ -9,20 +9,23 @@ ranked by bm25, one hit per block with the block's ¶ and a snippet. The widget
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from reader_app.domain.bidi import isolate
 from reader_app.domain.glossary import Entry, Glossary
 from reader_app.domain.search import context_around, find_all, find_pattern
 from reader_app.domain.text import Document, in_quotation_marks
 from reader_app.storage.db import StorageError
+from reader_app.storage.notes_repo import NotesRepository, OtherTextHit
 
 if TYPE_CHECKING:
     import re
 
-    from reader_app.models.notes_controller import NotesController
     from reader_app.models.personal_glossary import PersonalGlossaryController
     from reader_app.storage.library import LibraryRepository
+
+T = TypeVar("T")
 
 GROUP_LIMIT = 50
 """Results shown per kind and text; the counts still say how many there are."""
@@ -33,7 +36,7 @@ EVERY_TEXT = ""
 
 class SearchResult(NamedTuple):
     """One line of the results: ``target`` is (block id, start, end) for the text being
-    read, (block id, -1, -1) for another text, (entry id,) or (note id,)."""
+    read, (block id, -1, -1) for another text, (entry id,) or (note id,) in any text."""
 
     kind: str  # "text", "entry" or "note"
     label: str
@@ -52,6 +55,11 @@ def _entry_matches(entry: Entry, needle: str, pattern: re.Pattern[str]) -> bool:
     return entry.matches_filter(needle) or bool(pattern.search(entry.explanation))
 
 
+def _note_label(quote: str, snippet: str) -> str:
+    quoted = f"{in_quotation_marks(isolate(quote))} " if quote else ""
+    return f"{quoted}{isolate(' '.join(snippet.split()))}"
+
+
 def _entry_result(entry: Entry) -> SearchResult:
     return SearchResult("entry", f"{entry.headword} — {entry.gloss}", (entry.id,))
 
@@ -62,9 +70,11 @@ class EverythingSearch:
     def __init__(
         self,
         library: LibraryRepository | None = None,
-        notes: NotesController | None = None,
+        notes: NotesRepository | None = None,
         personal: PersonalGlossaryController | None = None,
     ) -> None:
+        """``notes``: the notes of any text on the library's database (each text's are
+        searched under it)."""
         self._library = library
         self._notes = notes
         self._personal = personal
@@ -100,6 +110,14 @@ class EverythingSearch:
                         personal.text_id, TextGroup(personal.text_id, title, False, 0, [])
                     )
                     group.results.append(_entry_result(entry))
+        for note_hit in self._other_notes(needle, document):
+            title = titles.get(note_hit.text_id, note_hit.text_id)
+            group = groups.setdefault(
+                note_hit.text_id, TextGroup(note_hit.text_id, title, False, 0, [])
+            )
+            if sum(r.kind == "note" for r in group.results) < GROUP_LIMIT:
+                label = _note_label(note_hit.quote, note_hit.snippet.text)
+                group.results.append(SearchResult("note", label, (note_hit.note_id,)))
         result = [current] if current.results else []
         result += [groups[key] for key in sorted(groups, key=lambda k: groups[k].title.casefold())]
         if everywhere:
@@ -125,12 +143,25 @@ class EverythingSearch:
             if _entry_matches(entry, needle, pattern)
         ][:GROUP_LIMIT]
         if self._notes is not None:
-            for hit in self._notes.search(needle, limit=GROUP_LIMIT):
-                note = hit.note
-                quote = f"{in_quotation_marks(isolate(note.quote))} " if note.quote else ""
-                snippet = isolate(" ".join(hit.snippet.text.split()))
-                results.append(SearchResult("note", f"{quote}{snippet}", (note.id,)))
+            notes = self._notes.for_text(document)
+            for hit in self._read(lambda: notes.search(needle, limit=GROUP_LIMIT)):
+                label = _note_label(hit.note.quote, hit.snippet.text)
+                results.append(SearchResult("note", label, (hit.note.id,)))
         return TextGroup(document.id, document.display_title, True, found, results)
+
+    def _other_notes(self, needle: str, document: Document) -> list[OtherTextHit]:
+        if self._notes is None:
+            return []
+        notes = self._notes.for_text(document)
+        return self._read(lambda: notes.search_other_texts(needle, limit=400))
+
+    def _read(self, read: Callable[[], list[T]]) -> list[T]:
+        """What ``read`` finds, or nothing, with the problem in plain words in ``failed``."""
+        try:
+            return read()
+        except StorageError as error:
+            self.failed.append(str(error))
+            return []
 
     def _library_hits(self, needle: str, *, exclude: str) -> list:
         if self._library is None:

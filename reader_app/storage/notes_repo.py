@@ -133,6 +133,17 @@ class SearchHit:
 
 
 @dataclass(frozen=True, slots=True)
+class OtherTextHit:
+    """A note of another text found by ``search_other_texts``: enough to list it under its
+    text and to show it once that text is open (placing it would need that text)."""
+
+    text_id: str
+    note_id: str
+    quote: str
+    snippet: MarkedText
+
+
+@dataclass(frozen=True, slots=True)
 class NoteCounts:
     total: int
     passage: int
@@ -290,6 +301,13 @@ class NotesRepository:
     @property
     def document(self) -> Document:
         return self._document
+
+    def use_details_of(self, document: Document) -> None:
+        """The text's corrected details (title, author, …), which exports name it by; the
+        words must be the same, or the notes would be placed in another edition."""
+        if document.id != self._text_id or document.blocks != self._document.blocks:
+            raise ValueError("use_details_of takes the same text with other details only")
+        self._document = document
 
     @property
     def path(self) -> Path | None:
@@ -763,6 +781,31 @@ class NotesRepository:
             (self._text_id,),
         )[0]
         return NoteCounts(*row)
+
+    def search_other_texts(self, text: str, *, limit: int = 200) -> list[OtherTextHit]:
+        """The notes of every other text matching ``text`` as ``search`` matches, best first,
+        for Search Everything (which lists them under their text)."""
+        query = fts_query(text)
+        if query is None:
+            return []
+        marks = (MARK_START, MARK_END)
+        rows = self._rows(
+            """SELECT n.text_id, n.id, n.anchor_exact, n.body,
+                CASE WHEN length(n.body) <= ? THEN snippet(notes_fts, -1, ?, ?, '…', 16) END
+            FROM notes_fts JOIN notes n ON n.seq = notes_fts.rowid
+            WHERE notes_fts MATCH ? AND n.text_id != ?
+            ORDER BY rank LIMIT ?""",
+            [LONG_BODY_CHARS, *marks, query, self._text_id, limit],
+        )
+        return [
+            OtherTextHit(
+                text_id,
+                note_id,
+                quote or "",
+                _excerpt_of_long_body(body, text) if snippet is None else MarkedText.parse(snippet),
+            )
+            for text_id, note_id, quote, body, snippet in rows
+        ]
 
     def search(
         self,

@@ -256,11 +256,20 @@ class GlossaryPane(QWidget):
         return button
 
     def set_glossary(
-        self, glossary: Glossary, occurrences: list[Occurrence], personal: dict[str, str]
+        self,
+        glossary: Glossary,
+        occurrences: list[Occurrence],
+        personal: dict[str, str],
+        *,
+        document: Document | None = None,
     ) -> None:
         """Show a new set of entries (the reader added, edited, deleted or imported their
-        own); ``personal`` maps each of the reader's entries to where it applies. The open
-        entry stays open if it still exists."""
+        own, or opened another text: ``document``, which the occurrences are in);
+        ``personal`` maps each of the reader's entries to where it applies. The open entry
+        stays open if it still exists."""
+        if document is not None and document is not self._document:
+            self._document = document
+            self._history = []  # entries read in another text
         self._glossary = glossary
         self._personal = dict(personal)
         self._occurrences = {}

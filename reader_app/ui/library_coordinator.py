@@ -17,7 +17,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget
 
 from reader_app.domain.citation import CitedWork
-from reader_app.domain.glossary import Glossary
 from reader_app.domain.text import Document
 from reader_app.models.library_model import LibraryController, LibraryModel, ReadingState
 from reader_app.ui import library_dialogs
@@ -28,18 +27,13 @@ from reader_app.ui.library_pane import ContentsPane, LibraryPane
 if TYPE_CHECKING:
     from PySide6.QtCore import QByteArray
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
-    from PySide6.QtWidgets import QLabel
 
     from reader_app.models.notes_controller import NotesController
-    from reader_app.ui.glossary_pane import GlossaryPane
     from reader_app.ui.main_window import MainWindow
+    from reader_app.ui.personal_glossary import PersonalGlossaryCoordinator
 
 STATUS_MS = 8000
 LIBRARY_WIDTH = 560  # pixels: title, author, year, read, notes and last opened side by side
-NO_GLOSSARY = (
-    "This text has no glossary yet. The glossary that comes with Study Reader belongs to "
-    "its own text, The Workers’ Opposition."
-)
 
 
 def local_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
@@ -57,14 +51,18 @@ class LibraryCoordinator(QObject):
         self,
         window: MainWindow,
         controller: LibraryController,
+        personal_glossary: PersonalGlossaryCoordinator,
         *,
         saved_layout: QByteArray | None = None,
     ) -> None:
-        """``saved_layout``: the window's saved dock layout, applied again now that the
-        Library and Contents docks exist (the window restored it before they did)."""
+        """``personal_glossary`` shows each text's glossary (the reader's own entries, and
+        the bundled ones for the bundled text); ``saved_layout``: the window's saved dock
+        layout, applied again now that the Library and Contents docks exist (the window
+        restored it before they did)."""
         super().__init__(window)
         self._window = window
         self.controller = controller
+        self._personal_glossary = personal_glossary
         self.current_text_id = window.document.id
         self._store_notes: NotesController | None = window.notes_controller
         # Each text's notes controller, kept while the window is open: its undo history
@@ -74,7 +72,6 @@ class LibraryCoordinator(QObject):
             self._notes_by_text[self.current_text_id] = self._store_notes
         self._failures: list[str] = []
         self._pending_place: ReadingState | None = None  # restored after the next layout
-        self._no_glossary: QLabel | None = None  # the glossary dock for a text without one
 
         self.model = LibraryModel(controller.texts, self)
         self.pane = LibraryPane(self.model, window)
@@ -85,10 +82,6 @@ class LibraryCoordinator(QObject):
         if saved_layout is not None:
             window.restoreState(saved_layout)
 
-        # The bundled glossary stays built for its text (a dock keeps, hidden, the widget it
-        # no longer shows); other texts get an empty pane of their own.
-        self._bundled_glossary = window.glossary_pane
-        self._bundled_terms = window.reading_view.marks("terms")
         self._name_tab_bars()
 
         table = window.actions_table
@@ -208,10 +201,11 @@ class LibraryCoordinator(QObject):
 
     # ----- opening a text ----------------------------------------------------------------
 
-    def open_text(self, text_id: str) -> bool:
-        """Show ``text_id`` in the window; False (and the reader told why) if it cannot be."""
+    def open_text(self, text_id: str, *, again: bool = False) -> bool:
+        """Show ``text_id`` in the window; False (and the reader told why) if it cannot be.
+        ``again``: read the open text anew (a new edition), at the place it is read at."""
         window = self._window
-        if text_id == self.current_text_id:
+        if text_id == self.current_text_id and not again:
             self.pane.select_text(text_id)
             return True
         document = self.controller.open_document(text_id)
@@ -222,7 +216,7 @@ class LibraryCoordinator(QObject):
         left = (self.current_text_id, self._place_now())
         window.show_text(document)
         self.current_text_id = text_id
-        self._bind_glossary(text_id, document)
+        self._bind_glossary()
         self._bind_notes(document)
         self._bind_citation(text_id, document)
         self._show_contents(text_id)
@@ -234,6 +228,67 @@ class LibraryCoordinator(QObject):
         self.pane.select_text(text_id)
         self.text_opened.emit(text_id)
         return True
+
+    def open_at_block(self, text_id: str, block_id: str) -> None:
+        """Open a text at a passage (Search Everything's hit in another text): the passage
+        is shown and flashed instead of the place the reader left the text at."""
+        if not self.open_text(text_id):
+            return
+        view = self._window.reading_view
+        shown = view.shown_document
+        if block_id in {block.id for block in shown.blocks}:
+            self._pending_place = None  # the saved place would scroll away from it
+            view.flash(block_id, 0, len(shown.block(block_id).text))
+
+    def open_at_note(self, text_id: str, note_id: str) -> None:
+        """Open a text with one of its notes shown (Search Everything's note in another text)."""
+        if self.open_text(text_id) and self._window.notes is not None:
+            self._pending_place = None
+            self._window.notes.show_note(note_id)
+
+    def open_at_entry(self, text_id: str, entry_id: str) -> None:
+        """Open a text with one of the reader's glossary entries for it shown."""
+        if self.open_text(text_id):
+            self._window.term_lookup_requested.emit(entry_id)
+
+    def show_new_edition(self, text_id: str) -> None:
+        """Replace with a New Edition swapped a text's file: its Library row, and if it is
+        open, the reading view and its notes come from the new edition, at the same place.
+        Its notes controller (and undo history) belonged to the old edition's words."""
+        self.model.refresh()
+        old = self._notes_by_text.pop(text_id, None)
+        if text_id == self.current_text_id:
+            self.open_text(text_id, again=True)
+        if old is not None:
+            old.deleteLater()
+
+    def show_new_details(self, text_id: str) -> None:
+        """Details of This Text were corrected: the Library row, and for the open text the
+        window's title and what citations and the study edition cite, at once."""
+        from reader_app import APP_NAME
+
+        self.model.refresh()
+        if text_id != self.current_text_id:
+            return
+        corrected = self.controller.open_document(text_id)
+        if corrected is None:
+            return
+        window = self._window
+        window.document = window.document._replace(
+            title=corrected.title,
+            display_title=corrected.display_title,
+            author=corrected.author,
+            year=corrected.year,
+            citation=corrected.citation,
+        )
+        window.setWindowTitle(f"{corrected.display_title} — {APP_NAME}")
+        window.reading_view.setAccessibleDescription(
+            f"{corrected.display_title}, by {corrected.author}"
+        )
+        self._bind_citation(text_id, window.document)
+        notes = self._notes_by_text.get(text_id)
+        if notes is not None:  # exports name the text as it is now called
+            notes.repository.use_details_of(window.document)
 
     def _place_now(self) -> ReadingState:
         """Where the reader is in the open text: the block and offset at the top of the view
@@ -286,38 +341,17 @@ class LibraryCoordinator(QObject):
         if pane is not None and state.glossary_entry_id in self._window.glossary_headwords:
             pane.open_entry(str(state.glossary_entry_id))
 
-    def _bind_glossary(self, text_id: str, document: Document) -> None:
-        """The bundled glossary for the bundled text. Another text gets an empty glossary
-        (what Search Everything and the study edition read), never shown: the dock says in
-        a calm line that the text has none, rather than showing empty lists."""
-        from PySide6.QtWidgets import QLabel
-
-        from reader_app.ui.glossary_pane import GlossaryPane
-
+    def _bind_glossary(self) -> None:
+        """The one glossary pane shows the open text's entries: the bundled glossary for the
+        bundled text, with the reader's own entries that apply (``ui/personal_glossary.py``
+        rebuilds the pane and the marks, or shows a line saying how to make an entry)."""
         window = self._window
-        bundled = self.controller.is_bundled(text_id)
-        previous = window.glossary_pane
-        pane: GlossaryPane | None = self._bundled_glossary
-        if not bundled:
-            pane = GlossaryPane(Glossary(()), document, [], parent=window)
-            pane.hide()  # explicitly: a child of the window, never laid out in it
-            if self._no_glossary is None:
-                self._no_glossary = QLabel(NO_GLOSSARY, window)
-                self._no_glossary.setTextFormat(Qt.TextFormat.PlainText)
-                self._no_glossary.setWordWrap(True)
-                self._no_glossary.setAlignment(Qt.AlignmentFlag.AlignCenter)
-                self._no_glossary.setMargin(18)
-                self._no_glossary.setEnabled(False)  # the muted look of a placeholder
-            window.glossary_dock.setWidget(self._no_glossary)
-        elif pane is not None:
-            window.glossary_dock.setWidget(pane)
-        if previous is not None and previous is not self._bundled_glossary:
-            previous.deleteLater()
-        window.glossary_pane = pane
-        window.glossary_headwords = (
-            {e.id: e.headword for e in pane.glossary.entries} if pane is not None else {}
-        )
-        window.reading_view.set_marks("terms", self._bundled_terms if bundled else [])
+        pane = window.glossary_pane
+        if pane is not None:  # a problem loading the bundled glossary is not this text's
+            pane.warning_label.setVisible(
+                self.controller.is_bundled(self.current_text_id) and bool(pane.warning_label.text())
+            )
+        self._personal_glossary.refresh()
 
     def _bind_notes(self, document: Document) -> None:
         """The opened text's notes in the panel, the highlights and the status bar."""
@@ -333,14 +367,14 @@ class LibraryCoordinator(QObject):
         if controller is None:
             controller = self._store_notes.for_text(document, window)
             self._notes_by_text[document.id] = controller
-        headwords = window.glossary_headwords
         panel = NotesPanel(
             NotesModel(controller.repository),
             document,
-            headword_of=lambda entry_id: headwords.get(entry_id, entry_id),
+            headword_of=lambda entry_id: window.glossary_headwords.get(entry_id, entry_id),
         )
         window.notes_dock.setWidget(panel)
         notes.attach(panel, controller)
+        self._personal_glossary.controller.use_undo_stack(controller.undo_stack)
         if controller.read_only:
             panel.set_read_only(
                 "These notes are open in another window, so here they can only be read."

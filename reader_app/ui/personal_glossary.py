@@ -22,7 +22,7 @@ from reader_app.ui import dialogs
 from reader_app.ui.actions import ActionSpec
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QDockWidget, QStatusBar, QWidget
+    from PySide6.QtWidgets import QDockWidget, QLabel, QStatusBar, QWidget
 
     from reader_app.domain.text import Document
     from reader_app.models.personal_glossary import PersonalGlossaryController
@@ -173,6 +173,27 @@ def marked_occurrences(occurrences: list[Occurrence], personal: Container[str]) 
     ]
 
 
+NO_GLOSSARY = (
+    "This text has no glossary yet. Select words in it and choose Edit > Add to Glossary… "
+    "(Ctrl+Shift+G) to make an entry of your own. The glossary that comes with Study Reader "
+    "belongs to its own text, The Workers’ Opposition."
+)
+
+
+def no_glossary_label(parent: QWidget) -> QLabel:
+    """The calm line a text without any glossary entry shows instead of empty lists."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel(NO_GLOSSARY, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setMargin(18)
+    label.setEnabled(False)  # the muted look of a placeholder
+    return label
+
+
 class GlossaryHost(Protocol):
     """What this module needs of the window."""
 
@@ -180,6 +201,7 @@ class GlossaryHost(Protocol):
     reading_view: ReadingView
     glossary_pane: GlossaryPane | None
     glossary_dock: QDockWidget
+    glossary_headwords: dict[str, str]
 
     def show_problem(self, message: str) -> None: ...
     def statusBar(self) -> QStatusBar: ...
@@ -200,6 +222,7 @@ class PersonalGlossaryCoordinator(QObject):
         self._parent = parent
         self._actions = actions
         self.controller = controller
+        self._no_glossary: QLabel | None = None  # shown in the dock while there is no entry
         actions.add_all(PERSONAL_GLOSSARY_ACTIONS, self)
         controller.failed.connect(window.show_problem)
         controller.changed.connect(self.refresh)
@@ -213,15 +236,21 @@ class PersonalGlossaryCoordinator(QObject):
     # ----- showing ----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """The pane's entries and the text's term marks, from the stored entries."""
+        """The pane's entries and the text's term marks, from the stored entries, for the
+        text being read (called again when the window opens another text). A text without
+        any entry shows one line saying how to make one, instead of an empty pane."""
         from reader_app.ui.text_view import Span
 
         window = self._window
         pane = window.glossary_pane
         if pane is None:
             return
-        glossary, occurrences, scopes = self.controller.glossary_for(window.document)
-        pane.set_glossary(glossary, occurrences, scopes)
+        document = window.document
+        glossary, occurrences, scopes = self.controller.glossary_for(document)
+        pane.set_glossary(glossary, occurrences, scopes, document=document)
+        window.glossary_headwords = {entry.id: entry.headword for entry in glossary.entries}
+        # The bundled text keeps its pane even empty: it says why its glossary failed.
+        self._show_in_dock(pane if len(glossary) or document.glossary_file else None)
         view = window.reading_view
         view.set_marks(
             "terms",
@@ -237,6 +266,20 @@ class PersonalGlossaryCoordinator(QObject):
             ],
         )
         self._update_actions()
+
+    def _show_in_dock(self, pane: GlossaryPane | None) -> None:
+        """The pane, or (None) the line for a text without a glossary; the dock keeps the
+        widget it no longer shows, hidden, for the next time."""
+        dock = self._window.glossary_dock
+        if pane is None:
+            if self._no_glossary is None:
+                self._no_glossary = no_glossary_label(dock)
+            shown: QWidget = self._no_glossary
+        else:
+            shown = pane
+        if dock.widget() is not shown:
+            dock.setWidget(shown)
+            shown.show()
 
     def _current_personal(self) -> PersonalEntry | None:
         pane = self._window.glossary_pane

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader_app.models.search_everything import (
+    EVERY_TEXT,
     GROUP_LIMIT,
     EverythingSearch,
     SearchResult,
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QStatusBar
 
     from reader_app.domain.text import Document
-    from reader_app.models.notes_controller import NotesController
     from reader_app.ui.glossary_pane import GlossaryPane
     from reader_app.ui.notes_coordinator import NotesCoordinator
     from reader_app.ui.text_view import ReadingView
@@ -45,6 +45,8 @@ class SearchEverythingDialog(QDialog):
     other_text_chosen = Signal(str, str)  # text id, block id: a hit in another text
     entry_chosen = Signal(str)
     note_chosen = Signal(str)
+    other_note_chosen = Signal(str, str)  # text id, note id: a note on another text
+    other_entry_chosen = Signal(str, str)  # text id, entry id: the reader's entry for another
 
     def __init__(
         self, search: Callable[[str], list[TextGroup]], parent: QWidget | None = None
@@ -151,10 +153,14 @@ class SearchEverythingDialog(QDialog):
             self.text_chosen.emit(block_id, start, end)
         elif result.kind == "text":
             self.other_text_chosen.emit(text_id, result.target[0])
+        elif result.kind == "entry" and not current and text_id != EVERY_TEXT:
+            self.other_entry_chosen.emit(text_id, result.target[0])
         elif result.kind == "entry":
             self.entry_chosen.emit(result.target[0])
-        else:
+        elif current:
             self.note_chosen.emit(result.target[0])
+        else:
+            self.other_note_chosen.emit(text_id, result.target[0])
         self.hide()
 
 
@@ -169,8 +175,6 @@ class SearchHost(Protocol):
     search_everything: SearchEverythingDialog | None
     term_lookup_requested: SignalInstance
 
-    @property
-    def notes_controller(self) -> NotesController | None: ...
     def statusBar(self) -> QStatusBar: ...
 
 
@@ -182,7 +186,7 @@ def show_search_everything(window: SearchHost, parent: QWidget) -> SearchEveryth
             return None
 
         def search(needle: str) -> list[TextGroup]:
-            everything = window.everything or EverythingSearch(notes=window.notes_controller)
+            everything = window.everything or EverythingSearch()  # without the notes
             assert window.glossary_pane is not None
             groups = everything.search(needle, window.document, window.glossary_pane.glossary)
             for problem in everything.failed[:1]:
@@ -191,15 +195,15 @@ def show_search_everything(window: SearchHost, parent: QWidget) -> SearchEveryth
 
         dialog = SearchEverythingDialog(search, parent)
         dialog.text_chosen.connect(window.reading_view.flash)
-        dialog.other_text_chosen.connect(
-            lambda _text_id, _block_id: window.statusBar().showMessage(
-                "That passage is in another text of your library: open that text to read it.",
-                8000,
-            )
-        )
         dialog.entry_chosen.connect(window.term_lookup_requested)
         if window.notes is not None:
             dialog.note_chosen.connect(window.notes.show_note)
+        # Other texts open in the window (ui/library_coordinator.py), where the library is.
+        library = getattr(window, "library", None)
+        if library is not None:
+            dialog.other_text_chosen.connect(library.open_at_block)
+            dialog.other_note_chosen.connect(library.open_at_note)
+            dialog.other_entry_chosen.connect(library.open_at_entry)
         window.search_everything = dialog
     dialog = window.search_everything
     dialog.show()

@@ -254,9 +254,7 @@ class ReadingView(SafeBrowser):
         cursor.endEditBlock()
         # No column margins yet: the hidden view is 100 pixels wide, and text laid out for that
         # width would be laid out again at the real one. resizeEvent sets them when shown.
-        # Indexed before Qt has it: setting the document scrolls, and what follows a scroll
-        # (the reading progress) looks blocks up by id in the index.
-        self._index_blocks(doc)
+        self._index_blocks(doc)  # first: setDocument scrolls, and the progress reads the index
         self.setDocument(doc)
 
     def show_document(self, document: Document) -> None:

@@ -413,3 +413,15 @@ def test_write_atomically_keeps_the_old_file_when_writing_fails(
         write_atomically(target, b"new")
     assert target.read_bytes() == b"old and complete"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.md"]
+
+
+def test_markdown_byline_of_a_text_without_author_or_year_leaves_them_out(
+    document: Document,
+) -> None:
+    """A reader's own file often has neither: the line names what there is, never "None"."""
+    untitled = document._replace(author="", year=None)
+    byline = export.export_markdown([], untitled).splitlines()[2]
+    assert byline.startswith("Exported from Study Reader on ")
+    with_year = export.export_markdown([], document._replace(author="", year=1921))
+    assert with_year.splitlines()[2].startswith("1921. Exported from")
+    assert "None" not in export.export_markdown([], untitled)

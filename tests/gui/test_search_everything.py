@@ -98,5 +98,6 @@ def test_the_window_shows_the_text_being_read_first_then_the_library(
     with qtbot.waitSignal(dialog.other_text_chosen) as chosen:
         dialog.results.itemActivated.emit(hit, 0)
     assert chosen.args == [text_id, result.target[0]]
-    assert "another text" in window.statusBar().currentMessage()
+    assert window.document.id == text_id  # the text opens at the passage
+    assert window.reading_view.marks("flash")
     assert "found in 2 texts" in dialog.summary.text()

@@ -100,6 +100,13 @@ def _by_position(note: Note) -> tuple[int, datetime]:
     return (start or 0, note.created)
 
 
+def _byline(document: Document) -> str:
+    """ "Author, year. " as far as known: a reader's own file may give neither."""
+    known = [_escape_markdown(document.author), str(document.year) if document.year else ""]
+    byline = ", ".join(part for part in known if part)
+    return f"{byline}. " if byline else ""
+
+
 def export_markdown(
     notes: Iterable[Note],
     document: Document,
@@ -115,8 +122,7 @@ def export_markdown(
     lines = [
         f"# Notes on {_escape_markdown(document.title)}",
         "",
-        f"{_escape_markdown(document.author)}, {document.year}. "
-        f"Exported from {APP_NAME} on {moment:%Y-%m-%d}.",
+        f"{_byline(document)}Exported from {APP_NAME} on {moment:%Y-%m-%d}.",
         "",
         f"Source: {_escape_markdown(source)}",
         "",
