@@ -48,6 +48,17 @@ from reader_app.storage.sync_cards import (
     check_card,
     read_cards,
 )
+from reader_app.storage.sync_glossary import (
+    apply_entries,
+    apply_positions,
+    changed_entries,
+    changed_positions,
+    check_entry,
+    check_position,
+    payload_fingerprint,
+    read_entries,
+    read_positions,
+)
 from reader_app.storage.sync_notes import (
     STORED,
     SyncedVersion,
@@ -92,6 +103,8 @@ class SyncOutcome:
     folder_available: bool = True
     texts_changed: int = 0  # texts added, corrected or removed here
     cards_changed: int = 0  # review cards added, answered or removed here
+    glossary_changed: int = 0  # personal glossary entries added, edited or deleted here
+    places_changed: int = 0  # texts moved to where another computer left them
 
     @property
     def changed_here(self) -> bool:
@@ -146,6 +159,20 @@ def read_record(record: Record) -> NoteFields | None:
                 f"read ({reason}); it is skipped"
             )
         return None
+    if record.entity in (Entity.GLOSSARY, Entity.POSITION):
+        what = "glossary entry" if record.entity is Entity.GLOSSARY else "reading position"
+        if record.payload is None:
+            why: str | None = "it is never deleted outright"
+        elif record.entity is Entity.GLOSSARY:
+            why = check_entry(record.entity_id, record.payload)
+        else:
+            why = check_position(record.payload)
+        if why:
+            raise PayloadError(
+                f"A {what} from another computer ({record.device}.jsonl) could not be read "
+                f"({why}); it is skipped"
+            )
+        return None
     if record.entity is not Entity.NOTE:
         raise PayloadError(
             f"{record.device}.jsonl holds a {record.kind} change, which this version skips"
@@ -192,6 +219,7 @@ class SyncEngine:
         self._arrived: dict[tuple[str, Stamp], NoteFields] = {}
         self._texts_merged: tuple[dict[Key, SyncedVersion], list[str]] = ({}, [])
         self._cards_merged: tuple[dict[Key, SyncedVersion], list[str]] = ({}, [])
+        self._rows_merged: dict[Entity, tuple[dict[Key, SyncedVersion], list[str]]] = {}
 
     # -- state -------------------------------------------------------------------------
 
@@ -249,7 +277,7 @@ class SyncEngine:
         # Texts waiting for their file first: one added here by hand meanwhile takes the
         # details sent for it, rather than sending its file's own as a newer edit.
         texts = self._receive_texts(meta, problems) if meta.waiting_texts else 0
-        for send in (self._send_texts, self._send_cards):
+        for send in (self._send_texts, self._send_cards, self._send_glossary, self._send_places):
             more_sent, more_seen = send(meta, clock, problems)
             sent, seen = [*sent, *more_sent], {**seen, **more_seen}
         # The state (with any records the folder refused) is saved before the changes are
@@ -261,7 +289,12 @@ class SyncEngine:
         received, deleted, kept, changed = self._receive(meta, clock, problems)
         texts += self._receive_texts(meta, problems)
         cards = self._receive_cards(problems)
-        if received or deleted or kept or texts or cards or meta.cursors != self._saved_cursors:
+        entries = self._receive_rows(Entity.GLOSSARY, meta)
+        places = self._receive_rows(Entity.POSITION, meta)
+        if (
+            received or deleted or kept or texts or cards or entries or places
+            or meta.cursors != self._saved_cursors
+        ):  # fmt: skip
             save_meta(self.data_dir, meta)
         self._saved_cursors = dict(meta.cursors)
         return SyncOutcome(
@@ -273,6 +306,8 @@ class SyncEngine:
             problems=tuple(dict.fromkeys(problems)),
             texts_changed=texts,
             cards_changed=cards,
+            glossary_changed=entries,
+            places_changed=places,
         )
 
     def _start_as_new_device(self, meta: SyncMeta, problems: list[str]) -> SyncMeta:
@@ -316,6 +351,8 @@ class SyncEngine:
             Entity.NOTE: self._own_payloads(Entity.NOTE, [k[1] for k in own]),
             Entity.TEXT: self._own_payloads(Entity.TEXT, [k[1] for k in own]),
             Entity.REVIEW: self._own_payloads(Entity.REVIEW, [k[1] for k in own]),
+            Entity.GLOSSARY: self._own_payloads(Entity.GLOSSARY, [k[1] for k in own]),
+            Entity.POSITION: self._own_payloads(Entity.POSITION, [k[1] for k in own]),
         }
         records = [*meta.unwritten]
         for key, synced in sorted(own.items(), key=lambda item: item[1].version.record.stamp):
@@ -346,6 +383,10 @@ class SyncEngine:
                 payload = text_payload(row, file)
                 found[text_id] = (payload, text_fingerprint(payload))
             return found
+        if entity is Entity.GLOSSARY or entity is Entity.POSITION:
+            read = read_entries if entity is Entity.GLOSSARY else read_positions
+            rows = read(self.connection, ids, self._path)
+            return {i: (row, payload_fingerprint(row)) for i, row in rows.items()}
         cards = read_cards(self.connection, ids, self._path)
         return {i: (dict(row), card_fingerprint(row)) for i, row in cards.items()}
 
@@ -436,6 +477,29 @@ class SyncEngine:
             Entity.REVIEW, seen, rows, dict, card_fingerprint, meta, clock, problems
         )
 
+    def _send_glossary(
+        self, meta: SyncMeta, clock: HybridClock, problems: list[str]
+    ) -> tuple[list[tuple[Key, SyncedVersion]], dict[Key, str]]:
+        """Step 1 for the personal glossary: entries added, edited or deleted here."""
+        seen = changed_entries(self.connection, self._path)
+        rows = read_entries(self.connection, list(seen), self._path) if seen else {}
+        # Dated by the entry's own time: an edit made at 10:00 and synced at 11:00 loses to
+        # one made at 10:30 elsewhere (this device's clock still never goes back).
+        return self._send_rows(
+            Entity.GLOSSARY, seen, rows, dict, payload_fingerprint, meta, clock, problems,
+            made_of=lambda row: str(row["modified"]),
+        )  # fmt: skip
+
+    def _send_places(
+        self, meta: SyncMeta, clock: HybridClock, problems: list[str]
+    ) -> tuple[list[tuple[Key, SyncedVersion]], dict[Key, str]]:
+        """Step 1 for reading positions: texts whose place moved here."""
+        seen = changed_positions(self.connection, self._path)
+        rows = read_positions(self.connection, list(seen), self._path) if seen else {}
+        return self._send_rows(
+            Entity.POSITION, seen, rows, dict, payload_fingerprint, meta, clock, problems
+        )
+
     def _send_rows(
         self,
         entity: Entity,
@@ -446,16 +510,23 @@ class SyncEngine:
         meta: SyncMeta,
         clock: HybridClock,
         problems: list[str],
+        made_of: Callable[[Mapping[str, Any]], str] | None = None,
     ) -> tuple[list[tuple[Key, SyncedVersion]], dict[Key, str]]:
         """Records for the rows of ``entity`` changed here (a missing row: removed), dated
-        when they changed, appended to this device's log."""
+        when they changed (by ``made_of`` of the row, or when the trigger listed them),
+        appended to this device's log."""
         if not seen:
             return [], {}
         versions = self._versions_of({(entity, entity_id) for entity_id in seen})
         records: list[Record] = []
         sent: list[tuple[Key, SyncedVersion]] = []
         payload: Mapping[str, Any] | None
-        for entity_id in sorted(seen, key=lambda i: seen[i]):
+
+        def made(entity_id: str) -> str:
+            row = rows.get(entity_id)
+            return seen[entity_id] if made_of is None or row is None else made_of(row)
+
+        for entity_id in sorted(seen, key=made):
             key = (entity, entity_id)
             current, row = versions.get(key), rows.get(entity_id)
             if row is None:
@@ -467,8 +538,9 @@ class SyncEngine:
                 printed = fingerprint_of(payload)
                 if current is not None and current.fingerprint == printed:
                     continue  # as it came from another computer
-            made = _millis(seen[entity_id])
-            record, synced = self._stamp(key, current, payload, printed, made, clock)
+            record, synced = self._stamp(
+                key, current, payload, printed, _millis(made(entity_id)), clock
+            )
             sent.append((key, synced))
             records.append(record)
         if records:
@@ -483,6 +555,7 @@ class SyncEngine:
         self._arrived = {}
         self._texts_merged = ({}, [])
         self._cards_merged = ({}, [])
+        self._rows_merged = {}
         incoming = self._read_logs(meta, problems)
         if not incoming:
             return 0, 0, 0, []
@@ -506,6 +579,11 @@ class SyncEngine:
             {key: v for key, v in versions.items() if key[0] is Entity.REVIEW},
             [r.entity_id for r in result.applied if r.entity is Entity.REVIEW],
         )
+        for entity in (Entity.GLOSSARY, Entity.POSITION):
+            self._rows_merged[entity] = (
+                {key: v for key, v in versions.items() if key[0] is entity},
+                [r.entity_id for r in result.applied if r.entity is entity],
+            )
         return self._apply_notes(
             result, versions, {k for k in keys if k[0] is Entity.NOTE}, problems
         )
@@ -615,6 +693,40 @@ class SyncEngine:
         self._versions.update(versions)
         self._cards_merged = ({}, [])
         return len(written)
+
+    def _receive_rows(self, entity: Entity, meta: SyncMeta) -> int:
+        """Step 3 for glossary entries and reading positions: as the others left them (the
+        later edit wins). A place for a text not here yet waits in the sync state, and is
+        tried again each sync until the text comes."""
+        versions, applied = self._rows_merged.pop(entity, ({}, []))
+        winners = {
+            entity_id: dict(payload)
+            for entity_id in applied
+            if (payload := versions[(entity, entity_id)].version.payload) is not None
+        }
+        if entity is Entity.POSITION:
+            retry = {i: p for i, p in meta.waiting_places.items() if i not in winners}
+            if not winners and not retry:
+                return 0
+            moved, meta.waiting_places = apply_positions(
+                self.connection, {**retry, **winners}, self._path
+            )
+            written = [i for i in moved if i in winners]  # a retried one has its version
+            changed = len(moved)
+        elif winners:
+            written = apply_entries(self.connection, winners, self._path)
+            changed = len(written)
+        else:
+            return 0
+        for entity_id in written:
+            key = (entity, entity_id)
+            versions[key] = SyncedVersion(
+                versions[key].version, payload_fingerprint(winners[entity_id])
+            )
+        if versions:
+            record_received(self.connection, list(versions.items()), [], self._path)
+            self._versions.update(versions)
+        return changed
 
     def _read_logs(self, meta: SyncMeta, problems: list[str]) -> list[Record]:
         try:

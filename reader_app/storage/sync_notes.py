@@ -190,6 +190,8 @@ CHANGE_LISTS = {
     Entity.NOTE: ("sync_changes", "note_id"),
     Entity.TEXT: ("sync_text_changes", "text_id"),
     Entity.REVIEW: ("sync_card_changes", "card_id"),
+    Entity.GLOSSARY: ("sync_glossary_changes", "entry_id"),
+    Entity.POSITION: ("sync_position_changes", "text_id"),
 }
 
 
@@ -239,6 +241,15 @@ def forget_all(connection: sqlite3.Connection, path: Path | None = None) -> None
         connection.execute(
             "INSERT OR REPLACE INTO sync_card_changes (card_id, changed) "
             "SELECT id, modified FROM review_cards"
+        )
+        connection.execute(
+            "INSERT OR REPLACE INTO sync_glossary_changes (entry_id, changed) "
+            "SELECT id, modified FROM glossary_entries"
+        )
+        connection.execute(
+            "INSERT OR REPLACE INTO sync_position_changes (text_id, changed) "
+            "SELECT id, modified FROM texts "
+            "WHERE position_block_id IS NOT NULL AND deleted IS NULL"
         )
 
 

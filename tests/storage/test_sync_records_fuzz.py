@@ -34,6 +34,14 @@ CARD = {
     "state": '{"card_id": 1}', "due": "2026-01-01T00:00:00.000000Z",
     "created": "2026-01-01T00:00:00.000000Z", "deleted": None,
 }  # fmt: skip
+ENTRY = {
+    "text_id": None, "headword": "NEP", "aliases": '["New Economic Policy"]',
+    "category": "concept", "gloss": "Lenin's retreat to markets.", "explanation": "",
+    "sources": "[]", "start_date": None, "end_date": None, "see_also": "[]",
+    "created": "2026-01-01T00:00:00.000000Z", "modified": "2026-01-02T00:00:00.000000Z",
+    "deleted": None,
+}  # fmt: skip
+PLACE = {"block_id": "p2", "offset": 40}
 STAMP = Stamp(1_700_000_000_000, 0, "desk")
 
 
@@ -45,24 +53,34 @@ def _read(entity: Entity, payload: object) -> None:
         assert str(error).startswith(("A ", "desk.jsonl"))
 
 
-@pytest.mark.parametrize(("entity", "valid"), [(Entity.TEXT, TEXT), (Entity.REVIEW, CARD)])
+@pytest.mark.parametrize(
+    ("entity", "valid"),
+    [
+        (Entity.TEXT, TEXT),
+        (Entity.REVIEW, CARD),
+        (Entity.GLOSSARY, ENTRY),
+        (Entity.POSITION, PLACE),
+    ],
+)
 def test_the_valid_payloads_here_are_taken(entity: Entity, valid: dict[str, object]) -> None:
     assert read_record(Record(entity, "an-id", STAMP, valid)) is None  # taken: not a note
     with pytest.raises(PayloadError):
-        read_record(Record(entity, "an-id", STAMP, {**valid, "kind": 7, "title": None}))
+        broken = {"kind": 7, "title": None, "gloss": 7, "offset": -1}
+        read_record(Record(entity, "an-id", STAMP, {**valid, **broken}))
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.sampled_from([Entity.TEXT, Entity.REVIEW, Entity.NOTE]),
-    st.sampled_from(sorted({*TEXT, *CARD, "studyReader", "target", "body"})),
+    st.sampled_from([Entity.TEXT, Entity.REVIEW, Entity.NOTE, Entity.GLOSSARY, Entity.POSITION]),
+    st.sampled_from(sorted({*TEXT, *CARD, *ENTRY, *PLACE, "studyReader", "target", "body"})),
     JSON,
 )
 def test_one_field_changed_to_anything(entity: Entity, field: str, value: object) -> None:
-    base = {Entity.TEXT: TEXT, Entity.REVIEW: CARD}.get(entity, {})
+    bases = {Entity.TEXT: TEXT, Entity.REVIEW: CARD, Entity.GLOSSARY: ENTRY, Entity.POSITION: PLACE}
+    base = bases.get(entity, {})
     _read(entity, {**base, field: value})
 
 
-@given(st.sampled_from([Entity.TEXT, Entity.REVIEW, Entity.NOTE, Entity.GLOSSARY]), JSON)
+@given(st.sampled_from(list(Entity)), JSON)
 def test_any_payload_at_all(entity: Entity, payload: object) -> None:
     _read(entity, payload if isinstance(payload, dict) else {"value": payload})
