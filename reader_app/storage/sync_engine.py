@@ -609,17 +609,29 @@ class SyncEngine:
         ids = sorted(key[1] for key in keys)
         # Written a few hundred notes at a time, so that the window's own saves never wait
         # long for the database; each part is whole, with its versions.
-        for start in range(0, len(ids), APPLY_CHUNK):
-            part = set(ids[start : start + APPLY_CHUNK])
-            part_versions = {
-                key: v for key, v in versions.items() if key[0] is Entity.NOTE and key[1] in part
-            }
+        # Each note's part found once: filtering every version per part grew as parts times
+        # notes (a tenth of a second at 10,000 notes).
+        part_of = {note_id: index // APPLY_CHUNK for index, note_id in enumerate(ids)}
+        parts = range(len(ids) // APPLY_CHUNK + 1)
+        versions_by_part: list[dict[Key, SyncedVersion]] = [{} for _ in parts]
+        for key, version in versions.items():
+            if key[0] is Entity.NOTE:
+                versions_by_part[part_of[key[1]]][key] = version
+        winners_by_part: list[list[NoteFields | str]] = [[] for _ in parts]
+        for note_id, winner in winners.items():
+            winners_by_part[part_of[note_id]].append(winner)
+        losers_by_part: list[list[Record]] = [[] for _ in parts]
+        for record in result.revisions:
+            if record.entity is Entity.NOTE:
+                losers_by_part[part_of[record.entity_id]].append(record)
+        for part in parts:
+            if not versions_by_part[part] and not winners_by_part[part]:
+                continue
+            part_versions = versions_by_part[part]
             applied = apply_changes(
                 self.connection,
-                [winner for note_id, winner in winners.items() if note_id in part],
-                self._losers(
-                    [r for r in result.revisions if r.entity is Entity.NOTE and r.entity_id in part]
-                ),
+                winners_by_part[part],
+                self._losers(losers_by_part[part]),
                 part_versions,  # given the fingerprints of what is written
                 self._path,
             )

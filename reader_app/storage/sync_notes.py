@@ -227,6 +227,18 @@ def record_received(
             connection.execute(f"DELETE FROM {table} WHERE {column} = ?", (entity_id,))
 
 
+def latest_unsynced_change(connection: sqlite3.Connection, path: Path | None = None) -> str | None:
+    """When the newest change not yet synced of a text, card, glossary entry or reading
+    position was made (None: there is none). Cheap (each list is keyed and short), so the
+    window can look every second and sync after a pause, whichever window or pane made the
+    change; notes tell the window of their changes themselves."""
+    lists = [table for entity, (table, _) in CHANGE_LISTS.items() if entity is not Entity.NOTE]
+    union = " UNION ALL ".join(f"SELECT max(changed) AS changed FROM {t}" for t in lists)
+    with storage_errors(path):
+        (latest,) = connection.execute(f"SELECT max(changed) FROM ({union})").fetchone()
+    return None if latest is None else str(latest)
+
+
 def forget_all(connection: sqlite3.Connection, path: Path | None = None) -> None:
     """Start afresh with a new sync folder: no versions, every note to be sent."""
     with transaction(connection, path):

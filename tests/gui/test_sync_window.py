@@ -7,8 +7,11 @@ from pathlib import Path
 from PySide6.QtWidgets import QLabel
 
 from reader_app.domain.notes import free_note
+from reader_app.domain.personal_glossary import make_entry
 from reader_app.models.sync_controller import SyncController, synced_ago
 from reader_app.settings import SYNC_FOLDER, Settings
+from reader_app.storage.glossary_repo import glossary_of
+from reader_app.storage.library import library_of
 from reader_app.storage.store import database_path, open_store
 from reader_app.storage.sync_engine import SyncEngine
 from reader_app.storage.sync_state import load_device
@@ -135,3 +138,25 @@ def test_changes_are_synced_once_editing_pauses(qtbot, tmp_path: Path, document)
         sync.finish()
     finally:
         store.close()
+
+
+def test_changes_in_the_library_review_or_glossary_are_synced_after_the_pause_too(
+    make_window, qtbot, tmp_path: Path, data_dir: Path
+) -> None:
+    sync_dir = tmp_path / "shared"
+    sync_dir.mkdir()
+    window = make_window()
+    assert attach_sync(window, data_dir, sync_dir) is not None
+    qtbot.waitUntil(lambda: status(window) == "Synced just now", timeout=10_000)
+    log = sync_dir / f"{load_device(data_dir).id}.jsonl"
+    sent = lambda: log.read_text("utf-8") if log.exists() else ""  # noqa: E731
+    essay = tmp_path / "essay.md"
+    essay.write_text("# Sent Along\n\nA paragraph.\n", encoding="utf-8")
+    # Written as the library pane writes it, on the window's notes connection: no notes
+    # change is announced, and nothing calls the sync controller.
+    text_id = library_of(repo(window), data_dir).add_file(essay).text_id
+    qtbot.waitUntil(lambda: text_id in sent(), timeout=10_000)
+    entry = glossary_of(repo(window)).save(make_entry(headword="Soviet", gloss="A council."))
+    qtbot.waitUntil(lambda: entry.entry.id in sent(), timeout=10_000)
+    library_of(repo(window), data_dir).remove(text_id)
+    qtbot.waitUntil(lambda: f'"id":"{text_id}","hlc"' in sent().splitlines()[-1], timeout=10_000)
