@@ -436,10 +436,7 @@ def apply_changes(
         _insert_all(connection, to_insert)
         kept += _keep_losers(connection, losers, now_stored, recorded)
         write_versions(connection, versions.items())
-        # What this sync deleted or replaced is synced already: off the list the deletion
-        # triggers just put it on (the insert triggers stood aside).
-        connection.executemany(
-            "DELETE FROM sync_changes WHERE note_id = ?",
-            [(i,) for i in [*deleted, *(i for i in written if i in gone)]],
-        )
+        # Deleted or replaced by this sync: off the list the deletion triggers put it on.
+        replaced = [(i,) for i in [*deleted, *(i for i in written if i in gone)]]
+        connection.executemany("DELETE FROM sync_changes WHERE note_id = ?", replaced)
     return Applied(written, deleted, kept, skipped)
