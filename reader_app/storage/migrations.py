@@ -447,8 +447,9 @@ CREATE TABLE sync_versions (
 #   it does, the per-row insert triggers of the notes' search index and change list stand
 #   aside: the sync fills the index once for the notes it wrote (one FTS row each, tags
 #   included, where the triggers rewrote a note's FTS row once per tag) and does not list
-#   notes it wrote as changed here. This made a first sync of 10,000 notes about three times
-#   faster. Deletions keep their triggers.
+#   notes it wrote as changed here. Receiving 10,000 notes took 2.4-2.5 s instead of
+#   3.7-4.1 s with the per-row triggers (same machine, same run). Deletions keep their
+#   triggers.
 SCHEMA_V8_STEPS = """
 CREATE TABLE sync_glossary_changes (
     entry_id TEXT PRIMARY KEY,
