@@ -4,6 +4,7 @@ refused one never reaches the database (Hypothesis)."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +13,11 @@ from hypothesis import strategies as st
 from reader_app.domain.sync.clock import Stamp
 from reader_app.domain.sync.log import Entity, Record
 from reader_app.domain.sync.note_payload import PayloadError
+from reader_app.domain.text import Document
+from reader_app.storage.glossary_repo import glossary_of
+from reader_app.storage.store import open_store
 from reader_app.storage.sync_engine import read_record
+from reader_app.storage.sync_glossary import apply_entries
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
@@ -84,3 +89,24 @@ def test_one_field_changed_to_anything(entity: Entity, field: str, value: object
 @given(st.sampled_from(list(Entity)), JSON)
 def test_any_payload_at_all(entity: Entity, payload: object) -> None:
     _read(entity, payload if isinstance(payload, dict) else {"value": payload})
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(sorted(ENTRY)), JSON | st.text(max_size=30))
+def test_a_glossary_entry_taken_from_another_computer_is_stored_and_read_back(
+    data_dir: Path, document: Document, field: str, value: object
+) -> None:
+    payload = {**ENTRY, field: value}
+    try:
+        read_record(Record(Entity.GLOSSARY, "an-entry", STAMP, payload))
+    except PayloadError:
+        return  # refused in words (the other test): nothing to store
+    store = open_store(data_dir, document)
+    try:
+        connection = store.repository.connection
+        connection.execute("DELETE FROM sync_glossary_changes")
+        assert apply_entries(connection, {"an-entry": payload}) == ["an-entry"]
+        live = glossary_of(store.repository).entries()
+        assert [p.entry.id for p in live] == ([] if payload["deleted"] else ["an-entry"])
+    finally:
+        store.close()
