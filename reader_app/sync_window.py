@@ -57,6 +57,7 @@ def attach_sync(window: MainWindow, data_dir: Path, folder: Path | None) -> Sync
     sync.notes_arrived.connect(arrived)
 
     _sync_after_other_changes(sync, repository)
+    sync.others_arrived.connect(lambda _outcome: _show_what_arrived(window))
 
     def choose_folder(path: str) -> None:
         settings.set(SYNC_FOLDER, path)
@@ -111,6 +112,22 @@ def _sync_after_other_changes(sync: SyncController, repository: NotesRepository)
     looking.setInterval(CHANGE_LOOK_MS)
     looking.timeout.connect(look)
     looking.start()
+
+
+def _show_what_arrived(window: MainWindow) -> None:
+    """A sync wrote texts, cards, glossary entries or places: the Library pane, the personal
+    glossary's entries and marks, and the review due count are read again. (A place for the
+    open text is not applied to the page under the reader: it is used when the text is
+    next opened.) Each pane is set on the window by its own wiring, if it is there."""
+    library = getattr(window, "library", None)
+    if library is not None:
+        library.model.refresh()
+    glossary = getattr(window, "personal_glossary", None)
+    if glossary is not None:
+        glossary.refresh()
+    review = getattr(window, "review", None)
+    if review is not None:
+        review.update_due_count()
 
 
 def close_after_last_sync(window: MainWindow, store: StoreOpenResult) -> None:

@@ -160,3 +160,30 @@ def test_changes_in_the_library_review_or_glossary_are_synced_after_the_pause_to
     qtbot.waitUntil(lambda: entry.entry.id in sent(), timeout=10_000)
     library_of(repo(window), data_dir).remove(text_id)
     qtbot.waitUntil(lambda: f'"id":"{text_id}","hlc"' in sent().splitlines()[-1], timeout=10_000)
+
+
+def test_texts_and_glossary_entries_that_arrive_are_shown_in_their_panes(
+    make_window, qtbot, tmp_path: Path, data_dir: Path
+) -> None:
+    sync_dir = tmp_path / "shared"
+    sync_dir.mkdir()
+    window = make_window()
+    assert attach_sync(window, data_dir, sync_dir) is not None
+    qtbot.waitUntil(lambda: status(window) == "Synced just now", timeout=10_000)
+    assert window.library.model.rowCount() == 1  # the bundled text
+    laptop, engine = other_computer(tmp_path / "laptop", sync_dir, window.document)
+    try:
+        essay = tmp_path / "essay.md"
+        essay.write_text("# Came From The Laptop\n\nA paragraph.\n", encoding="utf-8")
+        library_of(laptop.repository, tmp_path / "laptop").add_file(essay)
+        entry = make_entry(headword="Zemstvo", gloss="A rural council.")
+        glossary_of(laptop.repository).save(entry)
+        engine.sync()
+    finally:
+        laptop.close()
+    with qtbot.waitSignal(window.sync_controller.others_arrived, timeout=10_000):
+        window.sync_controller.sync_now()
+    titles = [text.title for text in window.library.model.texts()]  # what the pane lists
+    assert "Came From The Laptop" in titles
+    shown = {e.id for e in window.glossary_pane.glossary.entries}  # what the pane lists
+    assert entry.entry.id in shown
