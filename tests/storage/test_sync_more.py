@@ -14,6 +14,7 @@ from test_sync_engine import ESSAY, Computer, computers, library, sync_all  # no
 from reader_app.domain.notes import free_note
 from reader_app.domain.personal_glossary import edited, make_entry
 from reader_app.domain.sync import log as sync_log
+from reader_app.domain.text import DEFAULT_TEXT_ID
 from reader_app.storage import sync_texts
 from reader_app.storage.glossary_repo import PersonalGlossaryRepository, glossary_of
 from reader_app.storage.library import ReadingState
@@ -211,3 +212,14 @@ def test_a_place_in_a_text_not_here_yet_waits_for_the_text(
     library(away).add_file(essay)  # the reader adds the file by hand
     away.sync()
     assert library(away).reading_state(text_id)[:2] == ("p2", 7)
+
+
+def test_the_bundled_texts_place_in_the_library_travels_too(
+    computers: Callable[..., list[Computer]],  # noqa: F811
+) -> None:
+    """The window keeps the bundled text's place in the library as it does any text's (and
+    in the settings for start-up): the library's copy syncs like the others."""
+    home, away = computers(0, 0)
+    library(home).save_reading_state(DEFAULT_TEXT_ID, ReadingState("p3", 21, 1.25))
+    sync_all([home, away])
+    assert library(away).reading_state(DEFAULT_TEXT_ID)[:2] == ("p3", 21)
