@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from reader_app.models.sync_controller import SyncController
     from reader_app.storage.notes_repo import NotesRepository
     from reader_app.storage.store import StoreOpenResult
+    from reader_app.storage.sync_engine import SyncOutcome
     from reader_app.ui.main_window import MainWindow
 
 
@@ -57,7 +58,7 @@ def attach_sync(window: MainWindow, data_dir: Path, folder: Path | None) -> Sync
     sync.notes_arrived.connect(arrived)
 
     _sync_after_other_changes(sync, repository)
-    sync.others_arrived.connect(lambda _outcome: _show_what_arrived(window))
+    sync.others_arrived.connect(lambda outcome: _show_what_arrived(window, outcome))
 
     def choose_folder(path: str) -> None:
         settings.set(SYNC_FOLDER, path)
@@ -114,14 +115,16 @@ def _sync_after_other_changes(sync: SyncController, repository: NotesRepository)
     looking.start()
 
 
-def _show_what_arrived(window: MainWindow) -> None:
+def _show_what_arrived(window: MainWindow, outcome: SyncOutcome) -> None:
     """A sync wrote texts, cards, glossary entries or places: the Library pane, the personal
-    glossary's entries and marks, and the review due count are read again. (A place for the
-    open text is not applied to the page under the reader: it is used when the text is
-    next opened.) Each pane is set on the window by its own wiring, if it is there."""
+    glossary's entries and marks, and the review due count are read again, and the open
+    text goes to a place that came for it if the reader has not moved in it. Each pane is
+    set on the window by its own wiring, if it is there."""
     library = getattr(window, "library", None)
     if library is not None:
         library.model.refresh()
+        if library.current_text_id in outcome.places_moved:
+            library.follow_place(library.current_text_id)
     glossary = getattr(window, "personal_glossary", None)
     if glossary is not None:
         glossary.refresh()

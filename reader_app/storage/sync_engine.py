@@ -105,6 +105,7 @@ class SyncOutcome:
     cards_changed: int = 0  # review cards added, answered or removed here
     glossary_changed: int = 0  # personal glossary entries added, edited or deleted here
     places_changed: int = 0  # texts moved to where another computer left them
+    places_moved: frozenset[str] = frozenset()  # their ids
 
     @property
     def changed_here(self) -> bool:
@@ -289,8 +290,9 @@ class SyncEngine:
         received, deleted, kept, changed = self._receive(meta, clock, problems)
         texts += self._receive_texts(meta, problems)
         cards = self._receive_cards(problems)
-        entries = self._receive_rows(Entity.GLOSSARY, meta)
-        places = self._receive_rows(Entity.POSITION, meta)
+        entries = len(self._receive_rows(Entity.GLOSSARY, meta))
+        moved = self._receive_rows(Entity.POSITION, meta)
+        places = len(moved)
         if (
             received or deleted or kept or texts or cards or entries or places
             or meta.cursors != self._saved_cursors
@@ -308,6 +310,7 @@ class SyncEngine:
             cards_changed=cards,
             glossary_changed=entries,
             places_changed=places,
+            places_moved=frozenset(moved),
         )
 
     def _start_as_new_device(self, meta: SyncMeta, problems: list[str]) -> SyncMeta:
@@ -706,10 +709,10 @@ class SyncEngine:
         self._cards_merged = ({}, [])
         return len(written)
 
-    def _receive_rows(self, entity: Entity, meta: SyncMeta) -> int:
+    def _receive_rows(self, entity: Entity, meta: SyncMeta) -> list[str]:
         """Step 3 for glossary entries and reading positions: as the others left them (the
         later edit wins). A place for a text not here yet waits in the sync state, and is
-        tried again each sync until the text comes."""
+        tried again each sync until the text comes. Returns the ids written."""
         versions, applied = self._rows_merged.pop(entity, ({}, []))
         winners = {
             entity_id: dict(payload)
@@ -719,17 +722,17 @@ class SyncEngine:
         if entity is Entity.POSITION:
             retry = {i: p for i, p in meta.waiting_places.items() if i not in winners}
             if not winners and not retry:
-                return 0
+                return []
             moved, meta.waiting_places = apply_positions(
                 self.connection, {**retry, **winners}, self._path
             )
             written = [i for i in moved if i in winners]  # a retried one has its version
-            changed = len(moved)
+            changed = moved
         elif winners:
             written = apply_entries(self.connection, winners, self._path)
-            changed = len(written)
+            changed = written
         else:
-            return 0
+            return []
         for entity_id in written:
             key = (entity, entity_id)
             versions[key] = SyncedVersion(
