@@ -9,9 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+CHANGE_LOOK_MS = 1000
+"""How often the window looks for changes made outside the notes (library, review,
+glossary, reading place) to start the pause after which they are synced."""
+
 if TYPE_CHECKING:
     from reader_app.models.sync_controller import SyncController
+    from reader_app.storage.notes_repo import NotesRepository
     from reader_app.storage.store import StoreOpenResult
+    from reader_app.storage.sync_engine import SyncOutcome
     from reader_app.ui.main_window import MainWindow
 
 
@@ -51,6 +57,9 @@ def attach_sync(window: MainWindow, data_dir: Path, folder: Path | None) -> Sync
     repository.subscribe(changed_here)
     sync.notes_arrived.connect(arrived)
 
+    _sync_after_other_changes(sync, repository)
+    sync.others_arrived.connect(lambda outcome: _show_what_arrived(window, outcome))
+
     def choose_folder(path: str) -> None:
         settings.set(SYNC_FOLDER, path)
         sync.set_folder(Path(path) if path else None)
@@ -72,6 +81,56 @@ def attach_sync(window: MainWindow, data_dir: Path, folder: Path | None) -> Sync
     window.sync_controller = sync  # type: ignore[attr-defined]  # for close_after_last_sync
     sync.start()
     return sync
+
+
+def _sync_after_other_changes(sync: SyncController, repository: NotesRepository) -> None:
+    """Texts added or removed, cards answered, glossary entries and reading places: their
+    triggers list them for sync, whichever window or pane wrote them, so the window looks
+    at those lists each second rather than at each pane; a newer change starts the pause
+    after which it is synced, as a note's does."""
+    from PySide6.QtCore import QTimer
+
+    from reader_app.storage.db import StorageError
+    from reader_app.storage.sync_notes import latest_unsynced_change
+
+    def latest() -> str | None:
+        try:
+            return latest_unsynced_change(repository.connection, repository.path)
+        except StorageError:
+            return None  # the notes' own error handling says what is wrong with the database
+
+    seen = [latest()]  # the start-up sync sends what is listed already
+
+    def look() -> None:
+        if sync.folder is None:
+            return
+        newest = latest()
+        if newest is not None and (seen[0] is None or newest > seen[0]):
+            seen[0] = newest
+            sync.note_changed()
+
+    looking = QTimer(sync)
+    looking.setInterval(CHANGE_LOOK_MS)
+    looking.timeout.connect(look)
+    looking.start()
+
+
+def _show_what_arrived(window: MainWindow, outcome: SyncOutcome) -> None:
+    """A sync wrote texts, cards, glossary entries or places: the Library pane, the personal
+    glossary's entries and marks, and the review due count are read again, and the open
+    text goes to a place that came for it if the reader has not moved in it. Each pane is
+    set on the window by its own wiring, if it is there."""
+    library = getattr(window, "library", None)
+    if library is not None:
+        library.model.refresh()
+        if library.current_text_id in outcome.places_moved:
+            library.follow_place(library.current_text_id)
+    glossary = getattr(window, "personal_glossary", None)
+    if glossary is not None:
+        glossary.refresh()
+    review = getattr(window, "review", None)
+    if review is not None:
+        review.update_due_count()
 
 
 def close_after_last_sync(window: MainWindow, store: StoreOpenResult) -> None:

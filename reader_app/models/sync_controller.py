@@ -78,6 +78,8 @@ class SyncController(QObject):
 
     status_changed = Signal(str, str)  # short text for the status bar, problems in full
     notes_arrived = Signal(object)  # frozenset of note ids written or deleted by a sync
+    others_arrived = Signal(object)  # the SyncOutcome of a sync that wrote texts, cards,
+    # glossary entries or reading places: the panes showing them read them again
     _requested = Signal(str)
 
     def __init__(
@@ -166,6 +168,11 @@ class SyncController(QObject):
             self._last_synced = self._clock()
             if outcome.changed_here:
                 self.notes_arrived.emit(outcome.changed_note_ids)
+            if (
+                outcome.texts_changed or outcome.cards_changed or outcome.glossary_changed
+                or outcome.places_changed
+            ):  # fmt: skip
+                self.others_arrived.emit(outcome)
         self._report()
         if self._again and not self._stopped:
             self._again = False

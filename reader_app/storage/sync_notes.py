@@ -190,6 +190,8 @@ CHANGE_LISTS = {
     Entity.NOTE: ("sync_changes", "note_id"),
     Entity.TEXT: ("sync_text_changes", "text_id"),
     Entity.REVIEW: ("sync_card_changes", "card_id"),
+    Entity.GLOSSARY: ("sync_glossary_changes", "entry_id"),
+    Entity.POSITION: ("sync_position_changes", "text_id"),
 }
 
 
@@ -225,6 +227,18 @@ def record_received(
             connection.execute(f"DELETE FROM {table} WHERE {column} = ?", (entity_id,))
 
 
+def latest_unsynced_change(connection: sqlite3.Connection, path: Path | None = None) -> str | None:
+    """When the newest change not yet synced of a text, card, glossary entry or reading
+    position was made (None: there is none). Cheap (each list is keyed and short), so the
+    window can look every second and sync after a pause, whichever window or pane made the
+    change; notes tell the window of their changes themselves."""
+    lists = [table for entity, (table, _) in CHANGE_LISTS.items() if entity is not Entity.NOTE]
+    union = " UNION ALL ".join(f"SELECT max(changed) AS changed FROM {t}" for t in lists)
+    with storage_errors(path):
+        (latest,) = connection.execute(f"SELECT max(changed) FROM ({union})").fetchone()
+    return None if latest is None else str(latest)
+
+
 def forget_all(connection: sqlite3.Connection, path: Path | None = None) -> None:
     """Start afresh with a new sync folder: no versions, every note to be sent."""
     with transaction(connection, path):
@@ -239,6 +253,15 @@ def forget_all(connection: sqlite3.Connection, path: Path | None = None) -> None
         connection.execute(
             "INSERT OR REPLACE INTO sync_card_changes (card_id, changed) "
             "SELECT id, modified FROM review_cards"
+        )
+        connection.execute(
+            "INSERT OR REPLACE INTO sync_glossary_changes (entry_id, changed) "
+            "SELECT id, modified FROM glossary_entries"
+        )
+        connection.execute(
+            "INSERT OR REPLACE INTO sync_position_changes (text_id, changed) "
+            "SELECT id, modified FROM texts "
+            "WHERE position_block_id IS NOT NULL AND deleted IS NULL"
         )
 
 
@@ -280,7 +303,17 @@ def _keep_revision(
 
 
 def _insert_all(connection: sqlite3.Connection, notes: list[NoteFields]) -> None:
-    """Insert notes with their tags, in two statements (the triggers still run per row)."""
+    """Insert notes with their tags, in two statements, and index them for search once.
+
+    Inside the caller's transaction. While ``sync_bulk`` holds its row, the per-row insert
+    triggers of the search index and of the change list stand aside (migration step 8):
+    per tag, the index trigger rewrote the note's whole search row, which was two thirds of
+    the cost of a first sync. Each note's search row is written here instead, as the
+    triggers would leave it, and notes written by a sync are not changes to send back.
+    """
+    if not notes:
+        return
+    connection.execute("INSERT INTO sync_bulk (active) VALUES (1)")
 
     def row(note: NoteFields) -> tuple[object, ...]:
         anchor = note.anchor
@@ -304,6 +337,16 @@ def _insert_all(connection: sqlite3.Connection, notes: list[NoteFields]) -> None
         "INSERT INTO note_tags (note_id, tag, position) VALUES (?, ?, ?)",
         [(note.id, tag, position) for note in notes for position, tag in enumerate(note.tags)],
     )
+    for chunk in _chunks([note.id for note in notes]):
+        marks = ",".join("?" * len(chunk))
+        connection.execute(
+            f"""INSERT INTO notes_fts (rowid, body, quote, tags)
+            SELECT n.seq, n.body, coalesce(n.anchor_exact, ''), coalesce(
+                (SELECT group_concat(tag, ' ') FROM note_tags WHERE note_id = n.id), '')
+            FROM notes n WHERE n.id IN ({marks})""",
+            chunk,
+        )
+    connection.execute("DELETE FROM sync_bulk")
 
 
 def _changed_among(connection: sqlite3.Connection, ids: list[str]) -> set[str]:
@@ -393,8 +436,7 @@ def apply_changes(
         _insert_all(connection, to_insert)
         kept += _keep_losers(connection, losers, now_stored, recorded)
         write_versions(connection, versions.items())
-        # What this sync wrote is synced already: off the list the triggers just put it on.
-        connection.executemany(
-            "DELETE FROM sync_changes WHERE note_id = ?", [(i,) for i in [*written, *deleted]]
-        )
+        # Deleted or replaced by this sync: off the list the deletion triggers put it on.
+        replaced = [(i,) for i in [*deleted, *(i for i in written if i in gone)]]
+        connection.executemany("DELETE FROM sync_changes WHERE note_id = ?", replaced)
     return Applied(written, deleted, kept, skipped)

@@ -120,6 +120,7 @@ class SyncMeta:
     last_stamp: Stamp | None = None
     unwritten: list[Record] = field(default_factory=list)
     waiting_texts: dict[str, dict[str, Any]] = field(default_factory=dict)  # file not here yet
+    waiting_places: dict[str, dict[str, Any]] = field(default_factory=dict)  # text not here yet
 
 
 def _stamp_text(stamp: Stamp | None) -> str | None:
@@ -138,6 +139,7 @@ def _encode(meta: SyncMeta) -> dict[str, Any]:
         },
         "unwritten": [record.to_line().decode("utf-8") for record in meta.unwritten],
         "waiting_texts": meta.waiting_texts,
+        "waiting_places": meta.waiting_places,
     }
 
 
@@ -156,6 +158,8 @@ def _decode(data: dict[str, Any]) -> SyncMeta:
     meta.unwritten = [parse_line(line.encode("utf-8")) for line in data["unwritten"]]
     waiting = data.get("waiting_texts", {})
     meta.waiting_texts = {str(k): dict(v) for k, v in waiting.items()}
+    places = data.get("waiting_places", {})
+    meta.waiting_places = {str(k): dict(v) for k, v in places.items()}
     return meta
 
 

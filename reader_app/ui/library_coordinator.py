@@ -72,6 +72,7 @@ class LibraryCoordinator(QObject):
             self._notes_by_text[self.current_text_id] = self._store_notes
         self._failures: list[str] = []
         self._pending_place: ReadingState | None = None  # restored after the next layout
+        self._arrived_at: int | None = None  # the view's top once it got to a restored place
 
         self.model = LibraryModel(controller.texts, self)
         self.pane = LibraryPane(self.model, window)
@@ -311,8 +312,20 @@ class LibraryCoordinator(QObject):
         self.controller.save_reading_state(self.current_text_id, self._place_now())
         self.controller.wait_for_imports()
 
+    def follow_place(self, text_id: str) -> None:
+        """A sync brought another computer's place in ``text_id``: if it is open and the
+        reader has not moved since it was shown at its place, go to the new place, so that
+        leaving it does not save the old place as a later move. Otherwise the page is not
+        moved under the reader."""
+        if text_id != self.current_text_id:
+            return
+        view = self._window.reading_view
+        if self._pending_place is not None or view.top_position() == self._arrived_at:
+            self._restore_place(text_id)
+
     def _restore_place(self, text_id: str) -> None:
         self._pending_place = None
+        self._arrived_at = None
         state = self.controller.reading_state(text_id)
         view = self._window.reading_view
         if state.zoom:
@@ -327,6 +340,7 @@ class LibraryCoordinator(QObject):
                 if self._pending_place is state:  # not another text opened meanwhile
                     view.scroll_to_position(position)
                     self._pending_place = None
+                    self._arrived_at = view.top_position()
 
             self._pending_place = state
 
@@ -334,6 +348,8 @@ class LibraryCoordinator(QObject):
                 scroll()
             else:  # reopened at start, before the window is first shown
                 view.first_painted.connect(scroll, Qt.ConnectionType.SingleShotConnection)
+        else:
+            self._arrived_at = 0  # a text with no place yet opens at its start
         self._restore_entry(state)
 
     def _restore_entry(self, state: ReadingState) -> None:

@@ -7,8 +7,11 @@ from pathlib import Path
 from PySide6.QtWidgets import QLabel
 
 from reader_app.domain.notes import free_note
+from reader_app.domain.personal_glossary import make_entry
 from reader_app.models.sync_controller import SyncController, synced_ago
 from reader_app.settings import SYNC_FOLDER, Settings
+from reader_app.storage.glossary_repo import glossary_of
+from reader_app.storage.library import ReadingState, library_of
 from reader_app.storage.store import database_path, open_store
 from reader_app.storage.sync_engine import SyncEngine
 from reader_app.storage.sync_state import load_device
@@ -135,3 +138,94 @@ def test_changes_are_synced_once_editing_pauses(qtbot, tmp_path: Path, document)
         sync.finish()
     finally:
         store.close()
+
+
+def test_changes_in_the_library_review_or_glossary_are_synced_after_the_pause_too(
+    make_window, qtbot, tmp_path: Path, data_dir: Path
+) -> None:
+    sync_dir = tmp_path / "shared"
+    sync_dir.mkdir()
+    window = make_window()
+    assert attach_sync(window, data_dir, sync_dir) is not None
+    qtbot.waitUntil(lambda: status(window) == "Synced just now", timeout=10_000)
+    log = sync_dir / f"{load_device(data_dir).id}.jsonl"
+    sent = lambda: log.read_text("utf-8") if log.exists() else ""  # noqa: E731
+    essay = tmp_path / "essay.md"
+    essay.write_text("# Sent Along\n\nA paragraph.\n", encoding="utf-8")
+    # Written as the library pane writes it, on the window's notes connection: no notes
+    # change is announced, and nothing calls the sync controller.
+    text_id = library_of(repo(window), data_dir).add_file(essay).text_id
+    qtbot.waitUntil(lambda: text_id in sent(), timeout=10_000)
+    entry = glossary_of(repo(window)).save(make_entry(headword="Soviet", gloss="A council."))
+    qtbot.waitUntil(lambda: entry.entry.id in sent(), timeout=10_000)
+    library_of(repo(window), data_dir).remove(text_id)
+    qtbot.waitUntil(lambda: f'"id":"{text_id}","hlc"' in sent().splitlines()[-1], timeout=10_000)
+
+
+def test_texts_and_glossary_entries_that_arrive_are_shown_in_their_panes(
+    make_window, qtbot, tmp_path: Path, data_dir: Path
+) -> None:
+    sync_dir = tmp_path / "shared"
+    sync_dir.mkdir()
+    window = make_window()
+    assert attach_sync(window, data_dir, sync_dir) is not None
+    qtbot.waitUntil(lambda: status(window) == "Synced just now", timeout=10_000)
+    assert window.library.model.rowCount() == 1  # the bundled text
+    laptop, engine = other_computer(tmp_path / "laptop", sync_dir, window.document)
+    try:
+        essay = tmp_path / "essay.md"
+        essay.write_text("# Came From The Laptop\n\nA paragraph.\n", encoding="utf-8")
+        library_of(laptop.repository, tmp_path / "laptop").add_file(essay)
+        entry = make_entry(headword="Zemstvo", gloss="A rural council.")
+        glossary_of(laptop.repository).save(entry)
+        engine.sync()
+    finally:
+        laptop.close()
+    with qtbot.waitSignal(window.sync_controller.others_arrived, timeout=10_000):
+        window.sync_controller.sync_now()
+    titles = [text.title for text in window.library.model.texts()]  # what the pane lists
+    assert "Came From The Laptop" in titles
+    shown = {e.id for e in window.glossary_pane.glossary.entries}  # what the pane lists
+    assert entry.entry.id in shown
+
+
+def test_the_open_text_follows_a_place_from_elsewhere_unless_the_reader_moved(
+    make_window, qtbot, tmp_path: Path, data_dir: Path
+) -> None:
+    sync_dir = tmp_path / "shared"
+    sync_dir.mkdir()
+    window = make_window()
+    assert attach_sync(window, data_dir, sync_dir) is not None
+    qtbot.waitUntil(lambda: status(window) == "Synced just now", timeout=10_000)
+    essay = tmp_path / "long.md"
+    paragraphs = "\n\n".join(f"Paragraph {n} of a long essay." for n in range(300))
+    essay.write_text(f"# Long\n\n{paragraphs}\n", encoding="utf-8")
+    text_id = library_of(repo(window), data_dir).add_file(essay).text_id
+    window.library.model.refresh()
+    assert window.library.open_text(text_id)
+    view = window.reading_view
+    blocks = window.document.body_blocks()
+    with qtbot.waitSignal(window.sync_controller.status_changed, timeout=10_000):
+        window.sync_controller.sync_now()  # the text goes to the laptop
+    qtbot.waitUntil(lambda: not window.sync_controller.syncing, timeout=10_000)
+    laptop, engine = other_computer(tmp_path / "laptop", sync_dir, window.document)
+    try:
+        engine.sync()
+        away = library_of(laptop.repository, tmp_path / "laptop")
+        assert away.get(text_id) is not None
+        away.save_reading_state(text_id, ReadingState(blocks[150].id, 0))
+        engine.sync()
+        with qtbot.waitSignal(window.sync_controller.others_arrived, timeout=10_000):
+            window.sync_controller.sync_now()
+        shown = lambda: view.locate(view.top_position())[0].id  # noqa: E731
+        qtbot.waitUntil(lambda: shown() == blocks[150].id, timeout=5_000)
+        # The reader moves; a place that comes now does not move the page under them.
+        view.scroll_to_position(view.document_position(blocks[40].id, 0))
+        qtbot.waitUntil(lambda: shown() == blocks[40].id, timeout=5_000)
+        away.save_reading_state(text_id, ReadingState(blocks[250].id, 0))
+        engine.sync()
+        with qtbot.waitSignal(window.sync_controller.others_arrived, timeout=10_000):
+            window.sync_controller.sync_now()
+        assert shown() == blocks[40].id
+    finally:
+        laptop.close()

@@ -4,6 +4,7 @@ refused one never reaches the database (Hypothesis)."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +13,11 @@ from hypothesis import strategies as st
 from reader_app.domain.sync.clock import Stamp
 from reader_app.domain.sync.log import Entity, Record
 from reader_app.domain.sync.note_payload import PayloadError
+from reader_app.domain.text import Document
+from reader_app.storage.glossary_repo import glossary_of
+from reader_app.storage.store import open_store
 from reader_app.storage.sync_engine import read_record
+from reader_app.storage.sync_glossary import apply_entries
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
@@ -34,6 +39,14 @@ CARD = {
     "state": '{"card_id": 1}', "due": "2026-01-01T00:00:00.000000Z",
     "created": "2026-01-01T00:00:00.000000Z", "deleted": None,
 }  # fmt: skip
+ENTRY = {
+    "text_id": None, "headword": "NEP", "aliases": '["New Economic Policy"]',
+    "category": "concept", "gloss": "Lenin's retreat to markets.", "explanation": "",
+    "sources": "[]", "start_date": None, "end_date": None, "see_also": "[]",
+    "created": "2026-01-01T00:00:00.000000Z", "modified": "2026-01-02T00:00:00.000000Z",
+    "deleted": None,
+}  # fmt: skip
+PLACE = {"block_id": "p2", "offset": 40}
 STAMP = Stamp(1_700_000_000_000, 0, "desk")
 
 
@@ -45,24 +58,55 @@ def _read(entity: Entity, payload: object) -> None:
         assert str(error).startswith(("A ", "desk.jsonl"))
 
 
-@pytest.mark.parametrize(("entity", "valid"), [(Entity.TEXT, TEXT), (Entity.REVIEW, CARD)])
+@pytest.mark.parametrize(
+    ("entity", "valid"),
+    [
+        (Entity.TEXT, TEXT),
+        (Entity.REVIEW, CARD),
+        (Entity.GLOSSARY, ENTRY),
+        (Entity.POSITION, PLACE),
+    ],
+)
 def test_the_valid_payloads_here_are_taken(entity: Entity, valid: dict[str, object]) -> None:
     assert read_record(Record(entity, "an-id", STAMP, valid)) is None  # taken: not a note
     with pytest.raises(PayloadError):
-        read_record(Record(entity, "an-id", STAMP, {**valid, "kind": 7, "title": None}))
+        broken = {"kind": 7, "title": None, "gloss": 7, "offset": -1}
+        read_record(Record(entity, "an-id", STAMP, {**valid, **broken}))
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.sampled_from([Entity.TEXT, Entity.REVIEW, Entity.NOTE]),
-    st.sampled_from(sorted({*TEXT, *CARD, "studyReader", "target", "body"})),
+    st.sampled_from([Entity.TEXT, Entity.REVIEW, Entity.NOTE, Entity.GLOSSARY, Entity.POSITION]),
+    st.sampled_from(sorted({*TEXT, *CARD, *ENTRY, *PLACE, "studyReader", "target", "body"})),
     JSON,
 )
 def test_one_field_changed_to_anything(entity: Entity, field: str, value: object) -> None:
-    base = {Entity.TEXT: TEXT, Entity.REVIEW: CARD}.get(entity, {})
+    bases = {Entity.TEXT: TEXT, Entity.REVIEW: CARD, Entity.GLOSSARY: ENTRY, Entity.POSITION: PLACE}
+    base = bases.get(entity, {})
     _read(entity, {**base, field: value})
 
 
-@given(st.sampled_from([Entity.TEXT, Entity.REVIEW, Entity.NOTE, Entity.GLOSSARY]), JSON)
+@given(st.sampled_from(list(Entity)), JSON)
 def test_any_payload_at_all(entity: Entity, payload: object) -> None:
     _read(entity, payload if isinstance(payload, dict) else {"value": payload})
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(sorted(ENTRY)), JSON | st.text(max_size=30))
+def test_a_glossary_entry_taken_from_another_computer_is_stored_and_read_back(
+    data_dir: Path, document: Document, field: str, value: object
+) -> None:
+    payload = {**ENTRY, field: value}
+    try:
+        read_record(Record(Entity.GLOSSARY, "an-entry", STAMP, payload))
+    except PayloadError:
+        return  # refused in words (the other test): nothing to store
+    store = open_store(data_dir, document)
+    try:
+        connection = store.repository.connection
+        connection.execute("DELETE FROM sync_glossary_changes")
+        assert apply_entries(connection, {"an-entry": payload}) == ["an-entry"]
+        live = glossary_of(store.repository).entries()
+        assert [p.entry.id for p in live] == ([] if payload["deleted"] else ["an-entry"])
+    finally:
+        store.close()

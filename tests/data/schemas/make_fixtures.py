@@ -367,6 +367,28 @@ def make_v6(path: Path) -> None:
         connection.close()
 
 
+def make_v7(path: Path) -> None:
+    """Version 7 (folder sync of notes, texts and cards) as version 6, with every added
+    text placed somewhere and the glossary entry edited after it was listed for sync."""
+    make_v6(path)
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("BEGIN")
+        MIGRATIONS[6](connection)
+        connection.execute(
+            "UPDATE texts SET position_block_id = 'p2', position_offset = 40 WHERE bundled = 0"
+        )
+        connection.execute(
+            "UPDATE glossary_entries SET gloss = gloss || ' (edited)', "
+            "modified = '2026-11-20T08:00:00.000000Z'"
+        )
+        connection.execute("PRAGMA user_version = 7")
+        connection.execute("COMMIT")
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
+
+
 def main() -> None:
     make_v1(HERE / "notes-v1.sqlite")
     make_v2(HERE / "notes-v2.sqlite")
@@ -374,6 +396,7 @@ def main() -> None:
     make_v4(HERE / "notes-v4.sqlite")
     make_v5(HERE / "notes-v5.sqlite")
     make_v6(HERE / "notes-v6.sqlite")
+    make_v7(HERE / "notes-v7.sqlite")
 
 
 if __name__ == "__main__":
