@@ -21,6 +21,9 @@ shared, so the floor says how loaded it was.
 - find: the find bar given a common and a rare word, until the count is shown and the view
   repainted (the bar finds every match before it shows the first).
 - highlights: opening with 10,000 highlight marks set, as a ratio to opening with none.
+- glossary: opening with 200 terms marked as the window marks them (those near the screen
+  before the paint, the whole list after it), as a ratio to opening with none; and when
+  the whole list is in.
 """
 
 from __future__ import annotations
@@ -105,10 +108,11 @@ def child(kind: str, data_dir: str, extra: str) -> None:
             mark_glossary(widget, document, 200)
         widget.scroll_to_block(middle.id)
     widget.viewport().repaint()
-    app.processEvents()
-    seconds = time.perf_counter() - started
+    seconds = time.perf_counter() - started  # painted: what the reader waits for
+    app.processEvents()  # work left for after the paint (the glossary's whole list)
+    settled = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak": peak}))
+    print(json.dumps({"seconds": seconds, "settled": settled, "peak": peak}))
 
 
 def bare_floor(text: str):  # -> QPlainTextEdit
@@ -180,26 +184,12 @@ def book_glossary(document, count: int):  # -> Glossary
 
 
 def mark_glossary(view, document, count: int) -> None:
-    """Terms marked as ``app.attach_panels`` marks the bundled glossary's."""
-    from reader_app.domain.glossary import find_occurrences
-    from reader_app.ui.text_view import Span
+    """Terms marked as the window marks a text's glossary: those near the screen before
+    the first paint, the whole list after it (``ui.term_marks``)."""
+    from reader_app.ui.term_marks import mark_terms_lazily
 
     glossary = book_glossary(document, count)
-    occurrences = find_occurrences(document, glossary)
-    view.set_marks(
-        "terms",
-        [
-            Span(
-                view.document_position(o.block_id, o.start),
-                view.document_position(o.block_id, o.end),
-                "term",
-                key=o.entry_id,
-                tooltip=glossary.entry(o.entry_id).gloss,
-            )
-            for o in occurrences
-        ],
-    )
-    print(f"terms {len(occurrences)}", file=sys.stderr)
+    mark_terms_lazily(view, document, glossary)
 
 
 def time_child(kind: str, data_dir: Path, extra: str = "") -> dict[str, float]:
@@ -366,6 +356,8 @@ def main() -> None:
             f"{ratio:.2f}x open without (budget {BUDGETS['glossary-ratio']}x)  "
             f"{'ok' if ratio <= BUDGETS['glossary-ratio'] else 'OVER'}"
         )
+        settled = statistics.median(run["settled"] for run in opens["view glossary"])
+        print(f"{'  all 200 terms found, after it':<34}{settled * 1000:9.1f} ms  (not budgeted)")
         in_process(data_dir, arguments.runs)
 
 

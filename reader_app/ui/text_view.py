@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
@@ -189,6 +190,10 @@ class ReadingView(SafeBrowser):
         self._layers: dict[str, list[Span]] = {}
         self._layer_starts: dict[str, list[int]] = {}  # of the spans, for bisecting
         self._layer_reach: dict[str, int] = {}  # the longest span's length
+        # Layers whose whole list is still to come (see set_marks_lazily): what finds their
+        # marks in a few blocks, and a count that tells a late whole list from a stale one.
+        self._near_finders: dict[str, Callable[[Sequence[Block]], list[Span]]] = {}
+        self._lazy_generation = 0
         self._press_position: QPointF | None = None
         self.context_actions: list = []  # QActions the window adds to the context menu
         self._painted = False
@@ -265,6 +270,8 @@ class ReadingView(SafeBrowser):
         self._source = document
         self._editorial_frame = None
         self._layers = {}
+        self._near_finders = {}
+        self._lazy_generation += 1  # a whole list still to come belongs to the old text
         self.setExtraSelections([])
         self._build()
         previous.deleteLater()
@@ -570,10 +577,35 @@ class ReadingView(SafeBrowser):
     # ----- marks: terms, highlights, find matches ---------------------------------------
 
     def set_marks(self, layer: str, spans: list[Span]) -> None:
+        self._near_finders.pop(layer, None)
         ordered = sorted(spans, key=lambda span: (span.start, span.end))
         self._layers[layer] = ordered
         self._layer_starts[layer] = [span.start for span in ordered]
         self._layer_reach[layer] = max((span.end - span.start for span in ordered), default=0)
+        self._refresh_marks()
+
+    def set_marks_lazily(
+        self,
+        layer: str,
+        near: Callable[[Sequence[Block]], list[Span]],
+        everything: Callable[[], list[Span]],
+    ) -> None:
+        """Marks too many to find before the first paint (a glossary over a book: 80,000
+        terms, a second to find and sort): ``near`` finds those of the given text blocks,
+        asked for the blocks near the viewport as it moves, so the text is painted marked;
+        ``everything`` gives the whole list once the event loop turns, after the paint.
+        Until then ``marks`` and ``spans_at`` know only what ``near`` found. A later
+        ``set_marks`` or another text shown wins over a whole list still to come."""
+        self._layers.pop(layer, None)
+        self._near_finders[layer] = near
+        self._lazy_generation += 1
+        generation = self._lazy_generation
+
+        def complete() -> None:
+            if generation == self._lazy_generation and layer in self._near_finders:
+                self.set_marks(layer, everything())
+
+        QTimer.singleShot(0, self, complete)
         self._refresh_marks()
 
     def marks(self, layer: str) -> list[Span]:
@@ -631,6 +663,7 @@ class ReadingView(SafeBrowser):
             return
         window = self._near_view(MARKED_SCREENS)
         self._marked_window = window
+        self._find_marks_near(window)
         palette = self.palette()
         selections = []
         for layer in sorted(self._layers, key=LAYER_ORDER.index):
@@ -649,6 +682,24 @@ class ReadingView(SafeBrowser):
                 selection.format = mark_format(span.style, palette)
                 selections.append(selection)
         self.setExtraSelections(selections)
+
+    def _find_marks_near(self, window: tuple[int, int]) -> None:
+        """The marks of the layers still waiting for their whole list, in the text blocks
+        of ``window`` (a few hundred of a book's 30,000)."""
+        if not self._near_finders:
+            return
+        blocks = []
+        qt_block = self.document().findBlock(window[0])
+        while qt_block.isValid() and qt_block.position() < window[1]:
+            block_id = qt_block.blockFormat().property(_BLOCK_ID_PROPERTY)
+            if block_id:
+                blocks.append(self._blocks_by_id[str(block_id)])
+            qt_block = qt_block.next()
+        for layer, near in self._near_finders.items():
+            ordered = sorted(near(blocks), key=lambda span: (span.start, span.end))
+            self._layers[layer] = ordered
+            self._layer_starts[layer] = [span.start for span in ordered]
+            self._layer_reach[layer] = max((s.end - s.start for s in ordered), default=0)
 
     def spans_at(self, position: int) -> list[tuple[str, Span]]:
         """Marks under a document position, topmost layer first."""
