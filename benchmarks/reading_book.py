@@ -186,10 +186,10 @@ def book_glossary(document, count: int):  # -> Glossary
 def mark_glossary(view, document, count: int) -> None:
     """Terms marked as the window marks a text's glossary: those near the screen before
     the first paint, the whole list after it (``ui.term_marks``)."""
-    from reader_app.ui.term_marks import mark_terms_lazily
+    from reader_app.ui.term_marks import mark_terms
 
     glossary = book_glossary(document, count)
-    mark_terms_lazily(view, document, glossary)
+    mark_terms(view, document, glossary)
 
 
 def time_child(kind: str, data_dir: Path, extra: str = "") -> dict[str, float]:

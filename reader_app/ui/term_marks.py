@@ -19,6 +19,10 @@ from reader_app.domain.glossary import (
 from reader_app.domain.text import Block, Document
 from reader_app.ui.text_view import ReadingView, Span
 
+LAZY_FROM_BLOCKS = 2_000
+"""Blocks from which the whole list of terms waits for the paint: below it, finding them
+all takes a few milliseconds (the bundled pamphlet: 200 blocks)."""
+
 
 def term_spans(
     view: ReadingView, glossary: Glossary, occurrences: Iterable[Occurrence]
@@ -36,24 +40,46 @@ def term_spans(
     ]
 
 
-def mark_terms_lazily(
+def finds_later(document: Document) -> bool:
+    """Whether ``mark_terms`` finds the whole list of ``document``'s terms after the paint."""
+    return len(document.blocks) >= LAZY_FROM_BLOCKS
+
+
+def mark_terms(
     view: ReadingView,
     document: Document,
     glossary: Glossary,
+    *,
+    occurrences_in: Callable[[Sequence[Block]], list[Occurrence]] | None = None,
+    marked: Callable[[list[Occurrence]], list[Occurrence]] = list,
     found: Callable[[list[Occurrence]], None] | None = None,
 ) -> None:
-    """Mark ``glossary``'s terms in ``document`` as shown by ``view``: those near the
-    screen before the paint, all of them after; ``found`` gets the whole list then (for
-    the Glossary pane's occurrences)."""
-    matcher = TermMatcher(glossary)
+    """Mark ``glossary``'s terms in ``document`` as shown by ``view``.
+
+    ``occurrences_in`` finds them in some blocks (by default ``glossary`` alone matched),
+    ``marked`` chooses those to mark, and ``found`` gets the whole list (the Glossary pane
+    lists every occurrence). A text of ``LAZY_FROM_BLOCKS`` blocks or more has the terms
+    near the screen marked before the paint and the whole list after it; a shorter text
+    has everything at once, in step with whatever ``found`` updates.
+    """
+    if occurrences_in is None:
+        matcher = TermMatcher(glossary)
+
+        def occurrences_in(blocks: Sequence[Block]) -> list[Occurrence]:
+            return find_occurrences_in(blocks, matcher)
+
+    finder = occurrences_in
 
     def near(blocks: Sequence[Block]) -> list[Span]:
-        return term_spans(view, glossary, find_occurrences_in(blocks, matcher))
+        return term_spans(view, glossary, marked(finder(blocks)))
 
     def everything() -> list[Span]:
-        occurrences = find_occurrences_in(document.blocks, matcher)
+        occurrences = finder(document.blocks)
         if found is not None:
             found(occurrences)
-        return term_spans(view, glossary, occurrences)
+        return term_spans(view, glossary, marked(occurrences))
 
-    view.set_marks_lazily("terms", near, everything)
+    if finds_later(document):
+        view.set_marks_lazily("terms", near, everything)
+    else:
+        view.set_marks("terms", everything())

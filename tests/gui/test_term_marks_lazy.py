@@ -76,7 +76,7 @@ def test_terms_near_the_screen_are_marked_first_and_all_of_them_after(qtbot, sea
     document = long_text()
     view = shown_at_middle(qtbot, document)
     found: list = []
-    term_marks.mark_terms_lazily(view, document, GLOSSARY, found.append)
+    term_marks.mark_terms(view, document, GLOSSARY, found=found.append)
 
     # Before the event loop turns: only blocks near the screen were searched...
     assert searched and max(searched) < BLOCKS / 10
@@ -98,7 +98,7 @@ def test_terms_near_the_screen_are_marked_first_and_all_of_them_after(qtbot, sea
 def test_scrolling_before_the_whole_list_marks_the_terms_at_the_new_place(qtbot) -> None:
     document = long_text()
     view = shown_at_middle(qtbot, document)
-    term_marks.mark_terms_lazily(view, document, GLOSSARY)
+    term_marks.mark_terms(view, document, GLOSSARY)
     view.scroll_to_block(document.blocks[10].id)
     first = view.locate(view.marks("terms")[0].start)
     assert first is not None and first[0].number is not None and first[0].number < 100
@@ -108,10 +108,10 @@ def test_marks_set_meanwhile_win_over_the_whole_list_still_to_come(qtbot) -> Non
     document = long_text()
     view = shown_at_middle(qtbot, document)
     found: list = []
-    term_marks.mark_terms_lazily(view, document, GLOSSARY, found.append)
+    term_marks.mark_terms(view, document, GLOSSARY, found=found.append)
     view.set_marks("terms", [Span(0, 3, "term", "term-0")])
     other = load_document()
-    term_marks.mark_terms_lazily(view, document, GLOSSARY, found.append)
+    term_marks.mark_terms(view, document, GLOSSARY, found=found.append)
     view.show_document(other)  # the whole list of the long text belongs to it, not to this
     qtbot.wait(50)
     assert found == []
