@@ -10,10 +10,14 @@ position means the same thing everywhere (find, selection, highlights, copy with
 ¶ numbers and the saved place all work across the book with no translation), and pays only
 for what is on screen where it can: formats are made once a role, ¶ numbers are painted
 for the blocks on screen, and Qt is given the marks within ``MARKED_SCREENS`` screens of
-the viewport. What this choice costs is the layout: to put the saved place of a
-30,000-paragraph book on screen Qt lays out every paragraph before it (about 0.7 s for the
-middle of the King James Version here). Laying out only a window of blocks around the
-viewport would remove that, at the price of translating every position; see README's
+the viewport. Marks too many to find before the first paint (a glossary over a book) are
+found for the blocks near the viewport first and in full once the event loop turns
+(``set_marks_lazily``). What this choice costs is the layout: to put the saved place of a
+30,000-paragraph book on screen Qt lays out every paragraph before it (about 0.4 s for the
+middle of the King James Version here). Hiding the blocks outside a window keeps every
+position but does not pay: Qt walks every block after each change, hidden ones too, so
+each move of the window costs 130-280 ms. Holding only a range of blocks in the document
+would remove the layout cost, at the price of translating every position; see README's
 "Performance" for the figures.
 """
 
