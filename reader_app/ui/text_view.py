@@ -63,6 +63,11 @@ from reader_app.ui.safe_browser import SafeBrowser
 READING_FONT_FAMILY = READING_FAMILY.default
 
 
+# Characters QTextCursor.insertText makes a new block or a frame at (or might): a text
+# holding one is built a block at a time (see ReadingView._build_in_runs).
+_SPLITTING = re.compile("[\n\r\u2028\u2029\ufdd0\ufdd1\ufdef\ufffc]")
+
+
 # A NamedTuple, not a dataclass: cheaper to define on the start-up path.
 class ReadingStyle(NamedTuple):
     """What the reader can choose in Preferences; zoom scales the size on top."""
@@ -182,7 +187,8 @@ class ReadingView(SafeBrowser):
         self._source = document
         self._zoom_percent = clamp_zoom(zoom_percent)
         self._style = style or ReadingStyle()
-        self._block_positions: dict[str, QTextBlock] = {}
+        self._block_numbers: dict[str, int] = {}  # id: Qt's block number
+        self._block_ids: list[str | None] = []  # by Qt's block number; None for our labels
         self._blocks_by_id: dict[str, Block] = {}
         self._block_extents: dict[str, tuple[int, int]] = {}  # id: (position, length)
         # The document's text in one string, for find (see find_matches): the text, and
@@ -208,25 +214,89 @@ class ReadingView(SafeBrowser):
 
     def _build(self) -> None:
         """Build the document already styled: styling it afterwards would lay it out again."""
-        doc = QTextDocument(self)
-        doc.setUndoRedoEnabled(False)
-        doc.setDocumentMargin(0)
-        cursor = QTextCursor(doc)
-        cursor.beginEditBlock()  # one change for the layout to catch up with, not 30,000
-        first = True
+        doc = self._new_document()
         colours, em = ReadingColours.from_palette(self.palette()), self._em()
         # One pair of formats a role: a book has tens of thousands of blocks but four roles,
         # and making fonts and formats a block cost more than inserting its text.
         role_formats: dict[str, tuple[QTextBlockFormat, QTextCharFormat]] = {}
 
-        def new_block(role: str, text: str, block_id: str | None) -> None:
-            nonlocal first
+        def formats(role: str) -> tuple[QTextBlockFormat, QTextCharFormat]:
             if role not in role_formats:
                 role_format = QTextBlockFormat()
                 role_format.setProperty(_ROLE_PROPERTY, role)
                 role_char_format = self._style_block(role, role_format, colours, em)
                 role_formats[role] = (role_format, role_char_format)
-            role_format, char_format = role_formats[role]
+            return role_formats[role]
+
+        if self._build_in_runs(doc, formats):
+            self._index_source_blocks()
+        else:
+            if not doc.isEmpty():  # Qt split the text where the checks did not foresee
+                doc.deleteLater()
+                doc = self._new_document()
+            self._build_block_by_block(doc, formats, colours, em)
+            self._index_blocks(doc)  # first: setDocument scrolls, and the progress reads it
+        # No column margins yet: the hidden view is 100 pixels wide, and text laid out for that
+        # width would be laid out again at the real one. resizeEvent sets them when shown.
+        self.setDocument(doc)
+
+    def _new_document(self) -> QTextDocument:
+        doc = QTextDocument(self)
+        doc.setUndoRedoEnabled(False)
+        doc.setDocumentMargin(0)
+        return doc
+
+    def _build_in_runs(
+        self,
+        doc: QTextDocument,
+        formats: Callable[[str], tuple[QTextBlockFormat, QTextCharFormat]],
+    ) -> bool:
+        """The fast way, for a reader's own text (no editor's matter, no extract label):
+        each run of blocks of one role inserted as one string, Qt splitting it into blocks
+        at paragraph separators, which is three times faster for a book than a block at a
+        time. False when the text has characters Qt would split or frame at, so that Qt's
+        blocks would not be the text's blocks (then built the bundled text's way)."""
+        blocks = self._source.blocks
+        if self._source.provenance or any(b.role is Role.EDITORIAL for b in blocks):
+            return False
+        if any(_SPLITTING.search(block.text) for block in blocks):
+            return False
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()
+        first = True
+        index = 0
+        while index < len(blocks):
+            role = blocks[index].role
+            end = index
+            while end < len(blocks) and blocks[end].role is role:
+                end += 1
+            block_format, char_format = formats(role)
+            if first:
+                cursor.setBlockFormat(block_format)
+                cursor.setBlockCharFormat(char_format)
+                first = False
+            else:
+                cursor.insertBlock(block_format, char_format)
+            cursor.insertText("\u2029".join(b.text for b in blocks[index:end]), char_format)
+            index = end
+        cursor.endEditBlock()
+        return doc.blockCount() == max(1, len(blocks))
+
+    def _build_block_by_block(
+        self,
+        doc: QTextDocument,
+        formats: Callable[[str], tuple[QTextBlockFormat, QTextCharFormat]],
+        colours: ReadingColours,
+        em: float,
+    ) -> None:
+        """The bundled text's way: its editor's matter in a frame, its extract labelled."""
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()  # one change for the layout to catch up with, not 30,000
+        first = True
+
+        def new_block(role: str, text: str, block_id: str | None) -> None:
+            nonlocal first
+            role_format, char_format = formats(role)
             block_format = QTextBlockFormat(role_format)
             if block_id is not None:
                 block_format.setProperty(_BLOCK_ID_PROPERTY, block_id)
@@ -261,10 +331,6 @@ class ReadingView(SafeBrowser):
         if self._editorial_frame is not None:
             self._style_editorial_frame(self._editorial_frame, colours, em)
         cursor.endEditBlock()
-        # No column margins yet: the hidden view is 100 pixels wide, and text laid out for that
-        # width would be laid out again at the real one. resizeEvent sets them when shown.
-        self._index_blocks(doc)  # first: setDocument scrolls, and the progress reads the index
-        self.setDocument(doc)
 
     def show_document(self, document: Document) -> None:
         """Show another text in this view (the library's Open): its marks go with the old
@@ -289,11 +355,7 @@ class ReadingView(SafeBrowser):
     def _index_blocks(self, doc: QTextDocument) -> None:
         """Where each text block is, and the whole text for find, in one pass over Qt's
         blocks (asking Qt for a block is the slow part, so it is asked once)."""
-        self._block_positions.clear()
-        self._block_extents.clear()
-        self._blocks_by_id = {block.id: block for block in self._source.blocks}
-        self._searchable_lower = None  # of the text shown before, if any
-        self._marked_window = None
+        self._forget_index()
         texts, positions, starts = [], [], []
         offset = 0
         block = doc.begin()
@@ -301,8 +363,9 @@ class ReadingView(SafeBrowser):
             block_id = block.blockFormat().property(_BLOCK_ID_PROPERTY)
             text = block.text()
             position = block.position()
+            self._block_ids.append(str(block_id) if block_id else None)
             if block_id:
-                self._block_positions[str(block_id)] = block
+                self._block_numbers[str(block_id)] = block.blockNumber()
                 self._block_extents[str(block_id)] = (position, len(text) + 1)
             texts.append(text)
             positions.append(position)
@@ -310,6 +373,34 @@ class ReadingView(SafeBrowser):
             offset += len(text) + 1
             block = block.next()
         self._searchable = ("\0".join(texts), positions, starts)
+
+    def _index_source_blocks(self) -> None:
+        """``_index_blocks`` for a text built in runs: Qt's blocks are the text's blocks,
+        one for one, so the index is the text's own, with nothing asked of Qt."""
+        self._forget_index()
+        blocks = self._source.blocks
+        position = 0
+        positions = []
+        for number, block in enumerate(blocks):
+            self._block_ids.append(block.id)
+            self._block_numbers[block.id] = number
+            self._block_extents[block.id] = (position, len(block.text) + 1)
+            positions.append(position)
+            position += len(block.text) + 1
+        self._searchable = ("\0".join(block.text for block in blocks), positions, positions)
+
+    def _forget_index(self) -> None:
+        self._block_numbers.clear()
+        self._block_ids.clear()
+        self._block_extents.clear()
+        self._blocks_by_id = {block.id: block for block in self._source.blocks}
+        self._searchable_lower = None  # of the text shown before, if any
+        self._marked_window = None
+
+    def _id_of(self, block: QTextBlock) -> str | None:
+        """The text block id of one of Qt's blocks; None for our own captions."""
+        number = block.blockNumber()
+        return self._block_ids[number] if 0 <= number < len(self._block_ids) else None
 
     # ----- styling ---------------------------------------------------------------------
 
@@ -464,7 +555,7 @@ class ReadingView(SafeBrowser):
     # ----- positions -------------------------------------------------------------------
 
     def text_block(self, block_id: str) -> QTextBlock:
-        return self._block_positions[block_id]
+        return self.document().findBlockByNumber(self._block_numbers[block_id])
 
     def document_position(self, block_id: str, offset: int) -> int:
         """Position in the QTextDocument of a character offset within a text block."""
@@ -476,10 +567,10 @@ class ReadingView(SafeBrowser):
     def locate(self, position: int) -> tuple[Block, int] | None:
         """The text block and offset at a document position; None on our own labels."""
         block = self.document().findBlock(position)
-        block_id = block.blockFormat().property(_BLOCK_ID_PROPERTY)
+        block_id = self._id_of(block)
         if not block_id:
             return None
-        return self._blocks_by_id[str(block_id)], position - block.position()
+        return self._blocks_by_id[block_id], position - block.position()
 
     def find_matches(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
         """Document ranges of every match of ``pattern`` within one block of the view.
@@ -524,7 +615,7 @@ class ReadingView(SafeBrowser):
         self.verticalScrollBar().setValue(round(top - margin))
 
     def scroll_to_block(self, block_id: str) -> None:
-        self.scroll_to_position(self._block_positions[block_id].position(), margin=24)
+        self.scroll_to_position(self._block_extents[block_id][0], margin=24)
 
     # ----- painting and events ---------------------------------------------------------
 
@@ -552,8 +643,8 @@ class ReadingView(SafeBrowser):
             rect = layout.blockBoundingRect(text_block)
             if rect.top() - scroll > height + 20:
                 break
-            block_id = text_block.blockFormat().property(_BLOCK_ID_PROPERTY)
-            block = self._blocks_by_id.get(str(block_id)) if block_id else None
+            block_id = self._id_of(text_block)
+            block = self._blocks_by_id.get(block_id) if block_id else None
             first_line = text_block.layout().lineAt(0)
             if block is not None and block.number is not None and first_line.isValid():
                 baseline = rect.top() + first_line.y() + first_line.ascent() - scroll
@@ -695,9 +786,9 @@ class ReadingView(SafeBrowser):
         blocks = []
         qt_block = self.document().findBlock(window[0])
         while qt_block.isValid() and qt_block.position() < window[1]:
-            block_id = qt_block.blockFormat().property(_BLOCK_ID_PROPERTY)
+            block_id = self._id_of(qt_block)
             if block_id:
-                blocks.append(self._blocks_by_id[str(block_id)])
+                blocks.append(self._blocks_by_id[block_id])
             qt_block = qt_block.next()
         for layer, near in self._near_finders.items():
             ordered = sorted(near(blocks), key=lambda span: (span.start, span.end))
