@@ -51,9 +51,7 @@ def built_block_by_block(monkeypatch, qtbot, document) -> dict:
 
 
 @pytest.mark.parametrize("blocks", [BLOCKS, BLOCKS[1:2], ()])
-def test_a_text_built_in_runs_is_the_text_built_block_by_block(
-    qtbot, monkeypatch, blocks
-) -> None:
+def test_a_text_built_in_runs_is_the_text_built_block_by_block(qtbot, monkeypatch, blocks) -> None:
     document = own_text(blocks)
     view = ReadingView(document)
     qtbot.addWidget(view)
