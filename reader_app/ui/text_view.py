@@ -12,9 +12,12 @@ for what is on screen where it can: formats are made once a role, ¶ numbers are
 for the blocks on screen, and Qt is given the marks within ``MARKED_SCREENS`` screens of
 the viewport. Marks too many to find before the first paint (a glossary over a book) are
 found for the blocks near the viewport first and in full once the event loop turns
-(``set_marks_lazily``). What this choice costs is the layout: to put the saved place of a
-30,000-paragraph book on screen Qt lays out every paragraph before it (about 0.4 s for the
-middle of the King James Version here). Hiding the blocks outside a window keeps every
+(``set_marks_lazily``). A reader's own text is inserted a run of one role at a time and
+indexed from the text itself (``_build_in_runs``). What this choice costs is the layout:
+to put the saved place of a 30,000-paragraph book on screen Qt lays out every paragraph
+before it (about 0.4 s for the middle of the King James Version here), and it lays out the
+rest in idle steps afterwards, so a jump far ahead in the first half second pays for what
+is still to do. Hiding the blocks outside a window keeps every
 position but does not pay: Qt walks every block after each change, hidden ones too, so
 each move of the window costs 130-280 ms. Holding only a range of blocks in the document
 would remove the layout cost, at the price of translating every position; see README's
