@@ -27,6 +27,7 @@ would remove the layout cost, at the price of translating every position; see RE
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
@@ -615,7 +616,14 @@ class ReadingView(SafeBrowser):
         line = layout.lineForTextPosition(position - block.position())
         if line.isValid():
             top += line.y()
-        self.verticalScrollBar().setValue(round(top - margin))
+        wanted, bar = round(top - margin), self.verticalScrollBar()
+        if wanted > bar.maximum():
+            # Qt tells the scroll bar how tall the text is only when the event loop turns;
+            # just shown, a book's bar still spans what was laid out before this scroll,
+            # and would stop it there. The layout knows already.
+            height = self.document().documentLayout().documentSize().height()
+            bar.setMaximum(max(bar.maximum(), math.ceil(height) - self.viewport().height()))
+        bar.setValue(wanted)
 
     def scroll_to_block(self, block_id: str) -> None:
         self.scroll_to_position(self._block_extents[block_id][0], margin=24)
