@@ -113,6 +113,10 @@ def child(kind: str, data_dir: str, extra: str) -> None:
     seconds = time.perf_counter() - started  # painted: what the reader waits for
     app.processEvents()  # work left for after the paint (the glossary's whole list)
     settled = time.perf_counter() - started
+    if kind != "floor":  # the figure is worth nothing unless the saved place was shown
+        place = widget.document().documentLayout().blockBoundingRect(widget.text_block(middle.id))
+        if abs(widget.verticalScrollBar().value() - (place.top() - 24)) > 1:
+            sys.exit(f"the view did not show the saved place (¶{middle.number})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "settled": settled, "peak": peak}))
 

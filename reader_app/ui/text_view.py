@@ -27,7 +27,6 @@ would remove the layout cost, at the price of translating every position; see RE
 from __future__ import annotations
 
 import bisect
-import math
 import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
@@ -620,9 +619,9 @@ class ReadingView(SafeBrowser):
         if wanted > bar.maximum():
             # Qt tells the scroll bar how tall the text is only when the event loop turns;
             # just shown, a book's bar still spans what was laid out before this scroll,
-            # and would stop it there. The layout knows already.
-            height = self.document().documentLayout().documentSize().height()
-            bar.setMaximum(max(bar.maximum(), math.ceil(height) - self.viewport().height()))
+            # and would stop it there. (Asking the layout for the whole height would lay
+            # out the rest of the book first, 0.4 s and 120 MiB for the KJV.)
+            bar.setMaximum(wanted)
         bar.setValue(wanted)
 
     def scroll_to_block(self, block_id: str) -> None:
