@@ -15,13 +15,14 @@ import os
 import re
 import tempfile
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from reader_app.domain.text import Document
+from reader_app.domain.text import Block, Document
 from reader_app.domain.typography import fold
 
 _MONTHS = (
@@ -463,14 +464,18 @@ class TermMatcher:
 
 
 def find_occurrences(document: Document, glossary: Glossary) -> list[Occurrence]:
-    """Every occurrence of every term, block by block.
+    """Every occurrence of every term, block by block."""
+    return find_occurrences_in(document.blocks, TermMatcher(glossary))
+
+
+def find_occurrences_in(blocks: Sequence[Block], matcher: TermMatcher) -> list[Occurrence]:
+    """Every occurrence ``matcher`` finds in ``blocks``: the whole text, or (for the marks
+    of a book drawn before the whole list is found) only the blocks near the screen.
 
     The blocks are searched as one text joined by blank lines (one regular-expression pass
     over a book instead of 30,000); no alias holds a line break, so no match can span two
     blocks, and a line break is no word character, so the whole-word edges are the same.
     """
-    matcher = TermMatcher(glossary)
-    blocks = document.blocks
     if matcher.spans_lines:
         return [
             Occurrence(entry_id, block.id, start, end, block.text[start:end])

@@ -11,7 +11,7 @@ every stored entry can be exported and imported again. Errors the user can act o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,7 +28,7 @@ from reader_app.domain.personal_glossary import (
     glossary_for_text,
     import_toml,
 )
-from reader_app.domain.text import Document
+from reader_app.domain.text import Block, Document
 from reader_app.storage.db import StorageError
 from reader_app.storage.glossary_repo import PersonalGlossaryRepository
 
@@ -100,15 +100,30 @@ class PersonalGlossaryController(QObject):
         """What the pane and the marks show for a text: the bundled entries (for the bundled
         text) with the reader's own that apply to it, their occurrences, and where each of
         the reader's entries applies."""
-        bundled = self._bundled if document.glossary_file else Glossary(())
+        combined, scopes = self.entries_for(document)
+        return combined, self.occurrences_in(document, combined, document.blocks), scopes
+
+    def entries_for(self, document: Document) -> tuple[Glossary, dict[str, str]]:
+        """``glossary_for`` without the occurrences, which take a book's whole text."""
         personal = self.entries(document.id)
-        combined = glossary_for_text(bundled, personal, document.id)
+        combined = glossary_for_text(self._bundled_for(document), personal, document.id)
         scopes = {
             p.id: "for every text" if p.text_id is None else "for this text"
             for p in personal
             if p.id in combined
         }
-        return combined, find_all_occurrences(document, bundled, combined), scopes
+        return combined, scopes
+
+    def occurrences_in(
+        self, document: Document, combined: Glossary, blocks: Sequence[Block]
+    ) -> list[Occurrence]:
+        """The occurrences of ``combined`` (from ``entries_for``) in some of the text's blocks:
+        all of them, or those near the screen while a book's whole list is still to come."""
+        part = document._replace(blocks=tuple(blocks))
+        return find_all_occurrences(part, self._bundled_for(document), combined)
+
+    def _bundled_for(self, document: Document) -> Glossary:
+        return self._bundled if document.glossary_file else Glossary(())
 
     # ----- changing -------------------------------------------------------------------------
 

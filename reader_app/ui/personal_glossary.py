@@ -239,31 +239,32 @@ class PersonalGlossaryCoordinator(QObject):
         """The pane's entries and the text's term marks, from the stored entries, for the
         text being read (called again when the window opens another text). A text without
         any entry shows one line saying how to make one, instead of an empty pane."""
-        from reader_app.ui.text_view import Span
+        from reader_app.ui.term_marks import finds_later, mark_terms
 
         window = self._window
         pane = window.glossary_pane
         if pane is None:
             return
         document = window.document
-        glossary, occurrences, scopes = self.controller.glossary_for(document)
-        pane.set_glossary(glossary, occurrences, scopes, document=document)
+        glossary, scopes = self.controller.entries_for(document)
+
+        def show_in_pane(occurrences: list[Occurrence]) -> None:
+            pane.set_glossary(glossary, occurrences, scopes, document=document)
+
+        if finds_later(document):  # a book's occurrences follow its first paint
+            show_in_pane([])
         window.glossary_headwords = {entry.id: entry.headword for entry in glossary.entries}
         # The bundled text keeps its pane even empty: it says why its glossary failed.
         self._show_in_dock(pane if len(glossary) or document.glossary_file else None)
-        view = window.reading_view
-        view.set_marks(
-            "terms",
-            [
-                Span(
-                    view.document_position(o.block_id, o.start),
-                    view.document_position(o.block_id, o.end),
-                    "term",
-                    key=o.entry_id,
-                    tooltip=glossary.entry(o.entry_id).gloss,
-                )
-                for o in marked_occurrences(occurrences, scopes)
-            ],
+        mark_terms(
+            window.reading_view,
+            document,
+            glossary,
+            occurrences_in=lambda blocks: self.controller.occurrences_in(
+                document, glossary, blocks
+            ),
+            marked=lambda occurrences: marked_occurrences(occurrences, scopes),
+            found=show_in_pane,
         )
         self._update_actions()
 

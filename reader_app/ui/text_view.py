@@ -10,10 +10,17 @@ position means the same thing everywhere (find, selection, highlights, copy with
 ¶ numbers and the saved place all work across the book with no translation), and pays only
 for what is on screen where it can: formats are made once a role, ¶ numbers are painted
 for the blocks on screen, and Qt is given the marks within ``MARKED_SCREENS`` screens of
-the viewport. What this choice costs is the layout: to put the saved place of a
-30,000-paragraph book on screen Qt lays out every paragraph before it (about 0.7 s for the
-middle of the King James Version here). Laying out only a window of blocks around the
-viewport would remove that, at the price of translating every position; see README's
+the viewport. Marks too many to find before the first paint (a glossary over a book) are
+found for the blocks near the viewport first and in full once the event loop turns
+(``set_marks_lazily``). A reader's own text is inserted a run of one role at a time and
+indexed from the text itself (``_build_in_runs``). What this choice costs is the layout:
+to put the saved place of a 30,000-paragraph book on screen Qt lays out every paragraph
+before it (about 0.4 s for the middle of the King James Version here), and it lays out the
+rest in idle steps afterwards, so a jump far ahead in the first half second pays for what
+is still to do. Hiding the blocks outside a window keeps every
+position but does not pay: Qt walks every block after each change, hidden ones too, so
+each move of the window costs 130-280 ms. Holding only a range of blocks in the document
+would remove the layout cost, at the price of translating every position; see README's
 "Performance" for the figures.
 """
 
@@ -21,9 +28,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
@@ -56,6 +64,11 @@ from reader_app.ui.reading_colours import ReadingColours, mark_format
 from reader_app.ui.safe_browser import SafeBrowser
 
 READING_FONT_FAMILY = READING_FAMILY.default
+
+
+# Characters QTextCursor.insertText makes a new block or a frame at (or might): a text
+# holding one is built a block at a time (see ReadingView._build_in_runs).
+_SPLITTING = re.compile("[\n\r\u2028\u2029\ufdd0\ufdd1\ufdef\ufffc]")
 
 
 # A NamedTuple, not a dataclass: cheaper to define on the start-up path.
@@ -177,7 +190,8 @@ class ReadingView(SafeBrowser):
         self._source = document
         self._zoom_percent = clamp_zoom(zoom_percent)
         self._style = style or ReadingStyle()
-        self._block_positions: dict[str, QTextBlock] = {}
+        self._block_numbers: dict[str, int] = {}  # id: Qt's block number
+        self._block_ids: list[str | None] = []  # by Qt's block number; None for our labels
         self._blocks_by_id: dict[str, Block] = {}
         self._block_extents: dict[str, tuple[int, int]] = {}  # id: (position, length)
         # The document's text in one string, for find (see find_matches): the text, and
@@ -189,6 +203,10 @@ class ReadingView(SafeBrowser):
         self._layers: dict[str, list[Span]] = {}
         self._layer_starts: dict[str, list[int]] = {}  # of the spans, for bisecting
         self._layer_reach: dict[str, int] = {}  # the longest span's length
+        # Layers whose whole list is still to come (see set_marks_lazily): what finds their
+        # marks in a few blocks, and a count that tells a late whole list from a stale one.
+        self._near_finders: dict[str, Callable[[Sequence[Block]], list[Span]]] = {}
+        self._lazy_generation = 0
         self._press_position: QPointF | None = None
         self.context_actions: list = []  # QActions the window adds to the context menu
         self._painted = False
@@ -199,25 +217,89 @@ class ReadingView(SafeBrowser):
 
     def _build(self) -> None:
         """Build the document already styled: styling it afterwards would lay it out again."""
-        doc = QTextDocument(self)
-        doc.setUndoRedoEnabled(False)
-        doc.setDocumentMargin(0)
-        cursor = QTextCursor(doc)
-        cursor.beginEditBlock()  # one change for the layout to catch up with, not 30,000
-        first = True
+        doc = self._new_document()
         colours, em = ReadingColours.from_palette(self.palette()), self._em()
         # One pair of formats a role: a book has tens of thousands of blocks but four roles,
         # and making fonts and formats a block cost more than inserting its text.
         role_formats: dict[str, tuple[QTextBlockFormat, QTextCharFormat]] = {}
 
-        def new_block(role: str, text: str, block_id: str | None) -> None:
-            nonlocal first
+        def formats(role: str) -> tuple[QTextBlockFormat, QTextCharFormat]:
             if role not in role_formats:
                 role_format = QTextBlockFormat()
                 role_format.setProperty(_ROLE_PROPERTY, role)
                 role_char_format = self._style_block(role, role_format, colours, em)
                 role_formats[role] = (role_format, role_char_format)
-            role_format, char_format = role_formats[role]
+            return role_formats[role]
+
+        if self._build_in_runs(doc, formats):
+            self._index_source_blocks()
+        else:
+            if not doc.isEmpty():  # Qt split the text where the checks did not foresee
+                doc.deleteLater()
+                doc = self._new_document()
+            self._build_block_by_block(doc, formats, colours, em)
+            self._index_blocks(doc)  # first: setDocument scrolls, and the progress reads it
+        # No column margins yet: the hidden view is 100 pixels wide, and text laid out for that
+        # width would be laid out again at the real one. resizeEvent sets them when shown.
+        self.setDocument(doc)
+
+    def _new_document(self) -> QTextDocument:
+        doc = QTextDocument(self)
+        doc.setUndoRedoEnabled(False)
+        doc.setDocumentMargin(0)
+        return doc
+
+    def _build_in_runs(
+        self,
+        doc: QTextDocument,
+        formats: Callable[[str], tuple[QTextBlockFormat, QTextCharFormat]],
+    ) -> bool:
+        """The fast way, for a reader's own text (no editor's matter, no extract label):
+        each run of blocks of one role inserted as one string, Qt splitting it into blocks
+        at paragraph separators, which is three times faster for a book than a block at a
+        time. False when the text has characters Qt would split or frame at, so that Qt's
+        blocks would not be the text's blocks (then built the bundled text's way)."""
+        blocks = self._source.blocks
+        if self._source.provenance or any(b.role is Role.EDITORIAL for b in blocks):
+            return False
+        if any(_SPLITTING.search(block.text) for block in blocks):
+            return False
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()
+        first = True
+        index = 0
+        while index < len(blocks):
+            role = blocks[index].role
+            end = index
+            while end < len(blocks) and blocks[end].role is role:
+                end += 1
+            block_format, char_format = formats(role)
+            if first:
+                cursor.setBlockFormat(block_format)
+                cursor.setBlockCharFormat(char_format)
+                first = False
+            else:
+                cursor.insertBlock(block_format, char_format)
+            cursor.insertText("\u2029".join(b.text for b in blocks[index:end]), char_format)
+            index = end
+        cursor.endEditBlock()
+        return doc.blockCount() == max(1, len(blocks))
+
+    def _build_block_by_block(
+        self,
+        doc: QTextDocument,
+        formats: Callable[[str], tuple[QTextBlockFormat, QTextCharFormat]],
+        colours: ReadingColours,
+        em: float,
+    ) -> None:
+        """The bundled text's way: its editor's matter in a frame, its extract labelled."""
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()  # one change for the layout to catch up with, not 30,000
+        first = True
+
+        def new_block(role: str, text: str, block_id: str | None) -> None:
+            nonlocal first
+            role_format, char_format = formats(role)
             block_format = QTextBlockFormat(role_format)
             if block_id is not None:
                 block_format.setProperty(_BLOCK_ID_PROPERTY, block_id)
@@ -252,10 +334,6 @@ class ReadingView(SafeBrowser):
         if self._editorial_frame is not None:
             self._style_editorial_frame(self._editorial_frame, colours, em)
         cursor.endEditBlock()
-        # No column margins yet: the hidden view is 100 pixels wide, and text laid out for that
-        # width would be laid out again at the real one. resizeEvent sets them when shown.
-        self._index_blocks(doc)  # first: setDocument scrolls, and the progress reads the index
-        self.setDocument(doc)
 
     def show_document(self, document: Document) -> None:
         """Show another text in this view (the library's Open): its marks go with the old
@@ -265,6 +343,8 @@ class ReadingView(SafeBrowser):
         self._source = document
         self._editorial_frame = None
         self._layers = {}
+        self._near_finders = {}
+        self._lazy_generation += 1  # a whole list still to come belongs to the old text
         self.setExtraSelections([])
         self._build()
         previous.deleteLater()
@@ -278,11 +358,7 @@ class ReadingView(SafeBrowser):
     def _index_blocks(self, doc: QTextDocument) -> None:
         """Where each text block is, and the whole text for find, in one pass over Qt's
         blocks (asking Qt for a block is the slow part, so it is asked once)."""
-        self._block_positions.clear()
-        self._block_extents.clear()
-        self._blocks_by_id = {block.id: block for block in self._source.blocks}
-        self._searchable_lower = None  # of the text shown before, if any
-        self._marked_window = None
+        self._forget_index()
         texts, positions, starts = [], [], []
         offset = 0
         block = doc.begin()
@@ -290,8 +366,9 @@ class ReadingView(SafeBrowser):
             block_id = block.blockFormat().property(_BLOCK_ID_PROPERTY)
             text = block.text()
             position = block.position()
+            self._block_ids.append(str(block_id) if block_id else None)
             if block_id:
-                self._block_positions[str(block_id)] = block
+                self._block_numbers[str(block_id)] = block.blockNumber()
                 self._block_extents[str(block_id)] = (position, len(text) + 1)
             texts.append(text)
             positions.append(position)
@@ -299,6 +376,34 @@ class ReadingView(SafeBrowser):
             offset += len(text) + 1
             block = block.next()
         self._searchable = ("\0".join(texts), positions, starts)
+
+    def _index_source_blocks(self) -> None:
+        """``_index_blocks`` for a text built in runs: Qt's blocks are the text's blocks,
+        one for one, so the index is the text's own, with nothing asked of Qt."""
+        self._forget_index()
+        blocks = self._source.blocks
+        position = 0
+        positions = []
+        for number, block in enumerate(blocks):
+            self._block_ids.append(block.id)
+            self._block_numbers[block.id] = number
+            self._block_extents[block.id] = (position, len(block.text) + 1)
+            positions.append(position)
+            position += len(block.text) + 1
+        self._searchable = ("\0".join(block.text for block in blocks), positions, positions)
+
+    def _forget_index(self) -> None:
+        self._block_numbers.clear()
+        self._block_ids.clear()
+        self._block_extents.clear()
+        self._blocks_by_id = {block.id: block for block in self._source.blocks}
+        self._searchable_lower = None  # of the text shown before, if any
+        self._marked_window = None
+
+    def _id_of(self, block: QTextBlock) -> str | None:
+        """The text block id of one of Qt's blocks; None for our own captions."""
+        number = block.blockNumber()
+        return self._block_ids[number] if 0 <= number < len(self._block_ids) else None
 
     # ----- styling ---------------------------------------------------------------------
 
@@ -453,7 +558,7 @@ class ReadingView(SafeBrowser):
     # ----- positions -------------------------------------------------------------------
 
     def text_block(self, block_id: str) -> QTextBlock:
-        return self._block_positions[block_id]
+        return self.document().findBlockByNumber(self._block_numbers[block_id])
 
     def document_position(self, block_id: str, offset: int) -> int:
         """Position in the QTextDocument of a character offset within a text block."""
@@ -465,10 +570,10 @@ class ReadingView(SafeBrowser):
     def locate(self, position: int) -> tuple[Block, int] | None:
         """The text block and offset at a document position; None on our own labels."""
         block = self.document().findBlock(position)
-        block_id = block.blockFormat().property(_BLOCK_ID_PROPERTY)
+        block_id = self._id_of(block)
         if not block_id:
             return None
-        return self._blocks_by_id[str(block_id)], position - block.position()
+        return self._blocks_by_id[block_id], position - block.position()
 
     def find_matches(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
         """Document ranges of every match of ``pattern`` within one block of the view.
@@ -510,10 +615,17 @@ class ReadingView(SafeBrowser):
         line = layout.lineForTextPosition(position - block.position())
         if line.isValid():
             top += line.y()
-        self.verticalScrollBar().setValue(round(top - margin))
+        wanted, bar = round(top - margin), self.verticalScrollBar()
+        if wanted > bar.maximum():
+            # Qt tells the scroll bar how tall the text is only when the event loop turns;
+            # just shown, a book's bar still spans what was laid out before this scroll,
+            # and would stop it there. (Asking the layout for the whole height would lay
+            # out the rest of the book first, 0.4 s and 120 MiB for the KJV.)
+            bar.setMaximum(wanted)
+        bar.setValue(wanted)
 
     def scroll_to_block(self, block_id: str) -> None:
-        self.scroll_to_position(self._block_positions[block_id].position(), margin=24)
+        self.scroll_to_position(self._block_extents[block_id][0], margin=24)
 
     # ----- painting and events ---------------------------------------------------------
 
@@ -541,8 +653,8 @@ class ReadingView(SafeBrowser):
             rect = layout.blockBoundingRect(text_block)
             if rect.top() - scroll > height + 20:
                 break
-            block_id = text_block.blockFormat().property(_BLOCK_ID_PROPERTY)
-            block = self._blocks_by_id.get(str(block_id)) if block_id else None
+            block_id = self._id_of(text_block)
+            block = self._blocks_by_id.get(block_id) if block_id else None
             first_line = text_block.layout().lineAt(0)
             if block is not None and block.number is not None and first_line.isValid():
                 baseline = rect.top() + first_line.y() + first_line.ascent() - scroll
@@ -570,10 +682,35 @@ class ReadingView(SafeBrowser):
     # ----- marks: terms, highlights, find matches ---------------------------------------
 
     def set_marks(self, layer: str, spans: list[Span]) -> None:
+        self._near_finders.pop(layer, None)
         ordered = sorted(spans, key=lambda span: (span.start, span.end))
         self._layers[layer] = ordered
         self._layer_starts[layer] = [span.start for span in ordered]
         self._layer_reach[layer] = max((span.end - span.start for span in ordered), default=0)
+        self._refresh_marks()
+
+    def set_marks_lazily(
+        self,
+        layer: str,
+        near: Callable[[Sequence[Block]], list[Span]],
+        everything: Callable[[], list[Span]],
+    ) -> None:
+        """Marks too many to find before the first paint (a glossary over a book: 80,000
+        terms, a second to find and sort): ``near`` finds those of the given text blocks,
+        asked for the blocks near the viewport as it moves, so the text is painted marked;
+        ``everything`` gives the whole list once the event loop turns, after the paint.
+        Until then ``marks`` and ``spans_at`` know only what ``near`` found. A later
+        ``set_marks`` or another text shown wins over a whole list still to come."""
+        self._layers.pop(layer, None)
+        self._near_finders[layer] = near
+        self._lazy_generation += 1
+        generation = self._lazy_generation
+
+        def complete() -> None:
+            if generation == self._lazy_generation and layer in self._near_finders:
+                self.set_marks(layer, everything())
+
+        QTimer.singleShot(0, self, complete)
         self._refresh_marks()
 
     def marks(self, layer: str) -> list[Span]:
@@ -631,6 +768,7 @@ class ReadingView(SafeBrowser):
             return
         window = self._near_view(MARKED_SCREENS)
         self._marked_window = window
+        self._find_marks_near(window)
         palette = self.palette()
         selections = []
         for layer in sorted(self._layers, key=LAYER_ORDER.index):
@@ -649,6 +787,24 @@ class ReadingView(SafeBrowser):
                 selection.format = mark_format(span.style, palette)
                 selections.append(selection)
         self.setExtraSelections(selections)
+
+    def _find_marks_near(self, window: tuple[int, int]) -> None:
+        """The marks of the layers still waiting for their whole list, in the text blocks
+        of ``window`` (a few hundred of a book's 30,000)."""
+        if not self._near_finders:
+            return
+        blocks = []
+        qt_block = self.document().findBlock(window[0])
+        while qt_block.isValid() and qt_block.position() < window[1]:
+            block_id = self._id_of(qt_block)
+            if block_id:
+                blocks.append(self._blocks_by_id[block_id])
+            qt_block = qt_block.next()
+        for layer, near in self._near_finders.items():
+            ordered = sorted(near(blocks), key=lambda span: (span.start, span.end))
+            self._layers[layer] = ordered
+            self._layer_starts[layer] = [span.start for span in ordered]
+            self._layer_reach[layer] = max((s.end - s.start for s in ordered), default=0)
 
     def spans_at(self, position: int) -> list[tuple[str, Span]]:
         """Marks under a document position, topmost layer first."""

@@ -426,3 +426,31 @@ def test_the_readers_entry_for_another_text_opens_that_text_with_the_entry(
     assert window.document.id == letter_id
     assert window.glossary_pane.current_entry_id == rye
     assert window.glossary_dock.isVisible()
+
+
+def test_a_book_opened_lists_every_occurrence_once_its_terms_are_found_after_the_paint(
+    make_window, qtbot, monkeypatch, files, tmp_path, entry_dialog
+) -> None:
+    """A book's terms are found after its first paint (ui/term_marks.py); the pane's
+    occurrence list and the marks then hold every occurrence, as for a short text."""
+    from reader_app.ui.term_marks import LAZY_FROM_BLOCKS
+
+    paragraphs = LAZY_FROM_BLOCKS + 10
+    book = tmp_path / "own-files" / "book.txt"
+    book.write_text(
+        "\n\n".join(f"Verse {n}: bread and peace." for n in range(1, paragraphs + 1)),
+        encoding="utf-8",
+    )
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [files["essay"]])
+    everywhere = _add_entry(
+        window, entry_dialog, window.document.body_blocks()[2].id, "peace", whole_library=True
+    )
+    _add(window, qtbot, monkeypatch, [book])
+    assert window.document.title == "book"
+    assert len(window.document.blocks) >= LAZY_FROM_BLOCKS
+
+    pane = window.glossary_pane
+    qtbot.waitUntil(lambda: len(pane.occurrences_of(everywhere)) == paragraphs)
+    assert len(window.reading_view.marks("terms")) == paragraphs
+    assert set(_marked_words(window)) == {"peace"}
