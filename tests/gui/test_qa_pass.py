@@ -1,0 +1,52 @@
+"""Defects found in a QA pass over the merged library, glossary, review and sync work, each
+driven through the real window as a reader would meet it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader_app.ui import library_dialogs
+
+ESSAY_MD = """# A Markdown Essay
+
+## Part One
+
+The first part talks about rivers and mountains.
+
+## Part Two
+
+The second part is about the sea.
+"""
+
+
+@pytest.fixture
+def essay(tmp_path: Path) -> Path:
+    path = tmp_path / "own-files" / "essay.md"
+    path.parent.mkdir()
+    path.write_text(ESSAY_MD, encoding="utf-8")
+    return path
+
+
+def _add(window, qtbot, monkeypatch, paths: list[Path]) -> None:
+    """File > Add Text…, choosing ``paths``; the last one added is opened."""
+    monkeypatch.setattr(library_dialogs, "open_file_paths", lambda *a: [str(p) for p in paths])
+    qtbot.waitUntil(lambda: getattr(window, "library", None) is not None)
+    with qtbot.waitSignal(
+        window.library.controller.adding_changed, check_params_cb=lambda n: n == 0
+    ):
+        window.action("add-text").trigger()
+
+
+def test_progress_above_the_first_paragraph_of_a_library_text_says_no_introduction(
+    make_window, qtbot, monkeypatch, essay
+) -> None:
+    """The bundled text opens on its editor's introduction; a reader's own essay has none,
+    and the status bar called its title heading "Introduction" all the same."""
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [essay])
+    assert window.document.title == "A Markdown Essay"
+    window.reading_view.scroll_to_position(0)
+    qtbot.waitUntil(lambda: window.progress_label.text().startswith("Before ¶1 · "))
+    assert "Introduction" not in window.progress_label.text()
