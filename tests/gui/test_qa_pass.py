@@ -50,3 +50,18 @@ def test_progress_above_the_first_paragraph_of_a_library_text_says_no_introducti
     window.reading_view.scroll_to_position(0)
     qtbot.waitUntil(lambda: window.progress_label.text().startswith("Before ¶1 · "))
     assert "Introduction" not in window.progress_label.text()
+
+
+def test_the_text_shown_at_start_counts_as_opened_in_the_library(make_window, qtbot) -> None:
+    """On a first start the bundled text is read at once, yet the Library said it was
+    opened "never" (only texts opened from the Library were recorded)."""
+    from reader_app.domain.text import DEFAULT_TEXT_ID
+    from reader_app.models.library_model import COLUMNS
+
+    window = make_window()
+    qtbot.waitUntil(lambda: getattr(window, "library", None) is not None)
+    assert window.document.id == DEFAULT_TEXT_ID
+    shown = next(t for t in window.library.model.texts() if t.id == DEFAULT_TEXT_ID)
+    last_opened = next(c for c in COLUMNS if c.title == "Last Opened")
+    assert shown.last_opened is not None
+    assert last_opened.shown(shown) != "never"
