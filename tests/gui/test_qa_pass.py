@@ -65,3 +65,33 @@ def test_the_text_shown_at_start_counts_as_opened_in_the_library(make_window, qt
     last_opened = next(c for c in COLUMNS if c.title == "Last Opened")
     assert shown.last_opened is not None
     assert last_opened.shown(shown) != "never"
+
+
+def test_add_to_glossary_through_the_real_entry_dialog_stores_the_entry(
+    make_window, qtbot, monkeypatch, essay
+) -> None:
+    """The entry dialog's category came back as a plain string (Qt hands a StrEnum item's
+    data back as str), and saving the entry raised AttributeError: the reader's entry was
+    lost. Other tests replace the dialog, so only the real one shows it."""
+    from PySide6.QtWidgets import QDialog, QLineEdit
+
+    from gui.note_steps import select_words
+    from reader_app.domain.glossary import Category
+
+    def fill_and_save(dialog: QDialog) -> int:
+        gloss = next(
+            e for e in dialog.findChildren(QLineEdit) if e.placeholderText() == "one sentence"
+        )
+        gloss.setText("Running water between banks.")
+        dialog.accept()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QDialog, "exec", fill_and_save)
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [essay])
+    select_words(window, window.document.body_blocks()[0].id, "rivers")
+    window.action("add-to-glossary").trigger()
+
+    entries = window.glossary_pane.glossary.entries
+    assert [(e.headword, e.category) for e in entries] == [("rivers", Category.CONCEPT)]
+    assert window.glossary_pane.current_entry_id == entries[0].id
