@@ -95,3 +95,19 @@ def test_add_to_glossary_through_the_real_entry_dialog_stores_the_entry(
     entries = window.glossary_pane.glossary.entries
     assert [(e.headword, e.category) for e in entries] == [("rivers", Category.CONCEPT)]
     assert window.glossary_pane.current_entry_id == entries[0].id
+
+
+def test_the_find_field_keeps_room_to_type_beside_the_library_text(
+    make_window, qtbot, monkeypatch, essay
+) -> None:
+    """With both docks beside a library text the buttons took the bar and left the find
+    field about two letters wide ("Fi…"): the reader could not see what was typed."""
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [essay])
+    window.open_find_bar()
+    bar = window.find_bar
+    qtbot.waitUntil(bar.edit.isVisible)
+    bar.edit.setText("mountains")
+    letters = bar.edit.fontMetrics().horizontalAdvance("mountains and")
+    qtbot.waitUntil(lambda: bar.edit.width() >= letters)
+    assert bar.edit.geometry().right() < bar.count_label.geometry().left()
