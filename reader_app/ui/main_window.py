@@ -72,6 +72,11 @@ class MainWindow(QMainWindow):
         central_layout.setContentsMargins(0, 0, 0, 0)
         central_layout.setSpacing(0)
         central_layout.addWidget(self.reading_view, 1)
+        # The docks give way before the text does: in a small window the Library and Notes
+        # left it a sliver, one letter a line.
+        self.reading_view.setMinimumWidth(
+            self.reading_view.fontMetrics().horizontalAdvance("x" * 30)
+        )
         self._central_layout = central_layout
         self._find_bar: FindBar | None = None
         self.setCentralWidget(central)

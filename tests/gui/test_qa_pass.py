@@ -109,5 +109,25 @@ def test_the_find_field_keeps_room_to_type_beside_the_library_text(
     qtbot.waitUntil(bar.edit.isVisible)
     bar.edit.setText("mountains")
     letters = bar.edit.fontMetrics().horizontalAdvance("mountains and")
-    qtbot.waitUntil(lambda: bar.edit.width() >= letters)
-    assert bar.edit.geometry().right() < bar.count_label.geometry().left()
+    qtbot.waitUntil(
+        lambda: (
+            bar.edit.width() >= letters
+            and bar.edit.geometry().right() < bar.count_label.geometry().left()
+        )
+    )
+
+
+def test_the_reading_column_keeps_a_readable_width_in_a_small_window(
+    make_window, qtbot, monkeypatch, essay
+) -> None:
+    """In an 800-pixel window with the Library shown, the docks took all but a sliver and
+    the text ran one letter a line under a horizontal scroll bar."""
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [essay])
+    window.library.show_library()
+    window.resize(800, 700)
+    view = window.reading_view
+    readable = view.fontMetrics().horizontalAdvance("x" * 30)
+    qtbot.waitUntil(lambda: window.library.library_dock.isVisible() and window.width() < 850)
+    assert view.width() >= readable
+    assert window.minimumSizeHint().width() <= 800  # the docks gave way, not the screen
