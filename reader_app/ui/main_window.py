@@ -227,6 +227,8 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.save_state()
+        if self.search_everything is not None:  # a search typed a moment ago must not run
+            self.search_everything.close()  # on notes about to close
         super().closeEvent(event)
         if self.notes_panel is not None:  # late focus-out saves must not reach a closed store
             self.notes_panel.blockSignals(True)

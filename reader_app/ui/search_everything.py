@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QHideEvent
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -81,6 +81,12 @@ class SearchEverythingDialog(QDialog):
         self.edit.returnPressed.connect(self._choose_first)
         self.results.itemActivated.connect(self._choose)
         self.results.itemClicked.connect(self._choose)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """A search still waiting for the typing to pause is dropped: the window may be
+        closing its notes, and nobody is looking at the results."""
+        self._timer.stop()
+        super().hideEvent(event)
 
     @staticmethod
     def _bold(item: QTreeWidgetItem) -> None:

@@ -131,3 +131,21 @@ def test_the_reading_column_keeps_a_readable_width_in_a_small_window(
     qtbot.waitUntil(lambda: window.library.library_dock.isVisible() and window.width() < 850)
     assert view.width() >= readable
     assert window.minimumSizeHint().width() <= 800  # the docks gave way, not the screen
+
+
+def test_quitting_just_after_typing_in_search_everything_raises_nothing(
+    make_window, qtbot, monkeypatch, essay
+) -> None:
+    """Search Everything waits 120 ms after a keystroke; closing it and quitting within that
+    time let the wait end on closed notes: "Cannot operate on a closed database"."""
+    from gui.note_steps import select_words
+
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [essay])
+    select_words(window, window.document.body_blocks()[0].id, "rivers")
+    window.action("add-note").trigger()
+    dialog = window.show_search_everything()
+    assert dialog is not None
+    dialog.edit.setText("rivers")
+    window.close()  # Ctrl+Q with the dialog still open
+    qtbot.waitUntil(lambda: not dialog._timer.isActive())  # no search left to run later
