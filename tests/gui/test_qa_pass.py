@@ -133,6 +133,31 @@ def test_the_reading_column_keeps_a_readable_width_in_a_small_window(
     assert window.minimumSizeHint().width() <= 800  # the docks gave way, not the screen
 
 
+def test_search_everything_shows_a_note_without_text_once(
+    make_window, qtbot, monkeypatch, essay, tmp_path
+) -> None:
+    """A note with no text yet was listed as “rivers” rivers: its quote, then the same
+    words again as the snippet of a body that is empty."""
+    from gui.note_steps import select_words
+
+    other = tmp_path / "other.txt"
+    other.write_text("Other\n\nA line about oak trees and rivers.", encoding="utf-8")
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [other, essay])
+    select_words(window, window.document.body_blocks()[0].id, "rivers")
+    window.action("add-note").trigger()
+    for shown_text in ("A Markdown Essay", "other"):  # the open text's notes, then another's
+        text_id = next(t.id for t in window.library.model.texts() if t.title == shown_text)
+        window.library.open_text(text_id)
+        dialog = window.show_search_everything()
+        assert dialog is not None
+        dialog.edit.setText("rivers")
+        dialog.run_search()
+        notes = [item.text(0) for item in dialog._leaves() if "“" in item.text(0)]
+        assert notes == ["“rivers”"], shown_text
+        dialog.close()
+
+
 def test_quitting_just_after_typing_in_search_everything_raises_nothing(
     make_window, qtbot, monkeypatch, essay
 ) -> None:
