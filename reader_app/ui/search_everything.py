@@ -212,6 +212,8 @@ def show_search_everything(window: SearchHost, parent: QWidget) -> SearchEveryth
             dialog.other_entry_chosen.connect(library.open_at_entry)
         window.search_everything = dialog
     dialog = window.search_everything
+    if dialog.edit.text().strip():  # another text may be open now: its results come first
+        dialog.run_search()
     dialog.show()
     dialog.raise_()
     dialog.edit.setFocus()

@@ -174,3 +174,32 @@ def test_quitting_just_after_typing_in_search_everything_raises_nothing(
     dialog.edit.setText("rivers")
     window.close()  # Ctrl+Q with the dialog still open
     qtbot.waitUntil(lambda: not dialog._timer.isActive())  # no search left to run later
+
+
+def test_search_everything_reopened_in_another_text_shows_that_text_first(
+    make_window, qtbot, monkeypatch, essay, tmp_path
+) -> None:
+    """After a result opened another text, Ctrl+Shift+F showed the old results, the text
+    left still marked "(this text)"; choosing one of its paragraphs looked for it in the
+    text now open."""
+    other = tmp_path / "other.txt"
+    other.write_text("Other\n\nA line about oak trees and rivers.", encoding="utf-8")
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [other, essay])
+    dialog = window.show_search_everything()
+    assert dialog is not None
+    dialog.edit.setText("rivers")
+    dialog.run_search()
+    assert dialog._groups()[0].text(0) == "A Markdown Essay (this text)"
+    other_leaf = next(
+        leaf for leaf in dialog._leaves() if leaf.parent().parent().text(0) == "other"
+    )
+    dialog._choose(other_leaf)  # opens "other" at its paragraph
+    assert window.document.title == "other"
+
+    dialog = window.show_search_everything()
+    assert dialog is not None
+    assert [group.text(0) for group in dialog._groups()] == [
+        "other (this text)",
+        "A Markdown Essay",
+    ]
