@@ -56,8 +56,13 @@ def _entry_matches(entry: Entry, needle: str, pattern: re.Pattern[str]) -> bool:
 
 
 def _note_label(quote: str, snippet: str) -> str:
+    """The quote, then the words found; a note with no text yet has its snippet taken from
+    the quote, and the same words twice read like a stutter, so they are shown once."""
+    words = " ".join(snippet.split())
+    if quote and words.strip("…. ") in " ".join(quote.split()):
+        return in_quotation_marks(isolate(quote))
     quoted = f"{in_quotation_marks(isolate(quote))} " if quote else ""
-    return f"{quoted}{isolate(' '.join(snippet.split()))}"
+    return f"{quoted}{isolate(words)}"
 
 
 def _entry_result(entry: Entry) -> SearchResult:

@@ -26,6 +26,8 @@ class FindBar(QWidget):
         self.edit.setPlaceholderText("Find in text")
         self.edit.setAccessibleName("Find in text")
         self.edit.setClearButtonEnabled(True)
+        # Room for a few words: beside two docks the buttons otherwise squeeze it to "Fi…".
+        self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance("x" * 16))
         self.count_label = QLabel(self)
         self.count_label.setAccessibleName("Matches")
         self.count_label.setMinimumWidth(90)

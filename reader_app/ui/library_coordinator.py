@@ -135,7 +135,9 @@ class LibraryCoordinator(QObject):
             self.open_text(last)
             return
         # The text shown at start is already in place (its position from the settings);
-        # the glossary entry left open in it comes back too.
+        # the glossary entry left open in it comes back too. It is being read now, so the
+        # Library's "Last Opened" says so (on a first start it said "never").
+        self.controller.mark_opened(self.current_text_id, None)
         self._restore_entry(self.controller.reading_state(self.current_text_id))
 
     # ----- File > Add Text…, dropping, the command line and later launches ----------------

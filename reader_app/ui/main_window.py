@@ -72,6 +72,11 @@ class MainWindow(QMainWindow):
         central_layout.setContentsMargins(0, 0, 0, 0)
         central_layout.setSpacing(0)
         central_layout.addWidget(self.reading_view, 1)
+        # The docks give way before the text does: in a small window the Library and Notes
+        # left it a sliver, one letter a line.
+        self.reading_view.setMinimumWidth(
+            self.reading_view.fontMetrics().horizontalAdvance("x" * 30)
+        )
         self._central_layout = central_layout
         self._find_bar: FindBar | None = None
         self.setCentralWidget(central)
@@ -222,6 +227,8 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.save_state()
+        if self.search_everything is not None:  # a search typed a moment ago must not run
+            self.search_everything.close()  # on notes about to close
         super().closeEvent(event)
         if self.notes_panel is not None:  # late focus-out saves must not reach a closed store
             self.notes_panel.blockSignals(True)

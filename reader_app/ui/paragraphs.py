@@ -30,11 +30,12 @@ def current_paragraph(view: ReadingView, document: Document) -> int | None:
 
 
 def progress_text(view: ReadingView, document: Document) -> str:
-    """ "¶12 of 40 · 30% read", or "Introduction · 0% read" above the first paragraph."""
+    """ "¶12 of 40 · 30% read", or "Before ¶1 · 0% read" above the first paragraph: what
+    comes before it is a title, an editor's introduction or a preface, depending on the text."""
     bar = view.verticalScrollBar()
     percent = 100 if bar.maximum() == 0 else round(100 * bar.value() / bar.maximum())
     paragraph = current_paragraph(view, document)
-    where = f"¶{paragraph} of {len(document.body_blocks())}" if paragraph else "Introduction"
+    where = f"¶{paragraph} of {len(document.body_blocks())}" if paragraph else "Before ¶1"
     return f"{where} · {percent}% read"
 
 

@@ -148,7 +148,7 @@ def ask_entry(parent: QWidget, title: str, draft: EntryDraft, text_title: str) -
     return EntryDraft(
         headword.text(),
         tuple(a.strip() for a in aliases.text().split(",") if a.strip()),
-        category.currentData(),
+        Category(category.currentData()),  # Qt hands a StrEnum back as a plain str
         gloss.text(),
         explanation.toPlainText(),
         sources.toPlainText(),

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QHideEvent
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -81,6 +81,12 @@ class SearchEverythingDialog(QDialog):
         self.edit.returnPressed.connect(self._choose_first)
         self.results.itemActivated.connect(self._choose)
         self.results.itemClicked.connect(self._choose)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """A search still waiting for the typing to pause is dropped: the window may be
+        closing its notes, and nobody is looking at the results."""
+        self._timer.stop()
+        super().hideEvent(event)
 
     @staticmethod
     def _bold(item: QTreeWidgetItem) -> None:
@@ -206,6 +212,8 @@ def show_search_everything(window: SearchHost, parent: QWidget) -> SearchEveryth
             dialog.other_entry_chosen.connect(library.open_at_entry)
         window.search_everything = dialog
     dialog = window.search_everything
+    if dialog.edit.text().strip():  # another text may be open now: its results come first
+        dialog.run_search()
     dialog.show()
     dialog.raise_()
     dialog.edit.setFocus()
