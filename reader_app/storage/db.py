@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import errno
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 
@@ -199,3 +200,31 @@ def transaction(connection: sqlite3.Connection, path: Path | None = None) -> Ite
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
             raise
+
+
+class SharedConnectionRepository:
+    """Base of the stores that live in the notes database beside the notes (review cards, the
+    reader's own glossary): one connection, one transaction at a time, and one answer to a
+    read-only folder, so a card or an entry is written with the same guarantees as a note."""
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        *,
+        path: Path | None = None,
+        read_only_reason: str | None = None,
+    ) -> None:
+        self._connection = connection
+        self._path = path
+        self._read_only_reason = read_only_reason
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        if self._read_only_reason is not None:
+            raise ReadOnlyLocation(self._read_only_reason, self._path)
+        with transaction(self._connection, self._path):
+            yield self._connection
+
+    def _rows(self, sql: str, params: Iterable[object] = ()) -> list[Any]:
+        with storage_errors(self._path):
+            return self._connection.execute(sql, tuple(params)).fetchall()

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 from reader_app.domain.glossary import Category, Entry, Source
 from reader_app.domain.notes import format_timestamp, parse_timestamp, utc_now
 from reader_app.domain.personal_glossary import MergePlan, PersonalEntry, plan_merge
-from reader_app.storage.db import ReadOnlyLocation, StorageError, storage_errors, transaction
+from reader_app.storage.db import (
+    SharedConnectionRepository,
+    StorageError,
+)
 from reader_app.storage.notes_repo import NotesRepository
 
 _COLUMNS = (
@@ -58,30 +59,8 @@ def _row_to_entry(row: tuple[Any, ...]) -> PersonalEntry:
     return PersonalEntry(entry, text_id, parse_timestamp(created), parse_timestamp(modified))
 
 
-class PersonalGlossaryRepository:
+class PersonalGlossaryRepository(SharedConnectionRepository):
     """The personal glossary of one data folder, on the notes database's connection."""
-
-    def __init__(
-        self,
-        connection: sqlite3.Connection,
-        *,
-        path: Path | None = None,
-        read_only_reason: str | None = None,
-    ) -> None:
-        self._connection = connection
-        self._path = path
-        self._read_only_reason = read_only_reason
-
-    @contextmanager
-    def _writing(self) -> Iterator[sqlite3.Connection]:
-        if self._read_only_reason is not None:
-            raise ReadOnlyLocation(self._read_only_reason, self._path)
-        with transaction(self._connection, self._path):
-            yield self._connection
-
-    def _rows(self, sql: str, params: Iterable[object] = ()) -> list[tuple[Any, ...]]:
-        with storage_errors(self._path):
-            return self._connection.execute(sql, tuple(params)).fetchall()
 
     # -- reading -----------------------------------------------------------------------
 

@@ -16,9 +16,7 @@ version of the app. Nothing here imports Qt, and nothing here renders a card: th
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +33,10 @@ from reader_app.domain.review import (
     WordAnchor,
 )
 from reader_app.domain.scheduling import ReviewRecord, ReviewScheduler, ScheduleError, due_at
-from reader_app.storage.db import ReadOnlyLocation, StorageError, storage_errors, transaction
+from reader_app.storage.db import (
+    SharedConnectionRepository,
+    StorageError,
+)
 from reader_app.storage.notes_repo import NotesRepository
 
 _STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
@@ -125,30 +126,8 @@ def _card_from_row(row: Sequence[Any], path: Path | None) -> StoredCard:
         ) from None
 
 
-class ReviewRepository:
+class ReviewRepository(SharedConnectionRepository):
     """The review cards of one data folder, on the notes database's connection."""
-
-    def __init__(
-        self,
-        connection: sqlite3.Connection,
-        *,
-        path: Path | None = None,
-        read_only_reason: str | None = None,
-    ) -> None:
-        self._connection = connection
-        self._path = path
-        self._read_only_reason = read_only_reason
-
-    @contextmanager
-    def _writing(self) -> Iterator[sqlite3.Connection]:
-        if self._read_only_reason is not None:
-            raise ReadOnlyLocation(self._read_only_reason, self._path)
-        with transaction(self._connection, self._path):
-            yield self._connection
-
-    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
-        with storage_errors(self._path):
-            return self._connection.execute(sql, params).fetchall()
 
     # -- cards -------------------------------------------------------------------------
 
