@@ -27,6 +27,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from reader_app.domain import progress
 from reader_app.domain.importing import ImportedText, TextImportError, TocEntry, import_bytes
 from reader_app.domain.text import Document, load_document
 from reader_app.storage.db import StorageError, connect
@@ -51,10 +52,9 @@ class Column(NamedTuple):
 
 
 def read_fraction(text: TextSummary) -> float:
-    """How far the reader has got, from the block at the top of the view when last left."""
-    if text.position_seq is None or text.block_count <= 1:
-        return 0.0
-    return min(1.0, text.position_seq / (text.block_count - 1))
+    """How far the reader has got, from the place saved when the text was last left; the
+    status bar's figure by the same rule (domain/progress.py)."""
+    return progress.read_fraction(text.position_seq, text.block_count)
 
 
 def _when(moment: datetime | None) -> str:

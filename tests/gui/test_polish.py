@@ -1,0 +1,79 @@
+"""Small defects a QA pass left (notes/qa "Found and not fixed"), each driven through the
+real window as a reader meets it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader_app.domain.text import DEFAULT_TEXT_ID
+from reader_app.models.library_model import COLUMNS
+from reader_app.ui import library_dialogs
+
+SHORT_MD = """# A Short Essay
+
+The whole of it fits on one screen.
+
+It ends here.
+"""
+
+
+@pytest.fixture
+def short_essay(tmp_path: Path) -> Path:
+    path = tmp_path / "own-files" / "short.md"
+    path.parent.mkdir()
+    path.write_text(SHORT_MD, encoding="utf-8")
+    return path
+
+
+def _add(window, qtbot, monkeypatch, paths: list[Path]) -> None:
+    """File > Add Text…, choosing ``paths``; the last one added is opened."""
+    monkeypatch.setattr(library_dialogs, "open_file_paths", lambda *a: [str(p) for p in paths])
+    qtbot.waitUntil(lambda: getattr(window, "library", None) is not None)
+    with qtbot.waitSignal(
+        window.library.controller.adding_changed, check_params_cb=lambda n: n == 0
+    ):
+        window.action("add-text").trigger()
+
+
+def _read_column(window, text_id: str) -> str:
+    read = next(c for c in COLUMNS if c.title == "Read")
+    return read.shown(next(t for t in window.library.model.texts() if t.id == text_id))
+
+
+def test_library_read_column_agrees_with_the_status_bar_for_a_short_text(
+    make_window, qtbot, monkeypatch, short_essay
+) -> None:
+    """A text that fits on one screen is "100% read" in the status bar; the Library said 0%."""
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [short_essay])
+    essay_id = window.document.id
+    assert window.document.title == "A Short Essay"
+    qtbot.waitUntil(lambda: window.progress_label.text().endswith(" · 100% read"))
+    window.library.open_text(DEFAULT_TEXT_ID)
+    qtbot.waitUntil(lambda: window.document.id == DEFAULT_TEXT_ID)
+    assert _read_column(window, essay_id) == "100%"
+
+
+def test_library_read_column_agrees_with_the_status_bar_in_the_middle(
+    make_window, qtbot, monkeypatch, tmp_path
+) -> None:
+    """Part way down a long text, the Library's figure after a restart is the one the
+    status bar showed on quitting."""
+    long_text = tmp_path / "long.md"
+    paragraphs = (f"Paragraph {n} goes on about rivers for a while." for n in range(1, 121))
+    long_text.write_text("# A Long Essay\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [long_text])
+    text_id = window.document.id
+    body = window.document.body_blocks()
+    window.reading_view.scroll_to_block(body[len(body) // 2].id)
+    qtbot.waitUntil(
+        lambda: window.progress_label.text().startswith(f"¶{body[len(body) // 2].number} ")
+    )
+    shown = window.progress_label.text().rsplit(" · ", 1)[1].removesuffix(" read")
+    window.close()  # saves the place
+    again = make_window()
+    qtbot.waitUntil(lambda: getattr(again, "library", None) is not None)
+    assert _read_column(again, text_id) == shown
