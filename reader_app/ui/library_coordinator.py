@@ -118,6 +118,7 @@ class LibraryCoordinator(QObject):
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         window.tabifyDockWidget(window.glossary_dock, dock)
         window.glossary_dock.raise_()
+        window.dock_widths.add(dock)
         return dock
 
     def _name_tab_bars(self) -> None:

@@ -77,3 +77,56 @@ def test_library_read_column_agrees_with_the_status_bar_in_the_middle(
     again = make_window()
     qtbot.waitUntil(lambda: getattr(again, "library", None) is not None)
     assert _read_column(again, text_id) == shown
+
+
+def _left_tab_bar(window):
+    from PySide6.QtWidgets import QTabBar
+
+    return next(
+        bar
+        for bar in window.findChildren(QTabBar)
+        if bar.parentWidget() is window and bar.isVisible() and bar.tabText(0) == "Glossary"
+    )
+
+
+def test_left_dock_tab_labels_show_in_full_when_the_dock_is_narrowed(make_window, qtbot) -> None:
+    """In a narrow left dock the tabs read "Glo…", "Li…", "Con…"."""
+    from PySide6.QtCore import Qt
+
+    window = make_window()
+    qtbot.waitUntil(lambda: getattr(window, "library", None) is not None)
+    window.library.contents_dock.show()
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: _left_tab_bar(window).count() == 3 and window.width() == 800)
+    bar = _left_tab_bar(window)
+
+    def dragged_narrow_and_whole() -> bool:
+        window.resizeDocks([window.glossary_dock], [120], Qt.Orientation.Horizontal)
+        window.layout().activate()  # the docks take their new widths now
+        return all(bar.tabRect(i).width() >= bar.tabSizeHint(i).width() for i in range(3))
+
+    qtbot.waitUntil(dragged_narrow_and_whole)
+    assert window.minimumSizeHint().width() <= 800  # the window still fits a small screen
+
+
+def test_a_layout_saved_on_a_small_screen_widens_its_docks_on_a_large_one(
+    make_window, qtbot
+) -> None:
+    """Left at about 180 pixels in an 800-pixel window, the left dock stayed that narrow
+    in a 1280-pixel window after a restart, the text taking all the room."""
+    from PySide6.QtCore import Qt
+
+    window = make_window()
+    qtbot.waitUntil(lambda: getattr(window, "library", None) is not None)
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: window.width() == 800)
+    window.resizeDocks([window.glossary_dock], [150], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: window.glossary_dock.width() < 250)
+    window.close()
+
+    again = make_window()
+    again.resize(1280, 800)
+    qtbot.waitUntil(lambda: getattr(again, "library", None) is not None)
+    qtbot.waitUntil(lambda: again.glossary_dock.width() >= 290)
+    assert again.notes_dock.width() >= 290
+    assert again.reading_view.width() >= 500
