@@ -165,7 +165,8 @@ class _AddFile(QRunnable):
 class LibraryController(QObject):
     """Adding (off the GUI thread), opening and removing texts, and their reading state."""
 
-    text_added = Signal(str, bool)  # text id, newly added (False: it was here already)
+    # text id, newly added (False: it was here already), what of it could not be read ("")
+    text_added = Signal(str, bool, str)
     open_requested = Signal(str)  # the text to show once every file given is dealt with
     add_failed = Signal(str)  # one line naming the file and why
     open_failed = Signal(str)  # why a text cannot be shown
@@ -283,7 +284,7 @@ class LibraryController(QObject):
             added = self._stored(path, result, error)
             if added is not None:
                 self.changed.emit()
-                self.text_added.emit(added.text_id, added.added)
+                self.text_added.emit(added.text_id, added.added, added.notice)
                 if wants_open:
                     self._open_next = added.text_id
         finally:

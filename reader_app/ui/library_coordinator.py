@@ -198,10 +198,12 @@ class LibraryCoordinator(QObject):
                 + "\n".join(failures)
             )
 
-    def _on_added(self, text_id: str, added: bool) -> None:
+    def _on_added(self, text_id: str, added: bool, notice: str) -> None:
         title = self.controller.title_of(text_id)
         message = f"Added “{title}” to the library." if added else f"“{title}” is already here."
-        self._window.statusBar().showMessage(message, STATUS_MS)
+        if notice:  # chapters missing: said where the reader looks, and left up longer
+            message += f" {notice[0].upper()}{notice[1:]}"
+        self._window.statusBar().showMessage(message, 3 * STATUS_MS if notice else STATUS_MS)
 
     # ----- opening a text ----------------------------------------------------------------
 

@@ -130,3 +130,23 @@ def test_a_layout_saved_on_a_small_screen_widens_its_docks_on_a_large_one(
     qtbot.waitUntil(lambda: again.glossary_dock.width() >= 290)
     assert again.notes_dock.width() >= 290
     assert again.reading_view.width() >= 500
+
+
+def test_an_epub_missing_a_chapter_is_added_with_a_line_naming_the_chapter(
+    make_window, qtbot, monkeypatch, tmp_path
+) -> None:
+    """The book was added without a word about the chapter that was not in the file."""
+    from domain.epub_factory import book_missing_a_chapter
+
+    book = tmp_path / "book.epub"
+    book.write_bytes(book_missing_a_chapter())
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [book])
+    message = window.statusBar().currentMessage()
+    assert message == (
+        "Added “A Test Book” to the library. "
+        "The chapter “The Sea” could not be read: it is missing from the file."
+    )
+    qtbot.waitUntil(lambda: window.document.title == "A Test Book")
+    shown = window.reading_view.toPlainText()
+    assert "Rivers run to the sea." in shown and "Mountains stand still." in shown
