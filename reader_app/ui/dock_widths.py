@@ -4,8 +4,8 @@ Docks sharing a place show tabs, and Qt cuts their titles ("Glo…", "Li…", "C
 place is narrow: each docked pane is kept at least as wide as its group's tabs with their
 full titles. And Qt restores a saved layout's dock widths in pixels, so a layout saved in a
 small window kept its panes narrow in a large one, the text taking all the room: when the
-window grows, panes narrower than their usual width get it back (as far as the text's own
-minimum allows).
+window grows by a large step (maximised, or moved to a larger screen), panes narrower than
+their usual width get it back (as far as the text's own minimum allows).
 """
 
 from __future__ import annotations
@@ -15,6 +15,16 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar
 
 SIDE_PANE_WIDTH = 300  # pixels: a pane's usual width, a glossary entry's lines at ease
+
+
+MUCH_WIDER = 1.25  # a window grown this much was maximised or moved to a larger screen
+
+
+def _much_wider(event: QResizeEvent) -> bool:
+    """A large step wider, not the restore at start nor a drag of the window's edge: a
+    pane the reader narrowed on purpose keeps its width across restarts and small drags."""
+    old = event.oldSize().width()
+    return old > 0 and event.size().width() >= MUCH_WIDER * old
 
 
 class DockWidths(QObject):
@@ -47,7 +57,7 @@ class DockWidths(QObject):
             self._tabs_changed()  # a dock shown, hidden, moved or tabbed
         elif watched is self._window and event.type() == QEvent.Type.Resize:
             assert isinstance(event, QResizeEvent)
-            if event.size().width() > event.oldSize().width():
+            if self._window.isVisible() and _much_wider(event):
                 QTimer.singleShot(0, self.widen)  # once the layout has the new width
         return False
 
