@@ -93,8 +93,9 @@ class MainWindow(QMainWindow):
         self.notes_dock = self._make_dock("Notes", "notesDock", self._loading("notes"))
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.glossary_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes_dock)
-        self.dock_widths = DockWidths(self, {self.glossary_dock: 300, self.notes_dock: 320})
-        self.dock_widths.widen()
+        usual = {self.glossary_dock: 300, self.notes_dock: 320}
+        self.resizeDocks([*usual], [*usual.values()], Qt.Orientation.Horizontal)
+        self.dock_widths = DockWidths(self, usual)
         self._default_layout = self.saveState()
 
         self.status_label = self._status_field("Status", stretch=1)

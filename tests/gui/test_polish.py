@@ -171,3 +171,10 @@ def test_a_pane_width_the_reader_chose_is_kept_across_a_restart(make_window, qtb
     again.resize(again.width() + 40, again.height())  # a small drag of the window's edge
     qtbot.waitUntil(lambda: again.centralWidget().width() > window.centralWidget().width())
     assert again.glossary_dock.width() == 250
+
+
+def test_a_first_start_lays_the_panes_out_at_their_usual_widths(make_window, qtbot) -> None:
+    window = make_window()
+    qtbot.waitUntil(lambda: getattr(window, "library", None) is not None)
+    assert window.glossary_dock.width() == 300  # as before side panes kept their titles whole
+    assert window.notes_dock.width() >= 320
