@@ -137,6 +137,8 @@ def run_add(
             except StorageError as error:  # the data folder, not the file: stop here
                 return report_failure(error)
             print(f"{added.text_id}\t{' '.join(added.title.split())}", flush=True)
+            if added.notice:  # added all the same: the exit status stays a success
+                print(f"{EXECUTABLE}: {Path(path).name}: {added.notice}", file=sys.stderr)
     finally:
         store.close()
     return EXIT_FAILED if failed else EXIT_OK

@@ -163,3 +163,20 @@ def test_add_through_the_real_entry_point(files: dict[str, Path], tmp_path: Path
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.endswith("\tLenin’s Reply\n")
     assert "PySide6" not in done.stdout
+
+
+def test_add_names_the_chapters_of_an_epub_that_could_not_be_read(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The book is added (exit 0), with one line on stderr naming the missing chapter."""
+    from domain.epub_factory import book_missing_a_chapter
+
+    book = tmp_path / "book.epub"
+    book.write_bytes(book_missing_a_chapter())
+    assert _run(["add", str(book), "--data-dir", str(data_dir)]) == 0
+    out, err = capsys.readouterr()
+    assert [title for _, title in _lines(out)] == ["A Test Book"]
+    assert err.splitlines() == [
+        "study-reader: book.epub: the chapter “The Sea” could not be read: "
+        "it is missing from the file."
+    ]

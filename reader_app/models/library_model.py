@@ -27,6 +27,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from reader_app.domain import progress
 from reader_app.domain.importing import ImportedText, TextImportError, TocEntry, import_bytes
 from reader_app.domain.text import Document, load_document
 from reader_app.storage.db import StorageError, connect
@@ -51,10 +52,9 @@ class Column(NamedTuple):
 
 
 def read_fraction(text: TextSummary) -> float:
-    """How far the reader has got, from the block at the top of the view when last left."""
-    if text.position_seq is None or text.block_count <= 1:
-        return 0.0
-    return min(1.0, text.position_seq / (text.block_count - 1))
+    """How far the reader has got, from the place saved when the text was last left; the
+    status bar's figure by the same rule (domain/progress.py)."""
+    return progress.read_fraction(text.position_seq, text.block_count)
 
 
 def _when(moment: datetime | None) -> str:
@@ -165,7 +165,8 @@ class _AddFile(QRunnable):
 class LibraryController(QObject):
     """Adding (off the GUI thread), opening and removing texts, and their reading state."""
 
-    text_added = Signal(str, bool)  # text id, newly added (False: it was here already)
+    # text id, newly added (False: it was here already), what of it could not be read ("")
+    text_added = Signal(str, bool, str)
     open_requested = Signal(str)  # the text to show once every file given is dealt with
     add_failed = Signal(str)  # one line naming the file and why
     open_failed = Signal(str)  # why a text cannot be shown
@@ -283,7 +284,7 @@ class LibraryController(QObject):
             added = self._stored(path, result, error)
             if added is not None:
                 self.changed.emit()
-                self.text_added.emit(added.text_id, added.added)
+                self.text_added.emit(added.text_id, added.added, added.notice)
                 if wants_open:
                     self._open_next = added.text_id
         finally:

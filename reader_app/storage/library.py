@@ -132,6 +132,7 @@ class AddResult(NamedTuple):
     text_id: str
     title: str
     added: bool  # False: the same file was in the library already, nothing was added
+    notice: str = ""  # what of the file could not be read (ImportedText.unread_notice)
 
 
 class BlockHit(NamedTuple):
@@ -347,7 +348,7 @@ class LibraryRepository:
         except BaseException:
             self._discard(stored)
             raise
-        return AddResult(text_id, imported.metadata.title, True)
+        return AddResult(text_id, imported.metadata.title, True, imported.unread_notice())
 
     def _new_id(self, imported: ImportedText) -> str:
         """A slug of the title and the start of the fingerprint: stable for the file, and

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDockWidget
 from reader_app.domain.citation import CitedWork
 from reader_app.domain.text import Document
 from reader_app.models.library_model import LibraryController, LibraryModel, ReadingState
-from reader_app.ui import library_dialogs
+from reader_app.ui import library_dialogs, paragraphs
 from reader_app.ui.actions import LIBRARY_ACTIONS
 from reader_app.ui.library_dialogs import RemoveChoice
 from reader_app.ui.library_pane import ContentsPane, LibraryPane
@@ -118,6 +118,7 @@ class LibraryCoordinator(QObject):
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         window.tabifyDockWidget(window.glossary_dock, dock)
         window.glossary_dock.raise_()
+        window.dock_widths.add(dock)
         return dock
 
     def _name_tab_bars(self) -> None:
@@ -197,10 +198,12 @@ class LibraryCoordinator(QObject):
                 + "\n".join(failures)
             )
 
-    def _on_added(self, text_id: str, added: bool) -> None:
+    def _on_added(self, text_id: str, added: bool, notice: str) -> None:
         title = self.controller.title_of(text_id)
         message = f"Added “{title}” to the library." if added else f"“{title}” is already here."
-        self._window.statusBar().showMessage(message, STATUS_MS)
+        if notice:  # chapters missing: said where the reader looks, and left up longer
+            message += f" {notice[0].upper()}{notice[1:]}"
+        self._window.statusBar().showMessage(message, 3 * STATUS_MS if notice else STATUS_MS)
 
     # ----- opening a text ----------------------------------------------------------------
 
@@ -295,14 +298,15 @@ class LibraryCoordinator(QObject):
 
     def _place_now(self) -> ReadingState:
         """Where the reader is in the open text: the block and offset at the top of the view
-        (or where it is about to scroll), the zoom and the open glossary entry."""
+        (the end of the text when it is on screen, or where the view is about to scroll),
+        the zoom and the open glossary entry."""
         view = self._window.reading_view
         pane = self._window.glossary_pane
         entry = pane.current_entry_id if pane is not None else None
         zoom = float(view.zoom_percent)
         if self._pending_place is not None:  # left (or closed) before the view got there
             return self._pending_place._replace(zoom=zoom, glossary_entry_id=entry)
-        located = view.locate(view.top_position())
+        located = paragraphs.reading_place(view, self._window.document)
         if located is None:
             return ReadingState(None, 0, zoom, entry)
         block, offset = located

@@ -19,6 +19,7 @@ from reader_app import APP_NAME
 from reader_app.domain.text import DEFAULT_TEXT_ID, Document
 from reader_app.settings import READING_POSITION, THEME, ZOOM_PERCENT, Settings
 from reader_app.ui import dialogs, paragraphs
+from reader_app.ui.dock_widths import DockWidths
 from reader_app.ui.menus import build_menu_bar
 from reader_app.ui.text_view import ReadingStyle, ReadingView
 from reader_app.ui.themes import theme_manager
@@ -92,9 +93,9 @@ class MainWindow(QMainWindow):
         self.notes_dock = self._make_dock("Notes", "notesDock", self._loading("notes"))
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.glossary_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes_dock)
-        self.resizeDocks(
-            [self.glossary_dock, self.notes_dock], [300, 320], Qt.Orientation.Horizontal
-        )
+        usual = {self.glossary_dock: 300, self.notes_dock: 320}
+        self.resizeDocks([*usual], [*usual.values()], Qt.Orientation.Horizontal)
+        self.dock_widths = DockWidths(self, usual)
         self._default_layout = self.saveState()
 
         self.status_label = self._status_field("Status", stretch=1)

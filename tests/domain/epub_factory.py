@@ -103,3 +103,29 @@ def make_epub(
         for name, content in (extra or {}).items():
             archive.writestr(name, content)
     return buffer.getvalue()
+
+
+def without_member(epub: bytes, name: str) -> bytes:
+    """``epub`` with the member ``name`` left out: a chapter listed but missing."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(epub)) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for info in source.infolist():
+            if info.filename != name:
+                archive.writestr(info, source.read(info))
+    return buffer.getvalue()
+
+
+def book_missing_a_chapter() -> bytes:
+    """Three chapters in the spine and contents, "The Sea" (ch2.xhtml) not in the file."""
+    chapters = {
+        "ch1.xhtml": chapter_page("The Rivers", ["Rivers run to the sea."]),
+        "ch2.xhtml": chapter_page("The Sea", ["The sea is wide."]),
+        "ch3.xhtml": chapter_page("The Mountains", ["Mountains stand still."]),
+    }
+    nav = nav_page(
+        [("The Rivers", "ch1.xhtml"), ("The Sea", "ch2.xhtml"), ("The Mountains", "ch3.xhtml")]
+    )
+    return without_member(make_epub(chapters, nav=nav), "OEBPS/ch2.xhtml")

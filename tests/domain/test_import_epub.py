@@ -278,3 +278,17 @@ def test_a_broken_member_is_refused_as_damaged() -> None:
     data[start : start + 40] = bytes(40)  # zero the start of the compressed chapter
     message = _refusal(bytes(data))
     assert "is damaged" in message
+
+
+def test_chapters_missing_from_the_file_are_named_by_file_when_the_contents_do_not_say() -> None:
+    from .epub_factory import without_member
+
+    chapters = {name: chapter_page(name, [f"Text of {name}."]) for name in ("a.xhtml", "b.xhtml")}
+    chapters["c.xhtml"] = chapter_page("Last", ["Still here."])
+    data = without_member(without_member(make_epub(chapters), "OEBPS/a.xhtml"), "OEBPS/b.xhtml")
+    imported = import_bytes(data, "book.epub")
+    assert imported.unread_chapters == ("a.xhtml", "b.xhtml")
+    assert imported.unread_notice() == (
+        "the chapters “a.xhtml”, “b.xhtml” could not be read: they are missing from the file."
+    )
+    assert [block.text for block in imported.blocks][-1] == "Still here."

@@ -150,10 +150,11 @@ def import_bytes(
     source_format = source_format or detect_format(file_name, data)
     fallback_title = _title_from_name(file_name)
     warnings: tuple[str, ...] = ()
+    unread: tuple[str, ...] = ()
     if source_format is SourceFormat.EPUB:
         from reader_app.domain.importing.epub import parse_epub
 
-        metadata, blocks, contents, warnings = parse_epub(data, file_name, fallback_title)
+        metadata, blocks, contents, warnings, unread = parse_epub(data, file_name, fallback_title)
     elif source_format is SourceFormat.HTML:
         from reader_app.domain.importing.html import parse_html
 
@@ -174,6 +175,7 @@ def import_bytes(
         blocks=blocks,
         contents=contents,
         warnings=warnings,
+        unread_chapters=unread,
     )
 
 

@@ -126,7 +126,12 @@ class _Link(NamedTuple):
 
 def parse_epub(
     data: bytes, file_name: str, fallback_title: str
-) -> tuple[TextMetadata, tuple[ImportedBlock, ...], tuple[TocEntry, ...], tuple[str, ...]]:
+) -> tuple[
+    TextMetadata, tuple[ImportedBlock, ...], tuple[TocEntry, ...], tuple[str, ...], tuple[str, ...]
+]:
+    """The text, its contents, the warnings, and the chapters that could not be read (by
+    their title in the contents, else their file name): the rest is added all the same, and
+    the reader is told which chapters are not there."""
     # zipfile reads the whole central directory on opening, some 500 bytes of memory per
     # member: count the members' directory records first (an overcount only refuses sooner).
     members = data.count(b"PK\x01\x02")
@@ -147,7 +152,9 @@ def parse_epub(
 
 def _parse(
     archive: _Archive, fallback_title: str
-) -> tuple[TextMetadata, tuple[ImportedBlock, ...], tuple[TocEntry, ...], tuple[str, ...]]:
+) -> tuple[
+    TextMetadata, tuple[ImportedBlock, ...], tuple[TocEntry, ...], tuple[str, ...], tuple[str, ...]
+]:
     if archive.has("mimetype"):
         mimetype = archive.read("mimetype").strip()
         if mimetype != b"application/epub+zip":
@@ -168,13 +175,22 @@ def _parse(
     if not spine_paths:
         archive.refuse("has no chapters in its spine.")
     warnings: list[str] = []
-    raw_blocks, targets = _read_spine(archive, spine_paths, warnings)
+    missing: list[str] = []
+    raw_blocks, targets = _read_spine(archive, spine_paths, warnings, missing)
     if not raw_blocks:
         archive.refuse("has no readable text.")
     links = _table_of_contents(archive, manifest, base, spine, warnings)
     blocks, contents = _chapters(raw_blocks, targets, links, spine_paths)
     metadata = _metadata(package, raw_blocks, fallback_title)
-    return metadata, blocks, contents, tuple(warnings)
+    return metadata, blocks, contents, tuple(warnings), _chapter_names(missing, links)
+
+
+def _chapter_names(paths: list[str], links: list[_Link]) -> tuple[str, ...]:
+    """Each file's title in the contents (its first entry), else its file name."""
+    titles: dict[str, str] = {}
+    for link in links:
+        titles.setdefault(link.path, link.title)
+    return tuple(titles.get(path) or posixpath.basename(path) for path in paths)
 
 
 def _chapters(
@@ -221,12 +237,15 @@ def _spine_paths(spine: Element | None, manifest: dict[str, Element], base: str)
 
 
 def _read_spine(
-    archive: _Archive, paths: list[str], warnings: list[str]
+    archive: _Archive, paths: list[str], warnings: list[str], missing: list[str]
 ) -> tuple[list[RawBlock], dict[tuple[str, str], int]]:
-    """All blocks, and where each file and element id lands: (path, id or "") → block index."""
+    """All blocks, and where each file and element id lands: (path, id or "") → block index.
+    Files of the spine not in the archive are added to ``missing``."""
     raw_blocks: list[RawBlock] = []
     targets: dict[tuple[str, str], int] = {}
     for path in paths:
+        if not archive.has(path):
+            missing.append(path)
         blocks, trailing = _chapter_blocks(archive, path, warnings)
         targets.setdefault((path, ""), len(raw_blocks))
         for block in blocks:

@@ -86,6 +86,17 @@ class ImportedText(NamedTuple):
     blocks: tuple[ImportedBlock, ...]
     contents: tuple[TocEntry, ...]
     warnings: tuple[str, ...] = ()  # what was recovered or skipped, one line each
+    unread_chapters: tuple[str, ...] = ()  # chapters not in the file, by title or file name
+
+    def unread_notice(self) -> str:
+        """One plain line naming the chapters that could not be read ("" when none), for
+        the reader who added the file: the rest of the text is there without them."""
+        if not self.unread_chapters:
+            return ""
+        names = ", ".join(f"“{name}”" for name in self.unread_chapters)
+        if len(self.unread_chapters) == 1:
+            return f"the chapter {names} could not be read: it is missing from the file."
+        return f"the chapters {names} could not be read: they are missing from the file."
 
     def chapter_titles(self) -> list[str]:
         """Each chapter's title by chapter index (a chapter without blocks has none)."""
