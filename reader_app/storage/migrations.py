@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from reader_app.storage.db import DatabaseTooNew, connect, corrupt_error, storage_errors
@@ -525,47 +526,20 @@ def _run_script(connection: sqlite3.Connection, script: str) -> None:
         raise ValueError(f"Incomplete SQL statement in migration: {statement!r}")
 
 
-def _to_v1(connection: sqlite3.Connection) -> None:
-    _run_script(connection, SCHEMA_V1)
-
-
-def _to_v2(connection: sqlite3.Connection) -> None:
-    _run_script(connection, SCHEMA_V2_STEPS)
-
-
-def _to_v3(connection: sqlite3.Connection) -> None:
-    _run_script(connection, SCHEMA_V3_STEPS)
-
-
-def _to_v4(connection: sqlite3.Connection) -> None:
-    _run_script(connection, SCHEMA_V4_STEPS)
-
-
-def _to_v5(connection: sqlite3.Connection) -> None:
-    _run_script(connection, SCHEMA_V5_STEPS)
-
-
-def _to_v6(connection: sqlite3.Connection) -> None:
-    _run_script(connection, SCHEMA_V6_STEPS)
-
-
-def _to_v7(connection: sqlite3.Connection) -> None:
-    _run_script(connection, SCHEMA_SYNC_STEPS)
-
-
-def _to_v8(connection: sqlite3.Connection) -> None:
-    _run_script(connection, SCHEMA_V8_STEPS)
-
-
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
-    _to_v1,
-    _to_v2,
-    _to_v3,
-    _to_v4,
-    _to_v5,
-    _to_v6,
-    _to_v7,
-    _to_v8,
+# Each step is its script, run statement by statement; the steps stay callables so that a test
+# can put a failing one in the chain.
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = tuple(
+    partial(_run_script, script=script)
+    for script in (
+        SCHEMA_V1,
+        SCHEMA_V2_STEPS,
+        SCHEMA_V3_STEPS,
+        SCHEMA_V4_STEPS,
+        SCHEMA_V5_STEPS,
+        SCHEMA_V6_STEPS,
+        SCHEMA_SYNC_STEPS,
+        SCHEMA_V8_STEPS,
+    )
 )
 LATEST_VERSION = len(MIGRATIONS)
 
