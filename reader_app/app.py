@@ -279,6 +279,8 @@ def attach_panels(window, data_dir: Path, document):
     window.term_lookup_requested.connect(show_entry)
     glossary_pane.occurrence_requested.connect(view.flash)
     repository = attach_notes(window, data_dir, document, glossary)
+    if repository is not None:
+        show_due_count(window, repository)
     attach_library(window, data_dir)
     if warning:
         window.show_status(warning)
@@ -386,6 +388,24 @@ def attach_notes(window, data_dir: Path, document, glossary):
         panel.show_notice(" ".join(notices))
         window.statusBar().showMessage(notices[0], 15000)
     return result.repository
+
+
+def show_due_count(window, repository) -> None:
+    """The count of review cards due, drawn with the panels: left to review (made after
+    them), the status bar's fields moved once more after the window looked complete."""
+    from datetime import UTC, datetime
+
+    from reader_app.storage.db import StorageError
+    from reader_app.storage.review_due import DueCounter
+    from reader_app.ui.due_field import due_field, due_text
+
+    try:
+        due = DueCounter(repository.connection, path=repository.path).due_count(datetime.now(UTC))
+    except StorageError:
+        return  # review reports it when it opens
+    field = due_field(window.statusBar())
+    field.setText(due_text(due))
+    field.show()
 
 
 def attach_personal_glossary(window, repository, notes_controller, bundled) -> None:

@@ -33,11 +33,9 @@ from reader_app.domain.review import (
     WordAnchor,
 )
 from reader_app.domain.scheduling import ReviewRecord, ReviewScheduler, ScheduleError, due_at
-from reader_app.storage.db import (
-    SharedConnectionRepository,
-    StorageError,
-)
+from reader_app.storage.db import StorageError
 from reader_app.storage.notes_repo import NotesRepository
+from reader_app.storage.review_due import DueCounter
 
 _STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
 """fsrs's ``State`` values as the names ``scheduling.retention`` compares."""
@@ -126,7 +124,7 @@ def _card_from_row(row: Sequence[Any], path: Path | None) -> StoredCard:
         ) from None
 
 
-class ReviewRepository(SharedConnectionRepository):
+class ReviewRepository(DueCounter):
     """The review cards of one data folder, on the notes database's connection."""
 
     # -- cards -------------------------------------------------------------------------
@@ -204,14 +202,6 @@ class ReviewRepository(SharedConnectionRepository):
         )
         return [_card_from_row(row, self._path) for row in rows]
 
-    def due_count(self, at: datetime, text_id: str | None = None) -> int:
-        where, params = self._text_filter(text_id)
-        rows = self._rows(
-            f"SELECT count(*) FROM review_cards WHERE deleted IS NULL AND due <= ?{where}",
-            (format_timestamp(at), *params),
-        )
-        return int(rows[0][0])
-
     def states(self, text_id: str | None = None) -> list[str]:
         """Every card's schedule: what ``scheduling.forecast`` counts."""
         where, params = self._text_filter(text_id)
@@ -235,10 +225,6 @@ class ReviewRepository(SharedConnectionRepository):
                     self._path,
                 ) from None
         return times
-
-    @staticmethod
-    def _text_filter(text_id: str | None) -> tuple[str, tuple[str, ...]]:
-        return ("", ()) if text_id is None else (" AND text_id = ?", (text_id,))
 
     def remove(self, card_id: str, now: datetime) -> None:
         """Take a card out of review. The row stays as a tombstone (for folder sync) with its

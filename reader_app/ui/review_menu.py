@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer
 from reader_app.settings import DESIRED_RETENTION, Settings
 from reader_app.ui import dialogs
 from reader_app.ui.actions import REVIEW_ACTIONS, ActionRegistry
+from reader_app.ui.due_field import due_field, due_text
 from reader_app.ui.review_cards import CardMaker
 
 if TYPE_CHECKING:
@@ -61,8 +62,6 @@ class ReviewMenu(QObject):
     def __init__(
         self, window: ReviewHost, parent: QWidget, actions: ActionRegistry, settings: Settings
     ) -> None:
-        from PySide6.QtWidgets import QLabel
-
         super().__init__(parent)
         self._window = window
         self._parent = parent
@@ -74,10 +73,7 @@ class ReviewMenu(QObject):
         self._preferences: PreferencesDialog | None = None
         actions.add_all(REVIEW_ACTIONS, self)
         self.cards = CardMaker(window, parent, actions)
-        self.due_label: QLabel = QLabel(parent)
-        self.due_label.setAccessibleName("Review cards due")
-        self.due_label.hide()
-        window.statusBar().addPermanentWidget(self.due_label)
+        self.due_label: QLabel = due_field(window.statusBar())
         self._timer = QTimer(self)
         self._timer.setInterval(RECOUNT_MS)
         self._timer.timeout.connect(self.update_due_count)
@@ -107,7 +103,7 @@ class ReviewMenu(QObject):
         if self.controller is None:
             return 0
         due = self.controller.due_count()
-        self.due_label.setText(f"{due} due for review" if due else "Nothing due for review")
+        self.due_label.setText(due_text(due))
         self._actions.action("start-review").setText(
             f"&Start Review… ({due} due)" if due else "&Start Review…"
         )

@@ -198,6 +198,47 @@ def test_interactive_start_shows_the_text_before_building_the_panels(qtbot, data
     assert window.reading_view.marks("terms")
 
 
+def test_the_review_due_count_is_drawn_with_the_panels(
+    qtbot, data_dir, make_window, monkeypatch
+) -> None:
+    """The count of cards due is in the status bar when the panels are painted, and review
+    keeps that same field: when review made its own, later, the status bar's fields moved
+    once more after the window had looked complete."""
+    from PySide6.QtWidgets import QLabel
+
+    import reader_app.app as app_module
+    from tests.gui.note_steps import select_words
+
+    earlier = make_window()
+    qtbot.waitUntil(lambda: earlier.review.controller is not None)
+    select_words(earlier, "p2", "red tape")
+    earlier.action("save-word-for-review").trigger()
+    earlier.close()
+
+    def due_fields(window) -> list[QLabel]:
+        return [
+            label
+            for label in window.statusBar().findChildren(QLabel)
+            if label.accessibleName() == "Review cards due" and not label.isHidden()
+        ]
+
+    seen_before_review: list[list[str]] = []
+    finish = app_module.finish_window
+
+    def finish_window(window, *args, **kwargs) -> None:
+        seen_before_review.append([label.text() for label in due_fields(window)])
+        finish(window, *args, **kwargs)
+
+    monkeypatch.setattr(app_module, "finish_window", finish_window)
+    window = app_module.create_main_window(data_dir, defer_panels=True)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.panels_ready, timeout=10_000):
+        window.show()
+    assert seen_before_review == [["1 due for review"]]
+    assert due_fields(window) == [window.review.due_label]
+    assert window.review.due_label.text() == "1 due for review"
+
+
 def test_the_window_has_the_icon(qapp) -> None:
     sizes = {size.width() for size in qapp.windowIcon().availableSizes()}
     assert {16, 32, 48, 256} <= sizes
