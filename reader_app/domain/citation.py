@@ -431,7 +431,9 @@ class References:
     def __init__(self, work: CitedWork, today: date, *, editorial: bool) -> None:
         self.work = work
         self.today = today
-        self.page_only = editorial or (work.kind is SourceKind.WEB_EXCERPT and not work.author)
+        # A web page without an author is cited as its site's (APA 9.11, CMOS 14.207).
+        web = (SourceKind.WEB_EXCERPT, SourceKind.WEB_ARTICLE)
+        self.page_only = editorial or (work.kind in web and not work.author)
         self.web = work.kind in (SourceKind.WEB_EXCERPT, SourceKind.WEB_ARTICLE)
 
     # ----- Chicago ---------------------------------------------------------------------------
@@ -482,7 +484,14 @@ class References:
         facts = self._book_facts()
         ebook = ", EPUB" if work.kind is SourceKind.EPUB else ""  # CMOS 14.161
         facts = f" ({facts})" if facts else ""
-        return _styled(f"{work.author}, ", title, contributors, facts, f"{ebook}.")
+        lead = f"{work.author}, " if work.author else ""
+        return _styled(lead, title, contributors, facts, f"{ebook}.")
+
+    @property
+    def _listed_author(self) -> str:
+        """A book's author as a bibliography or works-cited list begins with it, or nothing:
+        an anonymous work begins with its title (CMOS 14.75; MLA likewise)."""
+        return f"{_end(self.work.author_inverted)} " if self.work.author else ""
 
     def chicago_entry(self) -> Styled:
         work = self.work
@@ -515,7 +524,7 @@ class References:
         facts = ", ".join(str(part) for part in (where, year_or_nd) if part)
         ebook = " EPUB." if work.kind is SourceKind.EPUB else ""
         return _styled(
-            f"{_end(work.author_inverted)} ",
+            self._listed_author,
             title_run,
             _after_title(work.title),
             contributors,
@@ -533,7 +542,7 @@ class References:
             return page
         if work.kind is SourceKind.WEB_EXCERPT:  # MLA 6.77: qtd. in the source consulted
             return f"qtd. in {page}"
-        return work.author_family
+        return work.author_family or work.title  # MLA: the title in the author's place
 
     def mla_quotation(self, quote: str) -> str:
         """MLA 6.77 names the quoted author in the sentence and the source read in brackets."""
@@ -558,7 +567,7 @@ class References:
         tail = ", ".join(elements)
         tail = tail[:1].upper() + tail[1:]
         return _styled(
-            f"{_end(work.author_inverted)} ",
+            self._listed_author,
             Run(work.title, italic=True),
             _after_title(work.title),
             f" {_end(tail)}" if tail else "",
@@ -599,7 +608,7 @@ class References:
         years = str(work.edition_year or work.year or "n.d.")
         if work.edition_year and work.year and work.edition_year != work.year:
             years = f"{work.year}/{work.edition_year}"  # APA 8.15: original/republished
-        return f"{work.author_family}, {years}{locator}"
+        return f"{work.author_family or work.title}, {years}{locator}"  # APA 8.14: or title
 
     def apa_entry(self) -> Styled:
         work = self.work
@@ -634,11 +643,11 @@ class References:
         publisher = f" {_end(work.publisher)}" if work.publisher else ""
         address = f" {work.url}" if work.url else ""
         book_title = work.title_sentence or work.title
-        return _styled(
-            f"{_end(work.author_apa)} ({year or 'n.d.'}). ",
+        titled = _styled(
             Run(book_title, italic=True),
             f"{contributors}." if contributors else _after_title(book_title),
-            publisher,
-            address,
-            original,
         )
+        when = f"({year or 'n.d.'})."
+        if not work.author:  # APA 9.12: the title in the author's place, the date after it
+            return _styled(*titled, f" {when}", publisher, address, original)
+        return _styled(f"{_end(work.author_apa)} {when} ", *titled, publisher, address, original)

@@ -446,3 +446,39 @@ def test_an_undated_book(document: Document) -> None:
     )
     assert got["mla"] == ("(Other)", "Other, Ann. Pamphlets. Solidarity.")
     assert got["apa"] == ("(Other, n.d.)", "Other, A. (n.d.). Pamphlets. Solidarity.")
+
+
+def test_a_book_without_an_author_begins_with_its_title(document: Document) -> None:
+    """A text added to the library with no author (a plain-text file, say) was cited as
+    ", Title…" and ". Title…". CMOS 14.75 (an anonymous work begins with its title), MLA
+    (the title takes the author's place, in the entry and in parentheses), APA 9.12 and
+    8.14 (the title moves to the author's position, the date after it)."""
+    got = entries(
+        {"kind": "book", "title": "A Plain Book", "year": "2020", "publisher": "Pub House"},
+        document.block("p1"),
+    )
+    assert got["chicago"] == ("A Plain Book (Pub House, 2020).", "A Plain Book. Pub House, 2020.")
+    assert got["mla"] == ("(A Plain Book)", "A Plain Book. Pub House, 2020.")
+    assert got["apa"] == ("(A Plain Book, 2020)", "A Plain Book. (2020). Pub House.")
+
+
+def test_a_web_article_without_an_author_is_cited_by_its_site(document: Document) -> None:
+    """With no author the site stands as the group author (APA 9.11, CMOS 14.207), and MLA
+    begins with the title; nothing starts with a stray full stop or comma."""
+    article = {key: value for key, value in ARTICLE.items() if key != "author"}
+    got = entries({**article, "published": "2020-07-04"}, document.block("p1"))
+    url = ARTICLE["url"]
+    title = ARTICLE["page_title"]
+    assert got["chicago"] == (
+        f"“{title},” Historical Materialism, July 4, 2020, {url}.",
+        f"Historical Materialism. “{title}.” July 4, 2020. {url}.",
+    )
+    assert got["mla"][1] == (
+        f"“{title}.” Historical Materialism, 4 July 2020, {url.removeprefix('https://')}."
+    )
+    assert got["apa"] == (
+        "(Historical Materialism, 2020)",
+        f"Historical Materialism. (2020, July 4). {title}. {url}",
+    )
+    for _, entry in got.values():
+        assert not entry.startswith((".", ",", " "))
