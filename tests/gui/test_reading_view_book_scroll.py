@@ -28,7 +28,7 @@ def test_a_scroll_bar_not_yet_told_the_texts_height_does_not_stop_a_scroll(qtbot
     view.show()
     bar = view.verticalScrollBar()
     bar.setMaximum(1_000)  # what Qt had told it when the book was first laid out
-    wanted = view.text_block(document.blocks[BLOCKS // 2].id)
     view.scroll_to_block(document.blocks[BLOCKS // 2].id)
+    wanted = view.text_block(document.blocks[BLOCKS // 2].id)
     top = view.document().documentLayout().blockBoundingRect(wanted).top()
     assert bar.value() == round(top - 24) > 1_000
