@@ -68,7 +68,8 @@ class BookWindow:
         return len(self._starts)
 
     def _start(self, index: int) -> int:
-        return self._starts[index] if index < len(self._starts) else self._end
+        """Where block ``index`` starts; past the last block, one past the text's end."""
+        return self._starts[index] if index < len(self._starts) else self._end + 1
 
     def holds(self, position: int) -> bool:
         """Whether a book position is within the window (its end counts for the last)."""
