@@ -5,23 +5,25 @@ character of the text can be taken for markup. Styling is applied in one pass ov
 blocks (``_restyle``) so that zoom and palette changes restyle in place: cursors held by
 other layers (term marks, highlights) stay valid because the document is never rebuilt.
 
-Book length (issue 13): the view keeps the whole text in one QTextDocument, so a document
-position means the same thing everywhere (find, selection, highlights, copy with citation,
-¶ numbers and the saved place all work across the book with no translation), and pays only
-for what is on screen where it can: formats are made once a role, ¶ numbers are painted
-for the blocks on screen, and Qt is given the marks within ``MARKED_SCREENS`` screens of
-the viewport. Marks too many to find before the first paint (a glossary over a book) are
-found for the blocks near the viewport first and in full once the event loop turns
-(``set_marks_lazily``). A reader's own text is inserted a run of one role at a time and
-indexed from the text itself (``_build_in_runs``). What this choice costs is the layout:
-to put the saved place of a 30,000-paragraph book on screen Qt lays out every paragraph
-before it (about 0.4 s for the middle of the King James Version here), and it lays out the
-rest in idle steps afterwards, so a jump far ahead in the first half second pays for what
-is still to do. Hiding the blocks outside a window keeps every
+Book length (issue 13): a long text is held a window at a time. Qt lays out a document
+from its top, so showing the middle of a 30,000-paragraph book in one document meant laying
+out every paragraph before it (0.4 s), and a jump far ahead just after opening 0.3 s. A
+reader's own text of ``window_limits.from_blocks`` blocks or more has only a range of
+consecutive blocks around the place in the document (ui/reading_window.py chooses it and
+converts positions), built anew when the reader nears an edge of it or goes elsewhere.
+Every public method speaks *book positions*, those the text would have in one document,
+so find, selection, highlights, copy with citation, ¶ numbers and the saved place work
+across the book; only the methods under "Positions" and the window's own code touch Qt's.
+Any other text is its own window (offset 0, never moved). The scroll bar spans the window,
+as an e-reader renders a chapter at a time; the status bar's progress is the book's. The
+view pays only for what is on screen where it can: formats are made once a role, ¶ numbers
+are painted for the blocks on screen, and Qt is given the marks within ``MARKED_SCREENS``
+screens of the viewport. Marks too many to find before the first paint (a glossary over a
+book) are found for the blocks near the viewport first and in full once the event loop
+turns (``set_marks_lazily``). A reader's own text is inserted a run of one role at a time
+(``_build_in_runs``). Hiding the blocks outside a window instead (tried) keeps every
 position but does not pay: Qt walks every block after each change, hidden ones too, so
-each move of the window costs 130-280 ms. Holding only a range of blocks in the document
-would remove the layout cost, at the price of translating every position; see README's
-"Performance" for the figures.
+each move of the window cost 130-280 ms; see README's "Performance" for the figures.
 """
 
 from __future__ import annotations

@@ -282,3 +282,18 @@ def test_find_counts_every_match_in_the_whole_text(qtbot, small_window) -> None:
     view = shown(qtbot, long_text())
     verses = [b for b in view.shown_document.blocks if b.text.startswith("Verse")]
     assert len(view.find_matches(re.compile("Verse"))) == len(verses) == BLOCKS - 12 - 1
+
+
+def test_the_gutter_has_room_for_a_books_five_digit_paragraph_numbers(qtbot) -> None:
+    """In a narrow window the gutter is as wide as its labels: ¶15552 was painted as 5552."""
+
+    def gutter(first_number: int) -> float:
+        blocks = tuple(
+            Block(f"b{n}", Role.BODY, block_text(n), first_number + n) for n in range(20)
+        )
+        document = load_document()._replace(id="long", blocks=blocks, provenance={})
+        view = shown(qtbot, document, size=(420, 400))
+        return view.document().rootFrame().frameFormat().leftMargin()
+
+    digit = ReadingView(long_text(20)).fontMetrics().horizontalAdvance("0")
+    assert gutter(15_000) - gutter(1) >= 2 * digit
