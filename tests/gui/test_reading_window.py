@@ -297,3 +297,23 @@ def test_the_gutter_has_room_for_a_books_five_digit_paragraph_numbers(qtbot) -> 
 
     digit = ReadingView(long_text(20)).fontMetrics().horizontalAdvance("0")
     assert gutter(15_000) - gutter(1) >= 2 * digit
+
+
+def test_a_zoom_in_a_moved_window_keeps_the_place_and_carries_to_the_next_window(
+    qtbot, small_window
+) -> None:
+    document = long_text()
+    view = shown(qtbot, document)
+    view.scroll_to_block("b300")
+    place = top_block(view)
+
+    def size(block_id: str) -> float:
+        return view.text_block(block_id).begin().fragment().charFormat().font().pointSizeF()
+
+    before = size("b300")
+    view.zoom_in()
+    assert top_block(view) == place
+    assert size("b300") > before
+    view.scroll_to_block("b560")  # a new window, built at the new size
+    assert view.held_blocks[0] > 300
+    assert size("b560") == size("b561") > before
