@@ -317,3 +317,25 @@ def test_a_zoom_in_a_moved_window_keeps_the_place_and_carries_to_the_next_window
     view.scroll_to_block("b560")  # a new window, built at the new size
     assert view.held_blocks[0] > 300
     assert size("b560") == size("b561") > before
+
+
+def test_a_window_moved_under_the_reader_leaves_the_text_on_screen_where_it_was(
+    qtbot, small_window
+) -> None:
+    view = shown(qtbot, long_text())
+    view.scroll_to_block("b300")
+    qtbot.wait(10)
+    held_before = view.held_blocks
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum() - view.viewport().height())  # near the window's end
+    top = view.top_position()
+    block_id = top_block(view)
+
+    def on_screen_at() -> float:  # where that block's top is drawn, in viewport pixels
+        rect = view.document().documentLayout().blockBoundingRect(view.text_block(block_id))
+        return rect.top() - bar.value()
+
+    drawn_at = on_screen_at()
+    qtbot.waitUntil(lambda: view.held_blocks != held_before)  # moved once the loop turned
+    assert view.top_position() == top
+    assert abs(on_screen_at() - drawn_at) <= 1
