@@ -723,9 +723,11 @@ class ReadingView(SafeBrowser):
     def blocks_between(self, start: int, end: int) -> list[tuple[Block, int]]:
         """The text blocks from book position ``start`` to ``end`` in the window, each with
         its book position, in text order (our own captions left out)."""
-        found = []
+        found: list[tuple[Block, int]] = []
         first = self._window.to_document(max(start, self._window.offset))
-        qt_block = self.document().findBlock(first if first is not None else 0)
+        if first is None:  # the range begins after the window
+            return found
+        qt_block = self.document().findBlock(first)
         while qt_block.isValid() and self._window.to_book(qt_block.position()) <= end:
             block_id = self._id_of(qt_block)
             if block_id:
