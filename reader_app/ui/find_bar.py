@@ -106,7 +106,8 @@ class FindBar(QWidget):
             whole_words=self.word_box.isChecked(),
         )
         self._matches = self._view.find_matches(pattern) if pattern is not None else []
-        caret = self._view.textCursor().selectionStart()
+        selected = self._view.selection_range()
+        caret = selected[0] if selected else self._view.caret_position()
         self._current = next(
             (i for i, (start, _) in enumerate(self._matches) if start >= caret),
             0 if self._matches else -1,
@@ -125,9 +126,7 @@ class FindBar(QWidget):
         else:
             self.count_label.setText(f"{self._current + 1} of {len(self._matches)}")
             start, _ = self._matches[self._current]
-            cursor = self._view.textCursor()
-            cursor.setPosition(start)
-            self._view.setTextCursor(cursor)
+            self._view.set_caret(start)  # the window moved to it, in a long text
             self._view.ensureCursorVisible()
         self.edit.setStyleSheet(
             ""

@@ -14,7 +14,7 @@ def current_paragraph(view: ReadingView, document: Document) -> int | None:
     located = view.locate(top)
     numbered = document.body_blocks()
     if located is None:
-        before = [b for b in numbered if view.text_block(b.id).position() <= top]
+        before = [b for b in numbered if view.document_position(b.id, 0) <= top]
         return before[-1].number if before else None
     block = located[0]
     if block.number is not None:
@@ -34,20 +34,10 @@ def reading_place(view: ReadingView, document: Document) -> tuple[Block, int] | 
     """The block and offset the reader's place is saved as: the top of the view, or the end
     of the last block when the end of the text is on screen (see domain/progress.py), which
     reopens on the same last screen. None on our own labels above the text."""
-    if document.blocks and _end_on_screen(view):
+    if document.blocks and view.end_on_screen():
         last = document.blocks[-1]
         return last, len(last.text)
     return view.locate(view.top_position())
-
-
-def _end_on_screen(view: ReadingView) -> bool:
-    """Whether the text's last line is laid out and within the viewport (before the layout,
-    an empty scroll range says nothing about where the text ends)."""
-    qt_document = view.document()
-    end = qt_document.documentLayout().blockBoundingRect(qt_document.lastBlock())
-    if end.height() <= 0:
-        return False
-    return end.bottom() <= view.verticalScrollBar().value() + view.viewport().height() + 1
 
 
 class _ReadingOrder:
@@ -88,6 +78,4 @@ def scroll_to_paragraph(view: ReadingView, document: Document, number: int) -> N
     """Bring paragraph ``number`` to the top and put the caret at its start."""
     block = next(b for b in document.body_blocks() if b.number == number)
     view.scroll_to_block(block.id)
-    cursor = view.textCursor()
-    cursor.setPosition(view.document_position(block.id, 0))
-    view.setTextCursor(cursor)
+    view.set_caret(view.document_position(block.id, 0))

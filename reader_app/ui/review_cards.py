@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QContextMenuEvent
 
 from reader_app.ui import cloze_picker
@@ -73,7 +73,7 @@ class CardMaker(QObject):
         """Remember which highlight a context menu was opened on, for as long as it is open."""
         if isinstance(event, QContextMenuEvent):
             view = self._window.reading_view
-            self._clicked_position = view.cursorForPosition(event.pos()).position()
+            self._clicked_position = view.position_at(QPointF(event.pos()))
             try:
                 view.contextMenuEvent(event)
             finally:
@@ -154,7 +154,7 @@ class CardMaker(QObject):
         view = self._window.reading_view
         position = self._clicked_position
         if position is None:
-            position = view.textCursor().position()
+            position = view.caret_position()
         note_id = next(
             (s.key for layer, s in view.spans_at(position) if layer == "highlights"), None
         )

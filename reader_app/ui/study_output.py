@@ -35,21 +35,16 @@ def selected_parts(view: ReadingView) -> list[tuple[Block, str]]:
     Unlike ``ReadingView.selected_range`` a selection may run over several paragraphs; our
     own captions between them (which belong to no block of the text) are skipped.
     """
-    cursor = view.textCursor()
-    if not cursor.hasSelection():
+    selected = view.selection_range()
+    if selected is None:
         return []
-    start, end = cursor.selectionStart(), cursor.selectionEnd()
+    start, end = selected
     parts: list[tuple[Block, str]] = []
-    block = view.document().findBlock(start)
-    while block.isValid() and block.position() <= end:
-        located = view.locate(block.position())
-        if located is not None:
-            source = located[0]
-            first = max(start - block.position(), 0)
-            last = min(end - block.position(), len(source.text))
-            if last > first:
-                parts.append((source, source.text[first:last]))
-        block = block.next()
+    for source, position in view.blocks_between(start, end):
+        first = max(start - position, 0)
+        last = min(end - position, len(source.text))
+        if last > first:
+            parts.append((source, source.text[first:last]))
     return parts
 
 

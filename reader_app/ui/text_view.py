@@ -5,23 +5,25 @@ character of the text can be taken for markup. Styling is applied in one pass ov
 blocks (``_restyle``) so that zoom and palette changes restyle in place: cursors held by
 other layers (term marks, highlights) stay valid because the document is never rebuilt.
 
-Book length (issue 13): the view keeps the whole text in one QTextDocument, so a document
-position means the same thing everywhere (find, selection, highlights, copy with citation,
-¶ numbers and the saved place all work across the book with no translation), and pays only
-for what is on screen where it can: formats are made once a role, ¶ numbers are painted
-for the blocks on screen, and Qt is given the marks within ``MARKED_SCREENS`` screens of
-the viewport. Marks too many to find before the first paint (a glossary over a book) are
-found for the blocks near the viewport first and in full once the event loop turns
-(``set_marks_lazily``). A reader's own text is inserted a run of one role at a time and
-indexed from the text itself (``_build_in_runs``). What this choice costs is the layout:
-to put the saved place of a 30,000-paragraph book on screen Qt lays out every paragraph
-before it (about 0.4 s for the middle of the King James Version here), and it lays out the
-rest in idle steps afterwards, so a jump far ahead in the first half second pays for what
-is still to do. Hiding the blocks outside a window keeps every
+Book length (issue 13): a long text is held a window at a time. Qt lays out a document
+from its top, so showing the middle of a 30,000-paragraph book in one document meant laying
+out every paragraph before it (0.4 s), and a jump far ahead just after opening 0.3 s. A
+reader's own text of ``window_limits.from_blocks`` blocks or more has only a range of
+consecutive blocks around the place in the document (ui/reading_window.py chooses it and
+converts positions), built anew when the reader nears an edge of it or goes elsewhere.
+Every public method speaks *book positions*, those the text would have in one document,
+so find, selection, highlights, copy with citation, ¶ numbers and the saved place work
+across the book; only the methods under "Positions" and the window's own code touch Qt's.
+Any other text is its own window (offset 0, never moved). The scroll bar spans the window,
+as an e-reader renders a chapter at a time; the status bar's progress is the book's. The
+view pays only for what is on screen where it can: formats are made once a role, ¶ numbers
+are painted for the blocks on screen, and Qt is given the marks within ``MARKED_SCREENS``
+screens of the viewport. Marks too many to find before the first paint (a glossary over a
+book) are found for the blocks near the viewport first and in full once the event loop
+turns (``set_marks_lazily``). A reader's own text is inserted a run of one role at a time
+(``_build_in_runs``). Hiding the blocks outside a window instead (tried) keeps every
 position but does not pay: Qt walks every block after each change, hidden ones too, so
-each move of the window costs 130-280 ms. Holding only a range of blocks in the document
-would remove the layout cost, at the price of translating every position; see README's
-"Performance" for the figures.
+each move of the window cost 130-280 ms; see README's "Performance" for the figures.
 """
 
 from __future__ import annotations
@@ -31,11 +33,14 @@ import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+import shiboken6
 from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QHelpEvent,
+    QKeyEvent,
+    QKeySequence,
     QPainter,
     QTextBlock,
     QTextBlockFormat,
@@ -61,6 +66,7 @@ from reader_app.settings import (
     clamp,
 )
 from reader_app.ui.reading_colours import ReadingColours, mark_format
+from reader_app.ui.reading_window import BookWindow, WindowLimits
 from reader_app.ui.safe_browser import SafeBrowser
 
 READING_FONT_FAMILY = READING_FAMILY.default
@@ -210,17 +216,57 @@ class ReadingView(SafeBrowser):
         self._press_position: QPointF | None = None
         self.context_actions: list = []  # QActions the window adds to the context menu
         self._painted = False
+        self._window = BookWindow([], 0, windowed=False)  # made by _build
+        self._window_check_due = False  # see _window_scrolled
         self._build()
         self.verticalScrollBar().valueChanged.connect(self._mark_near_view)
+        self.verticalScrollBar().valueChanged.connect(self._window_scrolled)
+        self.verticalScrollBar().sliderReleased.connect(self._keep_window_around_view)
 
     # ----- building -------------------------------------------------------------------
 
+    # Tests make it small, so that a few hundred blocks are a long text.
+    window_limits = WindowLimits()
+
     def _build(self) -> None:
-        """Build the document already styled: styling it afterwards would lay it out again."""
+        """Build the document already styled: styling it afterwards would lay it out again.
+
+        A reader's own text (built in runs) of ``window_limits.from_blocks`` blocks or more
+        is held a window at a time (see ui/reading_window.py), starting with the window at
+        its top; any other text is its own window."""
         doc = self._new_document()
         colours, em = ReadingColours.from_palette(self.palette()), self._em()
-        # One pair of formats a role: a book has tens of thousands of blocks but four roles,
-        # and making fonts and formats a block cost more than inserting its text.
+        formats = self._role_formats(colours, em)
+        blocks = self._source.blocks
+        if self._can_build_in_runs():
+            self._index_source_blocks()
+            positions = self._searchable[1]
+            end = positions[-1] + len(blocks[-1].text) if blocks else 0
+            limits = self.window_limits
+            window = BookWindow(
+                positions, end, windowed=len(blocks) >= limits.from_blocks, limits=limits
+            )
+            window.move_to(*window.around(0))
+            self._window = window
+            in_runs = self._build_in_runs(doc, blocks[window.first : window.last], formats)
+        else:
+            in_runs = False
+        if not in_runs:
+            if not doc.isEmpty():  # Qt split the text where the checks did not foresee
+                doc.deleteLater()
+                doc = self._new_document()
+            self._build_block_by_block(doc, formats, colours, em)
+            self._index_blocks(doc)  # first: setDocument scrolls, and the progress reads it
+            self._window = BookWindow(self._searchable[1], doc.characterCount() - 1, windowed=False)
+        # No column margins yet: the hidden view is 100 pixels wide, and text laid out for that
+        # width would be laid out again at the real one. resizeEvent sets them when shown.
+        self.setDocument(doc)
+
+    def _role_formats(
+        self, colours: ReadingColours, em: float
+    ) -> Callable[[str], tuple[QTextBlockFormat, QTextCharFormat]]:
+        """One pair of formats a role: a book has tens of thousands of blocks but four
+        roles, and making fonts and formats a block cost more than inserting its text."""
         role_formats: dict[str, tuple[QTextBlockFormat, QTextCharFormat]] = {}
 
         def formats(role: str) -> tuple[QTextBlockFormat, QTextCharFormat]:
@@ -231,17 +277,7 @@ class ReadingView(SafeBrowser):
                 role_formats[role] = (role_format, role_char_format)
             return role_formats[role]
 
-        if self._build_in_runs(doc, formats):
-            self._index_source_blocks()
-        else:
-            if not doc.isEmpty():  # Qt split the text where the checks did not foresee
-                doc.deleteLater()
-                doc = self._new_document()
-            self._build_block_by_block(doc, formats, colours, em)
-            self._index_blocks(doc)  # first: setDocument scrolls, and the progress reads it
-        # No column margins yet: the hidden view is 100 pixels wide, and text laid out for that
-        # width would be laid out again at the real one. resizeEvent sets them when shown.
-        self.setDocument(doc)
+        return formats
 
     def _new_document(self) -> QTextDocument:
         doc = QTextDocument(self)
@@ -249,21 +285,24 @@ class ReadingView(SafeBrowser):
         doc.setDocumentMargin(0)
         return doc
 
-    def _build_in_runs(
-        self,
-        doc: QTextDocument,
-        formats: Callable[[str], tuple[QTextBlockFormat, QTextCharFormat]],
-    ) -> bool:
-        """The fast way, for a reader's own text (no editor's matter, no extract label):
-        each run of blocks of one role inserted as one string, Qt splitting it into blocks
-        at paragraph separators, which is three times faster for a book than a block at a
-        time. False when the text has characters Qt would split or frame at, so that Qt's
-        blocks would not be the text's blocks (then built the bundled text's way)."""
+    def _can_build_in_runs(self) -> bool:
+        """Whether the text is a reader's own (no editor's matter, no extract label) with no
+        character Qt would split or frame at, so that Qt's blocks are the text's blocks."""
         blocks = self._source.blocks
         if self._source.provenance or any(b.role is Role.EDITORIAL for b in blocks):
             return False
-        if any(_SPLITTING.search(block.text) for block in blocks):
-            return False
+        return not _SPLITTING.search("\0".join(block.text for block in blocks))
+
+    def _build_in_runs(
+        self,
+        doc: QTextDocument,
+        blocks: Sequence[Block],
+        formats: Callable[[str], tuple[QTextBlockFormat, QTextCharFormat]],
+    ) -> bool:
+        """The fast way, for a text ``_can_build_in_runs``: each run of blocks of one role
+        inserted as one string, Qt splitting it into blocks at paragraph separators, which
+        is three times faster for a book than a block at a time. False if Qt's blocks came
+        out other than ``blocks`` (then the text is built the bundled text's way)."""
         cursor = QTextCursor(doc)
         cursor.beginEditBlock()
         first = True
@@ -351,6 +390,29 @@ class ReadingView(SafeBrowser):
         self._update_column()
         self.verticalScrollBar().setValue(0)
 
+    def _show_window(self, first: int, last: int) -> None:
+        """Hold blocks ``first`` to ``last`` of a long text in a new document, styled and
+        set to the column before Qt sees it (restyling or re-margining would lay it out
+        again); the caret and selection stay where they were in the book when the new
+        window holds them. The scroll position is the caller's to set."""
+        cursor = self.textCursor()
+        anchor = self._window.to_book(cursor.anchor())
+        caret = self._window.to_book(cursor.position())
+        doc = self._new_document()
+        formats = self._role_formats(ReadingColours.from_palette(self.palette()), self._em())
+        self._build_in_runs(doc, self._source.blocks[first:last], formats)
+        self._window.move_to(first, last)
+        self._update_column(doc)
+        previous = self.document()
+        self.setDocument(doc)
+        self.setExtraSelections([])  # they hold cursors in the old document
+        # Deleted now, not when the event loop turns: scrolling on, the reader would meet
+        # a pile of them deleted at once (60 Page Downs without a turn: a 190 ms stall).
+        shiboken6.delete(previous)
+        if self._window.holds(anchor) and self._window.holds(caret):
+            self._select_in_document(anchor, caret)
+        self._refresh_marks()
+
     @property
     def shown_document(self) -> Document:
         return self._source
@@ -402,7 +464,9 @@ class ReadingView(SafeBrowser):
 
     def _id_of(self, block: QTextBlock) -> str | None:
         """The text block id of one of Qt's blocks; None for our own captions."""
-        number = block.blockNumber()
+        if not block.isValid():
+            return None
+        number = self._window.first + block.blockNumber()
         return self._block_ids[number] if 0 <= number < len(self._block_ids) else None
 
     # ----- styling ---------------------------------------------------------------------
@@ -502,14 +566,17 @@ class ReadingView(SafeBrowser):
         return metrics.horizontalAdvance(sample) / len(sample) * self._style.measure
 
     def _gutter_width(self) -> float:
-        return QFontMetricsF(self._number_font()).horizontalAdvance("¶88") + 24
+        """Room for the widest ¶ number of the text (a book's ¶31102 was cut off)."""
+        last = next((b.number for b in reversed(self._source.blocks) if b.number), 88)
+        label = f"¶{max(last, 88)}"
+        return QFontMetricsF(self._number_font()).horizontalAdvance(label) + 24
 
-    def _update_column(self) -> None:
+    def _update_column(self, document: QTextDocument | None = None) -> None:
         """Centre a column of the chosen measure, leaving room for ¶ numbers."""
         available = self.viewport().width()
         column = min(self._column_width(), max(available - 2 * self._gutter_width(), 200))
         side = max((available - column) / 2, self._gutter_width())
-        root = self.document().rootFrame()
+        root = (document or self.document()).rootFrame()
         frame_format = root.frameFormat()
         frame_format.setLeftMargin(side)
         frame_format.setRightMargin(side)
@@ -554,26 +621,132 @@ class ReadingView(SafeBrowser):
             event.accept()
             return
         super().wheelEvent(event)
+        self._keep_window_around_view()  # at once: the next wheel step may follow soon
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Page Down and Up go from the screen when the caret is off it (else Qt moves a
+        caret left at the top of the text, and the view with it); Ctrl+Home and Ctrl+End
+        go to the text's start and end, not the window's."""
+        if event.matches(QKeySequence.StandardKey.MoveToNextPage) or event.matches(
+            QKeySequence.StandardKey.MoveToPreviousPage
+        ):
+            if not self.viewport().rect().intersects(self.cursorRect()):
+                self.set_caret(self.top_position())
+        elif event.matches(QKeySequence.StandardKey.MoveToStartOfDocument):
+            self._bring_into_window(0)
+        elif event.matches(QKeySequence.StandardKey.MoveToEndOfDocument):
+            self._bring_into_window(self._window.end)
+        super().keyPressEvent(event)
+        self._keep_window_around_view()
 
     # ----- positions -------------------------------------------------------------------
 
+    # Positions: every public method takes and gives *book positions*, those the text would
+    # have if the whole of it were in the document; ``self._window`` converts them to the
+    # document's and back (one offset), and only the methods below ask Qt with its own.
+
     def text_block(self, block_id: str) -> QTextBlock:
-        return self.document().findBlockByNumber(self._block_numbers[block_id])
+        """Qt's block of a text block; an invalid one when the window does not hold it."""
+        number = self._block_numbers[block_id] - self._window.first
+        if not 0 <= number < self._window.last - self._window.first:
+            return QTextBlock()
+        return self.document().findBlockByNumber(number)
+
+    @property
+    def held_blocks(self) -> tuple[int, int]:
+        """The blocks the document holds, as (first, one past the last) in the text's order
+        (for a text built block by block, Qt's blocks, our captions counted)."""
+        return self._window.first, self._window.last
 
     def document_position(self, block_id: str, offset: int) -> int:
-        """Position in the QTextDocument of a character offset within a text block."""
+        """Book position of a character offset within a text block."""
         # From the extents noted while indexing (the text never changes): placing 80,000
         # glossary marks or 10,000 highlights then asks nothing of Qt.
         position, length = self._block_extents[block_id]
         return position + max(0, min(offset, length - 1))
 
     def locate(self, position: int) -> tuple[Block, int] | None:
-        """The text block and offset at a document position; None on our own labels."""
-        block = self.document().findBlock(position)
-        block_id = self._id_of(block)
+        """The text block and offset at a book position; None on our own labels."""
+        in_document = self._window.to_document(position)
+        if in_document is None:  # a long text's block outside the window: from the index
+            if not 0 <= position <= self._window.end:
+                return None
+            index = self._window.index_at(position)
+            block = self._blocks_by_id[str(self._block_ids[index])]
+            return block, min(position - self._searchable[1][index], len(block.text))
+        qt_block = self.document().findBlock(in_document)
+        block_id = self._id_of(qt_block)
         if not block_id:
             return None
-        return self._blocks_by_id[block_id], position - block.position()
+        return self._blocks_by_id[block_id], in_document - qt_block.position()
+
+    def caret_position(self) -> int:
+        """The book position of the caret."""
+        return self._window.to_book(self.textCursor().position())
+
+    def selection_range(self) -> tuple[int, int] | None:
+        """The selection's start and end in book positions; None when nothing is selected."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return (
+            self._window.to_book(cursor.selectionStart()),
+            self._window.to_book(cursor.selectionEnd()),
+        )
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select from book position ``start`` to ``end`` (the caret at ``end``), moving the
+        window to hold them, and bring the caret into view."""
+        self._bring_into_window(end)
+        if not (self._window.holds(start) and self._window.holds(end)):
+            start = end  # a range wider than a window: only its end can be shown
+        self._select_in_document(start, end)
+
+    def set_caret(self, position: int) -> None:
+        """Put the caret at a book position (no selection) and bring it into view."""
+        self.select_range(position, position)
+
+    def _select_in_document(self, anchor: int, position: int) -> None:
+        cursor = QTextCursor(self.document())
+        last = self.document().characterCount() - 1
+        cursor.setPosition(max(0, min(last, anchor - self._window.offset)))
+        cursor.setPosition(
+            max(0, min(last, position - self._window.offset)), QTextCursor.MoveMode.KeepAnchor
+        )
+        self.setTextCursor(cursor)
+
+    def position_at(self, viewport_point: QPointF) -> int:
+        """The book position nearest a point of the viewport (a context menu's place)."""
+        in_document = self.cursorForPosition(viewport_point.toPoint()).position()
+        return self._window.to_book(in_document)
+
+    def blocks_between(self, start: int, end: int) -> list[tuple[Block, int]]:
+        """The text blocks from book position ``start`` to ``end`` in the window, each with
+        its book position, in text order (our own captions left out)."""
+        found: list[tuple[Block, int]] = []
+        first = self._window.to_document(max(start, self._window.offset))
+        if first is None:  # the range begins after the window
+            return found
+        qt_block = self.document().findBlock(first)
+        while qt_block.isValid() and self._window.to_book(qt_block.position()) <= end:
+            block_id = self._id_of(qt_block)
+            if block_id:
+                position = self._window.to_book(qt_block.position())
+                found.append((self._blocks_by_id[block_id], position))
+            qt_block = qt_block.next()
+        return found
+
+    def end_on_screen(self) -> bool:
+        """Whether the text's last line is laid out and within the viewport (before the
+        layout, an empty scroll range says nothing about where the text ends)."""
+        if self._window.last < self._window.block_count:
+            return False
+        qt_document = self.document()
+        end = qt_document.documentLayout().blockBoundingRect(qt_document.lastBlock())
+        if end.height() <= 0:
+            return False
+        bottom = self.verticalScrollBar().value() + self.viewport().height() + 1
+        return end.bottom() <= bottom
 
     def find_matches(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
         """Document ranges of every match of ``pattern`` within one block of the view.
@@ -598,18 +771,32 @@ class ReadingView(SafeBrowser):
         return matches
 
     def top_position(self) -> int:
-        """Document position of the first line at the top of the viewport."""
-        layout = self.document().documentLayout()
-        x = self.document().rootFrame().frameFormat().leftMargin() + 1
+        """Book position of the first line at the top of the viewport: found with
+        ``_block_at`` rather than Qt's hitTest, which walks the blocks from the top and,
+        right after a far scroll, could answer the end of the text."""
         y = self.verticalScrollBar().value() + 1
-        hit = layout.hitTest(QPointF(x, y), Qt.HitTestAccuracy.FuzzyHit)
-        return max(0, hit)
+        block = self._block_at(y)
+        layout = block.layout()
+        below = y - self._block_top(block)
+        # In the space after the block's last line, the next block begins the screen.
+        position = block.next().position() if block.next().isValid() else block.position()
+        for number in range(layout.lineCount()):
+            line = layout.lineAt(number)
+            if line.y() + line.height() > below:
+                position = block.position() + line.textStart()
+                break
+        return self._window.to_book(max(0, position))
 
     def scroll_to_position(self, position: int, *, margin: float = 0) -> None:
         """Scroll so that the line holding ``position`` sits at the top (less ``margin``)."""
-        block = self.document().findBlock(position)
+        self._bring_into_window(position)
+        in_document = self._window.to_document(position)
+        if in_document is None:
+            return
+        block = self.document().findBlock(in_document)
         if not block.isValid():
             return
+        position = in_document  # from here on, the document's
         top = self.document().documentLayout().blockBoundingRect(block).top()
         layout = block.layout()
         line = layout.lineForTextPosition(position - block.position())
@@ -626,6 +813,45 @@ class ReadingView(SafeBrowser):
 
     def scroll_to_block(self, block_id: str) -> None:
         self.scroll_to_position(self._block_extents[block_id][0], margin=24)
+
+    # ----- the window over a long text (ui/reading_window.py) ---------------------------
+
+    def _bring_into_window(self, position: int) -> None:
+        """Move the window to be around a book position about to be shown, unless it
+        holds it already with room to scroll either way."""
+        if not self._window.windowed:
+            return
+        index = self._window.index_at(position)
+        if not self._window.holds(position) or self._window.wants_move(index):
+            self._show_window(*self._window.around(index))
+
+    def _window_scrolled(self) -> None:
+        """After a scroll by any means, see to the window once the event loop turns: not
+        at once, as Qt may still be using the document (Page Down moves the caret after
+        the scroll), and not while the scroll bar is dragged (the thumb would jump under
+        the mouse; it is seen to on release)."""
+        if self._window.windowed and not self._window_check_due:
+            self._window_check_due = True
+            QTimer.singleShot(0, self, self._keep_window_around_view)
+
+    def _keep_window_around_view(self) -> None:
+        """Move the window when the top of the viewport comes near one of its edges, the
+        text on screen staying exactly where it is (the scroll value compensated)."""
+        self._window_check_due = False
+        bar = self.verticalScrollBar()
+        if not self._window.windowed or bar.isSliderDown() or self._press_position is not None:
+            return
+        top_block = self._block_at(bar.value())
+        index = self._window.first + top_block.blockNumber()
+        if not self._window.wants_move(index):
+            return
+        below_top = bar.value() - self._block_top(top_block)
+        self._show_window(*self._window.around(index))
+        moved = self.text_block(str(self._block_ids[index]))
+        wanted = round(self.document().documentLayout().blockBoundingRect(moved).top() + below_top)
+        if wanted > bar.maximum():  # see scroll_to_position
+            bar.setMaximum(wanted)
+        bar.setValue(wanted)
 
     # ----- painting and events ---------------------------------------------------------
 
@@ -721,14 +947,16 @@ class ReadingView(SafeBrowser):
         self._mark_near_view()
 
     def _near_view(self, screens: float) -> tuple[int, int]:
-        """Document positions from ``screens`` screens above the viewport to as far below."""
+        """Book positions from ``screens`` screens above the viewport to as far below
+        (within the window)."""
         top = self.verticalScrollBar().value()
         height = max(1, self.viewport().height())
         first = self._block_at(top - screens * height)
         last = self._block_at(top + (1 + screens) * height)
+        start = self._window.to_book(max(0, first.position()))
         if not last.next().isValid():
-            return max(0, first.position()), self.document().characterCount()
-        return max(0, first.position()), last.position() + last.length()
+            return start, self._window.to_book(self.document().characterCount())
+        return start, self._window.to_book(last.position() + last.length())
 
     def _block_at(self, y: float) -> QTextBlock:
         """The block whose layout holds height ``y``: a binary search over the blocks'
@@ -771,6 +999,7 @@ class ReadingView(SafeBrowser):
         self._find_marks_near(window)
         palette = self.palette()
         selections = []
+        offset, held_end = self._window.offset, self.document().characterCount() - 1
         for layer in sorted(self._layers, key=LAYER_ORDER.index):
             spans = self._layers[layer]
             starts = self._layer_starts[layer]
@@ -781,8 +1010,10 @@ class ReadingView(SafeBrowser):
                     continue
                 selection = QTextEdit.ExtraSelection()
                 cursor = QTextCursor(self.document())
-                cursor.setPosition(span.start)
-                cursor.setPosition(span.end, QTextCursor.MoveMode.KeepAnchor)
+                cursor.setPosition(max(0, min(held_end, span.start - offset)))
+                cursor.setPosition(
+                    max(0, min(held_end, span.end - offset)), QTextCursor.MoveMode.KeepAnchor
+                )
                 selection.cursor = cursor
                 selection.format = mark_format(span.style, palette)
                 selections.append(selection)
@@ -794,8 +1025,9 @@ class ReadingView(SafeBrowser):
         if not self._near_finders:
             return
         blocks = []
-        qt_block = self.document().findBlock(window[0])
-        while qt_block.isValid() and qt_block.position() < window[1]:
+        start, end = (position - self._window.offset for position in window)
+        qt_block = self.document().findBlock(start)
+        while qt_block.isValid() and qt_block.position() < end:
             block_id = self._id_of(qt_block)
             if block_id:
                 blocks.append(self._blocks_by_id[block_id])
@@ -807,7 +1039,7 @@ class ReadingView(SafeBrowser):
             self._layer_reach[layer] = max((s.end - s.start for s in ordered), default=0)
 
     def spans_at(self, position: int) -> list[tuple[str, Span]]:
-        """Marks under a document position, topmost layer first."""
+        """Marks under a book position, topmost layer first."""
         found = []
         for layer in reversed(LAYER_ORDER):
             found += [
@@ -826,7 +1058,7 @@ class ReadingView(SafeBrowser):
                 Qt.HitTestAccuracy.ExactHit,
             )
         )
-        return hit if hit >= 0 else None
+        return self._window.to_book(hit) if hit >= 0 else None
 
     def flash(self, block_id: str, start: int, end: int) -> None:
         """Scroll a passage into view and mark it until the next jump."""
@@ -834,9 +1066,7 @@ class ReadingView(SafeBrowser):
         last = self.document_position(block_id, end)
         self.set_marks("flash", [Span(first, last, "flash")])
         self.scroll_to_position(first, margin=self.viewport().height() / 3)
-        cursor = self.textCursor()
-        cursor.setPosition(first)
-        self.setTextCursor(cursor)
+        self.set_caret(first)
 
     def event(self, event: QEvent) -> bool:
         if isinstance(event, QHelpEvent) and event.type() == QEvent.Type.ToolTip:
@@ -857,6 +1087,7 @@ class ReadingView(SafeBrowser):
     def mouseReleaseEvent(self, event) -> None:
         super().mouseReleaseEvent(event)
         pressed, self._press_position = self._press_position, None
+        self._window_scrolled()  # held off while the button was down (a selection drag)
         if event.button() != Qt.MouseButton.LeftButton or pressed is None:
             return
         if (event.position() - pressed).manhattanLength() > 4 or self.textCursor().hasSelection():
@@ -879,11 +1110,11 @@ class ReadingView(SafeBrowser):
 
     def selected_range(self) -> tuple[str, int, int] | None:
         """The selection as (block id, start, end) when it lies within one text block."""
-        cursor = self.textCursor()
-        if not cursor.hasSelection():
+        selected = self.selection_range()
+        if selected is None:
             return None
-        first = self.locate(cursor.selectionStart())
-        last = self.locate(cursor.selectionEnd())
+        first = self.locate(selected[0])
+        last = self.locate(selected[1])
         if first is None or last is None or first[0].id != last[0].id:
             return None
         text = first[0].text
@@ -907,7 +1138,7 @@ class ReadingView(SafeBrowser):
         menu.deleteLater()
 
     def spans_at_caret(self) -> list[tuple[str, Span]]:
-        return self.spans_at(self.textCursor().position())
+        return self.spans_at(self.caret_position())
 
 
 # Escapes in a pattern that mean the same in lower case: \s and \w are lower case already.

@@ -8,12 +8,10 @@ QUOTE = "Some third person decides your fate"
 def select_words(window, block_id: str, words: str) -> None:
     view = window.reading_view
     start = window.document.block(block_id).text.index(words)
-    cursor = view.textCursor()
-    cursor.setPosition(view.document_position(block_id, start))
-    cursor.setPosition(
-        view.document_position(block_id, start + len(words)), cursor.MoveMode.KeepAnchor
+    view.select_range(
+        view.document_position(block_id, start),
+        view.document_position(block_id, start + len(words)),
     )
-    view.setTextCursor(cursor)
 
 
 def add_note(window, block_id: str = "p3", words: str = QUOTE):

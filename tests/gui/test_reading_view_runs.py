@@ -64,13 +64,13 @@ def test_a_text_qt_would_split_differently_is_built_block_by_block(qtbot, monkey
     blocks = (*BLOCKS, Block("p5", Role.BODY, "two\nlines and a\u2029separator", 5))
     document = own_text(blocks)
     built: list[bool] = []
-    in_runs = ReadingView._build_in_runs
+    in_runs = ReadingView._can_build_in_runs
 
-    def recording(self, *args):
-        built.append(in_runs(self, *args))
+    def recording(self):
+        built.append(in_runs(self))
         return built[-1]
 
-    monkeypatch.setattr(ReadingView, "_build_in_runs", recording)
+    monkeypatch.setattr(ReadingView, "_can_build_in_runs", recording)
     view = ReadingView(document)
     qtbot.addWidget(view)
     assert built == [False]
