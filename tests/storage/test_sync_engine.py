@@ -154,6 +154,14 @@ def test_notes_of_every_kind_arrive_whole_with_tags_and_colours(
     assert laptop.repo.search("comment")[0].note.tags == ("a", "b c")
 
 
+def a_millisecond_later() -> None:
+    """Edits and deletions are dated to the millisecond, and two in the same millisecond are
+    ordered by the devices' ids (any order is right, as long as every device agrees). A test
+    that means one change to come after another waits for the next millisecond, as a
+    person's next change always does."""
+    time.sleep(0.002)
+
+
 def test_concurrent_edits_converge_and_the_losing_words_are_kept_on_every_device(
     computers: Callable[..., list[Computer]], document: Document
 ) -> None:
@@ -162,7 +170,9 @@ def test_concurrent_edits_converge_and_the_losing_words_are_kept_on_every_device
     note = desk.repo.add(passage_note(anchor_on(document, "p3", THIRD), "first"))
     sync_all(devices)
     desk.repo.update(note.id, body="desk's words", tags=["desk"])
+    a_millisecond_later()
     laptop.repo.update(note.id, body="laptop's words", colour=Colour.GREEN)
+    a_millisecond_later()
     library.repo.update(note.id, body="library's words")
     sync_all(devices)
     results = {device.repo.get(note.id).body for device in devices}
@@ -183,11 +193,13 @@ def test_a_deletion_beats_an_older_edit_and_loses_to_a_newer_one(
     # are kept. A deletion is dated when its device syncs (the window syncs seconds after
     # each change), an edit when it was made.
     laptop.repo.update(gone.id, body="edited before the deletion")
+    a_millisecond_later()
     desk.repo.delete(gone.id)
     desk.sync()
     # A deletion, then an edit elsewhere that had not seen it: the edit is newer and stays.
     laptop.repo.delete(kept.id)
     laptop.sync()
+    a_millisecond_later()
     desk.repo.update(kept.id, body="edited after the deletion")
     sync_all([desk, laptop])
     for device in (desk, laptop):
@@ -204,6 +216,7 @@ def test_a_deletion_is_dated_when_it_was_made_however_late_it_is_synced(
     note = desk.repo.add(free_note("to be deleted"))
     sync_all([desk, laptop])
     laptop.repo.update(note.id, body="edited first")
+    a_millisecond_later()
     desk.repo.delete(note.id)  # later, but the desk syncs last
     assert laptop.sync().problems == ()
     time.sleep(0.01)  # the desk's sync comes well after its deletion
