@@ -30,6 +30,9 @@ T = TypeVar("T")
 GROUP_LIMIT = 50
 """Results shown per kind and text; the counts still say how many there are."""
 
+LIBRARY_HITS = 400
+"""Blocks asked of the library's index: the other texts' groups share them, best first."""
+
 EVERY_TEXT = ""
 """The group of the reader's glossary entries that apply to every text."""
 
@@ -172,7 +175,8 @@ class EverythingSearch:
         if self._library is None:
             return []
         try:
-            return [h for h in self._library.search(needle, limit=400) if h.text_id != exclude]
+            hits = self._library.search(needle, limit=LIBRARY_HITS)
+            return [hit for hit in hits if hit.text_id != exclude]
         except StorageError as error:
             self.failed.append(str(error))
             return []
