@@ -21,9 +21,10 @@ from reader_app.storage.notes_repo import NotesRepository, OtherTextHit
 
 if TYPE_CHECKING:
     import re
+    from pathlib import Path
 
     from reader_app.models.personal_glossary import PersonalGlossaryController
-    from reader_app.storage.library import LibraryRepository
+    from reader_app.storage.library import BlockHit, LibraryRepository
 
 T = TypeVar("T")
 
@@ -88,16 +89,27 @@ class EverythingSearch:
         self._personal = personal
         self.failed: list[str] = []  # plain-words problems of the last search
 
-    def search(self, needle: str, document: Document, glossary: Glossary) -> list[TextGroup]:
-        """``document`` is the text being read and ``glossary`` what its pane shows."""
+    def search(
+        self,
+        needle: str,
+        document: Document,
+        glossary: Glossary,
+        *,
+        library_hits: list[BlockHit] | None = None,
+    ) -> list[TextGroup]:
+        """``document`` is the text being read and ``glossary`` what its pane shows;
+        ``library_hits``: the library's search for ``needle``, made already on another
+        thread (``models/everything_runner.py``), else it is made here."""
         self.failed = []
         pattern = find_pattern(needle)
         if pattern is None:
             return []
+        if library_hits is None:
+            library_hits = self._library_hits(needle)
         current = self._current_group(needle, pattern, document, glossary)
         groups: dict[str, TextGroup] = {}
         titles = self._titles()
-        for hit in self._library_hits(needle, exclude=document.id):
+        for hit in (hit for hit in library_hits if hit.text_id != document.id):
             group = groups.setdefault(hit.text_id, TextGroup(hit.text_id, hit.title, False, 0, []))
             where = f"¶{hit.number}" if hit.number is not None else "Heading"
             label = f"{where}   {' '.join(hit.snippet.text.split())}"
@@ -171,15 +183,18 @@ class EverythingSearch:
             self.failed.append(str(error))
             return []
 
-    def _library_hits(self, needle: str, *, exclude: str) -> list:
-        if self._library is None:
+    def library_source(self) -> tuple[Path, Path] | None:
+        """The library's database file and data folder, for a worker's own connection;
+        None without a library or when it is not in a file."""
+        if self._library is None or self._library.path is None:
+            return None
+        return self._library.path, self._library.data_dir
+
+    def _library_hits(self, needle: str) -> list[BlockHit]:
+        library = self._library
+        if library is None:
             return []
-        try:
-            hits = self._library.search(needle, limit=LIBRARY_HITS)
-            return [hit for hit in hits if hit.text_id != exclude]
-        except StorageError as error:
-            self.failed.append(str(error))
-            return []
+        return self._read(lambda: library.search(needle, limit=LIBRARY_HITS))
 
     def _titles(self) -> dict[str, str]:
         if self._library is None:
