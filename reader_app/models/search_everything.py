@@ -9,7 +9,7 @@ ranked by bm25, one hit per block with the block's ¶ and a snippet. The widget
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from reader_app.domain.bidi import isolate
@@ -55,6 +55,44 @@ class TextGroup(NamedTuple):
     results: list[SearchResult]
 
 
+class TextMatches(NamedTuple):
+    """The text being read searched for what was typed: every match counted, the first
+    ``GROUP_LIMIT`` listed with their place."""
+
+    document_id: str
+    found: int
+    results: list[SearchResult]
+
+
+def text_matches(needle: str, document: Document) -> TextMatches:
+    """Plain Python over the text's blocks, a tenth of a second for a letter in a book: a
+    worker thread makes it (``models/everything_runner.py``), as the text never changes."""
+    pattern = find_pattern(needle)
+    results: list[SearchResult] = []
+    found = 0
+    if pattern is not None:
+        for block in document.blocks:
+            for start, end in find_all(block.text, pattern):
+                found += 1
+                if found <= GROUP_LIMIT:
+                    label = f"{block.citation_label}   {context_around(block.text, start, end)}"
+                    results.append(SearchResult("text", label, (block.id, start, end)))
+    return TextMatches(document.id, found, results)
+
+
+def _library_groups(hits: Iterable[BlockHit]) -> dict[str, TextGroup]:
+    """Text id → its group of hits from the library, best first."""
+    groups: dict[str, TextGroup] = {}
+    for hit in hits:
+        group = groups.setdefault(hit.text_id, TextGroup(hit.text_id, hit.title, False, 0, []))
+        where = f"¶{hit.number}" if hit.number is not None else "Heading"
+        label = f"{where}   {' '.join(hit.snippet.text.split())}"
+        groups[hit.text_id] = group._replace(text_hits=group.text_hits + 1)
+        if group.text_hits < GROUP_LIMIT:
+            group.results.append(SearchResult("text", label, (hit.block_id, -1, -1)))
+    return groups
+
+
 def _entry_matches(entry: Entry, needle: str, pattern: re.Pattern[str]) -> bool:
     return entry.matches_filter(needle) or bool(pattern.search(entry.explanation))
 
@@ -96,26 +134,23 @@ class EverythingSearch:
         glossary: Glossary,
         *,
         library_hits: list[BlockHit] | None = None,
+        in_text: TextMatches | None = None,
     ) -> list[TextGroup]:
         """``document`` is the text being read and ``glossary`` what its pane shows;
-        ``library_hits``: the library's search for ``needle``, made already on another
-        thread (``models/everything_runner.py``), else it is made here."""
+        ``library_hits`` and ``in_text``: the library's search and the text's for
+        ``needle``, made already on another thread (``models/everything_runner.py``),
+        else they are made here."""
         self.failed = []
         pattern = find_pattern(needle)
         if pattern is None:
             return []
         if library_hits is None:
             library_hits = self._library_hits(needle)
-        current = self._current_group(needle, pattern, document, glossary)
-        groups: dict[str, TextGroup] = {}
+        if in_text is None or in_text.document_id != document.id:
+            in_text = text_matches(needle, document)
+        current = self._current_group(needle, pattern, document, glossary, in_text)
+        groups = _library_groups(hit for hit in library_hits if hit.text_id != document.id)
         titles = self._titles()
-        for hit in (hit for hit in library_hits if hit.text_id != document.id):
-            group = groups.setdefault(hit.text_id, TextGroup(hit.text_id, hit.title, False, 0, []))
-            where = f"¶{hit.number}" if hit.number is not None else "Heading"
-            label = f"{where}   {' '.join(hit.snippet.text.split())}"
-            groups[hit.text_id] = group._replace(text_hits=group.text_hits + 1)
-            if group.text_hits < GROUP_LIMIT:
-                group.results.append(SearchResult("text", label, (hit.block_id, -1, -1)))
         everywhere: list[SearchResult] = []
         if self._personal is not None:
             for personal in self._personal.entries():
@@ -147,16 +182,14 @@ class EverythingSearch:
         return result
 
     def _current_group(
-        self, needle: str, pattern: re.Pattern[str], document: Document, glossary: Glossary
+        self,
+        needle: str,
+        pattern: re.Pattern[str],
+        document: Document,
+        glossary: Glossary,
+        in_text: TextMatches,
     ) -> TextGroup:
-        results: list[SearchResult] = []
-        found = 0
-        for block in document.blocks:
-            for start, end in find_all(block.text, pattern):
-                found += 1
-                if found <= GROUP_LIMIT:
-                    label = f"{block.citation_label}   {context_around(block.text, start, end)}"
-                    results.append(SearchResult("text", label, (block.id, start, end)))
+        results = list(in_text.results)
         results += [
             _entry_result(entry)
             for entry in glossary.entries
@@ -167,7 +200,7 @@ class EverythingSearch:
             for hit in self._read(lambda: notes.search(needle, limit=GROUP_LIMIT)):
                 label = _note_label(hit.note.quote, hit.snippet.text)
                 results.append(SearchResult("note", label, (hit.note.id,)))
-        return TextGroup(document.id, document.display_title, True, found, results)
+        return TextGroup(document.id, document.display_title, True, in_text.found, results)
 
     def _other_notes(self, needle: str, document: Document) -> list[OtherTextHit]:
         if self._notes is None:

@@ -239,3 +239,23 @@ def test_a_library_without_a_file_is_searched_at_once(qtbot, data_dir: Path, doc
     groups, problem = finished.args
     assert problem == "" and groups[0].current
     assert not runner.searching
+
+
+def test_a_text_opened_while_the_worker_searched_is_the_one_shown_first(
+    make_window, qtbot, monkeypatch, data_dir: Path, document, tmp_path: Path
+) -> None:
+    """The worker searched the text that was open when the words were typed; if another
+    is open when its results come, that one is searched and shown as the text being read."""
+    held = HeldSearches(monkeypatch)
+    window, dialog, ids = _open_dialog(make_window, data_dir, document, tmp_path)
+    dialog.edit.setText("bread")
+    dialog.run_search()
+    qtbot.waitUntil(held.entered.is_set)
+    window.library.open_text(ids["Bread and Peace"])
+    with qtbot.waitSignal(dialog.results_shown):
+        held.release.set()
+    [(this_text, labels), (other, _)] = _shown(dialog)
+    assert this_text == "Bread and Peace (this text)" and other == "Land Question"
+    assert [label.split()[0] for label in labels[:2]] == ["¶1", "¶2"]
+    texts = [leaf.data(0, RESULT_ROLE) for leaf in dialog._leaves()[:2]]
+    assert all(current and result.target[1] >= 0 for _, current, result in texts)  # places
