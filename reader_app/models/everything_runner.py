@@ -1,7 +1,7 @@
-"""Search Everything off the GUI thread: the library's FTS5 search, the slow part (a common
-word ranks a quarter of a 20-book library, over half a second), runs on a worker with a
-read-only connection of its own to the same database file (WAL lets it read while the
-window writes), after the text being read (plain Python over its blocks, a tenth of a
+"""Search Everything off the GUI thread: the library's FTS5 search, the slow part (ranking
+the blocks of a 20-book library that hold "the" takes over half a second), runs on a worker
+with a read-only connection of its own to the same database file (WAL lets it read while
+the window writes), after the text being read (plain Python over its blocks, a tenth of a
 second for one letter in a book). The glossaries and the notes are searched on the GUI
 thread when the worker is done, on the window's connection: some 30 ms with 10,000 notes.
 
@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 
 CANCEL_CHECK_STEPS = 100_000
 """sqlite virtual-machine steps between two looks at whether a search was cancelled: a few
-milliseconds of ranking (a word in every other verse of the 20-book library takes 2 million
-steps, "the" 9 million), and about 30 calls into Python per search."""
+milliseconds of ranking (a word in a fifth of the 20-book library's blocks takes 2 million
+steps, "the" 9 million), and a few dozen calls into Python per search."""
 
 
 class _Job:
