@@ -9,7 +9,7 @@ ranked by bm25, one hit per block with the block's ¶ and a snippet. The widget
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from reader_app.domain.bidi import isolate
@@ -21,14 +21,18 @@ from reader_app.storage.notes_repo import NotesRepository, OtherTextHit
 
 if TYPE_CHECKING:
     import re
+    from pathlib import Path
 
     from reader_app.models.personal_glossary import PersonalGlossaryController
-    from reader_app.storage.library import LibraryRepository
+    from reader_app.storage.library import BlockHit, LibraryRepository
 
 T = TypeVar("T")
 
 GROUP_LIMIT = 50
 """Results shown per kind and text; the counts still say how many there are."""
+
+LIBRARY_HITS = 400
+"""Blocks asked of the library's index: the other texts' groups share them, best first."""
 
 EVERY_TEXT = ""
 """The group of the reader's glossary entries that apply to every text."""
@@ -49,6 +53,44 @@ class TextGroup(NamedTuple):
     current: bool  # the text being read
     text_hits: int  # how many, when more were found than are listed
     results: list[SearchResult]
+
+
+class TextMatches(NamedTuple):
+    """The text being read searched for what was typed: every match counted, the first
+    ``GROUP_LIMIT`` listed with their place."""
+
+    document_id: str
+    found: int
+    results: list[SearchResult]
+
+
+def text_matches(needle: str, document: Document) -> TextMatches:
+    """Plain Python over the text's blocks, a tenth of a second for a letter in a book: a
+    worker thread makes it (``models/everything_runner.py``), as the text never changes."""
+    pattern = find_pattern(needle)
+    results: list[SearchResult] = []
+    found = 0
+    if pattern is not None:
+        for block in document.blocks:
+            for start, end in find_all(block.text, pattern):
+                found += 1
+                if found <= GROUP_LIMIT:
+                    label = f"{block.citation_label}   {context_around(block.text, start, end)}"
+                    results.append(SearchResult("text", label, (block.id, start, end)))
+    return TextMatches(document.id, found, results)
+
+
+def _library_groups(hits: Iterable[BlockHit]) -> dict[str, TextGroup]:
+    """Text id → its group of hits from the library, best first."""
+    groups: dict[str, TextGroup] = {}
+    for hit in hits:
+        group = groups.setdefault(hit.text_id, TextGroup(hit.text_id, hit.title, False, 0, []))
+        where = f"¶{hit.number}" if hit.number is not None else "Heading"
+        label = f"{where}   {' '.join(hit.snippet.text.split())}"
+        groups[hit.text_id] = group._replace(text_hits=group.text_hits + 1)
+        if group.text_hits < GROUP_LIMIT:
+            group.results.append(SearchResult("text", label, (hit.block_id, -1, -1)))
+    return groups
 
 
 def _entry_matches(entry: Entry, needle: str, pattern: re.Pattern[str]) -> bool:
@@ -85,22 +127,30 @@ class EverythingSearch:
         self._personal = personal
         self.failed: list[str] = []  # plain-words problems of the last search
 
-    def search(self, needle: str, document: Document, glossary: Glossary) -> list[TextGroup]:
-        """``document`` is the text being read and ``glossary`` what its pane shows."""
+    def search(
+        self,
+        needle: str,
+        document: Document,
+        glossary: Glossary,
+        *,
+        library_hits: list[BlockHit] | None = None,
+        in_text: TextMatches | None = None,
+    ) -> list[TextGroup]:
+        """``document`` is the text being read and ``glossary`` what its pane shows;
+        ``library_hits`` and ``in_text``: the library's search and the text's for
+        ``needle``, made already on another thread (``models/everything_runner.py``),
+        else they are made here."""
         self.failed = []
         pattern = find_pattern(needle)
         if pattern is None:
             return []
-        current = self._current_group(needle, pattern, document, glossary)
-        groups: dict[str, TextGroup] = {}
+        if library_hits is None:
+            library_hits = self._library_hits(needle)
+        if in_text is None or in_text.document_id != document.id:
+            in_text = text_matches(needle, document)
+        current = self._current_group(needle, pattern, document, glossary, in_text)
+        groups = _library_groups(hit for hit in library_hits if hit.text_id != document.id)
         titles = self._titles()
-        for hit in self._library_hits(needle, exclude=document.id):
-            group = groups.setdefault(hit.text_id, TextGroup(hit.text_id, hit.title, False, 0, []))
-            where = f"¶{hit.number}" if hit.number is not None else "Heading"
-            label = f"{where}   {' '.join(hit.snippet.text.split())}"
-            groups[hit.text_id] = group._replace(text_hits=group.text_hits + 1)
-            if group.text_hits < GROUP_LIMIT:
-                group.results.append(SearchResult("text", label, (hit.block_id, -1, -1)))
         everywhere: list[SearchResult] = []
         if self._personal is not None:
             for personal in self._personal.entries():
@@ -132,16 +182,14 @@ class EverythingSearch:
         return result
 
     def _current_group(
-        self, needle: str, pattern: re.Pattern[str], document: Document, glossary: Glossary
+        self,
+        needle: str,
+        pattern: re.Pattern[str],
+        document: Document,
+        glossary: Glossary,
+        in_text: TextMatches,
     ) -> TextGroup:
-        results: list[SearchResult] = []
-        found = 0
-        for block in document.blocks:
-            for start, end in find_all(block.text, pattern):
-                found += 1
-                if found <= GROUP_LIMIT:
-                    label = f"{block.citation_label}   {context_around(block.text, start, end)}"
-                    results.append(SearchResult("text", label, (block.id, start, end)))
+        results = list(in_text.results)
         results += [
             _entry_result(entry)
             for entry in glossary.entries
@@ -152,7 +200,7 @@ class EverythingSearch:
             for hit in self._read(lambda: notes.search(needle, limit=GROUP_LIMIT)):
                 label = _note_label(hit.note.quote, hit.snippet.text)
                 results.append(SearchResult("note", label, (hit.note.id,)))
-        return TextGroup(document.id, document.display_title, True, found, results)
+        return TextGroup(document.id, document.display_title, True, in_text.found, results)
 
     def _other_notes(self, needle: str, document: Document) -> list[OtherTextHit]:
         if self._notes is None:
@@ -168,14 +216,18 @@ class EverythingSearch:
             self.failed.append(str(error))
             return []
 
-    def _library_hits(self, needle: str, *, exclude: str) -> list:
-        if self._library is None:
+    def library_source(self) -> tuple[Path, Path] | None:
+        """The library's database file and data folder, for a worker's own connection;
+        None without a library or when it is not in a file."""
+        if self._library is None or self._library.path is None:
+            return None
+        return self._library.path, self._library.data_dir
+
+    def _library_hits(self, needle: str) -> list[BlockHit]:
+        library = self._library
+        if library is None:
             return []
-        try:
-            return [h for h in self._library.search(needle, limit=400) if h.text_id != exclude]
-        except StorageError as error:
-            self.failed.append(str(error))
-            return []
+        return self._read(lambda: library.search(needle, limit=LIBRARY_HITS))
 
     def _titles(self) -> dict[str, str]:
         if self._library is None:

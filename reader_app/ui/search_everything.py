@@ -1,14 +1,15 @@
 """Search everything: one box, results from every text, the glossaries and the notes,
 grouped by text (the text being read first), then by kind. What is found is the business
-of ``models/search_everything.py``; this widget shows it and says what was chosen."""
+of ``models/search_everything.py``, asked through ``models/everything_runner.py`` so the
+library's search runs off the GUI thread; this widget shows "Searching…" until the results
+of the last words typed come, shows them, and says what was chosen."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QHideEvent
+from PySide6.QtGui import QCloseEvent, QFont, QHideEvent
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader_app.models.everything_runner import EverythingRunner
 from reader_app.models.search_everything import (
     EVERY_TEXT,
     GROUP_LIMIT,
@@ -29,8 +31,8 @@ from reader_app.models.search_everything import (
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
-    from PySide6.QtWidgets import QStatusBar
 
+    from reader_app.domain.glossary import Glossary
     from reader_app.domain.text import Document
     from reader_app.ui.glossary_pane import GlossaryPane
     from reader_app.ui.notes_coordinator import NotesCoordinator
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_TITLES = (("text", "Text"), ("entry", "Glossary"), ("note", "Notes"))
+SEARCHING = "Searching…"
 
 
 class SearchEverythingDialog(QDialog):
@@ -47,17 +50,19 @@ class SearchEverythingDialog(QDialog):
     note_chosen = Signal(str)
     other_note_chosen = Signal(str, str)  # text id, note id: a note on another text
     other_entry_chosen = Signal(str, str)  # text id, entry id: the reader's entry for another
+    results_shown = Signal()  # the results of the last words typed replaced "Searching…"
 
-    def __init__(
-        self, search: Callable[[str], list[TextGroup]], parent: QWidget | None = None
-    ) -> None:
-        """``search`` gives the groups for what was typed (``EverythingSearch.search`` on
-        the text being read)."""
+    def __init__(self, runner: EverythingRunner, parent: QWidget | None = None) -> None:
+        """``runner`` searches the text being read and the rest of the library; the
+        dialog adopts it, so closing the window ends its worker with it."""
         super().__init__(parent)
         self.setWindowTitle("Search Everything")
         self.setObjectName("searchEverything")
         self.resize(600, 520)
-        self._search = search
+        self._runner = runner
+        runner.setParent(self)
+        runner.finished.connect(self._show_results)
+        self._choose_when_shown = False  # Enter pressed before the results came
         layout = QVBoxLayout(self)
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText("Search every text, the glossaries and your notes…")
@@ -78,15 +83,28 @@ class SearchEverythingDialog(QDialog):
         self._timer.setInterval(120)
         self._timer.timeout.connect(self.run_search)
         self.edit.textChanged.connect(self._timer.start)
+        self.edit.textChanged.connect(self._forget_enter)
         self.edit.returnPressed.connect(self._choose_first)
         self.results.itemActivated.connect(self._choose)
         self.results.itemClicked.connect(self._choose)
 
     def hideEvent(self, event: QHideEvent) -> None:
-        """A search still waiting for the typing to pause is dropped: the window may be
-        closing its notes, and nobody is looking at the results."""
+        """A search still waiting for the typing to pause, or running, is dropped: the
+        window may be closing its notes, and nobody is looking at the results."""
         self._timer.stop()
+        self._runner.cancel()
+        self._choose_when_shown = False
         super().hideEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closed with the window: the worker lets go of the database before it closes."""
+        self._runner.shutdown()
+        super().closeEvent(event)
+
+    @property
+    def searching(self) -> bool:
+        """Words typed whose results are not shown yet."""
+        return self._timer.isActive() or self._runner.searching
 
     @staticmethod
     def _bold(item: QTreeWidgetItem) -> None:
@@ -96,8 +114,21 @@ class SearchEverythingDialog(QDialog):
         item.setFlags(Qt.ItemFlag.ItemIsEnabled)
 
     def run_search(self) -> None:
+        """Search for what is typed now; the results replace the old ones when they come
+        (at once, when there is nothing to look for or no library file to search apart)."""
+        self._timer.stop()
+        if not self.edit.text().strip():
+            self._runner.cancel()
+            self._show_results([], "")
+            return
+        self.summary.setText(SEARCHING)
+        self._runner.request(self.edit.text())
+
+    def _forget_enter(self) -> None:
+        self._choose_when_shown = False  # typing on after Enter: the first hit may change
+
+    def _show_results(self, groups: list[TextGroup], problem: str) -> None:
         self.results.clear()
-        groups = self._search(self.edit.text())
         total = 0
         for group in groups:
             title = f"{group.title} (this text)" if group.current else group.title
@@ -116,15 +147,18 @@ class SearchEverythingDialog(QDialog):
                     item.setData(0, RESULT_ROLE, (group.text_id, group.current, result))
                 kind_item.setExpanded(True)
             text_item.setExpanded(True)
+        texts = sum(1 for g in groups if g.text_id)
         if not self.edit.text().strip():
             self.summary.setText("")
+        elif not groups:
+            self.summary.setText(problem or "Nothing found")
         else:
-            texts = sum(1 for g in groups if g.text_id)
-            self.summary.setText(
-                f"{total} found in {texts} {'text' if texts == 1 else 'texts'}"
-                if groups
-                else "Nothing found"
-            )
+            counted = f"{total} found in {texts} {'text' if texts == 1 else 'texts'}"
+            self.summary.setText(f"{counted}. {problem}" if problem else counted)
+        self.results_shown.emit()
+        if self._choose_when_shown:
+            self._choose_when_shown = False
+            self._choose_first_shown()
 
     def _groups(self) -> list[QTreeWidgetItem]:
         items = (self.results.topLevelItem(row) for row in range(self.results.topLevelItemCount()))
@@ -143,8 +177,16 @@ class SearchEverythingDialog(QDialog):
         return leaves
 
     def _choose_first(self) -> None:
-        self._timer.stop()
-        self.run_search()
+        """Enter: the first result of what is typed, at once if it is shown, else as soon
+        as it comes (the window stays live meanwhile)."""
+        if not self.searching:
+            self._choose_first_shown()
+            return
+        self._choose_when_shown = True
+        if self._timer.isActive():
+            self.run_search()
+
+    def _choose_first_shown(self) -> None:
         for leaf in self._leaves()[:1]:
             self._choose(leaf)
 
@@ -181,8 +223,6 @@ class SearchHost(Protocol):
     search_everything: SearchEverythingDialog | None
     term_lookup_requested: SignalInstance
 
-    def statusBar(self) -> QStatusBar: ...
-
 
 def show_search_everything(window: SearchHost, parent: QWidget) -> SearchEverythingDialog | None:
     """Ctrl+Shift+F: the window's dialog, made on first use, searching the text being read
@@ -191,15 +231,14 @@ def show_search_everything(window: SearchHost, parent: QWidget) -> SearchEveryth
         if window.glossary_pane is None:  # still opening, a fraction of a second after start
             return None
 
-        def search(needle: str) -> list[TextGroup]:
-            everything = window.everything or EverythingSearch()  # without the notes
+        def context() -> tuple[Document, Glossary]:
             assert window.glossary_pane is not None
-            groups = everything.search(needle, window.document, window.glossary_pane.glossary)
-            for problem in everything.failed[:1]:
-                window.statusBar().showMessage(problem, 10000)
-            return groups
+            return window.document, window.glossary_pane.glossary
 
-        dialog = SearchEverythingDialog(search, parent)
+        def everything() -> EverythingSearch:
+            return window.everything or EverythingSearch()  # the notes not open (yet)
+
+        dialog = SearchEverythingDialog(EverythingRunner(everything, context), parent)
         dialog.text_chosen.connect(window.reading_view.flash)
         dialog.entry_chosen.connect(window.term_lookup_requested)
         if window.notes is not None:

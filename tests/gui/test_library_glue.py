@@ -228,8 +228,8 @@ def _search(window, qtbot, words: str):
     dialog = window.show_search_everything()
     dialog.edit.clear()
     qtbot.waitUntil(lambda: dialog.summary.text() == "")  # the last search's results gone
-    qtbot.keyClicks(dialog.edit, words)
-    qtbot.waitUntil(lambda: dialog.summary.text() != "")
+    with qtbot.waitSignal(dialog.results_shown):  # after "Searching…"
+        qtbot.keyClicks(dialog.edit, words)
     return dialog
 
 

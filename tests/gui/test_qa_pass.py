@@ -152,7 +152,8 @@ def test_search_everything_shows_a_note_without_text_once(
         dialog = window.show_search_everything()
         assert dialog is not None
         dialog.edit.setText("rivers")
-        dialog.run_search()
+        with qtbot.waitSignal(dialog.results_shown):  # the library is searched apart
+            dialog.run_search()
         notes = [item.text(0) for item in dialog._leaves() if "“" in item.text(0)]
         assert notes == ["“rivers”"], shown_text
         dialog.close()
@@ -189,7 +190,8 @@ def test_search_everything_reopened_in_another_text_shows_that_text_first(
     dialog = window.show_search_everything()
     assert dialog is not None
     dialog.edit.setText("rivers")
-    dialog.run_search()
+    with qtbot.waitSignal(dialog.results_shown):
+        dialog.run_search()
     assert dialog._groups()[0].text(0) == "A Markdown Essay (this text)"
     other_leaf = next(
         leaf for leaf in dialog._leaves() if leaf.parent().parent().text(0) == "other"
@@ -197,7 +199,8 @@ def test_search_everything_reopened_in_another_text_shows_that_text_first(
     dialog._choose(other_leaf)  # opens "other" at its paragraph
     assert window.document.title == "other"
 
-    dialog = window.show_search_everything()
+    with qtbot.waitSignal(window.search_everything.results_shown):  # searched again
+        dialog = window.show_search_everything()
     assert dialog is not None
     assert [group.text(0) for group in dialog._groups()] == [
         "other (this text)",

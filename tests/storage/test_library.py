@@ -315,6 +315,47 @@ def test_search_everything_is_ranked_and_located(
     assert library.search('" OR NEAR(') == []  # typed syntax is never FTS syntax
 
 
+def test_search_keeps_the_best_hits_in_bm25_order_then_by_text_and_place(
+    library: LibraryRepository, tmp_path: Path
+) -> None:
+    """The ranking is cut to ``limit`` in the index, then the winners' rows are read: the
+    hits must still be the best ones, equal scores ordered by text id and place."""
+    same = "Rye\n\n" + "\n\n".join(["A loaf of rye bread."] * 6) + "\n"
+    ids = sorted(
+        library.add_file(_write(tmp_path, f"rye-{n}.txt", f"Copy {n}\n\n{same}".encode())).text_id
+        for n in range(3)
+    )
+    best = library.add_file(_write(tmp_path, "best.txt", b"Best\n\nRye, rye, rye.\n")).text_id
+    hits = library.search("rye", limit=100)
+    assert (hits[0].text_id, hits[0].number) == (best, 2)  # three times in a short block
+    loaves = [(h.text_id, h.seq) for h in hits if h.snippet.text.startswith("A loaf")]
+    assert loaves == sorted(loaves) and len(loaves) == 18
+    assert all(h.title.startswith("rye-") for h in hits[1:] if h.text_id in ids)
+    top = library.search("rye", limit=4)
+    assert [(h.text_id, h.seq) for h in top] == [(h.text_id, h.seq) for h in hits[:4]]
+    assert all(h.block_id == library.blocks(h.text_id)[h.seq].id for h in hits)
+
+
+def test_search_in_one_text_ranks_its_blocks_only(
+    library: LibraryRepository, repo: NotesRepository, tmp_path: Path
+) -> None:
+    essay = library.add_file(_write(tmp_path, "essay.txt")).text_id
+    pamphlet = library.add_file(_write(tmp_path, "pamphlet.md")).text_id
+    everywhere = [h for h in library.search("the", limit=100) if h.text_id == essay]
+    assert library.search("the", text_id=essay) == everywhere and everywhere
+    # A text's blocks are stored together, but the search does not count on it: a block of
+    # another text inside the essay's rows is not the essay's.
+    rows = [row for (row,) in repo.connection.execute(
+        "SELECT row FROM text_blocks WHERE text_id = ? ORDER BY row", (essay,)
+    )]  # fmt: skip
+    repo.connection.execute(
+        "UPDATE text_blocks SET text_id = ?, seq = 99, block_id = 'moved' WHERE row = ?",
+        (pamphlet, rows[1]),
+    )
+    assert {h.text_id for h in library.search("the", text_id=essay)} == {essay}
+    assert library.search("the", text_id="no-such-text") == []
+
+
 def test_a_new_edition_replaces_the_blocks_and_notes_can_be_re_anchored(
     library: LibraryRepository, data_dir: Path, tmp_path: Path
 ) -> None:

@@ -76,3 +76,38 @@ def test_any_file_is_added_whole_or_refused_cleanly(
 def test_any_query_searches_without_error(shared_library: LibraryRepository, query: str) -> None:
     for hit in shared_library.search(query):
         assert all(0 <= start < end <= len(hit.snippet.text) for start, end in hit.snippet.spans)
+
+
+WORDS = ["the", "bread", "peace", "th", "é", "NEAR", "OR", "AND", "NOT", '"', "*", "^", ":"]
+TYPED = st.one_of(
+    st.text(max_size=40),
+    st.lists(st.sampled_from([*WORDS, " ", "(", ")", "-", "'", "\x00"]), max_size=12).map("".join),
+)
+
+
+@pytest.fixture(scope="module")
+def filled_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LibraryRepository]:
+    """A library with two texts whose words the typed strings often hit."""
+    folder = tmp_path_factory.mktemp("fuzz-search")
+    result = open_store(folder, load_document(), take_backup=False)
+    library = library_of(result.repository, folder)
+    texts = {"one.txt": "The bread of peace. Éclair thé.", "two.md": "# The\n\nPeace"}
+    for name, body in texts.items():
+        path = folder / name
+        path.write_text(f"Title\n\n{body}\n", encoding="utf-8")
+        library.add_file(path)
+    yield library
+    result.close()
+
+
+@FUZZ
+@given(typed=TYPED, limit=st.integers(min_value=1, max_value=500), in_one=st.booleans())
+def test_no_typed_string_makes_the_library_search_raise(
+    filled_library: LibraryRepository, typed: str, limit: int, in_one: bool
+) -> None:
+    text_id = filled_library.list_texts()[-1].id if in_one else None
+    hits = filled_library.search(typed, limit=limit, text_id=text_id)
+    assert len(hits) <= limit
+    assert text_id is None or {hit.text_id for hit in hits} <= {text_id}
+    for hit in hits:
+        assert all(0 <= start < end <= len(hit.snippet.text) for start, end in hit.snippet.spans)
