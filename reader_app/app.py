@@ -9,8 +9,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader_app import APP_ID, APP_NAME, EXECUTABLE, __version__
+
+if TYPE_CHECKING:
+    from reader_app.models.startup_backup import StartupBackup
 
 SCREENSHOT_SIZE = (1280, 800)
 SCREENSHOT_SETTLE_MS = 200
@@ -332,24 +336,31 @@ def open_notes(data_dir: Path, document, parent):
     return result
 
 
-def take_backup(window, result, data_dir: Path) -> None:
-    """A checked backup of the notes; a failure is reported, never fatal."""
-    from reader_app.storage.db import StorageError
-    from reader_app.storage.store import backup_now
+def schedule_backup(window, result, data_dir: Path) -> StartupBackup:
+    """A checked backup of the notes a few seconds after start, on a worker thread; a
+    failure is reported, never fatal. Quitting waits for it (``StartupBackup.wait``)."""
+    from PySide6.QtCore import QTimer
 
-    if result.repository is None:  # the window was closed meanwhile
-        return
-    try:
-        backup_now(result, data_dir)
-    except StorageError as error:
-        window.statusBar().showMessage(f"The automatic backup of your notes failed: {error}", 15000)
+    from reader_app.models.startup_backup import StartupBackup
+
+    startup_backup = StartupBackup(data_dir, window)
+    startup_backup.failed.connect(
+        lambda problem: window.statusBar().showMessage(
+            f"The automatic backup of your notes failed: {problem}", 15000
+        )
+    )
+
+    def start() -> None:
+        if result.repository is not None:  # not closed meanwhile
+            startup_backup.start()
+
+    QTimer.singleShot(BACKUP_DELAY_MS, startup_backup, start)
+    return startup_backup
 
 
 def attach_notes(window, data_dir: Path, document, glossary):
     """Open the notes and give the window its panel; the app keeps running if they fail.
     Returns the open notes' repository, or None."""
-    from PySide6.QtCore import QTimer
-
     from reader_app.models.notes_controller import NotesController
     from reader_app.models.notes_model import NotesModel
     from reader_app.storage.store import OpenStatus, backup_now, database_path
@@ -369,8 +380,9 @@ def attach_notes(window, data_dir: Path, document, glossary):
         )
         dialogs.show_error(window, "Notes unavailable", reason)
         return None
+    startup_backup = None
     if not result.repository.read_only and database_path(data_dir).exists():
-        QTimer.singleShot(BACKUP_DELAY_MS, lambda: take_backup(window, result, data_dir))
+        startup_backup = schedule_backup(window, result, data_dir)
     model = NotesModel(result.repository)
     panel = NotesPanel(model, document, headword_of=headword_of)
     controller = NotesController(
@@ -378,7 +390,12 @@ def attach_notes(window, data_dir: Path, document, glossary):
     )
     from reader_app.sync_window import close_after_last_sync
 
-    window.attach_notes(panel, controller, lambda: close_after_last_sync(window, result))
+    def close_notes() -> None:
+        if startup_backup is not None:
+            startup_backup.wait()
+        close_after_last_sync(window, result)
+
+    window.attach_notes(panel, controller, close_notes)
     attach_personal_glossary(window, result.repository, controller, glossary)
     attach_library_search(window, result.repository, data_dir)
     notices = list(result.messages)

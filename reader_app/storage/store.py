@@ -399,6 +399,16 @@ def _recover(request: _Request) -> StoreOpenResult:
     return fresh
 
 
+def backup_database(data_dir: Path, *, keep: int = backup.DEFAULT_KEEP) -> Path:
+    """A backup of the notes file through a read-only connection of its own, for a thread
+    other than the one writing (the window's start-up backup). Raises StorageError."""
+    connection = connect(database_path(data_dir), read_only=True)
+    try:
+        return backup.make_backup(connection, backup_dir(data_dir), keep=keep)
+    finally:
+        connection.close()
+
+
 def backup_now(result: StoreOpenResult, data_dir: Path, *, keep: int = backup.DEFAULT_KEEP) -> Path:
     """The start-up backup, taken once the window is up instead of before it.
 
