@@ -17,8 +17,8 @@ script waits for the results of "the". A 5 ms heartbeat timer on the GUI thread 
 the longest gap between two of its ticks: how long the window could not repaint or answer.
 Printed per run and as the worst of all, beside the brief's 0.5 s and beside a floor
 measured in the same run: the longest gap while the window idles as long. The runs start
-once the start-up backup (5 s after start, on the GUI thread) is done; its own stall is
-printed apart, as it is no part of searching.
+once the start-up backup (5 s after start, on a worker thread) is done; the longest stall
+until then is printed apart, as it is no part of searching.
 """
 
 from __future__ import annotations
