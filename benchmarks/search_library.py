@@ -14,7 +14,8 @@ median time of ``LibraryRepository.search`` (ranked by bm25, with snippets, the 
 without ranking or snippets, the least any search must do. Beside it, FTS5's bm25 ranking
 alone (the match ordered by bm25 and cut to the same count, no snippet, no rows read): what
 any search ranked by FTS5 pays, so a word matching a quarter of the library is seen to cost
-that, not this program's own work.
+that, not this program's own work. Last, the median over all the searches: the budget is a
+median, and the words range from rare to "the" (in almost every paragraph).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def run(folder: Path, books: int, runs: int) -> None:
             connection = result.repository.connection  # type: ignore[union-attr]
             blocks = connection.execute("SELECT count(*) FROM text_blocks").fetchone()[0]
             print(f"library: {len(library.list_texts())} texts, {blocks} blocks")
-            ratios = []
+            ratios, medians = [], []
             for needle in SEARCHES:
                 query = fts_query(needle)
 
@@ -91,6 +92,7 @@ def run(folder: Path, books: int, runs: int) -> None:
                 ).fetchone()[0]
                 verdict = "within budget" if search_time <= BUDGET_SECONDS else "OVER budget"
                 ratios.append(search_time / floor_time)
+                medians.append(search_time)
                 print(
                     f"  {needle!r:22} {matches:>7} matching blocks: ranked search "
                     f"{search_time * 1000:7.1f} ms (budget {BUDGET_SECONDS * 1000:.0f} ms, "
@@ -98,7 +100,13 @@ def run(folder: Path, books: int, runs: int) -> None:
                     f"{search_time / floor_time:.1f}x; bm25 ranking alone "
                     f"{ranking_time * 1000:6.1f} ms"
                 )
-            print(f"median ratio to the floor: {statistics.median(ratios):.1f}x")
+            middle = statistics.median(medians)
+            print(
+                f"median over these {len(medians)} searches: {middle * 1000:.1f} ms (budget "
+                f"{BUDGET_SECONDS * 1000:.0f} ms, "
+                f"{'within budget' if middle <= BUDGET_SECONDS else 'OVER budget'}); "
+                f"median ratio to the floor: {statistics.median(ratios):.1f}x"
+            )
         finally:
             result.close()
 
