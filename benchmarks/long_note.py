@@ -21,13 +21,13 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from heartbeat import Heartbeat  # beside this script
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -41,36 +41,6 @@ def body_of(shape: str, chars: int) -> str:
     return ("Some third " + "x" * 89)[: min(chars, 100)] * (chars // 100)
 
 
-class Heartbeat:
-    """Ticks every 5 ms; the longest gap between ticks is the longest freeze."""
-
-    def __init__(self) -> None:
-        self._timer = QTimer()
-        self._timer.setInterval(5)
-        self._timer.timeout.connect(self._tick)
-        self._last = 0.0
-        self.longest = 0.0
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.longest = max(self.longest, now - self._last)
-        self._last = now
-
-    def run(self, action: Callable[[], object], settle_ms: int) -> float:
-        """Run ``action`` from the event loop, keep the loop going ``settle_ms``, return the
-        longest stall in ms."""
-        self.longest = 0.0
-        self._last = time.perf_counter()
-        self._timer.start()
-        loop = QEventLoop()
-        QTimer.singleShot(0, action)
-        QTimer.singleShot(settle_ms, loop.quit)
-        loop.exec()
-        self._timer.stop()
-        self._tick()
-        return self.longest * 1000
-
-
 def measure(window, body: str) -> dict[str, float]:
     panel = window.notes_panel
     controller = window.notes_controller
@@ -78,7 +48,7 @@ def measure(window, body: str) -> dict[str, float]:
     stalls: dict[str, float] = {}
     note = controller.add_free_note()
     controller.save(note.id, body, ["long"])
-    window.free_note_action.trigger()  # another note is open, so opening ours loads it
+    window.action("new-free-note").trigger()  # another note is open, so opening ours loads it
 
     def type_a_key() -> None:
         panel.editor.setFocus()
@@ -91,7 +61,7 @@ def measure(window, body: str) -> dict[str, float]:
         ("search a word in it", lambda: QTest.keyClicks(panel.search_edit, "third"), 800),
         ("clear the search", panel.search_edit.clear, 800),
         ("delete the note", panel.delete_button.click, 600),
-        ("undo the delete", window.undo_action.trigger, 600),
+        ("undo the delete", window.action("undo").trigger, 600),
     ]
     for label, action, settle_ms in steps:
         stalls[label] = heartbeat.run(action, settle_ms)

@@ -33,6 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from heartbeat import Heartbeat
 from import_book import book_folder  # beside this script
 from notes import make_notes
 from search_library import fill
@@ -62,34 +63,6 @@ def add_notes(data: Path, count: int) -> str:
         return books[0]
     finally:
         result.close()
-
-
-class Heartbeat:
-    """Ticks every 5 ms on the GUI thread; the longest gap between ticks is the stall."""
-
-    def __init__(self) -> None:
-        from PySide6.QtCore import QTimer
-
-        self._timer = QTimer()
-        self._timer.setInterval(5)
-        self._timer.timeout.connect(self._tick)
-        self._last = 0.0
-        self.longest = 0.0
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.longest = max(self.longest, now - self._last)
-        self._last = now
-
-    def start(self) -> None:
-        self._last = time.perf_counter()
-        self.longest = 0.0
-        self._timer.start()
-
-    def stop(self) -> float:
-        self._tick()
-        self._timer.stop()
-        return self.longest
 
 
 def run_events_for(seconds: float) -> None:
