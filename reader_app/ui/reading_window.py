@@ -119,6 +119,14 @@ class BookWindow:
         reach = bisect.bisect_right(self._starts, self._start(index + 1) + chars, index + 1)
         return max(index + 1, min(highest, reach))
 
+    def around_range(self, start: int, end: int) -> tuple[int, int] | None:
+        """The window around the middle of book positions ``start`` to ``end``, if it
+        holds both (a range of up to about a window's characters); else None."""
+        low, high = min(start, end), max(start, end)
+        first, last = self.around(self.index_at((low + high) // 2))
+        reach = self._end if last == len(self._starts) else self._start(last) - 1
+        return (first, last) if self._start(first) <= low and high <= reach else None
+
     def wants_move(self, index: int) -> bool:
         """Whether the place (block ``index``) is near an edge of the window that is not
         the book's, or outside it, and the window around it would be another."""

@@ -390,11 +390,18 @@ class ReadingView(SafeBrowser):
         self._update_column()
         self.verticalScrollBar().setValue(0)
 
-    def _show_window(self, first: int, last: int) -> None:
+    def _show_window(self, first: int, last: int) -> bool:
         """Hold blocks ``first`` to ``last`` of a long text in a new document, styled and
         set to the column before Qt sees it (restyling or re-margining would lay it out
-        again); the caret and selection stay where they were in the book when the new
-        window holds them. The scroll position is the caller's to set."""
+        again). The scroll position is the caller's to set.
+
+        The caret stays where it was in the book when the new window holds it, and so does
+        the selection, clipped at the window's edge nearest its anchor when the window does
+        not hold the anchor (Shift+Page Down on and on from far above: the reader is still
+        selecting, and the next press grows what is selected). False when the window does
+        not hold the caret: the caller puts it on screen once the scroll is set
+        (``_caret_to_screen``), else it would be at the window's first character, far above
+        the screen, where the next key would take the view back."""
         cursor = self.textCursor()
         anchor = self._window.to_book(cursor.anchor())
         caret = self._window.to_book(cursor.position())
@@ -409,9 +416,23 @@ class ReadingView(SafeBrowser):
         # Deleted now, not when the event loop turns: scrolling on, the reader would meet
         # a pile of them deleted at once (60 Page Downs without a turn: a 190 ms stall).
         shiboken6.delete(previous)
-        if self._window.holds(anchor) and self._window.holds(caret):
+        kept = self._window.holds(caret)
+        if kept:
+            if anchor < self._window.offset:
+                anchor = self._window.offset
+            elif not self._window.holds(anchor):
+                anchor = self._window.to_book(doc.characterCount() - 1)
             self._select_in_document(anchor, caret)
         self._refresh_marks()
+        return kept
+
+    def _caret_to_screen(self) -> None:
+        """Put the caret at the top of the screen, leaving the view where it is."""
+        bar = self.verticalScrollBar()
+        value = bar.value()
+        top = self.top_position()
+        self._select_in_document(top, top)
+        bar.setValue(value)  # the line at the top may be cut: Qt would scroll to show it
 
     @property
     def shown_document(self) -> Document:
@@ -696,10 +717,18 @@ class ReadingView(SafeBrowser):
 
     def select_range(self, start: int, end: int) -> None:
         """Select from book position ``start`` to ``end`` (the caret at ``end``), moving the
-        window to hold them, and bring the caret into view."""
+        window to hold them, and bring the caret into view. A range the window does not
+        hold has the window put around its middle: up to about a window's characters
+        (``window_limits.chars``) is selected whole, but once the reader scrolls on, a
+        window moved around the screen clips a range over about half of that. A range
+        wider than a window: only its end is selected."""
         self._bring_into_window(end)
         if not (self._window.holds(start) and self._window.holds(end)):
-            start = end  # a range wider than a window: only its end can be shown
+            around = self._window.around_range(start, end)
+            if around is None:
+                start = end
+            else:
+                self._show_window(*around)
         self._select_in_document(start, end)
 
     def set_caret(self, position: int) -> None:
@@ -789,7 +818,7 @@ class ReadingView(SafeBrowser):
 
     def scroll_to_position(self, position: int, *, margin: float = 0) -> None:
         """Scroll so that the line holding ``position`` sits at the top (less ``margin``)."""
-        self._bring_into_window(position)
+        caret_kept = self._bring_into_window(position)
         in_document = self._window.to_document(position)
         if in_document is None:
             return
@@ -810,20 +839,24 @@ class ReadingView(SafeBrowser):
             # out the rest of the book first, 0.4 s and 120 MiB for the KJV.)
             bar.setMaximum(wanted)
         bar.setValue(wanted)
+        if not caret_kept:
+            self._caret_to_screen()
 
     def scroll_to_block(self, block_id: str) -> None:
         self.scroll_to_position(self._block_extents[block_id][0], margin=24)
 
     # ----- the window over a long text (ui/reading_window.py) ---------------------------
 
-    def _bring_into_window(self, position: int) -> None:
+    def _bring_into_window(self, position: int) -> bool:
         """Move the window to be around a book position about to be shown, unless it
-        holds it already with room to scroll either way."""
+        holds it already with room to scroll either way. False when the caret is no longer
+        in the window (see ``_show_window``)."""
         if not self._window.windowed:
-            return
+            return True
         index = self._window.index_at(position)
         if not self._window.holds(position) or self._window.wants_move(index):
-            self._show_window(*self._window.around(index))
+            return self._show_window(*self._window.around(index))
+        return True
 
     def _window_scrolled(self) -> None:
         """After a scroll by any means, see to the window once the event loop turns: not
@@ -846,12 +879,14 @@ class ReadingView(SafeBrowser):
         if not self._window.wants_move(index):
             return
         below_top = bar.value() - self._block_top(top_block)
-        self._show_window(*self._window.around(index))
+        caret_kept = self._show_window(*self._window.around(index))
         moved = self.text_block(str(self._block_ids[index]))
         wanted = round(self.document().documentLayout().blockBoundingRect(moved).top() + below_top)
         if wanted > bar.maximum():  # see scroll_to_position
             bar.setMaximum(wanted)
         bar.setValue(wanted)
+        if not caret_kept:
+            self._caret_to_screen()
 
     # ----- painting and events ---------------------------------------------------------
 

@@ -339,3 +339,61 @@ def test_a_window_moved_under_the_reader_leaves_the_text_on_screen_where_it_was(
     qtbot.waitUntil(lambda: view.held_blocks != held_before)  # moved once the loop turned
     assert view.top_position() == top
     assert abs(on_screen_at() - drawn_at) <= 1
+
+
+def caret_on_screen(view: ReadingView) -> bool:
+    return view.viewport().rect().intersects(view.cursorRect())
+
+
+def test_shift_page_down_past_the_windows_edge_keeps_the_selection_and_the_caret(
+    qtbot, small_window
+) -> None:
+    """The window moving under a selection made by the keyboard: the selection vanished and
+    the caret went to the window's first character, far above the screen."""
+    view = shown(qtbot, long_text())
+    view.setFocus()
+    view.scroll_to_block("b100")
+    view.set_caret(view.top_position())
+    anchor = view.caret_position()
+    presses = 0
+    while view.held_blocks[0] <= 100 and presses < 40:
+        QTest.keyClick(view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ShiftModifier)
+        presses += 1
+    assert view.held_blocks[0] > 100  # the window moved past the selection's start
+    assert caret_on_screen(view)
+    selected = view.selection_range()
+    assert selected is not None and selected[1] == view.caret_position() > anchor
+    assert selected[0] == max(anchor, view.document_position(f"b{view.held_blocks[0]}", 0))
+    before = view.caret_position()
+    QTest.keyClick(view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ShiftModifier)
+    after = view.selection_range()
+    assert after is not None and after[0] == selected[0] and after[1] > before  # still growing
+    assert caret_on_screen(view)
+
+
+def test_after_a_far_jump_the_caret_is_on_screen_and_down_keeps_the_view_there(
+    qtbot, small_window
+) -> None:
+    view = shown(qtbot, long_text())
+    view.setFocus()
+    assert view.caret_position() == 0
+    view.scroll_to_block("b500")
+    qtbot.waitUntil(lambda: top_block(view) in ("b499", "b500"))
+    assert caret_on_screen(view)
+    located = view.locate(view.caret_position())
+    assert located is not None and located[0].id in ("b499", "b500", "b501")
+    QTest.keyClick(view, Qt.Key.Key_Down)
+    assert top_block(view) in ("b499", "b500", "b501")
+    assert caret_on_screen(view)
+
+
+def test_a_range_that_fits_a_window_is_selected_whole(qtbot, small_window) -> None:
+    """A range wider than half a window but within one: the window was put around its end,
+    and only the end was selected."""
+    view = shown(qtbot, long_text())
+    start = view.document_position("b200", 0)
+    end = view.document_position("b260", 5)
+    assert end - start < SMALL.chars
+    view.select_range(start, end)
+    assert view.selection_range() == (start, end)
+    assert view.caret_position() == end
