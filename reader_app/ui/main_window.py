@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         self._menus = build_menu_bar(self.menuBar())  # titles now, actions after the paint
         self.actions_table: ActionRegistry  # made with the actions, in add_menu_actions
         self.reading_view.zoom_changed.connect(self._on_zoom_changed)
+        self.reading_view.notice.connect(self.show_status)
         self.reading_view.verticalScrollBar().valueChanged.connect(self._update_progress)
         self.reading_view.verticalScrollBar().rangeChanged.connect(self._update_progress)
         self._restore_state()

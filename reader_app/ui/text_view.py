@@ -36,6 +36,7 @@ from typing import NamedTuple
 import shiboken6
 from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QAction,
     QFont,
     QFontMetricsF,
     QHelpEvent,
@@ -166,6 +167,7 @@ class ReadingView(SafeBrowser):
     zoom_changed = Signal(int)
     span_clicked = Signal(str, str)  # layer, key: a term or highlight the user clicked
     first_painted = Signal()  # once, when the text is first on screen
+    notice = Signal(str)  # plain words for the status bar (a selection cut by the window)
 
     def __init__(
         self,
@@ -418,11 +420,14 @@ class ReadingView(SafeBrowser):
         shiboken6.delete(previous)
         kept = self._window.holds(caret)
         if kept:
+            held_anchor = anchor
             if anchor < self._window.offset:
-                anchor = self._window.offset
+                held_anchor = self._window.offset
             elif not self._window.holds(anchor):
-                anchor = self._window.to_book(doc.characterCount() - 1)
-            self._select_in_document(anchor, caret)
+                held_anchor = self._window.to_book(doc.characterCount() - 1)
+            self._select_in_document(held_anchor, caret)
+            if held_anchor != anchor:
+                self._tell_selection_limit()
         self._refresh_marks()
         return kept
 
@@ -658,7 +663,41 @@ class ReadingView(SafeBrowser):
         elif event.matches(QKeySequence.StandardKey.MoveToEndOfDocument):
             self._bring_into_window(self._window.end)
         super().keyPressEvent(event)
+        if event.matches(QKeySequence.StandardKey.SelectStartOfDocument) or event.matches(
+            QKeySequence.StandardKey.SelectEndOfDocument
+        ):
+            self._tell_if_selection_at_window_edge()
         self._keep_window_around_view()
+
+    def selectAll(self) -> None:
+        """Select the text; a long text's window only (see ``_tell_selection_limit``)."""
+        super().selectAll()
+        self._tell_if_selection_at_window_edge()
+
+    def _tell_if_selection_at_window_edge(self) -> None:
+        """After the keys that select to the text's start or end, and Select All: Qt
+        selects to the window's edge, which in a long text is not the text's."""
+        selected = self.selection_range()
+        if selected is None or not self._window.windowed:
+            return
+        held_end = self._window.to_book(self.document().characterCount() - 1)
+        cut_at_top = self._window.first > 0 and selected[0] == self._window.offset
+        cut_at_end = self._window.last < self._window.block_count and selected[1] == held_end
+        if cut_at_top or cut_at_end:
+            self._tell_selection_limit()
+
+    def _tell_selection_limit(self) -> None:
+        """Say what is selected when the window, not the reader, set where the selection
+        ends: Copy would otherwise take part of what the reader meant, without a word."""
+        selected = self.selection_range()
+        if selected is None:
+            return
+        numbers = [b.number for b, _ in self.blocks_between(*selected) if b.number is not None]
+        what = f"¶{numbers[0]}–¶{numbers[-1]}" if numbers else "part of the text"
+        self.notice.emit(
+            f"Selected {what}: a selection in a book this long can span about "
+            f"{self.window_limits.chars:,} characters."
+        )
 
     # ----- positions -------------------------------------------------------------------
 
@@ -1169,6 +1208,9 @@ class ReadingView(SafeBrowser):
             else:
                 menu.insertActions(first, self.context_actions)
                 menu.insertSeparator(first)
+        select_all = menu.findChild(QAction, "select-all")  # Qt's own, not ours
+        if select_all is not None:
+            select_all.triggered.connect(self._tell_if_selection_at_window_edge)
         menu.exec(event.globalPos())
         menu.deleteLater()
 

@@ -397,3 +397,62 @@ def test_a_range_that_fits_a_window_is_selected_whole(qtbot, small_window) -> No
     view.select_range(start, end)
     assert view.selection_range() == (start, end)
     assert view.caret_position() == end
+
+
+def paragraph_numbers(view: ReadingView, start: int, end: int) -> tuple[int, int]:
+    numbers = [b.number for b, _ in view.blocks_between(start, end) if b.number is not None]
+    return numbers[0], numbers[-1]
+
+
+def test_select_to_the_end_says_the_selection_stops_at_the_windows_edge(
+    qtbot, small_window
+) -> None:
+    """Ctrl+Shift+End selected to the window's end, silently: Copy took part of the rest."""
+    view = shown(qtbot, long_text())
+    view.setFocus()
+    view.scroll_to_block("b300")
+    view.set_caret(view.top_position())
+    with qtbot.waitSignal(view.notice) as told:
+        QTest.keyClick(
+            view,
+            Qt.Key.Key_End,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    selected = view.selection_range()
+    assert selected is not None and view.held_blocks[1] < BLOCKS  # not to the text's end
+    first, last = paragraph_numbers(view, *selected)
+    assert told.args == [
+        f"Selected ¶{first}–¶{last}: a selection in a book this long can span about "
+        "6,000 characters."
+    ]
+
+
+def test_select_all_in_a_long_text_says_it_selected_the_window(qtbot, small_window) -> None:
+    view = shown(qtbot, long_text())
+    view.scroll_to_block("b300")
+    with qtbot.waitSignal(view.notice) as told:
+        view.selectAll()
+    selected = view.selection_range()
+    first, last = view.held_blocks
+    assert selected is not None and first > 0 and last < BLOCKS
+    assert selected[0] == view.document_position(f"b{first}", 0)
+    assert selected[1] == view.document_position(f"b{last - 1}", 10**6)
+    numbers = paragraph_numbers(view, *selected)
+    assert told.args[0].startswith("Selected ¶{}–¶{}: ".format(*numbers))
+
+
+def test_select_all_in_a_short_text_selects_it_all_without_a_word(qtbot) -> None:
+    view = shown(qtbot, long_text(40))
+    with qtbot.assertNotEmitted(view.notice):
+        view.selectAll()
+    assert view.selection_range() == (0, view.document().characterCount() - 1)
+
+
+def test_select_all_from_the_menu_says_so_in_the_status_bar(make_window, small_window) -> None:
+    window = make_window()
+    view = window.reading_view
+    view.show_document(long_text())
+    view.scroll_to_block("b300")
+    window.action("select-all").trigger()
+    numbers = paragraph_numbers(view, *view.selection_range())
+    assert window.status_label.text().startswith("Selected ¶{}–¶{}: ".format(*numbers))
