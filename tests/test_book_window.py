@@ -59,9 +59,16 @@ def test_a_window_just_moved_around_the_place_stays_until_it_nears_an_edge(sizes
     index = data.draw(st.integers(0, len(sizes) - 1))
     window.move_to(*window.around(index))
     assert not window.wants_move(index)
+    starts = [0, *itertools.accumulate(size + 1 for size in sizes)]
+    first, last = window.first, window.last
     for other in range(len(sizes)):
-        if window.wants_move(other):
-            assert window.around(other) != (window.first, window.last)
+        if not first <= other < last:  # (none when the window spans the book)
+            assert window.wants_move(other)
+        elif (
+            starts[other] - starts[first] >= LIMITS.edge_chars
+            and starts[last] - starts[other] >= LIMITS.edge_chars
+        ):
+            assert not window.wants_move(other)  # well inside both edges: never
 
 
 def test_a_place_outside_or_near_an_inner_edge_moves_the_window() -> None:
