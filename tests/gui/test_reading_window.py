@@ -95,7 +95,6 @@ def test_a_jump_far_outside_the_window_shows_the_paragraph(qtbot, small_window) 
     view = shown(qtbot, document)
     assert not view.text_block("b580").isValid()  # not held at first
     view.scroll_to_block("b580")
-    qtbot.wait(10)
     assert view.text_block("b580").isValid()
     block_top = view.document().documentLayout().blockBoundingRect(view.text_block("b580")).top()
     assert view.verticalScrollBar().value() == round(block_top - 24)
@@ -182,7 +181,6 @@ def test_page_down_across_window_edges_neither_skips_nor_repeats(qtbot, small_wi
     document = long_text()
     view = shown(qtbot, document)
     view.scroll_to_block("b100")
-    qtbot.wait(10)
     windows = {view.held_blocks}
     seen = [view.locate(view.top_position())[0]]
     while not view.end_on_screen() and len(seen) < 100:
@@ -240,7 +238,6 @@ def test_progress_and_the_place_are_the_whole_texts(qtbot, small_window) -> None
     document = long_text()
     view = shown(qtbot, document)
     view.scroll_to_block("b450")
-    qtbot.wait(10)
     place = reading_place(view, document)
     assert place is not None and place[0].id in ("b449", "b450")
     assert progress_text(view, document).endswith(" · 75% read")
@@ -295,7 +292,9 @@ def test_the_gutter_has_room_for_a_books_five_digit_paragraph_numbers(qtbot) -> 
         view = shown(qtbot, document, size=(420, 400))
         return view.document().rootFrame().frameFormat().leftMargin()
 
-    digit = ReadingView(long_text(20)).fontMetrics().horizontalAdvance("0")
+    measured = ReadingView(long_text(20))
+    qtbot.addWidget(measured)
+    digit = measured.fontMetrics().horizontalAdvance("0")
     assert gutter(15_000) - gutter(1) >= 2 * digit
 
 
@@ -324,7 +323,6 @@ def test_a_window_moved_under_the_reader_leaves_the_text_on_screen_where_it_was(
 ) -> None:
     view = shown(qtbot, long_text())
     view.scroll_to_block("b300")
-    qtbot.wait(10)
     held_before = view.held_blocks
     bar = view.verticalScrollBar()
     bar.setValue(bar.maximum() - view.viewport().height())  # near the window's end
@@ -339,6 +337,19 @@ def test_a_window_moved_under_the_reader_leaves_the_text_on_screen_where_it_was(
     qtbot.waitUntil(lambda: view.held_blocks != held_before)  # moved once the loop turned
     assert view.top_position() == top
     assert abs(on_screen_at() - drawn_at) <= 1
+
+
+def test_blocks_between_a_range_after_the_window_is_none(qtbot, small_window) -> None:
+    """It gave every block of the window for a range beginning after it."""
+    document = long_text()
+    view = shown(qtbot, document)
+    assert view.held_blocks[1] < 400
+    start = view.document_position("b400", 0)
+    assert view.blocks_between(start, view.document_position("b410", 0)) == []
+    inside = view.document_position("b10", 0)  # from inside the window to after it
+    found = view.blocks_between(inside, start)
+    assert [b for b, _ in found] == list(document.blocks[10 : view.held_blocks[1]])
+    assert [p for _, p in found] == [view.document_position(b.id, 0) for b, _ in found]
 
 
 def caret_on_screen(view: ReadingView) -> bool:
