@@ -253,16 +253,25 @@ class ReadingView(SafeBrowser):
             in_runs = self._build_in_runs(doc, blocks[window.first : window.last], formats)
         else:
             in_runs = False
-        if not in_runs:
-            if not doc.isEmpty():  # Qt split the text where the checks did not foresee
-                doc.deleteLater()
-                doc = self._new_document()
-            self._build_block_by_block(doc, formats, colours, em)
-            self._index_blocks(doc)  # first: setDocument scrolls, and the progress reads it
-            self._window = BookWindow(self._searchable[1], doc.characterCount() - 1, windowed=False)
+        if not in_runs:  # or Qt split the text where the checks did not foresee
+            doc.deleteLater()
+            doc = self._build_whole(formats, colours, em)
         # No column margins yet: the hidden view is 100 pixels wide, and text laid out for that
         # width would be laid out again at the real one. resizeEvent sets them when shown.
         self.setDocument(doc)
+
+    def _build_whole(
+        self,
+        formats: Callable[[str], tuple[QTextBlockFormat, QTextCharFormat]],
+        colours: ReadingColours,
+        em: float,
+    ) -> QTextDocument:
+        """The whole text in one document, built the bundled text's way, as its own window."""
+        doc = self._new_document()
+        self._build_block_by_block(doc, formats, colours, em)
+        self._index_blocks(doc)  # first: setDocument scrolls, and the progress reads it
+        self._window = BookWindow(self._searchable[1], doc.characterCount() - 1, windowed=False)
+        return doc
 
     def _role_formats(
         self, colours: ReadingColours, em: float
@@ -408,9 +417,16 @@ class ReadingView(SafeBrowser):
         anchor = self._window.to_book(cursor.anchor())
         caret = self._window.to_book(cursor.position())
         doc = self._new_document()
-        formats = self._role_formats(ReadingColours.from_palette(self.palette()), self._em())
-        self._build_in_runs(doc, self._source.blocks[first:last], formats)
-        self._window.move_to(first, last)
+        colours, em = ReadingColours.from_palette(self.palette()), self._em()
+        formats = self._role_formats(colours, em)
+        if self._build_in_runs(doc, self._source.blocks[first:last], formats):
+            self._window.move_to(first, last)
+        else:
+            # Qt made other blocks of this window than the text's, where the checks of
+            # _can_build_in_runs did not foresee: every position in it would be wrong. The
+            # whole text instead, as a text that cannot be built in runs: slower, but right.
+            doc.deleteLater()
+            doc = self._build_whole(formats, colours, em)
         self._update_column(doc)
         previous = self.document()
         self.setDocument(doc)
@@ -817,7 +833,8 @@ class ReadingView(SafeBrowser):
         return end.bottom() <= bottom
 
     def find_matches(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-        """Document ranges of every match of ``pattern`` within one block of the view.
+        """Book ranges (start, end) of every match of ``pattern`` within one block of the
+        text, in the window or not.
 
         One regular-expression pass over the whole text, joined once with a character no
         pattern of domain/search.py can match across, instead of asking Qt for each of a

@@ -467,3 +467,26 @@ def test_select_all_from_the_menu_says_so_in_the_status_bar(make_window, small_w
     window.action("select-all").trigger()
     numbers = paragraph_numbers(view, *view.selection_range())
     assert window.status_label.text().startswith("Selected ¶{}–¶{}: ".format(*numbers))
+
+
+def test_a_window_qt_splits_otherwise_falls_back_to_the_whole_text(
+    qtbot, monkeypatch, small_window
+) -> None:
+    """Were Qt to make other blocks of a later window than the text's, every position in it
+    would be wrong without a word: the view holds the whole text instead, slower but right."""
+    document = long_text()
+    view = shown(qtbot, document)
+    reference = whole(qtbot, monkeypatch, document)
+    build_in_runs = ReadingView._build_in_runs
+    monkeypatch.setattr(
+        ReadingView,
+        "_build_in_runs",
+        lambda self, *args: build_in_runs(self, *args) and False,  # as if Qt split it otherwise
+    )
+    view.scroll_to_block("b580")
+    assert view.held_blocks == (0, BLOCKS)
+    assert top_block(view) in ("b579", "b580")
+    for block_id in ("b0", "b300", "b580"):
+        position = reference.document_position(block_id, 4)
+        assert view.locate(position) == reference.locate(position)
+        assert view.text_block(block_id).text() == reference.text_block(block_id).text()
