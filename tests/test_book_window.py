@@ -50,7 +50,7 @@ def test_positions_convert_through_the_windows_offset(sizes, data) -> None:
             if in_document is not None:
                 assert in_document == position - starts[window.first]
                 assert window.to_book(in_document) == position
-    assert window.length == starts[window.last] - starts[window.first]
+    assert window.offset == starts[window.first]
 
 
 @given(lengths, st.data())

@@ -59,11 +59,6 @@ class BookWindow:
         return self._end
 
     @property
-    def length(self) -> int:
-        """The characters the window holds, the paragraph separators counted."""
-        return self._start(self.last) - self.offset
-
-    @property
     def block_count(self) -> int:
         return len(self._starts)
 
