@@ -401,7 +401,7 @@ class ReadingView(SafeBrowser):
         self._update_column()
         self.verticalScrollBar().setValue(0)
 
-    def _show_window(self, first: int, last: int) -> bool:
+    def _show_window(self, first: int, last: int, *, keep_selection: bool = True) -> bool:
         """Hold blocks ``first`` to ``last`` of a long text in a new document, styled and
         set to the column before Qt sees it (restyling or re-margining would lay it out
         again). The scroll position is the caller's to set.
@@ -412,10 +412,11 @@ class ReadingView(SafeBrowser):
         selecting, and the next press grows what is selected). False when the window does
         not hold the caret: the caller puts it on screen once the scroll is set
         (``_caret_to_screen``), else it would be at the window's first character, far above
-        the screen, where the next key would take the view back."""
+        the screen, where the next key would take the view back. Without
+        ``keep_selection`` (a selection about to be replaced) the caret is kept alone."""
         cursor = self.textCursor()
-        anchor = self._window.to_book(cursor.anchor())
         caret = self._window.to_book(cursor.position())
+        anchor = self._window.to_book(cursor.anchor()) if keep_selection else caret
         doc = self._new_document()
         colours, em = ReadingColours.from_palette(self.palette()), self._em()
         formats = self._role_formats(colours, em)
@@ -777,13 +778,13 @@ class ReadingView(SafeBrowser):
         (``window_limits.chars``) is selected whole, but once the reader scrolls on, a
         window moved around the screen clips a range over about half of that. A range
         wider than a window: only its end is selected."""
-        self._bring_into_window(end)
+        self._bring_into_window(end, keep_selection=False)
         if not (self._window.holds(start) and self._window.holds(end)):
             around = self._window.around_range(start, end)
             if around is None:
                 start = end
             else:
-                self._show_window(*around)
+                self._show_window(*around, keep_selection=False)
         self._select_in_document(start, end)
 
     def set_caret(self, position: int) -> None:
@@ -903,7 +904,7 @@ class ReadingView(SafeBrowser):
 
     # ----- the window over a long text (ui/reading_window.py) ---------------------------
 
-    def _bring_into_window(self, position: int) -> bool:
+    def _bring_into_window(self, position: int, *, keep_selection: bool = True) -> bool:
         """Move the window to be around a book position about to be shown, unless it
         holds it already with room to scroll either way. False when the caret is no longer
         in the window (see ``_show_window``)."""
@@ -911,7 +912,7 @@ class ReadingView(SafeBrowser):
             return True
         index = self._window.index_at(position)
         if not self._window.holds(position) or self._window.wants_move(index):
-            return self._show_window(*self._window.around(index))
+            return self._show_window(*self._window.around(index), keep_selection=keep_selection)
         return True
 
     def _window_scrolled(self) -> None:

@@ -490,3 +490,17 @@ def test_a_window_qt_splits_otherwise_falls_back_to_the_whole_text(
         position = reference.document_position(block_id, 4)
         assert view.locate(position) == reference.locate(position)
         assert view.text_block(block_id).text() == reference.text_block(block_id).text()
+
+
+def test_a_selection_replaced_by_select_range_is_not_reported_as_cut(qtbot, small_window) -> None:
+    """select_range (a find match, a note's passage) moving the window cut the selection it
+    was about to replace, and the status bar reported that cut."""
+    document = long_text()
+    view = shown(qtbot, document)
+    bodies = [block.id for block in document.blocks[110:180] if block.id.startswith("b")]
+    with qtbot.assertNotEmitted(view.notice):
+        for block_id in bodies:
+            view.select_range(view.document_position("b95", 0), view.document_position("b105", 0))
+            start = view.document_position(block_id, 0)
+            view.select_range(start, start + 5)
+            assert view.selection_range() == (start, start + 5)
