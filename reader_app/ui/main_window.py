@@ -105,7 +105,6 @@ class MainWindow(QMainWindow):
         self._menus = build_menu_bar(self.menuBar())  # titles now, actions after the paint
         self.actions_table: ActionRegistry  # made with the actions, in add_menu_actions
         self.reading_view.zoom_changed.connect(self._on_zoom_changed)
-        self.reading_view.notice.connect(self.show_status)
         self.reading_view.verticalScrollBar().valueChanged.connect(self._update_progress)
         self.reading_view.verticalScrollBar().rangeChanged.connect(self._update_progress)
         self._restore_state()
@@ -157,6 +156,7 @@ class MainWindow(QMainWindow):
         # Zoom keys work with the menu bar hidden (full screen) too.
         self.addActions([self.action(name) for name in ("zoom-in", "zoom-out", "zoom-reset")])
         self.reading_view.context_actions = self.actions_table.context_actions
+        self.reading_view.notice.connect(self.show_status)  # a selection the window cut
         self.notes = NotesCoordinator(self, self, self.actions_table)
 
     def action(self, action_id: str) -> QAction:
