@@ -99,8 +99,9 @@ class _LibrarySearch(QRunnable):
 
     def run(self) -> None:
         job = self._job
-        in_text = text_matches(job.needle, self._document)
+        in_text = TextMatches(self._document.id, 0, [])  # should its own search fail
         try:
+            in_text = text_matches(job.needle, self._document)
             hits = self._search()
         except Exception as error:  # a bug too: told in the dialog, never a dead thread
             if not job.cancelled:  # else interrupted: a newer search, or the dialog closed

@@ -259,3 +259,27 @@ def test_a_text_opened_while_the_worker_searched_is_the_one_shown_first(
     assert [label.split()[0] for label in labels[:2]] == ["¶1", "¶2"]
     texts = [leaf.data(0, RESULT_ROLE) for leaf in dialog._leaves()[:2]]
     assert all(current and result.target[1] >= 0 for _, current, result in texts)  # places
+
+
+def test_a_failing_search_of_the_open_text_is_told_and_the_next_search_works(
+    make_window, qtbot, monkeypatch, data_dir: Path, document, tmp_path: Path
+) -> None:
+    """Any failure on the worker ends in a result with the problem in plain words: never
+    "Searching…" for good, with Enter waiting on a search that will not come."""
+    _, dialog, _ = _open_dialog(make_window, data_dir, document, tmp_path)
+    original = everything_runner.text_matches
+
+    def broken(needle: str, document: object) -> object:
+        raise ValueError("a bug in the text's search")
+
+    monkeypatch.setattr(everything_runner, "text_matches", broken)
+    dialog.edit.setText("bread")
+    with qtbot.waitSignal(dialog.results_shown, timeout=5000):
+        dialog.run_search()
+    assert "The search failed (a bug in the text's search)." in dialog.summary.text()
+    assert not dialog._runner.searching and not dialog.searching
+    monkeypatch.setattr(everything_runner, "text_matches", original)
+    dialog.edit.setText("call was")
+    with qtbot.waitSignal(dialog.results_shown):
+        dialog.run_search()
+    assert dialog.summary.text() == "1 found in 1 text"
