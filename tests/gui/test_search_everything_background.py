@@ -24,11 +24,16 @@ class HeldSearches:
     """The first search the worker makes is held inside its query (sqlite's progress
     handler, which looks whether the search was cancelled, waits) until the test lets it go
     or the runner cancels it: a search "running" for as long as a test needs, without
-    sleeping or timing."""
+    sleeping or timing. A search nobody lets go of stops itself after ``HOLD_LIMIT``
+    seconds, and the ``held`` fixture fails the test for it: a broken test fails, it does
+    not hang the run."""
+
+    HOLD_LIMIT = 10.0
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.entered = threading.Event()  # the first search is held now
         self.release = threading.Event()
+        self.timed_out = False
         self.outcomes: dict[str, str] = {}  # the words of each search → how it ended
         held = self
         original_should_stop = everything_runner._Job.should_stop
@@ -38,7 +43,10 @@ class HeldSearches:
         def should_stop(job: everything_runner._Job) -> bool:
             if job.generation == held.first_generation:
                 held.entered.set()
-                held.release.wait()
+                if not held.release.wait(held.HOLD_LIMIT):
+                    held.timed_out = True
+                    held.release.set()  # later checks of this search go on at once
+                    return True  # ends the query as interrupted
             return original_should_stop(job)
 
         def cancel(job: everything_runner._Job) -> None:
@@ -61,6 +69,16 @@ class HeldSearches:
         monkeypatch.setattr(everything_runner._Job, "should_stop", should_stop)
         monkeypatch.setattr(everything_runner._Job, "cancel", cancel)
         monkeypatch.setattr(everything_runner._LibrarySearch, "_search", search)
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch):
+    held = HeldSearches(monkeypatch)
+    yield held
+    if held.timed_out:
+        pytest.fail(
+            f"The held search was never let go: it stopped itself after {held.HOLD_LIMIT} s."
+        )
 
 
 def _open_dialog(make_window, data_dir: Path, document, tmp_path: Path):
@@ -108,9 +126,8 @@ def test_results_arrive_from_the_worker_grouped_and_ranked_as_before(
 
 
 def test_a_newer_search_interrupts_the_running_one_and_only_its_results_show(
-    make_window, qtbot, monkeypatch, data_dir: Path, document, tmp_path: Path
+    make_window, qtbot, held: HeldSearches, monkeypatch, data_dir: Path, document, tmp_path: Path
 ) -> None:
-    held = HeldSearches(monkeypatch)
     _, dialog, _ = _open_dialog(make_window, data_dir, document, tmp_path)
     shown: list[str] = []
     dialog.results_shown.connect(lambda: shown.append(dialog.summary.text()))
@@ -128,9 +145,8 @@ def test_a_newer_search_interrupts_the_running_one_and_only_its_results_show(
 
 
 def test_enter_before_the_results_come_chooses_the_first_of_them(
-    make_window, qtbot, monkeypatch, data_dir: Path, document, tmp_path: Path
+    make_window, qtbot, held: HeldSearches, monkeypatch, data_dir: Path, document, tmp_path: Path
 ) -> None:
-    held = HeldSearches(monkeypatch)
     window, dialog, ids = _open_dialog(make_window, data_dir, document, tmp_path)
     qtbot.keyClicks(dialog.edit, "call was")
     dialog.run_search()  # the typing paused: the search is on its way
@@ -203,9 +219,15 @@ def test_a_failing_store_still_shows_the_text_being_read(
 
 @pytest.mark.parametrize("closing", ["dialog", "window"])
 def test_closing_while_a_search_runs_leaves_no_thread_behind(
-    make_window, qtbot, monkeypatch, data_dir: Path, document, tmp_path: Path, closing: str
+    make_window,
+    qtbot,
+    held: HeldSearches,
+    monkeypatch,
+    data_dir: Path,
+    document,
+    tmp_path: Path,
+    closing: str,
 ) -> None:
-    held = HeldSearches(monkeypatch)
     window, dialog, _ = _open_dialog(make_window, data_dir, document, tmp_path)
     shown: list[str] = []
     dialog.results_shown.connect(lambda: shown.append(dialog.summary.text()))
@@ -242,11 +264,10 @@ def test_a_library_without_a_file_is_searched_at_once(qtbot, data_dir: Path, doc
 
 
 def test_a_text_opened_while_the_worker_searched_is_the_one_shown_first(
-    make_window, qtbot, monkeypatch, data_dir: Path, document, tmp_path: Path
+    make_window, qtbot, held: HeldSearches, monkeypatch, data_dir: Path, document, tmp_path: Path
 ) -> None:
     """The worker searched the text that was open when the words were typed; if another
     is open when its results come, that one is searched and shown as the text being read."""
-    held = HeldSearches(monkeypatch)
     window, dialog, ids = _open_dialog(make_window, data_dir, document, tmp_path)
     dialog.edit.setText("bread")
     dialog.run_search()
