@@ -99,7 +99,7 @@ class _LibrarySearch(QRunnable):
 
     def run(self) -> None:
         job = self._job
-        in_text = TextMatches(self._document.id, 0, [])  # should its own search fail
+        in_text = TextMatches(self._document, 0, [])  # should its own search fail
         try:
             in_text = text_matches(job.needle, self._document)
             hits = self._search()
@@ -201,7 +201,7 @@ class EverythingRunner(QObject):
 
     def _finish(self, needle: str, found: _Found | None, problem: str) -> None:
         """The groups from what the worker found (``found``), else searched here; the text
-        is searched again here if another one was opened meanwhile."""
+        is searched again here if another one (or a new edition of it) was opened meanwhile."""
         document, glossary = self._context()
         everything = self._everything()
         groups: list[TextGroup] = everything.search(

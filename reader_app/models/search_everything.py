@@ -57,9 +57,10 @@ class TextGroup(NamedTuple):
 
 class TextMatches(NamedTuple):
     """The text being read searched for what was typed: every match counted, the first
-    ``GROUP_LIMIT`` listed with their place."""
+    ``GROUP_LIMIT`` listed with their place. ``document`` is the very Document searched:
+    a new edition of the text keeps its id, not its blocks."""
 
-    document_id: str
+    document: Document
     found: int
     results: list[SearchResult]
 
@@ -77,7 +78,7 @@ def text_matches(needle: str, document: Document) -> TextMatches:
                 if found <= GROUP_LIMIT:
                     label = f"{block.citation_label}   {context_around(block.text, start, end)}"
                     results.append(SearchResult("text", label, (block.id, start, end)))
-    return TextMatches(document.id, found, results)
+    return TextMatches(document, found, results)
 
 
 def _library_groups(hits: Iterable[BlockHit]) -> dict[str, TextGroup]:
@@ -146,7 +147,7 @@ class EverythingSearch:
             return []
         if library_hits is None:
             library_hits = self._library_hits(needle)
-        if in_text is None or in_text.document_id != document.id:
+        if in_text is None or in_text.document is not document:  # another, or an edition
             in_text = text_matches(needle, document)
         current = self._current_group(needle, pattern, document, glossary, in_text)
         groups = _library_groups(hit for hit in library_hits if hit.text_id != document.id)

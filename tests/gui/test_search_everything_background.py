@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from gui.test_search_everything import _library_with_texts
 from reader_app.domain.glossary import Glossary
 from reader_app.models import everything_runner
-from reader_app.models.search_everything import EverythingSearch
+from reader_app.models.search_everything import EverythingSearch, text_matches
 from reader_app.storage.db import corrupt_error
 from reader_app.storage.store import DATABASE_NAME, open_store
 from reader_app.ui.search_everything import RESULT_ROLE, SEARCHING
@@ -304,3 +304,34 @@ def test_a_failing_search_of_the_open_text_is_told_and_the_next_search_works(
     with qtbot.waitSignal(dialog.results_shown):
         dialog.run_search()
     assert dialog.summary.text() == "1 found in 1 text"
+
+
+def test_a_new_edition_read_while_the_worker_searched_is_the_one_shown(
+    make_window, qtbot, held: HeldSearches, data_dir: Path, document, tmp_path: Path
+) -> None:
+    """Replace with a New Edition keeps the text's id but not its blocks: the worker's
+    matches in the edition it searched would point at blocks and places that are gone."""
+    window, dialog, ids = _open_dialog(make_window, data_dir, document, tmp_path)
+    window.library.open_text(ids["Bread and Peace"])
+    dialog.edit.setText("bread")
+    dialog.run_search()
+    qtbot.waitUntil(held.entered.is_set)  # searching the first edition's two paragraphs
+    corrected = tmp_path / "Bread and Peace, corrected.txt"
+    corrected.write_text("Bread, peace and land: the one call.\n")
+    assert window.new_edition.controller.replace(ids["Bread and Peace"], corrected)
+    qtbot.waitUntil(lambda: len(window.document.blocks) == 1)
+    with qtbot.waitSignal(dialog.results_shown):
+        held.release.set()
+    [[this_text, labels], *_] = _shown(dialog)
+    assert this_text == "Bread and Peace (this text)"
+    expected = text_matches("bread", window.document)
+    assert expected.found == 1
+    texts = [
+        leaf
+        for leaf in dialog._leaves()
+        if leaf.data(0, RESULT_ROLE)[1] and leaf.data(0, RESULT_ROLE)[2].kind == "text"
+    ]
+    assert [leaf.data(0, RESULT_ROLE)[2] for leaf in texts] == expected.results
+    assert labels[0] == "¶1   Bread, peace and land: the one call."
+    with qtbot.waitSignal(dialog.text_chosen):
+        dialog._choose(texts[0])  # flashes the place, in the new edition
