@@ -236,7 +236,7 @@ def test_closing_while_a_search_runs_leaves_no_thread_behind(
     qtbot.waitUntil(held.entered.is_set)
     (dialog if closing == "dialog" else window).close()
     assert held.outcomes == {"bread": "stopped"}
-    assert dialog._runner._pool.activeThreadCount() == 0
+    assert not dialog._runner._worker.busy
     assert not dialog._runner.searching
     QApplication.processEvents()  # let any queued delivery through: there must be none
     assert shown == []
