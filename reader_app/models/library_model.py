@@ -11,6 +11,7 @@ The window reaches the library only through ``LibraryController`` (``ui/`` never
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -21,15 +22,14 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRunnable,
     Qt,
-    QThreadPool,
     Signal,
 )
 
 from reader_app.domain import progress
-from reader_app.domain.importing import ImportedText, TextImportError, TocEntry, import_bytes
+from reader_app.domain.importing import TextImportError, TocEntry, import_bytes
 from reader_app.domain.text import Document, load_document
+from reader_app.models.worker import Worker
 from reader_app.storage.db import StorageError, connect
 from reader_app.storage.library import (
     AddResult,
@@ -118,48 +118,30 @@ class LibraryModel(QAbstractTableModel):
         return next((row for row, t in enumerate(self._texts) if t.id == text_id), None)
 
 
-class _AddSignals(QObject):
-    # path, then (ImportedText, bytes) to store on the GUI thread, or the stored AddResult,
-    # or None; then the error line or None
-    done = Signal(object, object, object)
+def _add_file(path: Path, database: tuple[Path, Path] | None) -> object:
+    """Read and parse one file off the GUI thread and, given a database file (and its data
+    folder), store it there on a connection of its own: the window never waits for a book's
+    rows to be written. Returns the stored AddResult, or without a database the
+    (ImportedText, bytes) to store on the GUI thread."""
+    data = read_original(path)
+    parsed = import_bytes(data, path.name)
+    if database is None:
+        return parsed, data
+    database_file, data_dir = database
+    connection = connect(database_file)
+    try:
+        return LibraryRepository(connection, data_dir, path=database_file).add(parsed, data)
+    finally:
+        connection.close()
 
 
-class _AddFile(QRunnable):
-    """Read and parse one file off the GUI thread and, given a database file, store it there
-    on a connection of its own: the window never waits for a book's rows to be written."""
-
-    def __init__(
-        self, path: Path, signals: _AddSignals, database: tuple[Path, Path] | None
-    ) -> None:
-        super().__init__()
-        self._path = path
-        self._signals = signals
-        self._database = database  # (database file, data folder), or None: parse only
-
-    def run(self) -> None:
-        name = self._path.name
-        try:
-            data = read_original(self._path)
-            parsed = import_bytes(data, name)
-            result: object = (parsed, data)
-            if self._database is not None:
-                result = self._store(parsed, data, *self._database)
-        except (TextImportError, StorageError) as error:
-            message = str(error) if isinstance(error, TextImportError) else f"{name}: {error}"
-            self._signals.done.emit(self._path, None, message)
-            return
-        except Exception as error:  # a bug in an importer: reported, never a dead thread
-            self._signals.done.emit(self._path, None, f"{name}: could not be read ({error}).")
-            return
-        self._signals.done.emit(self._path, result, None)
-
-    @staticmethod
-    def _store(parsed: ImportedText, data: bytes, database: Path, data_dir: Path) -> AddResult:
-        connection = connect(database)
-        try:
-            return LibraryRepository(connection, data_dir, path=database).add(parsed, data)
-        finally:
-            connection.close()
+def _failure_line(path: Path, error: Exception) -> str:
+    """One line naming the file and why it was not added."""
+    if isinstance(error, TextImportError):  # names the file already
+        return str(error)
+    if isinstance(error, StorageError):
+        return f"{path.name}: {error}"
+    return f"{path.name}: could not be read ({error})."  # a bug in an importer
 
 
 class LibraryController(QObject):
@@ -176,10 +158,7 @@ class LibraryController(QObject):
     def __init__(self, library: LibraryRepository, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.library = library
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)  # one file at a time: the machine has other work
-        self._signals = _AddSignals(self)
-        self._signals.done.connect(self._finished)
+        self._worker = Worker(self)  # one file at a time: the machine has other work
         self._pending: dict[Path, bool] = {}  # path → its batch asked to open what it adds
         self._open_next: str | None = None
 
@@ -272,10 +251,13 @@ class LibraryController(QObject):
             database = (library.path, library.data_dir)
         for path in paths:
             self._pending[path] = open_last
-            self._pool.start(_AddFile(path, self._signals, database))
+            self._worker.start(
+                functools.partial(_add_file, path, database),
+                functools.partial(self._finished, path),
+            )
         self.adding_changed.emit(len(self._pending))
 
-    def _finished(self, path: Path, result: object, error: str | None) -> None:
+    def _finished(self, path: Path, result: object, error: Exception | None) -> None:
         """One file dealt with: ``text_added`` or ``add_failed``, then ``adding_changed``;
         when none is left, ``open_requested`` for the last text added by a batch that
         asked to open (a bad last file does not keep the good ones before it closed)."""
@@ -293,9 +275,9 @@ class LibraryController(QObject):
             text_id, self._open_next = self._open_next, None
             self.open_requested.emit(text_id)
 
-    def _stored(self, path: Path, result: object, error: str | None) -> AddResult | None:
-        if result is None:
-            self.add_failed.emit(error or f"{path.name}: could not be added.")
+    def _stored(self, path: Path, result: object, error: Exception | None) -> AddResult | None:
+        if error is not None:
+            self.add_failed.emit(_failure_line(path, error))
             return None
         if isinstance(result, AddResult):
             return result
@@ -307,7 +289,7 @@ class LibraryController(QObject):
 
     def wait_for_imports(self) -> None:
         """Let running parses end (closing the window, or a test's end)."""
-        self._pool.waitForDone()
+        self._worker.wait()
 
     def remove(self, text_id: str, *, delete_notes: bool) -> str | None:
         """Remove a text; None when done, else a plain-words reason."""

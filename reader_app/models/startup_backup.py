@@ -11,54 +11,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
+from reader_app.models.worker import Worker
 from reader_app.storage.db import StorageError
 from reader_app.storage.store import backup_database
-
-
-class _Signals(QObject):
-    done = Signal(str)  # "" when the backup is made, else why not, in plain words
-
-
-class _Backup(QRunnable):
-    def __init__(self, data_dir: Path, signals: _Signals) -> None:
-        super().__init__()
-        self._data_dir = data_dir
-        self._signals = signals
-
-    def run(self) -> None:
-        try:
-            backup_database(self._data_dir)
-        except StorageError as error:
-            self._signals.done.emit(str(error))
-            return
-        except Exception as error:  # a bug: reported, never a dead thread
-            self._signals.done.emit(f"an unexpected error ({error})")
-            return
-        self._signals.done.emit("")
 
 
 class StartupBackup(QObject):
     """One backup of the notes of ``data_dir``, started when asked, waited for on quit."""
 
-    failed = Signal(str)
+    failed = Signal(str)  # why the backup was not made, in plain words
 
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._data_dir = data_dir
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._signals = _Signals(self)
-        self._signals.done.connect(self._done)
+        self._worker = Worker(self)
 
     def start(self) -> None:
-        self._pool.start(_Backup(self._data_dir, self._signals))
+        self._worker.start(lambda: backup_database(self._data_dir), self._done)
 
     def wait(self) -> None:
         """Let a running backup finish: the notes are about to close."""
-        self._pool.waitForDone()
+        self._worker.wait()
 
-    def _done(self, problem: str) -> None:
-        if problem:
-            self.failed.emit(problem)
+    def _done(self, _made: object, error: Exception | None) -> None:
+        if isinstance(error, StorageError):
+            self.failed.emit(str(error))
+        elif error is not None:  # a bug
+            self.failed.emit(f"an unexpected error ({error})")

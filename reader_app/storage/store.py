@@ -9,6 +9,7 @@ show. Only bugs raise.
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -399,14 +400,19 @@ def _recover(request: _Request) -> StoreOpenResult:
     return fresh
 
 
-def backup_database(data_dir: Path, *, keep: int = backup.DEFAULT_KEEP) -> Path:
-    """A backup of the notes file through a read-only connection of its own, for a thread
-    other than the one writing (the window's start-up backup). Raises StorageError."""
-    connection = connect(database_path(data_dir), read_only=True)
-    try:
+def backup_database(
+    data_dir: Path,
+    *,
+    keep: int = backup.DEFAULT_KEEP,
+    connection: sqlite3.Connection | None = None,
+) -> Path:
+    """A backup of the notes file of ``data_dir`` through ``connection``, else through a
+    read-only connection of its own, for a thread other than the one writing (the window's
+    start-up backup). Raises StorageError."""
+    if connection is not None:
         return backup.make_backup(connection, backup_dir(data_dir), keep=keep)
-    finally:
-        connection.close()
+    with closing(connect(database_path(data_dir), read_only=True)) as own:
+        return backup_database(data_dir, keep=keep, connection=own)
 
 
 def backup_now(result: StoreOpenResult, data_dir: Path, *, keep: int = backup.DEFAULT_KEEP) -> Path:
@@ -416,4 +422,4 @@ def backup_now(result: StoreOpenResult, data_dir: Path, *, keep: int = backup.DE
     """
     if result.repository is None or result.repository.read_only:
         raise StorageError("There are no writable notes open to back up.", data_dir)
-    return backup.make_backup(result.repository.connection, backup_dir(data_dir), keep=keep)
+    return backup_database(data_dir, keep=keep, connection=result.repository.connection)

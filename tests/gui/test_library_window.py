@@ -478,3 +478,33 @@ def test_a_bad_last_file_still_opens_the_good_one_before_it(
     [error] = dialogs_shown.texts("error")
     assert "photo.epub" in error
     assert len(library.model.texts()) == 2
+
+
+@pytest.mark.parametrize("failure", ["importer bug", "storage"])
+def test_a_file_failing_on_the_worker_is_reported_in_one_line_and_the_next_is_added(
+    make_window, qtbot, monkeypatch, files, dialogs_shown, failure: str
+) -> None:
+    from reader_app.models import library_model
+    from reader_app.storage.db import StorageError
+
+    real_import = library_model.import_bytes
+
+    def failing_import(data: bytes, name: str):
+        if name == files["essay"].name:
+            if failure == "storage":
+                raise StorageError("The disk is full.", files["essay"])
+            raise IndexError("list index out of range")
+        return real_import(data, name)
+
+    monkeypatch.setattr(library_model, "import_bytes", failing_import)
+    window = make_window()
+    _add(window, qtbot, monkeypatch, [files["essay"], files["pamphlet"]])
+    expected = (
+        "could not be read (list index out of range)."
+        if failure != "storage"
+        else ("The disk is full.")
+    )
+    assert dialogs_shown.texts("error") == [
+        f"1 file was not added:\n{files['essay'].name}: {expected}"
+    ]
+    assert window.document.title == "The Pamphlet"

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from gui.test_search_everything import _library_with_texts
 from reader_app.domain.glossary import Glossary
 from reader_app.models import everything_runner
-from reader_app.models.search_everything import EverythingSearch
+from reader_app.models.search_everything import EverythingSearch, text_matches
 from reader_app.storage.db import corrupt_error
 from reader_app.storage.store import DATABASE_NAME, open_store
 from reader_app.ui.search_everything import RESULT_ROLE, SEARCHING
@@ -24,11 +24,16 @@ class HeldSearches:
     """The first search the worker makes is held inside its query (sqlite's progress
     handler, which looks whether the search was cancelled, waits) until the test lets it go
     or the runner cancels it: a search "running" for as long as a test needs, without
-    sleeping or timing."""
+    sleeping or timing. A search nobody lets go of stops itself after ``HOLD_LIMIT``
+    seconds, and the ``held`` fixture fails the test for it: a broken test fails, it does
+    not hang the run."""
+
+    HOLD_LIMIT = 10.0
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.entered = threading.Event()  # the first search is held now
         self.release = threading.Event()
+        self.timed_out = False
         self.outcomes: dict[str, str] = {}  # the words of each search → how it ended
         held = self
         original_should_stop = everything_runner._Job.should_stop
@@ -38,7 +43,10 @@ class HeldSearches:
         def should_stop(job: everything_runner._Job) -> bool:
             if job.generation == held.first_generation:
                 held.entered.set()
-                held.release.wait()
+                if not held.release.wait(held.HOLD_LIMIT):
+                    held.timed_out = True
+                    held.release.set()  # later checks of this search go on at once
+                    return True  # ends the query as interrupted
             return original_should_stop(job)
 
         def cancel(job: everything_runner._Job) -> None:
@@ -61,6 +69,16 @@ class HeldSearches:
         monkeypatch.setattr(everything_runner._Job, "should_stop", should_stop)
         monkeypatch.setattr(everything_runner._Job, "cancel", cancel)
         monkeypatch.setattr(everything_runner._LibrarySearch, "_search", search)
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch):
+    held = HeldSearches(monkeypatch)
+    yield held
+    if held.timed_out:
+        pytest.fail(
+            f"The held search was never let go: it stopped itself after {held.HOLD_LIMIT} s."
+        )
 
 
 def _open_dialog(make_window, data_dir: Path, document, tmp_path: Path):
@@ -108,9 +126,8 @@ def test_results_arrive_from_the_worker_grouped_and_ranked_as_before(
 
 
 def test_a_newer_search_interrupts_the_running_one_and_only_its_results_show(
-    make_window, qtbot, monkeypatch, data_dir: Path, document, tmp_path: Path
+    make_window, qtbot, held: HeldSearches, monkeypatch, data_dir: Path, document, tmp_path: Path
 ) -> None:
-    held = HeldSearches(monkeypatch)
     _, dialog, _ = _open_dialog(make_window, data_dir, document, tmp_path)
     shown: list[str] = []
     dialog.results_shown.connect(lambda: shown.append(dialog.summary.text()))
@@ -128,9 +145,8 @@ def test_a_newer_search_interrupts_the_running_one_and_only_its_results_show(
 
 
 def test_enter_before_the_results_come_chooses_the_first_of_them(
-    make_window, qtbot, monkeypatch, data_dir: Path, document, tmp_path: Path
+    make_window, qtbot, held: HeldSearches, monkeypatch, data_dir: Path, document, tmp_path: Path
 ) -> None:
-    held = HeldSearches(monkeypatch)
     window, dialog, ids = _open_dialog(make_window, data_dir, document, tmp_path)
     qtbot.keyClicks(dialog.edit, "call was")
     dialog.run_search()  # the typing paused: the search is on its way
@@ -203,9 +219,15 @@ def test_a_failing_store_still_shows_the_text_being_read(
 
 @pytest.mark.parametrize("closing", ["dialog", "window"])
 def test_closing_while_a_search_runs_leaves_no_thread_behind(
-    make_window, qtbot, monkeypatch, data_dir: Path, document, tmp_path: Path, closing: str
+    make_window,
+    qtbot,
+    held: HeldSearches,
+    monkeypatch,
+    data_dir: Path,
+    document,
+    tmp_path: Path,
+    closing: str,
 ) -> None:
-    held = HeldSearches(monkeypatch)
     window, dialog, _ = _open_dialog(make_window, data_dir, document, tmp_path)
     shown: list[str] = []
     dialog.results_shown.connect(lambda: shown.append(dialog.summary.text()))
@@ -214,7 +236,7 @@ def test_closing_while_a_search_runs_leaves_no_thread_behind(
     qtbot.waitUntil(held.entered.is_set)
     (dialog if closing == "dialog" else window).close()
     assert held.outcomes == {"bread": "stopped"}
-    assert dialog._runner._pool.activeThreadCount() == 0
+    assert not dialog._runner._worker.busy
     assert not dialog._runner.searching
     QApplication.processEvents()  # let any queued delivery through: there must be none
     assert shown == []
@@ -242,11 +264,10 @@ def test_a_library_without_a_file_is_searched_at_once(qtbot, data_dir: Path, doc
 
 
 def test_a_text_opened_while_the_worker_searched_is_the_one_shown_first(
-    make_window, qtbot, monkeypatch, data_dir: Path, document, tmp_path: Path
+    make_window, qtbot, held: HeldSearches, monkeypatch, data_dir: Path, document, tmp_path: Path
 ) -> None:
     """The worker searched the text that was open when the words were typed; if another
     is open when its results come, that one is searched and shown as the text being read."""
-    held = HeldSearches(monkeypatch)
     window, dialog, ids = _open_dialog(make_window, data_dir, document, tmp_path)
     dialog.edit.setText("bread")
     dialog.run_search()
@@ -259,3 +280,58 @@ def test_a_text_opened_while_the_worker_searched_is_the_one_shown_first(
     assert [label.split()[0] for label in labels[:2]] == ["¶1", "¶2"]
     texts = [leaf.data(0, RESULT_ROLE) for leaf in dialog._leaves()[:2]]
     assert all(current and result.target[1] >= 0 for _, current, result in texts)  # places
+
+
+def test_a_failing_search_of_the_open_text_is_told_and_the_next_search_works(
+    make_window, qtbot, monkeypatch, data_dir: Path, document, tmp_path: Path
+) -> None:
+    """Any failure on the worker ends in a result with the problem in plain words: never
+    "Searching…" for good, with Enter waiting on a search that will not come."""
+    _, dialog, _ = _open_dialog(make_window, data_dir, document, tmp_path)
+    original = everything_runner.text_matches
+
+    def broken(needle: str, document: object) -> object:
+        raise ValueError("a bug in the text's search")
+
+    monkeypatch.setattr(everything_runner, "text_matches", broken)
+    dialog.edit.setText("bread")
+    with qtbot.waitSignal(dialog.results_shown, timeout=5000):
+        dialog.run_search()
+    assert "The search failed (a bug in the text's search)." in dialog.summary.text()
+    assert not dialog._runner.searching and not dialog.searching
+    monkeypatch.setattr(everything_runner, "text_matches", original)
+    dialog.edit.setText("call was")
+    with qtbot.waitSignal(dialog.results_shown):
+        dialog.run_search()
+    assert dialog.summary.text() == "1 found in 1 text"
+
+
+def test_a_new_edition_read_while_the_worker_searched_is_the_one_shown(
+    make_window, qtbot, held: HeldSearches, data_dir: Path, document, tmp_path: Path
+) -> None:
+    """Replace with a New Edition keeps the text's id but not its blocks: the worker's
+    matches in the edition it searched would point at blocks and places that are gone."""
+    window, dialog, ids = _open_dialog(make_window, data_dir, document, tmp_path)
+    window.library.open_text(ids["Bread and Peace"])
+    dialog.edit.setText("bread")
+    dialog.run_search()
+    qtbot.waitUntil(held.entered.is_set)  # searching the first edition's two paragraphs
+    corrected = tmp_path / "Bread and Peace, corrected.txt"
+    corrected.write_text("Bread, peace and land: the one call.\n")
+    assert window.new_edition.controller.replace(ids["Bread and Peace"], corrected)
+    qtbot.waitUntil(lambda: len(window.document.blocks) == 1)
+    with qtbot.waitSignal(dialog.results_shown):
+        held.release.set()
+    [[this_text, labels], *_] = _shown(dialog)
+    assert this_text == "Bread and Peace (this text)"
+    expected = text_matches("bread", window.document)
+    assert expected.found == 1
+    texts = [
+        leaf
+        for leaf in dialog._leaves()
+        if leaf.data(0, RESULT_ROLE)[1] and leaf.data(0, RESULT_ROLE)[2].kind == "text"
+    ]
+    assert [leaf.data(0, RESULT_ROLE)[2] for leaf in texts] == expected.results
+    assert labels[0] == "¶1   Bread, peace and land: the one call."
+    with qtbot.waitSignal(dialog.text_chosen):
+        dialog._choose(texts[0])  # flashes the place, in the new edition

@@ -20,9 +20,12 @@ from reader_app.storage.backup import (
     newest_good_backup,
     restore_backup,
 )
+from reader_app.storage.db import StorageError
 from reader_app.storage.store import (
     OpenStatus,
+    backup_database,
     backup_dir,
+    backup_now,
     database_path,
     open_store,
     restore_and_open,
@@ -289,3 +292,28 @@ def test_an_unanswered_backup_offer_is_made_again_at_the_next_start(
         assert declined.status is OpenStatus.CREATED
     finally:
         declined.close()
+
+
+def test_the_backup_before_an_import_and_the_start_up_backup_hold_the_same_notes(
+    data_dir: Path, document: Document
+) -> None:
+    """One through the window's connection (before an import), the other through a
+    read-only connection of its own (the start-up backup, on a worker): both a checked copy
+    of every note, the newest included."""
+    result = open_store(data_dir, document, take_backup=False)
+    try:
+        result.repository.add(free_note("kept"))
+        made = [backup_now(result, data_dir), backup_database(data_dir)]
+    finally:
+        result.close()
+    for path in made:
+        assert check_database(path)
+        connection = sqlite3.connect(path)
+        assert connection.execute("SELECT body FROM notes").fetchall() == [("kept",)]
+        connection.close()
+    read_only = open_store(data_dir, document, read_only=True)
+    try:
+        with pytest.raises(StorageError, match="no writable notes"):
+            backup_now(read_only, data_dir)
+    finally:
+        read_only.close()
