@@ -54,7 +54,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
 
-from reader_app.domain.search import find_all
+from reader_app.domain.search import JoinedBlocks
 from reader_app.domain.text import Block, Document, Role
 from reader_app.settings import (
     LINE_HEIGHT,
@@ -204,8 +204,8 @@ class ReadingView(SafeBrowser):
         self._block_extents: dict[str, tuple[int, int]] = {}  # id: (position, length)
         # The document's text in one string, for find (see find_matches): the text, and
         # where each block starts in the document and in that string.
-        self._searchable: tuple[str, list[int], list[int]] = ("", [], [])
-        self._searchable_lower: str | None = None  # made on the first case-blind find
+        self._block_positions: list[int] = []  # book position of each block indexed
+        self._joined = JoinedBlocks(())  # their texts, for find (see find_matches)
         self._marked_window: tuple[int, int] | None = None  # see _refresh_marks
         self._editorial_frame: QTextFrame | None = None
         self._layers: dict[str, list[Span]] = {}
@@ -242,7 +242,7 @@ class ReadingView(SafeBrowser):
         blocks = self._source.blocks
         if self._can_build_in_runs():
             self._index_source_blocks()
-            positions = self._searchable[1]
+            positions = self._block_positions
             end = positions[-1] + len(blocks[-1].text) if blocks else 0
             limits = self.window_limits
             window = BookWindow(
@@ -270,7 +270,7 @@ class ReadingView(SafeBrowser):
         doc = self._new_document()
         self._build_block_by_block(doc, formats, colours, em)
         self._index_blocks(doc)  # first: setDocument scrolls, and the progress reads it
-        self._window = BookWindow(self._searchable[1], doc.characterCount() - 1, windowed=False)
+        self._window = BookWindow(self._block_positions, doc.characterCount() - 1, windowed=False)
         return doc
 
     def _role_formats(
@@ -464,8 +464,7 @@ class ReadingView(SafeBrowser):
         """Where each text block is, and the whole text for find, in one pass over Qt's
         blocks (asking Qt for a block is the slow part, so it is asked once)."""
         self._forget_index()
-        texts, positions, starts = [], [], []
-        offset = 0
+        texts, positions = [], []
         block = doc.begin()
         while block.isValid():
             block_id = block.blockFormat().property(_BLOCK_ID_PROPERTY)
@@ -477,10 +476,8 @@ class ReadingView(SafeBrowser):
                 self._block_extents[str(block_id)] = (position, len(text) + 1)
             texts.append(text)
             positions.append(position)
-            starts.append(offset)
-            offset += len(text) + 1
             block = block.next()
-        self._searchable = ("\0".join(texts), positions, starts)
+        self._block_positions, self._joined = positions, JoinedBlocks(texts)
 
     def _index_source_blocks(self) -> None:
         """``_index_blocks`` for a text built in runs: Qt's blocks are the text's blocks,
@@ -495,14 +492,14 @@ class ReadingView(SafeBrowser):
             self._block_extents[block.id] = (position, len(block.text) + 1)
             positions.append(position)
             position += len(block.text) + 1
-        self._searchable = ("\0".join(block.text for block in blocks), positions, positions)
+        self._block_positions = positions
+        self._joined = JoinedBlocks([block.text for block in blocks])
 
     def _forget_index(self) -> None:
         self._block_numbers.clear()
         self._block_ids.clear()
         self._block_extents.clear()
         self._blocks_by_id = {block.id: block for block in self._source.blocks}
-        self._searchable_lower = None  # of the text shown before, if any
         self._marked_window = None
 
     def _id_of(self, block: QTextBlock) -> str | None:
@@ -750,7 +747,7 @@ class ReadingView(SafeBrowser):
                 return None
             index = self._window.index_at(position)
             block = self._blocks_by_id[str(self._block_ids[index])]
-            return block, min(position - self._searchable[1][index], len(block.text))
+            return block, min(position - self._block_positions[index], len(block.text))
         qt_block = self.document().findBlock(in_document)
         block_id = self._id_of(qt_block)
         if not block_id:
@@ -837,24 +834,15 @@ class ReadingView(SafeBrowser):
         """Book ranges (start, end) of every match of ``pattern`` within one block of the
         text, in the window or not.
 
-        One regular-expression pass over the whole text, joined once with a character no
-        pattern of domain/search.py can match across, instead of asking Qt for each of a
-        book's 30,000 blocks every time the reader types a letter.
+        One regular-expression pass over the whole text joined once (domain/search.py's
+        ``JoinedBlocks``, which Search Everything uses too), instead of asking Qt for each
+        of a book's 30,000 blocks every time the reader types a letter.
         """
-        text, positions, starts = self._searchable
-        caseless = _caseless_equivalent(pattern)
-        if caseless is not None:  # ten times faster than IGNORECASE over a book
-            if self._searchable_lower is None:
-                lower = text.lower()
-                self._searchable_lower = lower if len(lower) == len(text) else ""
-            if self._searchable_lower:
-                text, pattern = self._searchable_lower, caseless
-        matches = []
-        for start, end in find_all(text, pattern):
-            index = bisect.bisect_right(starts, start) - 1
-            base = positions[index] - starts[index]
-            matches.append((base + start, base + end))
-        return matches
+        positions = self._block_positions
+        return [
+            (positions[index] + start, positions[index] + end)
+            for index, start, end in self._joined.find(pattern)
+        ]
 
     def top_position(self) -> int:
         """Book position of the first line at the top of the viewport: found with
@@ -1234,23 +1222,6 @@ class ReadingView(SafeBrowser):
 
     def spans_at_caret(self) -> list[tuple[str, Span]]:
         return self.spans_at(self.caret_position())
-
-
-# Escapes in a pattern that mean the same in lower case: \s and \w are lower case already.
-_LETTER_ESCAPE = re.compile(r"\\([A-Za-z])")
-
-
-def _caseless_equivalent(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
-    r"""A case-sensitive pattern that finds in lower-cased text what a case-blind
-    ``pattern`` finds in the text, or None when lower-casing could change its meaning
-    (an escape such as \S or \W, whose lower case means the opposite). The patterns of
-    domain/search.py are literal characters, classes of typographic variants, \s and \w."""
-    if not pattern.flags & re.IGNORECASE:
-        return None
-    source = pattern.pattern
-    if any(match.group(1) not in "sw" for match in _LETTER_ESCAPE.finditer(source)):
-        return None
-    return re.compile(source.lower(), pattern.flags & ~re.IGNORECASE)
 
 
 def plain_tooltip(text: str) -> str:

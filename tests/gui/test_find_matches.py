@@ -67,3 +67,21 @@ def test_find_after_another_text_is_shown_searches_that_text(qtbot) -> None:
     assert bread is not None
     assert len(view.find_matches(bread)) == 2
     assert view.find_matches(bread) == block_by_block(view, bread)
+
+
+@pytest.mark.parametrize(
+    ("needle", "words"),
+    [("σ", "Η ΟΔΟΣ ΤΗΣ ΠΟΛΗΣ"), ("moose", "A Mooſe in the ſnow"), ("ΟΔΟΣ", "η οδος")],
+)
+def test_a_case_blind_find_matches_what_ignoring_case_matches(qtbot, needle, words) -> None:
+    """Letters Python takes as one when case is ignored (σ, ς and Σ; s and the long ſ) were
+    missed: the find lower-cased the text, and "ΟΔΟΣ".lower() ends in ς, not σ."""
+    pamphlet = load_document()
+    text = pamphlet._replace(id="greek", blocks=(Block("g-1", Role.BODY, words, 1),))
+    view = ReadingView(text)
+    qtbot.addWidget(view)
+    pattern = find_pattern(needle, match_case=False, whole_words=False)
+    assert pattern is not None
+    expected = block_by_block(view, pattern)
+    assert expected, "the pattern itself finds it"
+    assert view.find_matches(pattern) == expected
