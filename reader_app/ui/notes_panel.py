@@ -191,6 +191,10 @@ class NotesPanel(QWidget):
         list_area = QWidget(splitter)
         self._list_stack = QStackedLayout(list_area)
         self.list_view = QListView(list_area)
+        # Typed as a plain QWidget through its object name, so that viewport() (placing the
+        # empty list's sentence) does not make PySide set up every widget class's enums at
+        # start-up, some 47 of them (see ReadingView's constructor).
+        self._list_viewport = self.list_view.findChild(QWidget, "qt_scrollarea_viewport")
         self.list_view.setAccessibleName("Notes")
         self.list_view.setUniformItemSizes(False)
         self.list_view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
