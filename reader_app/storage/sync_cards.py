@@ -10,7 +10,6 @@ them, and checked by the same reading (``review_repo``) before anything is store
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Mapping
@@ -20,6 +19,7 @@ from typing import Any
 from reader_app.domain.notes import format_timestamp, parse_timestamp, utc_now
 from reader_app.storage.db import StorageError, storage_errors, transaction
 from reader_app.storage.review_repo import _card_from_row
+from reader_app.storage.sync_rows import read_in_chunks
 
 CARD_FIELDS = (
     "kind", "text_id", "source_kind", "source_id", "spec", "snapshot", "state", "due",
@@ -36,23 +36,11 @@ def changed_cards(connection: sqlite3.Connection, path: Path | None = None) -> d
 def read_cards(
     connection: sqlite3.Connection, ids: list[str], path: Path | None = None
 ) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    with storage_errors(path):
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = connection.execute(
-                f"SELECT id, {', '.join(CARD_FIELDS)} FROM review_cards WHERE id IN ({marks})",
-                chunk,
-            )
-            for card_id, *values in rows:
-                found[card_id] = dict(zip(CARD_FIELDS, values, strict=True))
-    return found
-
-
-def card_fingerprint(payload: Mapping[str, Any]) -> str:
-    text = json.dumps(dict(payload), sort_keys=True, ensure_ascii=False)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+    sql = f"SELECT id, {', '.join(CARD_FIELDS)} FROM review_cards WHERE id IN ({{marks}})"
+    return {
+        card_id: dict(zip(CARD_FIELDS, values, strict=True))
+        for card_id, *values in read_in_chunks(connection, sql, ids, path)
+    }
 
 
 def check_card(card_id: str, payload: Mapping[str, Any]) -> str | None:

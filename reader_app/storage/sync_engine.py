@@ -43,7 +43,6 @@ from reader_app.domain.sync.note_payload import NoteFields, PayloadError, from_p
 from reader_app.storage.library import LibraryRepository
 from reader_app.storage.sync_cards import (
     apply_cards,
-    card_fingerprint,
     changed_cards,
     check_card,
     read_cards,
@@ -55,7 +54,6 @@ from reader_app.storage.sync_glossary import (
     changed_positions,
     check_entry,
     check_position,
-    payload_fingerprint,
     read_entries,
     read_positions,
 )
@@ -71,6 +69,7 @@ from reader_app.storage.sync_notes import (
     record_received,
     record_sent,
 )
+from reader_app.storage.sync_rows import payload_fingerprint
 from reader_app.storage.sync_state import (
     Device,
     SyncMeta,
@@ -391,7 +390,7 @@ class SyncEngine:
             rows = read(self.connection, ids, self._path)
             return {i: (row, payload_fingerprint(row)) for i, row in rows.items()}
         cards = read_cards(self.connection, ids, self._path)
-        return {i: (dict(row), card_fingerprint(row)) for i, row in cards.items()}
+        return {i: (dict(row), payload_fingerprint(row)) for i, row in cards.items()}
 
     def _stamp(
         self,
@@ -477,7 +476,7 @@ class SyncEngine:
         seen = changed_cards(self.connection, self._path)
         rows = read_cards(self.connection, list(seen), self._path) if seen else {}
         return self._send_rows(
-            Entity.REVIEW, seen, rows, dict, card_fingerprint, meta, clock, problems
+            Entity.REVIEW, seen, rows, dict, payload_fingerprint, meta, clock, problems
         )
 
     def _send_glossary(
@@ -703,7 +702,9 @@ class SyncEngine:
         written = apply_cards(self.connection, winners, self._path)
         for card_id in written:
             key = (Entity.REVIEW, card_id)
-            versions[key] = SyncedVersion(versions[key].version, card_fingerprint(winners[card_id]))
+            versions[key] = SyncedVersion(
+                versions[key].version, payload_fingerprint(winners[card_id])
+            )
         record_received(self.connection, list(versions.items()), [], self._path)
         self._versions.update(versions)
         self._cards_merged = ({}, [])

@@ -16,8 +16,6 @@ a row changed here since it was last synced is left for the next sync to send.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,6 +25,7 @@ from reader_app.domain.notes import parse_timestamp
 from reader_app.domain.personal_glossary import MAX_FIELD_LENGTH
 from reader_app.storage.db import storage_errors, transaction
 from reader_app.storage.glossary_repo import _row_to_entry
+from reader_app.storage.sync_rows import read_in_chunks
 
 ENTRY_FIELDS = (
     "text_id", "headword", "aliases", "category", "gloss", "explanation", "sources",
@@ -35,23 +34,6 @@ ENTRY_FIELDS = (
 _OPTIONAL = {"text_id", "start_date", "end_date", "deleted"}
 POSITION_FIELDS = ("block_id", "offset")
 MAX_OFFSET = 2**31
-
-
-def _read(
-    connection: sqlite3.Connection, sql: str, ids: list[str], path: Path | None
-) -> list[tuple[Any, ...]]:
-    rows: list[tuple[Any, ...]] = []
-    with storage_errors(path):
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows += connection.execute(sql.format(marks=marks), chunk).fetchall()
-    return rows
-
-
-def payload_fingerprint(payload: Mapping[str, Any]) -> str:
-    text = json.dumps(dict(payload), sort_keys=True, ensure_ascii=False)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
 # -- glossary entries ---------------------------------------------------------------------
@@ -69,7 +51,7 @@ def read_entries(
     sql = f"SELECT id, {', '.join(ENTRY_FIELDS)} FROM glossary_entries WHERE id IN ({{marks}})"
     return {
         entry_id: dict(zip(ENTRY_FIELDS, values, strict=True))
-        for entry_id, *values in _read(connection, sql, ids, path)
+        for entry_id, *values in read_in_chunks(connection, sql, ids, path)
     }
 
 
@@ -137,7 +119,7 @@ def read_positions(
     sql = "SELECT id, position_block_id, position_offset FROM texts WHERE id IN ({marks})"
     return {
         text_id: {"block_id": block, "offset": offset}
-        for text_id, block, offset in _read(connection, sql, ids, path)
+        for text_id, block, offset in read_in_chunks(connection, sql, ids, path)
     }
 
 

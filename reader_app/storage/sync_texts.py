@@ -14,8 +14,6 @@ The bundled text is never sent: every computer has it.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import shutil
 import sqlite3
 from collections.abc import Mapping
@@ -26,6 +24,7 @@ from typing import Any
 from reader_app.domain.importing import TextImportError
 from reader_app.storage.db import StorageError, storage_errors
 from reader_app.storage.library import EDITABLE_FIELDS, LibraryRepository
+from reader_app.storage.sync_rows import payload_fingerprint, read_in_chunks
 
 MAX_TEXT_FILE_BYTES = 20 * 1024 * 1024
 """Texts whose file is larger are sent as metadata only: add the file by hand there."""
@@ -44,26 +43,19 @@ def read_texts(
     connection: sqlite3.Connection, ids: list[str], path: Path | None = None
 ) -> dict[str, dict[str, Any]]:
     """The present (not removed) added texts among ``ids``: their columns by name."""
-    found: dict[str, dict[str, Any]] = {}
-    with storage_errors(path):
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = connection.execute(
-                f"SELECT id, {', '.join(_COLUMNS)} FROM texts "
-                f"WHERE bundled = 0 AND deleted IS NULL AND id IN ({marks})",
-                chunk,
-            )
-            for text_id, *values in rows:
-                found[text_id] = dict(zip(_COLUMNS, values, strict=True))
-    return found
+    sql = (
+        f"SELECT id, {', '.join(_COLUMNS)} FROM texts "
+        "WHERE bundled = 0 AND deleted IS NULL AND id IN ({marks})"
+    )
+    return {
+        text_id: dict(zip(_COLUMNS, values, strict=True))
+        for text_id, *values in read_in_chunks(connection, sql, ids, path)
+    }
 
 
 def text_fingerprint(payload: Mapping[str, Any]) -> str:
     """Equal exactly when what a text's record says (not where its file is) is unchanged."""
-    carried = {k: v for k, v in payload.items() if k != "file"}
-    text = json.dumps(carried, sort_keys=True, ensure_ascii=False)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+    return payload_fingerprint({k: v for k, v in payload.items() if k != "file"})
 
 
 def text_payload(row: Mapping[str, Any], file: str | None) -> dict[str, Any]:
