@@ -87,9 +87,8 @@ def _sync_after_other_changes(sync: SyncController, repository: NotesRepository)
     """Texts added or removed, cards answered, glossary entries and reading places: their
     triggers list them for sync, whichever window or pane wrote them, so the window looks
     at those lists each second rather than at each pane; a newer change starts the pause
-    after which it is synced, as a note's does."""
-    from PySide6.QtCore import QTimer
-
+    after which it is synced, as a note's does. The looking ends with the last sync on quit,
+    before the notes close."""
     from reader_app.storage.db import StorageError
     from reader_app.storage.sync_notes import latest_unsynced_change
 
@@ -109,10 +108,7 @@ def _sync_after_other_changes(sync: SyncController, repository: NotesRepository)
             seen[0] = newest
             sync.note_changed()
 
-    looking = QTimer(sync)
-    looking.setInterval(CHANGE_LOOK_MS)
-    looking.timeout.connect(look)
-    looking.start()
+    sync.watch(look, CHANGE_LOOK_MS)
 
 
 def _show_what_arrived(window: MainWindow, outcome: SyncOutcome) -> None:

@@ -112,6 +112,15 @@ class SyncController(QObject):
         self._after_change = self._timer_calling(self.sync_now, after_change_ms)
         self._after_change.setSingleShot(True)
         self._status_timer = self._timer_calling(self._report, STATUS_REFRESH_MS)
+        self._watchers: list[QTimer] = []
+
+    def watch(self, look: Callable[[], None], interval_ms: int) -> None:
+        """Call ``look`` every ``interval_ms`` until the last sync on quit (``finish``): for
+        changes the window is told of by no signal, which ``look`` finds and reports with
+        ``note_changed``."""
+        timer = self._timer_calling(look, interval_ms)
+        self._watchers.append(timer)
+        timer.start()
 
     def _timer_calling(self, action: Callable[[], None], interval_ms: int) -> QTimer:
         timer = QTimer(self)
@@ -203,7 +212,7 @@ class SyncController(QObject):
         the worker's thread ends. The window is already gone; nothing else waits."""
         if self._stopped:
             return
-        for timer in (self._timer, self._after_change, self._status_timer):
+        for timer in (self._timer, self._after_change, self._status_timer, *self._watchers):
             timer.stop()
         if self.folder is not None and self._thread.isRunning():
             self._worker.idle.wait(wait_s)  # a sync under way ends first

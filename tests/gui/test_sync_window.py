@@ -229,3 +229,20 @@ def test_the_open_text_follows_a_place_from_elsewhere_unless_the_reader_moved(
         assert shown() == blocks[40].id
     finally:
         laptop.close()
+
+
+def test_nothing_of_sync_keeps_running_once_the_window_has_closed(
+    make_window, qtbot, tmp_path: Path, data_dir: Path
+) -> None:
+    """The once-a-second look at the lists of changes outlived the quit: it then read the
+    closed notes database ("Cannot operate on a closed database" in the event loop)."""
+    from PySide6.QtCore import QTimer
+
+    sync_dir = tmp_path / "shared"
+    sync_dir.mkdir()
+    window = make_window()
+    sync = attach_sync(window, data_dir, sync_dir)
+    assert sync is not None
+    assert any(timer.isActive() for timer in sync.findChildren(QTimer))
+    window.close()
+    assert [timer for timer in sync.findChildren(QTimer) if timer.isActive()] == []
