@@ -580,6 +580,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from reader_app.ui.file_handover import receive_files
 
     instance.deliver_to(lambda paths: receive_files(window, paths), args.files)
+    window.panels_ready.connect(instance.listen)  # a later launch waits for it meanwhile
     window.show()
     try:
         return app.exec()

@@ -21,7 +21,9 @@ answer comes, it starts a window of its own, which opens the notes read-only whe
 still holds them: the one case the hand-over cannot resolve.
 
 Qt Core and Qt Network only: no widget is touched here; the window connects to
-``files_received``.
+``files_received``. Qt Network is imported only by a launch that hands over, and by the
+window when it starts listening (``Instance.listen``), once it is drawn: a window that
+starts alone never waits for it (about 10 ms of start-up).
 """
 
 from __future__ import annotations
@@ -33,19 +35,23 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from reader_app import EXECUTABLE
 from reader_app.storage.lock import InstanceLock
 
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalSocket
+
 logger = logging.getLogger(__name__)
 
 HAND_OVER_TIMEOUT_MS = 3000  # a window busy for longer gets a read-only neighbour instead
-LISTENER_GRACE_S = 1.0  # between taking the lock and listening, a starting window
+LISTENER_GRACE_S = 3.0  # between taking the lock and listening, a window being drawn
 RETRY_INTERVAL_S = 0.05
 MAX_MESSAGE_BYTES = 1_000_000  # some thousands of paths; anything longer is not ours
 ANSWER_OK = b"ok\n"
@@ -121,7 +127,9 @@ def absolute_paths(files: list[str]) -> list[str]:
 
 def _connect(socket: QLocalSocket, name: str, timeout_ms: int) -> bool:
     """Connect, retrying for a moment while nobody listens yet: the lock holder may be a
-    window that started a few milliseconds ago and is about to listen."""
+    window that started a moment ago and listens once it is drawn."""
+    from PySide6.QtNetwork import QLocalSocket
+
     deadline = time.monotonic() + LISTENER_GRACE_S
     while True:
         socket.connectToServer(name)
@@ -140,6 +148,8 @@ def hand_over(
     address: Address, files: list[str], *, timeout_ms: int = HAND_OVER_TIMEOUT_MS
 ) -> bool:
     """Send ``files`` to the window listening at ``address``; True once it has answered."""
+    from PySide6.QtNetwork import QLocalSocket
+
     socket = QLocalSocket()
     try:
         if not _connect(socket, address.server_name, timeout_ms):
@@ -164,6 +174,8 @@ class WindowServer(QObject):
     files_received = Signal(list)  # absolute paths, possibly none: "come to the front"
 
     def __init__(self, address: Address, parent: QObject | None = None) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
         super().__init__(parent)
         self.address = address
         self._server = QLocalServer(self)
@@ -173,7 +185,7 @@ class WindowServer(QObject):
     def listen(self) -> bool:
         """Listen, replacing a socket that a dead process left behind (the caller holds the
         lock, so no living process can be listening there)."""
-        QLocalServer.removeServer(self.address.server_name)
+        self._server.removeServer(self.address.server_name)
         if self._server.listen(self.address.server_name):
             return True
         logger.warning(
@@ -232,25 +244,53 @@ class WindowServer(QObject):
 
 @dataclass
 class Instance:
-    """What ``start`` found: the caller either exits (handed over) or opens its window."""
+    """What ``start`` found: the caller either exits (handed over) or opens its window, which
+    calls ``listen`` once it is drawn if it is the data folder's first (it holds ``lock``)."""
 
     handed_over: bool
-    server: WindowServer | None = None
+    address: Address | None = None
     lock: InstanceLock | None = field(default=None, repr=False)
+    server: WindowServer | None = None
+    _receivers: list[Callable[[list[str]], object]] = field(default_factory=list, repr=False)
 
-    def deliver_to(self, receiver, files: list[str]) -> None:
-        """This launch's own files now, later launches' as they arrive."""
+    def deliver_to(self, receiver: Callable[[list[str]], object], files: list[str]) -> None:
+        """This launch's own files now, later launches' as they arrive (once listening)."""
+        self._receivers.append(receiver)
         if self.server is not None:
             self.server.files_received.connect(receiver)
         if files:
             QTimer.singleShot(0, lambda: receiver(absolute_paths(files)))
 
+    def listen(self) -> None:
+        """Answer later launches from now on; if that cannot be, give up the lock, so that
+        they open windows of their own (read-only notes) instead of waiting for us."""
+        if self.server is not None or self.lock is None or self.address is None:
+            return
+        server = WindowServer(self.address)
+        if not server.listen():
+            self.lock.release()
+            self.lock = None
+            return
+        self.server = server
+        for receiver in self._receivers:
+            server.files_received.connect(receiver)
+
+    def close(self) -> None:
+        """Stop listening and let the next launch be the first (the tests start many)."""
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
 
 def start(data_dir: Path, files: list[str], *, runtime_dir: Path | None = None) -> Instance:
     """Become the data folder's window, or hand ``files`` to the one that already is.
 
-    Anything in the way (no runtime folder, a lock file that cannot be made, a listener
-    that does not answer) ends in a plain start without a server: the app still runs.
+    The first takes the lock and listens later (``Instance.listen``). Anything in the way
+    (no runtime folder, a lock file that cannot be made, a listener that does not answer)
+    ends in a plain start without a server: the app still runs.
     """
     runtime_dir = runtime_dir or runtime_folder()
     if runtime_dir is None:
@@ -268,8 +308,4 @@ def start(data_dir: Path, files: list[str], *, runtime_dir: Path | None = None) 
             return Instance(handed_over=True)
         logger.warning("the running window did not answer; opening a second window")
         return Instance(handed_over=False)
-    server = WindowServer(address)
-    if not server.listen():
-        lock.release()
-        return Instance(handed_over=False)
-    return Instance(handed_over=False, server=server, lock=lock)
+    return Instance(handed_over=False, address=address, lock=lock)

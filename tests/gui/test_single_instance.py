@@ -141,6 +141,7 @@ def test_the_listener_refuses_garbage_and_answers_a_request(
     from PySide6.QtNetwork import QLocalSocket
 
     instance = single_instance.start(tmp_path, [], runtime_dir=runtime_dir)
+    instance.listen()
     assert instance.server is not None
     answers = []
 
@@ -160,8 +161,7 @@ def test_the_listener_refuses_garbage_and_answers_a_request(
         send(json.dumps({"files": ["/a/b.epub"]}).encode() + b"\n")
     assert answers == [b"refused\n", b"ok\n"]
     assert blocker.args == [["/a/b.epub"]]
-    instance.server.close()
-    instance.lock.release()
+    instance.close()
 
 
 def test_a_held_lock_with_nobody_answering_starts_a_window_anyway(
@@ -178,14 +178,31 @@ def test_a_held_lock_with_nobody_answering_starts_a_window_anyway(
 
 def test_two_data_folders_do_not_talk(qtbot, tmp_path: Path, runtime_dir: Path) -> None:
     first = single_instance.start(tmp_path / "a", [], runtime_dir=runtime_dir)
+    first.listen()
     with qtbot.assertNotEmitted(first.server.files_received, wait=200):
         second = single_instance.start(tmp_path / "b", ["x.epub"], runtime_dir=runtime_dir)
     assert not second.handed_over, "a window of its own for another data folder"
+    second.listen()
     assert second.server is not None
     assert second.server.address.server_name != first.server.address.server_name
     for instance in (first, second):
-        instance.server.close()
-        instance.lock.release()
+        instance.close()
+
+
+def test_the_first_launch_decides_without_qt_network(tmp_path: Path, runtime_dir: Path) -> None:
+    """Start-up: a window that starts alone takes the lock and is drawn before it imports
+    Qt Network to listen (``Instance.listen``, called once the panels are drawn)."""
+    probe = (
+        "import sys; from pathlib import Path; from reader_app import single_instance\n"
+        f"instance = single_instance.start(Path({str(tmp_path)!r}), [], "
+        f"runtime_dir=Path({str(runtime_dir)!r}))\n"
+        "print(instance.lock is not None, instance.server is None, "
+        "'PySide6.QtNetwork' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == ["True", "True", "False"], done.stderr
 
 
 # ----- across processes ------------------------------------------------------------------
@@ -221,6 +238,28 @@ def test_a_second_launch_hands_its_file_to_the_first_and_exits_0(
         stop(first)
 
 
+def test_a_launch_waits_while_the_first_window_is_being_drawn(
+    qtbot, tmp_path: Path, runtime_dir: Path
+) -> None:
+    """The first window listens only once drawn: a launch in between waits for it."""
+    data_dir = tmp_path / "data"
+    env = app_env(tmp_path / "home", runtime_dir)
+    first = single_instance.start(data_dir, [], runtime_dir=runtime_dir)
+    received: list[list[str]] = []
+    first.deliver_to(received.append, [])
+    second = launch("--data-dir", str(data_dir), "notes.md", env=env, cwd=tmp_path)
+    try:
+        qtbot.wait(int(single_instance.LISTENER_GRACE_S * 1000 / 3))
+        assert second.poll() is None, "still waiting for the first to listen"
+        first.listen()
+        qtbot.waitUntil(lambda: bool(received), timeout=HAND_OVER_LIMIT_S * 1000)
+        assert second.wait(timeout=HAND_OVER_LIMIT_S) == 0
+    finally:
+        stop(second)
+        first.close()
+    assert received == [[str(tmp_path / "notes.md")]]
+
+
 def test_a_socket_left_by_a_crash_is_replaced(qtbot, tmp_path: Path, runtime_dir: Path) -> None:
     data_dir = tmp_path / "data"
     env = app_env(tmp_path / "home", runtime_dir)
@@ -233,14 +272,14 @@ def test_a_socket_left_by_a_crash_is_replaced(qtbot, tmp_path: Path, runtime_dir
     assert socket.exists(), "a killed process leaves its socket behind"
 
     instance = single_instance.start(data_dir, [], runtime_dir=runtime_dir)
+    instance.listen()
     assert instance.server is not None, "the stale socket was removed and replaced"
     with qtbot.waitSignal(instance.server.files_received, timeout=HAND_OVER_LIMIT_S * 1000) as got:
         second = launch("--data-dir", str(data_dir), "notes.md", env=env, cwd=tmp_path)
     assert second.wait(timeout=HAND_OVER_LIMIT_S) == 0
     stop(second)
     assert got.args == [[str(tmp_path / "notes.md")]]
-    instance.server.close()
-    instance.lock.release()
+    instance.close()
 
 
 # ----- the window ------------------------------------------------------------------------
