@@ -576,7 +576,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window.panels_ready.connect(lambda: attach_sync(window, data_dir, args.sync_dir))
     connect_session_manager(app, window)
-    watcher = watch_quit_signals(app, window)
+    # Nothing can be lost before the text is on screen, and the watcher's socket module
+    # costs start-up some 5 ms: it starts with the first paint.
+    watchers = []
+    window.reading_view.first_painted.connect(
+        lambda: watchers.append(watch_quit_signals(app, window))
+    )
     from reader_app.ui.file_handover import receive_files
 
     instance.deliver_to(lambda paths: receive_files(window, paths), args.files)
@@ -585,7 +590,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
-        watcher.uninstall()
+        for watcher in watchers:
+            watcher.uninstall()
 
 
 def connect_session_manager(app, window) -> None:
