@@ -250,29 +250,18 @@ def finish_window(window, data_dir: Path, document, settings, notes) -> None:
 
 def attach_panels(window, data_dir: Path, document):
     """The glossary (terms marked in the text) and the notes, connected to the window; the
-    open notes' repository with the glossary, or None if the notes could not be opened."""
-    from reader_app.domain.glossary import find_occurrences
+    open notes' repository with the glossary, or None if the notes could not be opened.
+
+    The terms are found and marked once: with the reader's own entries, by the personal
+    glossary on the notes' database, or with the bundled ones alone if there are no notes
+    (``attach_notes``). Marking the bundled ones first had every term found twice.
+    """
     from reader_app.ui.glossary_pane import GlossaryPane
-    from reader_app.ui.text_view import Span
 
     glossary, warning = load_glossary_for(document, data_dir / GLOSSARY_CACHE_FOLDER)
-    occurrences = find_occurrences(document, glossary)
-    glossary_pane = GlossaryPane(glossary, document, occurrences, warning=warning)
+    glossary_pane = GlossaryPane(glossary, document, [], warning=warning)
     window.attach_glossary(glossary_pane)
     view = window.reading_view
-    view.set_marks(
-        "terms",
-        [
-            Span(
-                view.document_position(o.block_id, o.start),
-                view.document_position(o.block_id, o.end),
-                "term",
-                key=o.entry_id,
-                tooltip=glossary.entry(o.entry_id).gloss,
-            )
-            for o in occurrences
-        ],
-    )
 
     def show_entry(entry_id: str) -> None:
         window.glossary_dock.show()
@@ -289,6 +278,20 @@ def attach_panels(window, data_dir: Path, document):
     if warning:
         window.show_status(warning)
     return None if repository is None else (repository, glossary)
+
+
+def mark_bundled_terms(window, document, glossary) -> None:
+    """The bundled entries' terms marked in the text and counted in the Glossary pane, when
+    there is no personal glossary (the notes could not be opened) to do it."""
+    from reader_app.ui.term_marks import mark_terms
+
+    pane = window.glossary_pane
+    mark_terms(
+        window.reading_view,
+        document,
+        glossary,
+        found=lambda occurrences: pane.set_glossary(glossary, occurrences, {}),
+    )
 
 
 def attach_library(window, data_dir: Path) -> None:
@@ -378,6 +381,7 @@ def attach_notes(window, data_dir: Path, document, glossary):
         window.attach_notes(
             NotesPanel(None, document, unavailable_reason=reason), None, result.close
         )
+        mark_bundled_terms(window, document, glossary)  # marked before the dialog, as ever
         dialogs.show_error(window, "Notes unavailable", reason)
         return None
     startup_backup = None

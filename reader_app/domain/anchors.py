@@ -14,17 +14,19 @@ Offsets count Unicode code points (Python ``str`` indices), as the W3C model ask
 from __future__ import annotations
 
 import bisect
-import difflib
 import functools
-import heapq
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from reader_app.domain.text import Document
 from reader_app.domain.typography import fold
+
+if TYPE_CHECKING:
+    from difflib import SequenceMatcher
 
 CONTEXT_CHARS = 32
 """Characters of prefix and suffix kept with a quote, as Hypothesis and the W3C examples do."""
@@ -280,10 +282,18 @@ def _occurrences(haystack: str, needle: str) -> list[int]:
     return found
 
 
+def _matcher(a: str, b: str) -> SequenceMatcher[str]:
+    """difflib's matcher, imported when first used: only the looser ways of placing a note
+    compare texts, and the window starts (placing notes on their unchanged text) without it."""
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, a, b, autojunk=False)
+
+
 def _similarity(a: str, b: str) -> float:
     if not a and not b:
         return 1.0
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return _matcher(a, b).ratio()
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,7 +412,9 @@ class _DocumentView:
             for number in posting:
                 scores[number] = scores.get(number, 0.0) + weight
             visited += len(posting)
-        return sorted(heapq.nlargest(limit, scores, key=scores.__getitem__))
+        from heapq import nlargest  # imported when used, as difflib is (see _matcher)
+
+        return sorted(nlargest(limit, scores, key=scores.__getitem__))
 
 
 _VIEWS: dict[tuple[str, str], _DocumentView] = {}
@@ -585,7 +597,7 @@ class _Resolver:
         seeds: list[tuple[float, int, int]] = []
         for index in block_indices:
             text = self.view.block(index).caseless
-            matcher = difflib.SequenceMatcher(None, self.caseless_quote, text, autojunk=False)
+            matcher = _matcher(self.caseless_quote, text)
             # The few longest shared pieces are where a match can be: refining around
             # every short one multiplies the work without finding better places.
             pieces = sorted(
@@ -611,7 +623,7 @@ class _Resolver:
         text = self.view.block(index).caseless
         # One matcher with the quote as its fixed second sequence (difflib indexes that one),
         # and the cheap upper bounds first: most windows cannot beat the best so far.
-        matcher = difflib.SequenceMatcher(None, "", self.caseless_quote, autojunk=False)
+        matcher = _matcher("", self.caseless_quote)
         best_start, best_end, best_ratio = -1, -1, -1.0
         for start in range(max(0, shift - slack), min(len(text), shift + slack) + 1):
             for end in range(

@@ -429,7 +429,17 @@ def _trie_pattern(keys: list[str]) -> str:
 
     def pattern(node: _Trie) -> str:
         ends_here = "" in node
-        branches = [re.escape(char) + pattern(child) for char, child in node.items() if char]
+        branches = []
+        for first, child in node.items():
+            if not first:
+                continue
+            # A run of characters with no choice among them is written whole, not a call
+            # each: most of an alias is such a run, and start-up waits for this pattern.
+            run, rest = [first], child
+            while len(rest) == 1 and "" not in rest:
+                ((char, rest),) = rest.items()
+                run.append(char)
+            branches.append(re.escape("".join(run)) + pattern(rest))
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

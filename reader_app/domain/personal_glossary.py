@@ -15,7 +15,6 @@ text a whole file is for, and so the text of every entry that names none.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -58,6 +57,8 @@ class PersonalEntry:
 
 def new_entry_id(headword: str) -> str:
     """A stable id that no bundled entry uses: a slug of the headword and a random tail."""
+    import uuid  # imported when used: the window starts without it (see notes._is_note_id)
+
     words = re.findall(r"[a-z0-9]+", fold(headword).casefold())
     stem = "-".join(words)[:32].rstrip("-") or "entry"
     return f"my-{stem}-{uuid.uuid4().hex[:8]}"

@@ -7,15 +7,19 @@ read-only data folder) become ``failed`` messages in plain words and change noth
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from reader_app.domain.importing import TextImportError
 from reader_app.storage.db import StorageError
-from reader_app.storage.editions import EditionReport, replace_with_file
 from reader_app.storage.library import LibraryRepository
 from reader_app.storage.notes_repo import NotesRepository
 
+if TYPE_CHECKING:  # replacing an edition is a menu command: its module loads when it runs
+    from reader_app.storage.editions import EditionReport
+
+# EditionReport only for annotations: ui/new_edition.py names it, and ui/ never imports storage/.
 __all__ = ["EditionReport", "NewEditionController", "report_text"]
 
 
@@ -53,6 +57,8 @@ class NewEditionController(QObject):
         return record is not None and record.bundled
 
     def replace(self, text_id: str, path: Path) -> EditionReport | None:
+        from reader_app.storage.editions import replace_with_file
+
         try:
             report = replace_with_file(
                 self._library, self._notes.connection, text_id, path, db_path=self._notes.path

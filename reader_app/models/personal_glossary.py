@@ -18,7 +18,6 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from reader_app.domain.export import write_atomically
 from reader_app.domain.glossary import Glossary, GlossaryError, Occurrence
 from reader_app.domain.personal_glossary import (
     MergePlan,
@@ -190,6 +189,10 @@ class PersonalGlossaryController(QObject):
         self, path: Path, entries: list[PersonalEntry], *, title: str, text_id: str | None
     ) -> bool:
         """Write ``entries`` as a glossary file; an OS error is reported, never raised."""
+        # Imported when used: the export package (Markdown, citations, CSV, W3C) is not
+        # needed to show the glossary, and loading it cost start-up some 8 ms.
+        from reader_app.domain.export import write_atomically
+
         data = export_toml(entries, title=title, text_id=text_id).encode("utf-8")
         try:
             write_atomically(path, data)

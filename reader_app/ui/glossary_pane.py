@@ -7,9 +7,9 @@ is assembled here with every value escaped, so nothing in the data file acts as 
 
 from __future__ import annotations
 
-import html
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -18,9 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QSplitter,
-    QStyle,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTabWidget,
     QToolButton,
     QTreeView,
@@ -41,6 +39,12 @@ from reader_app.ui.notice import WARNING, notice_label
 from reader_app.ui.reading_colours import blend
 from reader_app.ui.safe_browser import SafeBrowser
 from reader_app.ui.text_view import READING_FONT_FAMILY
+
+if TYPE_CHECKING:
+    # Imported when used: the pane is drawn without them, and the first use of QStyle,
+    # its options and QUrl costs PySide some 25 enum classes (about 7 ms of start-up).
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 CONTEXT_CHARACTERS = 28
 OCCURRENCE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -86,6 +90,8 @@ class TimelineDelegate(QStyledItemDelegate):
         return QSize(option.rect.width(), height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        from PySide6.QtWidgets import QStyle  # imported when used: see the imports at the top
+
         painter.save()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         palette = option.palette
@@ -448,7 +454,11 @@ class GlossaryPane(QWidget):
         self.occurrences_label.setText("&Occurrences")
 
     def entry_html(self, entry: Entry) -> str:
-        esc = html.escape
+        # Imported when used: start-up shows no entry (QUrl: see the imports at the top).
+        from html import escape as esc
+
+        from PySide6.QtCore import QUrl
+
         meta = [entry.category.value.capitalize()]
         if entry.id in self._personal:
             meta.append(f"your entry, {self._personal[entry.id]}")

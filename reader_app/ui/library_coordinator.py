@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget
 
-from reader_app.domain.citation import CitedWork
 from reader_app.domain.text import Document
 from reader_app.models.library_model import LibraryController, LibraryModel, ReadingState
 from reader_app.ui import library_dialogs, paragraphs
@@ -415,6 +414,10 @@ class LibraryCoordinator(QObject):
         output = getattr(self._window, "study_output", None)
         if output is None:
             return
+        # Imported when used: the panels are drawn without it (the study output, made after
+        # them, loads it anyway).
+        from reader_app.domain.citation import CitedWork
+
         if self.controller.is_bundled(text_id):
             work = CitedWork.from_document(document)
         else:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QDesktopServices
+
+if TYPE_CHECKING:  # the callers hand a QUrl in; importing it costs PySide five enum classes
+    from PySide6.QtCore import QUrl
 
 
 def is_web_link(url: QUrl) -> bool:

@@ -7,10 +7,11 @@ searching); user text is isolated so its direction controls cannot reorder the r
 from __future__ import annotations
 
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QStyledItemDelegate, QWidget
 
 from reader_app.domain.bidi import isolate
 from reader_app.domain.highlights import SHADES, Colour
@@ -24,6 +25,11 @@ from reader_app.models.notes_model import (
 )
 from reader_app.models.notes_values import MarkedText
 from reader_app.ui.reading_colours import blend, is_dark
+
+if TYPE_CHECKING:
+    # Imported when a note is painted: an empty list is drawn without them, and their first
+    # use costs PySide some 20 enum classes (about 6 ms of start-up).
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 
 def colour_swatch(colour: Colour | None, palette: QPalette) -> QColor:
@@ -86,6 +92,8 @@ class NoteDelegate(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         # Whole on purpose: one row painted top to bottom, each line's y following the last.
+        from PySide6.QtWidgets import QStyle  # imported when used: see the imports at the top
+
         note: Note | None = index.data(NOTE_ROLE)
         if note is None:  # gone, or unreadable, since the list was read: an empty row
             return

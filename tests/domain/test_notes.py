@@ -62,6 +62,16 @@ def test_invariants_are_enforced(document: Document) -> None:
         free_note().edited(colour=Colour.BLUE)
 
 
+def test_a_note_id_is_a_uuid_in_any_spelling_uuid_reads(document: Document) -> None:
+    note = passage_note(anchor_on(document, "p1", "self-activity"))
+    canonical = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    for spelling in (canonical, canonical.upper(), "{" + canonical + "}", "urn:uuid:" + canonical):
+        assert replace(note, id=spelling).id == spelling
+    for wrong in ("", "0f8fad5b-d9cb-469f-a165-70867728950", canonical.replace("f", "g", 1)):
+        with pytest.raises(NoteError):
+            replace(note, id=wrong)
+
+
 def test_edited_moves_updated_only() -> None:
     note = free_note("a", now=datetime(2024, 1, 1, tzinfo=UTC))
     later = datetime(2024, 1, 2, tzinfo=UTC)

@@ -184,3 +184,51 @@ def test_sources_show_their_access_date_and_which_back_the_dates(make_window) ->
     assert "accessed 3 December 2026" in shown
     book_only = pane.glossary.entry("ninth-party-congress").sources[0]
     assert book_only.url is None and book_only.supports == ("start", "end")
+
+
+def test_without_notes_the_bundled_terms_are_marked_before_the_error_is_shown(
+    make_window, data_dir, dialogs_shown, monkeypatch
+) -> None:
+    """The personal glossary marks the terms once the notes are open; when they cannot be,
+    the window marks the bundled ones itself, in the text and in the pane, and the reader
+    sees them behind the error (a database from a newer version is refused)."""
+    import sqlite3
+
+    from reader_app.ui import dialogs
+
+    connection = sqlite3.connect(data_dir / "notes.sqlite")
+    connection.execute("PRAGMA user_version = 99")
+    connection.commit()
+    connection.close()
+    seen_with_the_error = []
+
+    def show_error(parent, title: str, message: str) -> None:
+        seen_with_the_error.append(len(parent.reading_view.marks("terms")))
+
+    monkeypatch.setattr(dialogs, "show_error", show_error)
+    window = make_window()
+    assert window.notes_controller is None
+    marks = window.reading_view.marks("terms")
+    assert seen_with_the_error == [len(marks)] and marks
+    pane = window.glossary_pane
+    assert len(pane.occurrences_of("self-activity")) >= 4
+    assert sum(len(pane.occurrences_of(entry.id)) for entry in pane.glossary.entries) == len(marks)
+
+
+def test_the_terms_are_found_once_at_start(make_window, monkeypatch) -> None:
+    """Marking the bundled entries and then the reader's own with them found every term
+    twice (a glossary matcher built twice, its pane filled twice) on the way to a drawn
+    window; the personal glossary's one pass is what the reader sees."""
+    from reader_app.domain import glossary
+
+    built = []
+    original = glossary.TermMatcher.__init__
+
+    def counted(self, entries) -> None:
+        built.append(len(entries))
+        original(self, entries)
+
+    monkeypatch.setattr(glossary.TermMatcher, "__init__", counted)
+    window = make_window()
+    assert built == [len(window.glossary_pane.glossary)]
+    assert len(window.glossary_pane.occurrences_of("self-activity")) >= 4
