@@ -2,14 +2,15 @@
 
 Python runs its signal handlers only between bytecodes, and while Qt's event loop waits in
 C++ no bytecode runs: a plain ``signal.signal`` handler would wait for the next keystroke or
-timer. So the C-level handler writes the signal's number into a socket (``set_wakeup_fd``),
+timer. So the C-level handler writes the signal's number into a pipe (``set_wakeup_fd``),
 and a QSocketNotifier on the other end wakes the event loop, which then quits properly.
 """
 
 from __future__ import annotations
 
+import os
 import signal
-import socket
+import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSocketNotifier
@@ -26,14 +27,12 @@ class TerminationWatcher(QObject):
     def __init__(self, on_signal: Callable[[int], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._on_signal = on_signal
-        self._reader, self._writer = socket.socketpair()
-        for end in (self._reader, self._writer):
-            end.setblocking(False)
-        self._previous_wakeup = signal.set_wakeup_fd(self._writer.fileno())
+        self._channel = _WakeupChannel()
+        self._previous_wakeup = signal.set_wakeup_fd(self._channel.write_end)
         self._previous_handlers = {
             number: signal.signal(number, self._note_signal) for number in QUIT_SIGNALS
         }
-        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier = QSocketNotifier(self._channel.read_end, QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._dispatch)
 
     @staticmethod
@@ -42,7 +41,7 @@ class TerminationWatcher(QObject):
 
     def _dispatch(self) -> None:
         try:
-            received = self._reader.recv(64)
+            received = self._channel.read()
         except BlockingIOError:
             return
         for number in received:
@@ -56,5 +55,37 @@ class TerminationWatcher(QObject):
         signal.set_wakeup_fd(self._previous_wakeup)
         for number, handler in self._previous_handlers.items():
             signal.signal(number, handler)
-        self._reader.close()
-        self._writer.close()
+        self._channel.close()
+
+
+class _WakeupChannel:
+    """Where the signal's byte goes: a pipe, or on Windows, where ``set_wakeup_fd`` takes
+    only a socket, a socket pair (the socket module is left out of other platforms' start-up,
+    which it cost some 4 ms)."""
+
+    def __init__(self) -> None:
+        if sys.platform == "win32":
+            import socket
+
+            self._sockets = socket.socketpair()
+            for end in self._sockets:
+                end.setblocking(False)
+            self.read_end, self.write_end = (end.fileno() for end in self._sockets)
+        else:
+            self._sockets = None
+            self.read_end, self.write_end = os.pipe()
+            for end in (self.read_end, self.write_end):
+                os.set_blocking(end, False)
+
+    def read(self) -> bytes:
+        if self._sockets is not None:
+            return self._sockets[0].recv(64)
+        return os.read(self.read_end, 64)
+
+    def close(self) -> None:
+        if self._sockets is not None:
+            for end in self._sockets:
+                end.close()
+        else:
+            os.close(self.read_end)
+            os.close(self.write_end)
