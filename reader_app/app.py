@@ -160,7 +160,7 @@ def resolve_data_dir(requested: Path | None) -> Path:
     return data_dir
 
 
-GLOSSARY_CACHE_FOLDER = "cache"
+CACHE_FOLDER = "cache"  # parsed bundled files (domain.toml_cache), remade when missing
 
 
 def load_glossary_for(document, cache_dir: Path | None = None):
@@ -192,7 +192,7 @@ def create_main_window(data_dir: Path, *, persist_state: bool = True, defer_pane
     from reader_app.settings import Settings
     from reader_app.ui.main_window import MainWindow
 
-    document = load_document()
+    document = load_document(cache_dir=data_dir / CACHE_FOLDER)
     settings = Settings(data_dir)
     window = MainWindow(document, settings, persist_state=persist_state)
     if defer_panels:
@@ -258,7 +258,7 @@ def attach_panels(window, data_dir: Path, document):
     """
     from reader_app.ui.glossary_pane import GlossaryPane
 
-    glossary, warning = load_glossary_for(document, data_dir / GLOSSARY_CACHE_FOLDER)
+    glossary, warning = load_glossary_for(document, data_dir / CACHE_FOLDER)
     glossary_pane = GlossaryPane(glossary, document, [], warning=warning)
     window.attach_glossary(glossary_pane)
     view = window.reading_view

@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import hashlib
-import json
-import os
 import re
-import tempfile
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -22,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from reader_app.domain import toml_cache
 from reader_app.domain.text import Block, Document
 from reader_app.domain.typography import fold
 
@@ -218,8 +214,8 @@ def parse_glossary(raw: str, *, source: str, strict: bool = True) -> Glossary:
 
 def _parse_toml(raw: str, *, source: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as error:
+        return toml_cache.parse_toml(raw)
+    except ValueError as error:  # tomllib.TOMLDecodeError
         raise GlossaryError(f"{source}: not valid TOML: {error}") from None
 
 
@@ -348,11 +344,8 @@ def _parse_source(entry_id: str, raw: object) -> Source:
 def load_glossary(path: Path, *, cache_dir: Path | None = None) -> Glossary:
     """Read and check a glossary file.
 
-    With ``cache_dir``, the parsed file is also kept there as JSON, named by a digest of its
-    bytes, and read back from there while the file is unchanged: that takes a tenth of the
-    time of parsing the TOML, which the window waits for at start-up. The cached data is
-    checked as the file's would be; a cache that cannot be read, written or trusted is
-    passed over without a word, since the file itself is always there to parse.
+    With ``cache_dir``, the parsed file is also kept there as JSON and read back while the
+    file is unchanged (see domain.toml_cache); the cached data is checked as the file's.
     """
     try:
         content = path.read_bytes()
@@ -363,50 +356,15 @@ def load_glossary(path: Path, *, cache_dir: Path | None = None) -> Glossary:
         raise GlossaryError(f"{path.name}: cannot be read ({error.strerror})") from None
     if cache_dir is None:
         return parse_glossary(raw, source=path.name)
-    cached = cache_dir / f"{path.stem}-{hashlib.sha256(content).hexdigest()[:32]}.json"
-    data = _read_cache(cached)
+    cached = toml_cache.cache_path(cache_dir, path.stem, content)
+    data = toml_cache.read_cached(cached)
     if data is not None:
         with contextlib.suppress(GlossaryError):
             return glossary_from_data(data, raw, source=path.name)
     data = _parse_toml(raw, source=path.name)
     glossary = glossary_from_data(data, raw, source=path.name)
-    _write_cache(cached, data)
+    toml_cache.write_cached(cached, data)
     return glossary
-
-
-def _read_cache(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _write_cache(path: Path, data: dict[str, Any]) -> None:
-    """Whole or not at all, replacing the caches of earlier versions of the same file."""
-    try:
-        text = json.dumps(data, ensure_ascii=False)
-    except (TypeError, ValueError):  # TOML dates and times have no JSON form: no cache
-        return
-    temporary: Path | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        same_file = path.stem.rsplit("-", 1)[0] + "-"
-        for stale in path.parent.glob(f"{same_file}*.json"):
-            if len(stale.stem) == len(path.stem):  # another digest, not another file
-                stale.unlink()
-        handle, name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        temporary = Path(name)
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        temporary.replace(path)
-        temporary = None
-    except OSError:
-        pass
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
 
 
 _Trie = dict[str, "_Trie"]  # a character to the rest of the keys; "" marks a key's end

@@ -7,13 +7,15 @@ derived from the words so that notes stay attached when a corrected edition chan
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
-import tomllib
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from reader_app import resources
+from reader_app.domain import toml_cache
 
 DEFAULT_TEXT_ID = "kollontai-workers-opposition-1921"
 
@@ -150,12 +152,30 @@ def parse_document(metadata: dict[str, Any], raw: str, *, source: str = "text") 
     )
 
 
-def load_document(text_id: str = DEFAULT_TEXT_ID) -> Document:
-    """Load a bundled text by id from ``resources/texts/``."""
+def load_document(text_id: str = DEFAULT_TEXT_ID, *, cache_dir: Path | None = None) -> Document:
+    """Load a bundled text by id from ``resources/texts/``; with ``cache_dir``, its metadata
+    is read through a JSON copy kept there (see domain.toml_cache)."""
     metadata_name = f"texts/{text_id}.toml"
+    content = resources.read_bytes(metadata_name)
+    cached = (
+        None if cache_dir is None else toml_cache.cache_path(cache_dir, f"text-{text_id}", content)
+    )
+    if cached is not None and (metadata := toml_cache.read_cached(cached)) is not None:
+        # Data the file would have given cannot fail; anything else is not to be trusted.
+        with contextlib.suppress(
+            TextError, resources.ResourceError, LookupError, TypeError, ValueError
+        ):
+            return _document_from(metadata, metadata_name)
     try:
-        metadata = tomllib.loads(resources.read_text(metadata_name))
-    except tomllib.TOMLDecodeError as error:
+        metadata = toml_cache.parse_toml(content.decode("utf-8"))
+    except ValueError as error:  # tomllib.TOMLDecodeError
         raise TextError(f"{metadata_name}: {error}") from error
+    document = _document_from(metadata, metadata_name)
+    if cached is not None:
+        toml_cache.write_cached(cached, metadata)
+    return document
+
+
+def _document_from(metadata: dict[str, Any], metadata_name: str) -> Document:
     raw = resources.read_text(f"texts/{metadata['file']}")
     return parse_document(metadata, raw, source=metadata_name)

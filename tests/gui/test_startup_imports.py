@@ -25,6 +25,8 @@ LEFT_TO_FIRST_USE = {
     "html": "showing a glossary entry",
     "PySide6.QtNetwork": "answering later launches: the window listens once drawn (10 ms)",
     "socket": "nothing on Linux: the quit-signal watcher wakes Qt through a pipe (4 ms)",
+    "tomllib": "a bundled TOML file new to the cache: the text's metadata and its glossary "
+    "are read as JSON after the first start (domain.toml_cache, 4 ms)",
 }
 QT_LEFT_TO_FIRST_USE = {
     "QtWidgets.QStyle": "painting a note or timeline row (11 enum classes, about 5 ms)",
@@ -65,15 +67,16 @@ def test_the_panels_are_drawn_without_what_they_leave_to_first_use(tmp_path: Pat
     env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
     env.update(QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path))
     watched = json.dumps([sorted(LEFT_TO_FIRST_USE), sorted(QT_LEFT_TO_FIRST_USE)])
-    result = subprocess.run(
-        [sys.executable, "-c", CHILD, str(data), watched],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    for start in ("first, which fills the cache", "second, as every start after it"):
+        result = subprocess.run(
+            [sys.executable, "-c", CHILD, str(data), watched],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, f"{start}: {result.stderr}"
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     loaded = {name: LEFT_TO_FIRST_USE[name] for name in seen["modules"]}
     qt = {name: QT_LEFT_TO_FIRST_USE[name] for name in seen["qt"]}
