@@ -228,9 +228,9 @@ def complete_window(
 
 
 def finish_window(window, data_dir: Path, document, settings, notes) -> None:
-    """What is out of sight at start-up: the icon, the study output's and review's commands
-    (``notes``: the open notes' repository and the glossary, None if the notes could not be
-    opened)."""
+    """What is out of sight at start-up: the icon, the study output's and review's commands,
+    the library's beyond its pane (``notes``: the open notes' repository and the glossary,
+    None if the notes could not be opened)."""
     from PySide6.QtWidgets import QApplication
 
     from reader_app.ui.review_menu import ReviewMenu
@@ -242,6 +242,7 @@ def finish_window(window, data_dir: Path, document, settings, notes) -> None:
     window.review = ReviewMenu(window, window, window.actions_table, settings)
     if notes is not None:
         repository, glossary = notes
+        attach_library_search(window, repository, data_dir)
         controller = review_controller(repository, glossary, data_dir)
         window.review.attach(controller)
         follow_open_text(window, controller)
@@ -310,8 +311,6 @@ def attach_library(window, data_dir: Path) -> None:
     window.library = LibraryCoordinator(
         window, controller, window.personal_glossary, saved_layout=layout
     )
-    window.new_edition.controller.replaced.connect(window.library.show_new_edition)
-    window.text_details.controller.changed.connect(window.library.show_new_details)
     window.library.reopen_last()
 
 
@@ -401,7 +400,6 @@ def attach_notes(window, data_dir: Path, document, glossary):
 
     window.attach_notes(panel, controller, close_notes)
     attach_personal_glossary(window, result.repository, controller, glossary)
-    attach_library_search(window, result.repository, data_dir)
     notices = list(result.messages)
     if result.status is OpenStatus.READ_ONLY:
         panel.set_read_only(" ".join(notices))
@@ -449,7 +447,8 @@ def attach_personal_glossary(window, repository, notes_controller, bundled) -> N
 
 def attach_library_search(window, repository, data_dir: Path) -> None:
     """What needs the library, on the notes' database: Search Everything's reach beyond the
-    text being read, the Details of This Text and Replace with a New Edition."""
+    text being read, the Details of This Text and Replace with a New Edition, each followed
+    by the Library pane (``attach_library``)."""
     from reader_app.models.new_edition import NewEditionController
     from reader_app.models.search_everything import EverythingSearch
     from reader_app.models.text_details import TextDetailsController
@@ -469,6 +468,9 @@ def attach_library_search(window, repository, data_dir: Path) -> None:
         NewEditionController(library, repository, window),
         read_only=repository.read_only,
     )
+    if window.library is not None:
+        window.new_edition.controller.replaced.connect(window.library.show_new_edition)
+        window.text_details.controller.changed.connect(window.library.show_new_details)
 
 
 def review_controller(repository, glossary, data_dir: Path):

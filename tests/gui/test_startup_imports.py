@@ -25,6 +25,10 @@ LEFT_TO_FIRST_USE = {
     "html": "showing a glossary entry",
     "PySide6.QtNetwork": "answering later launches: the window listens once drawn (10 ms)",
     "socket": "nothing on Linux: the quit-signal watcher wakes Qt through a pipe (4 ms)",
+    "reader_app.models.search_everything": "Search Everything beyond the open text, wired "
+    "just after the panels are drawn, with the other library commands (6 ms together)",
+    "reader_app.ui.text_details": "Details of This Text, a menu command",
+    "reader_app.ui.new_edition": "Replace with a New Edition, a menu command",
     "tomllib": "a bundled TOML file new to the cache: the text's metadata and its glossary "
     "are read as JSON after the first start (domain.toml_cache, 4 ms)",
 }
