@@ -346,11 +346,18 @@ def schedule_backup(window, result, data_dir: Path) -> StartupBackup:
     from reader_app.models.startup_backup import StartupBackup
 
     startup_backup = StartupBackup(data_dir, window)
-    startup_backup.failed.connect(
-        lambda problem: window.statusBar().showMessage(
-            f"The automatic backup of your notes failed: {problem}", 15000
+
+    def report(problem: str) -> None:
+        # The backup's check of its copy is the start-up check of a file closed whole
+        # (storage.store._unchanged_since_closed): whatever failed, the next start checks.
+        result.check_fully_at_next_open = True
+        window.statusBar().showMessage(
+            f"The automatic backup of your notes failed: {problem} The notes file will be "
+            "checked in full at the next start.",
+            15000,
         )
-    )
+
+    startup_backup.failed.connect(report)
 
     def start() -> None:
         if result.repository is not None:  # not closed meanwhile

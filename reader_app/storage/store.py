@@ -8,6 +8,7 @@ show. Only bugs raise.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -41,6 +42,9 @@ from reader_app.storage.snapshot import open_read_only_copy
 
 DATABASE_NAME = "notes.sqlite"
 BACKUP_FOLDER = "backups"
+# Beside the notes: the file's size, time and inode when it was last closed whole (see
+# ``_unchanged_since_closed``); removed again whenever the notes are opened for writing.
+CLOSED_MARK_SUFFIX = ".closed"
 
 ANOTHER_INSTANCE_MESSAGE = (
     "These notes are open in another Study Reader window, so this one can only read them. "
@@ -68,12 +72,19 @@ class StoreOpenResult:
     migrated_from: int | None = None
     reanchor: ReanchorReport | None = None
     lock: InstanceLock | None = None
+    # Set when something seen during the session (a backup whose copy failed its check)
+    # calls the file's health into doubt: the next start checks it in full.
+    check_fully_at_next_open: bool = False
 
     def close(self) -> None:
         """Close the database and let another instance take over the notes."""
         if self.repository is not None:
+            writable = not self.repository.read_only
+            path = self.repository.path
             self.repository.close()
             self.repository = None
+            if writable and path is not None and not self.check_fully_at_next_open:
+                _mark_closed(path)
         if self.lock is not None:
             self.lock.release()
             self.lock = None
@@ -201,9 +212,49 @@ def restore_and_open(
     return result
 
 
+def _fingerprint(path: Path) -> str:
+    status = path.stat()
+    return f"{status.st_size} {status.st_mtime_ns} {status.st_ino}\n"
+
+
+def _mark_closed(path: Path) -> None:
+    """Note that the notes were closed whole, if sqlite has folded its log into the file
+    (it does when the last connection closes; one still open, a sync's, leaves it)."""
+    if path.with_name(path.name + "-wal").exists():
+        return
+    with contextlib.suppress(OSError):  # no mark: the next start checks in full, as ever
+        path.with_name(path.name + CLOSED_MARK_SUFFIX).write_text(_fingerprint(path))
+
+
+def _unchanged_since_closed(path: Path) -> bool:
+    """True when the notes file is as the last session left it on closing, whole: no crash
+    since (the mark is removed at every opening, so a session that never closes leaves
+    none), no log of unfinished writes, not replaced or touched by anything else.
+
+    Such a file was checked when it was opened and written only by sqlite since, so the
+    start-up ``quick_check``, which reads the whole file (half a second for a library of
+    twenty books), is left to the first backup, which checks its copy on a worker thread
+    (models/startup_backup.py); if that check fails, ``check_fully_at_next_open``."""
+    mark = path.with_name(path.name + CLOSED_MARK_SUFFIX)
+    try:
+        recorded = mark.read_text()
+    except (OSError, ValueError):
+        return False
+    try:
+        mark.unlink()
+        unchanged = recorded == _fingerprint(path)
+    except OSError:
+        return False
+    return unchanged and not path.with_name(path.name + "-wal").exists()
+
+
 def _connect_healthy(request: _Request) -> sqlite3.Connection:
-    """A writable connection to a database that passes ``quick_check``, else DatabaseCorrupt."""
+    """A writable connection to a database that passes ``quick_check`` (unless it is as a
+    clean close left it: ``_unchanged_since_closed``), else DatabaseCorrupt."""
+    trusted = _unchanged_since_closed(request.path)
     connection = connect(request.path, busy_timeout_ms=request.busy_timeout_ms)
+    if trusted:
+        return connection
     try:
         with storage_errors(request.path):
             healthy = connection.execute("PRAGMA quick_check").fetchall() == [("ok",)]

@@ -69,3 +69,13 @@ def test_a_failed_backup_is_told_in_the_status_bar(
         lambda: "automatic backup of your notes failed" in window.statusBar().currentMessage()
     )
     assert window.notes_controller is not None  # the notes are open all the same
+    assert "checked in full at the next start" in window.statusBar().currentMessage()
+    window.close()
+    # The backup's check of its copy stood in for the start-up check: none was made, so
+    # nothing marks the notes as closed whole (storage.store._unchanged_since_closed).
+    assert not (data_dir / "notes.sqlite.closed").exists()
+
+
+def test_a_window_closed_normally_marks_its_notes_closed_whole(make_window, data_dir) -> None:
+    make_window().close()
+    assert (data_dir / "notes.sqlite.closed").exists()
