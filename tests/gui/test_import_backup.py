@@ -168,3 +168,22 @@ def test_opening_another_text_while_the_backup_runs_imports_into_the_text_chosen
     assert repo(window).list_notes() == []  # the essay's notes: none
     library.open_text(DEFAULT_TEXT_ID)
     assert [note.body for note in repo(window).list_notes()] == [IMPORTED_BODY]
+
+
+def test_read_only_notes_are_not_imported_into(
+    make_window, qtbot, dialogs_shown, data_dir: Path, tmp_path: Path
+) -> None:
+    """As before: Import is off, and asked anyway, nothing is backed up nor imported."""
+    make_window()
+    second = make_window()  # the notes are open for writing in the first window
+    controller = second.notes_controller
+    assert controller.read_only
+    assert not second.action("import-notes").isEnabled()
+
+    with qtbot.waitSignal(controller.imported, check_params_cb=lambda report: report is None):
+        assert controller.import_from(import_file(tmp_path))
+    (message,) = dialogs_shown.texts("error")
+    assert message.startswith("Nothing was imported, because a backup of your notes")
+    assert "no writable notes" in message
+    assert backups(data_dir) == [] and stored_bodies(data_dir) == []
+    assert not second.action("import-notes").isEnabled()
