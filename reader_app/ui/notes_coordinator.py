@@ -72,7 +72,8 @@ class NotesCoordinator(QObject):
         self._undo: QUndoGroup | None = None
         self._span_clicks_connected = False
         self._wired: list[NotesController] = []  # controllers whose reports reach the window
-        self._importing = False  # an import's backup is running: Import stays off
+        # The controller whose import's backup is running: Import stays off till it is done.
+        self._importing_into: NotesController | None = None
         actions.add_all(NOTES_ACTIONS, self)
         self.colour_menu: QMenu = QMenu("Highlight in &Colour", parent)
         for colour in Colour:
@@ -87,7 +88,8 @@ class NotesCoordinator(QObject):
             self._actions.action(action_id).setEnabled(writable)
         self.colour_menu.setEnabled(writable)
         # One import at a time, whichever text is open while its backup runs.
-        self._actions.action("import-notes").setEnabled(writable and not self._importing)
+        importing = self._importing_into is not None
+        self._actions.action("import-notes").setEnabled(writable and not importing)
 
     def attach(self, panel: NotesPanel, controller: NotesController | None) -> None:
         """Give the window its notes: panel always, controller when the notes could be opened.
@@ -135,6 +137,13 @@ class NotesCoordinator(QObject):
     def _forget(self, controller: NotesController) -> None:
         if controller in self._wired:
             self._wired.remove(controller)
+        if controller is self._importing_into:  # its text was removed or replaced meanwhile
+            self._import_ended()
+            self._window.statusBar().showMessage(
+                "The import was not made: the text it was for was closed while your notes "
+                "were being backed up. Open the text and import the file again.",
+                10000,
+            )
 
     def _on_note_restored(self, note_id: str) -> None:
         if self.panel is not None:
@@ -348,18 +357,21 @@ class NotesCoordinator(QObject):
             return
         self._flush_panel()  # words being typed are local edits the merge must see
         if self.controller.import_from(Path(path)):
-            self._importing = True
+            self._importing_into = self.controller
             self._set_writable(not self.controller.read_only)
             self._window.statusBar().showMessage("Backing up your notes before the import…")
+
+    def _import_ended(self) -> None:
+        self._importing_into = None
+        if self.controller is not None:
+            self._set_writable(not self.controller.read_only)
 
     def _flush_panel(self) -> None:
         if self.panel is not None:
             self.panel.flush()
 
     def _on_imported(self, report: MergeReport | None) -> None:
-        self._importing = False
-        if self.controller is not None:
-            self._set_writable(not self.controller.read_only)
+        self._import_ended()
         if report is not None:
             self._window.statusBar().showMessage(
                 f"Imported: {report.added} new, {report.updated} updated, "

@@ -18,6 +18,7 @@ from PySide6.QtCore import QTimer
 from reader_app.domain.text import DEFAULT_TEXT_ID
 from reader_app.storage import backup
 from reader_app.ui import library_dialogs
+from reader_app.ui.library_dialogs import RemoveChoice
 
 from .note_steps import QUOTE, add_note, repo
 
@@ -139,19 +140,32 @@ def test_quitting_while_the_backup_runs_waits_for_it_and_keeps_the_import(
     assert stored_bodies(data_dir) == [IMPORTED_BODY]
 
 
-def test_opening_another_text_while_the_backup_runs_imports_into_the_text_chosen_for(
-    make_window, qtbot, dialogs_shown, held: HeldBackup, monkeypatch, data_dir: Path, tmp_path
-) -> None:
-    essay = tmp_path / "essay.txt"
-    essay.write_text("An Essay\n\nOn bread and on peace, a paragraph.", encoding="utf-8")
-    window = make_window()
+ESSAY_WORDS = "On bread and on peace, a paragraph."
+
+
+def window_library(window, qtbot):
     qtbot.waitUntil(lambda: getattr(window, "library", None) is not None)
-    library = window.library
+    return window.library
+
+
+def add_essay(window, qtbot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """File > Add Text… with a short essay, which opens; returns its id."""
+    essay = tmp_path / "essay.txt"
+    essay.write_text(f"An Essay\n\n{ESSAY_WORDS}", encoding="utf-8")
+    library = window_library(window, qtbot)
     monkeypatch.setattr(library_dialogs, "open_file_paths", lambda *a: [str(essay)])
     with qtbot.waitSignal(library.controller.adding_changed, check_params_cb=lambda n: n == 0):
         window.action("add-text").trigger()
-    essay_id = library.current_text_id
-    assert essay_id != DEFAULT_TEXT_ID
+    assert library.current_text_id != DEFAULT_TEXT_ID
+    return library.current_text_id
+
+
+def test_opening_another_text_while_the_backup_runs_imports_into_the_text_chosen_for(
+    make_window, qtbot, dialogs_shown, held: HeldBackup, monkeypatch, data_dir: Path, tmp_path
+) -> None:
+    window = make_window()
+    library = window_library(window, qtbot)
+    essay_id = add_essay(window, qtbot, monkeypatch, tmp_path)
     library.open_text(DEFAULT_TEXT_ID)
     dialogs_shown.open_path = str(import_file(tmp_path))
     window.action("import-notes").trigger()
@@ -187,3 +201,29 @@ def test_read_only_notes_are_not_imported_into(
     assert "no writable notes" in message
     assert backups(data_dir) == [] and stored_bodies(data_dir) == []
     assert not second.action("import-notes").isEnabled()
+
+
+def test_removing_the_text_while_its_import_backs_up_drops_that_import_and_says_so(
+    make_window, qtbot, dialogs_shown, held: HeldBackup, monkeypatch, data_dir: Path, tmp_path
+) -> None:
+    """Its notes controller is let go with the text: the import, parsed against that text,
+    is not made, and Import comes back on."""
+    window = make_window()
+    library = window_library(window, qtbot)
+    essay_id = add_essay(window, qtbot, monkeypatch, tmp_path)
+    annotation = json.loads(import_file(tmp_path).read_text(encoding="utf-8"))
+    annotation["target"]["selector"]["exact"] = ESSAY_WORDS
+    source = tmp_path / "on-the-essay.json"
+    source.write_text(json.dumps(annotation), encoding="utf-8")
+    dialogs_shown.open_path = str(source)
+    window.action("import-notes").trigger()
+    assert held.started.wait(5)
+
+    monkeypatch.setattr(library_dialogs, "ask_remove", lambda *a: RemoveChoice.KEEP_NOTES)
+    library.remove_text(essay_id)
+    held.release.set()
+    qtbot.waitUntil(lambda: "was not made" in window.statusBar().currentMessage(), timeout=5000)
+
+    assert window.action("import-notes").isEnabled()
+    assert stored_bodies(data_dir) == []
+    assert len(backups(data_dir)) == 1
