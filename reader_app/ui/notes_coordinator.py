@@ -356,10 +356,12 @@ class NotesCoordinator(QObject):
         if not path:
             return
         self._flush_panel()  # words being typed are local edits the merge must see
-        if self.controller.import_from(Path(path)):
-            self._importing_into = self.controller
-            self._set_writable(not self.controller.read_only)
-            self._window.statusBar().showMessage("Backing up your notes before the import…")
+        # Off first: without a backup to make, the merge is reported before import_from returns.
+        self._importing_into = self.controller
+        self._set_writable(not self.controller.read_only)
+        self._window.statusBar().showMessage("Backing up your notes before the import…")
+        if not self.controller.import_from(Path(path)):  # a bad file, told already
+            self._import_ended()
 
     def _import_ended(self) -> None:
         self._importing_into = None
