@@ -338,14 +338,14 @@ def open_notes(data_dir: Path, document, parent):
     return result
 
 
-def schedule_backup(window, result, data_dir: Path) -> StartupBackup:
-    """A checked backup of the notes a few seconds after start, on a worker thread; a
+def schedule_backup(window, result, data_dir: Path, worker) -> StartupBackup:
+    """A checked backup of the notes a few seconds after start, on ``worker``'s thread; a
     failure is reported, never fatal. Quitting waits for it (``StartupBackup.wait``)."""
     from PySide6.QtCore import QTimer
 
     from reader_app.models.startup_backup import StartupBackup
 
-    startup_backup = StartupBackup(data_dir, window)
+    startup_backup = StartupBackup(data_dir, window, worker=worker)
 
     def report(problem: str) -> None:
         # The backup's check of its copy is the start-up check of a file closed whole
@@ -370,8 +370,10 @@ def schedule_backup(window, result, data_dir: Path) -> StartupBackup:
 def attach_notes(window, data_dir: Path, document, glossary):
     """Open the notes and give the window its panel; the app keeps running if they fail.
     Returns the open notes' repository, or None."""
+    from reader_app.models.import_backup import BackupBeforeImport
     from reader_app.models.notes_controller import NotesController
     from reader_app.models.notes_model import NotesModel
+    from reader_app.models.worker import Worker
     from reader_app.storage.store import OpenStatus, backup_now, database_path
     from reader_app.ui import dialogs
     from reader_app.ui.notes_panel import NotesPanel
@@ -390,17 +392,20 @@ def attach_notes(window, data_dir: Path, document, glossary):
         mark_bundled_terms(window, document, glossary)  # marked before the dialog, as ever
         dialogs.show_error(window, "Notes unavailable", reason)
         return None
+    # The notes' backups, one at a time on a thread of their own: a few seconds after
+    # start, and before each import.
+    backups_worker = Worker(window)
     startup_backup = None
     if not result.repository.read_only and database_path(data_dir).exists():
-        startup_backup = schedule_backup(window, result, data_dir)
+        startup_backup = schedule_backup(window, result, data_dir, backups_worker)
     model = NotesModel(result.repository)
     panel = NotesPanel(model, document, headword_of=headword_of)
-    controller = NotesController(
-        result.repository, window, backup=lambda: backup_now(result, data_dir)
-    )
+    import_backup = BackupBeforeImport(lambda: backup_now(result, data_dir), backups_worker, window)
+    controller = NotesController(result.repository, window, backup=import_backup)
     from reader_app.sync_window import close_after_last_sync
 
     def close_notes() -> None:
+        import_backup.finish()  # the start-up backup included: the same thread
         if startup_backup is not None:
             startup_backup.wait()
         close_after_last_sync(window, result)

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from reader_app.domain.anchors import AnchorError, make_anchor
 from reader_app.domain.highlights import Colour
 from reader_app.domain.notes import (
-    MergeReport,
     Note,
     free_note,
     glossary_note,
@@ -32,6 +32,10 @@ from reader_app.storage.notes_repo import (
     NotesRepository,
     SearchHit,
 )
+
+if TYPE_CHECKING:
+    from reader_app.domain.export import ImportBatch
+    from reader_app.models.import_backup import BackupBeforeImport
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -106,15 +110,17 @@ class NotesController(QObject):
     saved = Signal(object)  # Note
     save_failed = Signal(str, str)  # note id, message
     failed = Signal(str)  # a plain-words message for the status bar or a dialog
+    about_to_merge = Signal()  # an import is about to change the notes: save what is typed
+    imported = Signal(object)  # the MergeReport of an import, or None: nothing imported
 
     def __init__(
         self,
         repository: NotesRepository,
         parent: QObject | None = None,
         *,
-        backup: Callable[[], object] | None = None,
+        backup: BackupBeforeImport | None = None,
     ) -> None:
-        """``backup`` makes a checked backup of the notes, or raises StorageError."""
+        """``backup`` backs up the notes before an import, off the GUI thread."""
         super().__init__(parent)
         self.repository = repository
         self.undo_stack = QUndoStack(self)
@@ -256,31 +262,53 @@ class NotesController(QObject):
         write_atomically(path, data)
         return len(notes)
 
-    def import_from(self, path: Path) -> MergeReport | None:
-        """Merge a file into the notes, after a backup: an import changes many notes at once,
-        and the backup is the way back from a file that was not what the user thought."""
-        from reader_app.domain.export import (
-            NotesImportError,
-            import_annotations,
-            read_import_file,
-        )
+    @property
+    def importing(self) -> bool:
+        """An import is under way (its backup running), in this text's notes or another's."""
+        return self._backup is not None and self._backup.busy
 
+    def import_from(self, path: Path) -> bool:
+        """Start merging a file into the notes, after a backup: an import changes many notes
+        at once, and the backup is the way back from a file that was not what the user
+        thought. The file is read and parsed first, so a bad one is reported before any
+        backup is made; the backup runs off the GUI thread, and ``imported`` tells the
+        outcome. Returns whether the import started (False: told through ``failed``)."""
+        from reader_app.domain.export import NotesImportError, parse_import, read_import_file
+
+        if self.importing:
+            self.failed.emit("An import is already under way; wait for it to finish.")
+            return False
         try:
-            data = read_import_file(path)
+            batch = parse_import(read_import_file(path), self.repository.document)
         except NotesImportError as error:
             self.failed.emit(str(error))
-            return None
-        if self._backup is not None:
-            try:
-                self._backup()
-            except StorageError as error:
-                self.failed.emit(
-                    "Nothing was imported, because a backup of your notes could not be made "
-                    f"first: {error}"
-                )
-                return None
+            return False
+        if self._backup is None:
+            self._merge(batch)
+        else:
+            self._backup.start(lambda error: self._merge_after_backup(batch, error))
+        return True
+
+    def _merge_after_backup(self, batch: ImportBatch, error: Exception | None) -> None:
+        if not shiboken6.isValid(self):  # this text's notes were let go meanwhile
+            return
+        if isinstance(error, StorageError):
+            self.failed.emit(
+                "Nothing was imported, because a backup of your notes could not be made "
+                f"first: {error}"
+            )
+            self.imported.emit(None)
+        elif error is not None:  # a bug: nothing imported, and it is not hidden
+            self.imported.emit(None)
+            raise error
+        else:
+            self._merge(batch)
+
+    def _merge(self, batch: ImportBatch) -> None:
+        self.about_to_merge.emit()
         try:
-            return import_annotations(self.repository, self.repository.document, data)
-        except (NotesImportError, StorageError) as error:
+            report = self.repository.merge(batch.notes, undated=batch.undated)
+        except StorageError as error:
             self.failed.emit(str(error))
-        return None
+            report = None
+        self.imported.emit(report)

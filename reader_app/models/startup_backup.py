@@ -23,10 +23,14 @@ class StartupBackup(QObject):
 
     failed = Signal(str)  # why the backup was not made, in plain words
 
-    def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, parent: QObject | None = None, *, worker: Worker | None = None
+    ) -> None:
+        """``worker``: the thread the notes' other backups run on (those before an import),
+        so that two backups never write into the backups folder at once."""
         super().__init__(parent)
         self._data_dir = data_dir
-        self._worker = Worker(self)
+        self._worker = worker if worker is not None else Worker(self)
 
     def start(self) -> None:
         self._worker.start(lambda: backup_database(self._data_dir), self._done)

@@ -467,10 +467,13 @@ def backup_database(
 
 
 def backup_now(result: StoreOpenResult, data_dir: Path, *, keep: int = backup.DEFAULT_KEEP) -> Path:
-    """The start-up backup, taken once the window is up instead of before it.
+    """The backup before an import, through a read-only connection of its own: it is made
+    on a worker thread (models/import_backup.py), where the window's connection must not be
+    used, while the window goes on.
 
-    Raises StorageError (disk full, unwritable folder); the notes themselves are unaffected.
+    Raises StorageError (no writable notes open, disk full, unwritable folder); the notes
+    themselves are unaffected.
     """
     if result.repository is None or result.repository.read_only:
         raise StorageError("There are no writable notes open to back up.", data_dir)
-    return backup_database(data_dir, keep=keep, connection=result.repository.connection)
+    return backup_database(data_dir, keep=keep)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QUndoGroup
     from PySide6.QtWidgets import QDockWidget, QMenu, QStatusBar, QWidget
 
-    from reader_app.domain.notes import Note
+    from reader_app.domain.notes import MergeReport, Note
     from reader_app.models.notes_controller import NotesController
     from reader_app.ui.glossary_pane import GlossaryPane
     from reader_app.ui.notes_panel import NotesPanel
@@ -72,6 +72,8 @@ class NotesCoordinator(QObject):
         self._undo: QUndoGroup | None = None
         self._span_clicks_connected = False
         self._wired: list[NotesController] = []  # controllers whose reports reach the window
+        # The controller whose import's backup is running: Import stays off till it is done.
+        self._importing_into: NotesController | None = None
         actions.add_all(NOTES_ACTIONS, self)
         self.colour_menu: QMenu = QMenu("Highlight in &Colour", parent)
         for colour in Colour:
@@ -85,6 +87,9 @@ class NotesCoordinator(QObject):
         for action_id in WRITING_ACTIONS:
             self._actions.action(action_id).setEnabled(writable)
         self.colour_menu.setEnabled(writable)
+        # One import at a time, whichever text is open while its backup runs.
+        importing = self._importing_into is not None
+        self._actions.action("import-notes").setEnabled(writable and not importing)
 
     def attach(self, panel: NotesPanel, controller: NotesController | None) -> None:
         """Give the window its notes: panel always, controller when the notes could be opened.
@@ -112,6 +117,8 @@ class NotesCoordinator(QObject):
             controller.note_restored.connect(self._on_note_restored)
             controller.saved.connect(self._on_saved)
             controller.save_failed.connect(self._on_save_failed)
+            controller.about_to_merge.connect(self._flush_panel)
+            controller.imported.connect(self._on_imported)
             controller.destroyed.connect(lambda *_: self._forget(controller))
         panel.save_requested.connect(controller.save)
         panel.colour_requested.connect(controller.set_colour_named)
@@ -130,6 +137,13 @@ class NotesCoordinator(QObject):
     def _forget(self, controller: NotesController) -> None:
         if controller in self._wired:
             self._wired.remove(controller)
+        if controller is self._importing_into:  # its text was removed or replaced meanwhile
+            self._import_ended()
+            self._window.statusBar().showMessage(
+                "The import was not made: the text it was for was closed while your notes "
+                "were being backed up. Open the text and import the file again.",
+                10000,
+            )
 
     def _on_note_restored(self, note_id: str) -> None:
         if self.panel is not None:
@@ -332,19 +346,39 @@ class NotesCoordinator(QObject):
             self._window.statusBar().showMessage(f"Exported {count} notes to {target}.", 8000)
 
     def import_notes(self) -> None:
-        if self.controller is None:
+        """The import merges once its backup is made, off the GUI thread; meanwhile the
+        status bar says so and Import is off (``_on_imported`` reports and turns it on)."""
+        if self.controller is None or self.controller.importing:
             return
         path = dialogs.open_file_path(
             self._parent, "Import Notes", ["Web Annotation JSON (*.json *.jsonld)", "All files (*)"]
         )
         if not path:
             return
+        self._flush_panel()  # words being typed are local edits the merge must see
+        # Off first: without a backup to make, the merge is reported before import_from returns.
+        self._importing_into = self.controller
+        self._set_writable(not self.controller.read_only)
+        self._window.statusBar().showMessage("Backing up your notes before the import…")
+        if not self.controller.import_from(Path(path)):  # a bad file, told already
+            self._import_ended()
+
+    def _import_ended(self) -> None:
+        self._importing_into = None
+        if self.controller is not None:
+            self._set_writable(not self.controller.read_only)
+
+    def _flush_panel(self) -> None:
         if self.panel is not None:
-            self.panel.flush()  # words being typed are local edits the merge must see
-        report = self.controller.import_from(Path(path))
+            self.panel.flush()
+
+    def _on_imported(self, report: MergeReport | None) -> None:
+        self._import_ended()
         if report is not None:
             self._window.statusBar().showMessage(
                 f"Imported: {report.added} new, {report.updated} updated, "
                 f"{report.unchanged} unchanged, {report.detached} detached.",
                 10000,
             )
+        elif self._window.statusBar().currentMessage().startswith("Backing up"):
+            self._window.statusBar().clearMessage()

@@ -22,3 +22,10 @@ def add_note(window, block_id: str = "p3", words: str = QUOTE):
 
 def repo(window):
     return window.notes_controller.repository
+
+
+def import_notes(window, qtbot) -> None:
+    """Notes > Import (the file chosen beforehand), returning once the import is done: it
+    merges after a backup made off the window's thread."""
+    with qtbot.waitSignal(window.notes_controller.imported, timeout=5000):
+        window.action("import-notes").trigger()

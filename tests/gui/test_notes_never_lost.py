@@ -26,7 +26,7 @@ from reader_app.models.notes_model import MATCHES_ROLE, NOTE_ROLE
 from reader_app.storage.db import DiskFull
 from reader_app.ui.notes_panel import AUTOSAVE_MAX_WAIT_MS
 
-from .note_steps import QUOTE, add_note, repo
+from .note_steps import QUOTE, add_note, import_notes, repo
 
 # ----- point 3: steady typing reaches the disk ----------------------------------------------
 
@@ -182,7 +182,7 @@ def test_an_imported_tag_with_a_comma_survives_the_next_edit(
     source = tmp_path / "tagged.json"
     source.write_text(json.dumps(annotation), encoding="utf-8")
     dialogs_shown.open_path = str(source)
-    window.action("import-notes").trigger()
+    import_notes(window, qtbot)
     (note,) = repo(window).list_notes()
     assert note.tags == ("kollontai, alexandra", "nep")
     panel = window.notes_panel
@@ -261,7 +261,7 @@ def test_import_backs_up_first_and_shows_the_merged_words_in_the_open_editor(
     assert panel.current_note_id() == note.id
 
     dialogs_shown.open_path = str(source)
-    window.action("import-notes").trigger()
+    import_notes(window, qtbot)
 
     assert repo(window).get(note.id).body == "words from the other laptop"
     (backup,) = set((data_dir / "backups").glob("*.sqlite")) - backups_before
@@ -294,7 +294,7 @@ def test_import_is_not_made_when_the_backup_before_it_fails(
 
     monkeypatch.setattr(store.backup, "make_backup", full_disk)
     dialogs_shown.open_path = str(source)
-    window.action("import-notes").trigger()
+    import_notes(window, qtbot)
     assert [n.id for n in repo(window).list_notes()] == [note.id]
     (message,) = dialogs_shown.texts("error")
     assert "backup" in message and "disk is full" in message

@@ -14,7 +14,7 @@ from reader_app.models.notes_model import MATCHES_ROLE, NOTE_ID_ROLE
 from reader_app.storage.db import DiskFull
 from reader_app.ui.text_view import plain_tooltip
 
-from .note_steps import QUOTE, add_note, repo
+from .note_steps import QUOTE, add_note, import_notes, repo
 
 
 def test_note_on_selection_highlights_and_opens_the_editor(make_window, qtbot) -> None:
@@ -227,7 +227,9 @@ def test_note_text_is_shown_as_plain_text(make_window, qtbot) -> None:
     assert "&lt;img" in plain_tooltip(span.tooltip) and "<img" not in plain_tooltip(span.tooltip)
 
 
-def test_export_and_import_from_the_file_menu(make_window, dialogs_shown, tmp_path: Path) -> None:
+def test_export_and_import_from_the_file_menu(
+    make_window, qtbot, dialogs_shown, data_dir: Path, tmp_path: Path
+) -> None:
     window = make_window()
     add_note(window)
     target = tmp_path / "notes.json"
@@ -235,14 +237,18 @@ def test_export_and_import_from_the_file_menu(make_window, dialogs_shown, tmp_pa
     window.action("export-notes").trigger()
     assert '"AnnotationCollection"' in target.read_text(encoding="utf-8")
     dialogs_shown.open_path = str(target)
-    window.action("import-notes").trigger()
+    import_notes(window, qtbot)
     assert len(repo(window).list_notes()) == 1  # merged by id: no duplicate
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
     dialogs_shown.open_path = str(bad)
+    backups_before = sorted((data_dir / "backups").glob("*.sqlite"))
     window.action("import-notes").trigger()
     assert any("JSON" in text for text in dialogs_shown.texts("error"))
     assert len(repo(window).list_notes()) == 1
+    # Told at once, before any backup: a file that cannot be read is no reason to make one.
+    assert sorted((data_dir / "backups").glob("*.sqlite")) == backups_before
+    assert window.action("import-notes").isEnabled()
 
 
 def test_corrupt_database_is_kept_aside_and_a_backup_offered(

@@ -25,7 +25,7 @@ def test_window_export_includes_the_kept_versions(
     incoming = tmp_path / "incoming.json"
     incoming.write_text(json.dumps(export_w3c([newer], document)), encoding="utf-8")
     controller = NotesController(repo)
-    assert controller.import_from(incoming) is not None
+    assert controller.import_from(incoming)  # no backup asked for: merged at once
 
     exported = tmp_path / "export.json"
     assert controller.export_to(exported, "json", {}) == 1

@@ -297,9 +297,9 @@ def test_an_unanswered_backup_offer_is_made_again_at_the_next_start(
 def test_the_backup_before_an_import_and_the_start_up_backup_hold_the_same_notes(
     data_dir: Path, document: Document
 ) -> None:
-    """One through the window's connection (before an import), the other through a
-    read-only connection of its own (the start-up backup, on a worker): both a checked copy
-    of every note, the newest included."""
+    """Both made on a worker thread through a read-only connection of their own, while the
+    window's connection stays open: both a checked copy of every note, the newest included.
+    The one before an import is refused for notes opened read-only."""
     result = open_store(data_dir, document, take_backup=False)
     try:
         result.repository.add(free_note("kept"))
