@@ -3,9 +3,15 @@
 Each run launches a fresh Python process and times it from launch until its window has
 painted for the first time; the child then reports its peak resident memory. The app and
 the floor (a bare QTextBrowser showing the same text) alternate in one run so that both
-see the same machine conditions.
+see the same machine conditions. Each app run ends as a reader's session does, by closing
+the window (which closes the notes), so each start finds the data as a normal quit left it.
 
     QT_QPA_PLATFORM=offscreen python benchmarks/startup.py [--runs 21]
+    QT_QPA_PLATFORM=offscreen python benchmarks/startup.py --data-from DATA_DIR
+
+``--data-from`` starts from a copy of an existing data folder (a course's library of twenty
+books, say, as ``search_library.py`` leaves one) instead of a new one; the folder itself is
+not touched.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import argparse
 import compileall
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -50,13 +57,17 @@ def child(kind: str, data_dir: str) -> None:
             window.reading_view.first_painted.connect(lambda: print("ready", flush=True))
             return window
 
-        def attach_and_report(*args):
+        def attach_and_report(window, *args):
             from PySide6.QtCore import QTimer
             from PySide6.QtWidgets import QApplication
 
-            repository = attach(*args)
+            def quit_as_a_reader_does() -> None:  # the notes close whole
+                window.close()
+                QApplication.quit()
+
+            repository = attach(window, *args)
             print(f"panels {time.perf_counter()}", flush=True)
-            QTimer.singleShot(0, QApplication.quit)
+            QTimer.singleShot(0, quit_as_a_reader_does)
             return repository
 
         app_module.create_main_window = create_and_watch
@@ -125,7 +136,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--child", choices=["app", "bare"])
-    parser.add_argument("--data-dir")
+    parser.add_argument("--data-dir", help=argparse.SUPPRESS)  # the child's
+    parser.add_argument("--data-from", type=Path, help="start from a copy of this data folder")
     args = parser.parse_args()
     if args.child:
         child(args.child, args.data_dir)
@@ -135,7 +147,10 @@ def main() -> None:
     # PYTHONDONTWRITEBYTECODE=1 stops Python writing it), which would time the compiler.
     compileall.compile_dir(REPO / "reader_app", quiet=1)
     results: dict[str, list[tuple[float, float, float]]] = {"bare": [], "app": []}
-    with tempfile.TemporaryDirectory() as data_dir:
+    with tempfile.TemporaryDirectory() as folder:
+        data_dir = str(Path(folder) / "data")
+        if args.data_from:
+            shutil.copytree(args.data_from, data_dir, ignore=shutil.ignore_patterns("backups"))
         measure("app", data_dir)  # warm the file cache; not counted
         measure("bare", data_dir)
         for _ in range(args.runs):
