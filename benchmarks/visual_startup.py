@@ -259,7 +259,11 @@ def watch(screen: Screen, command: list[str], env: dict[str, str], settle: float
     wait_for_blank(screen)
     with tempfile.TemporaryFile() as log:
         started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+        # Launched from a neutral folder: from the checkout, an --app launcher of another
+        # version that runs ``python -c`` or ``-m`` would import this checkout's package.
+        process = subprocess.Popen(
+            command, env=env, stdout=log, stderr=log, cwd=tempfile.gettempdir()
+        )
         try:
             frames = capture_until_still(screen, process, started, settle)
         finally:
