@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import heapq
 import math
 import re
 from collections.abc import Callable
@@ -282,12 +283,19 @@ def _occurrences(haystack: str, needle: str) -> list[int]:
     return found
 
 
-def _matcher(a: str, b: str) -> SequenceMatcher[str]:
+@functools.cache
+def _sequence_matcher() -> type[SequenceMatcher[str]]:
     """difflib's matcher, imported when first used: only the looser ways of placing a note
-    compare texts, and the window starts (placing notes on their unchanged text) without it."""
+    compare texts, and the window starts (placing notes on their unchanged text) without it.
+    Once: an import statement runs at every call, and placing one note compares dozens of
+    times (with PySide loaded, its import hook makes each some 2 µs)."""
     from difflib import SequenceMatcher
 
-    return SequenceMatcher(None, a, b, autojunk=False)
+    return SequenceMatcher
+
+
+def _matcher(a: str, b: str) -> SequenceMatcher[str]:
+    return _sequence_matcher()(None, a, b, autojunk=False)
 
 
 def _similarity(a: str, b: str) -> float:
@@ -412,9 +420,7 @@ class _DocumentView:
             for number in posting:
                 scores[number] = scores.get(number, 0.0) + weight
             visited += len(posting)
-        from heapq import nlargest  # imported when used, as difflib is (see _matcher)
-
-        return sorted(nlargest(limit, scores, key=scores.__getitem__))
+        return sorted(heapq.nlargest(limit, scores, key=scores.__getitem__))
 
 
 _VIEWS: dict[tuple[str, str], _DocumentView] = {}

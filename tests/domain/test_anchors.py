@@ -180,3 +180,32 @@ def test_anchor_from_quote_not_in_text_is_detached_with_quote(document: Document
     assert (anchor.block_id, anchor.start, anchor.end) == (None, None, None)
     assert anchor.exact == "The cat sat on the mat quietly."
     assert resolve(anchor, document).status is PlacementStatus.DETACHED
+
+
+def test_placing_a_note_does_not_import_at_every_comparison(
+    document: Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """difflib is imported when first needed (start-up does without it), but once: an
+    import statement inside the comparison ran at every comparison (34 times for this one
+    note), each a trip through the import machinery, which PySide's hook makes cost some
+    2 µs."""
+    import builtins
+
+    quote = "not by means of an open exchange of opinions"
+    anchor = anchor_on(document, "p2", quote)
+    edition = edit(document, "p2", "an open exchange of opinions", "a free exchange of views")
+    resolve(anchor, edition)  # whatever is imported on first use, imported now
+    imports = []
+    real_import = builtins.__import__
+
+    def counting_import(name, *args, **kwargs):
+        imports.append(name)
+        return real_import(name, *args, **kwargs)
+
+    other = edit(document, "p2", "an open exchange of opinions", "an honest exchange of views")
+    assert other.version  # hashed (once per text) before counting
+    monkeypatch.setattr(builtins, "__import__", counting_import)
+    placement = resolve(anchor, other)
+    monkeypatch.undo()
+    assert placement.status is PlacementStatus.FUZZY
+    assert imports == []
