@@ -72,6 +72,13 @@ def backups(data_dir: Path) -> list[Path]:
     return sorted((data_dir / "backups").glob("*.sqlite"))
 
 
+def import_held(window, dialogs_shown, held: HeldBackup, source: Path) -> None:
+    """Notes > Import of ``source``, its backup started and held by the test."""
+    dialogs_shown.open_path = str(source)
+    window.action("import-notes").trigger()
+    assert held.started.wait(5)
+
+
 def test_the_backup_before_an_import_runs_off_the_windows_thread_while_the_window_answers(
     make_window, qtbot, dialogs_shown, held: HeldBackup, data_dir: Path, tmp_path: Path
 ) -> None:
@@ -110,9 +117,7 @@ def test_a_second_import_is_refused_while_the_first_backs_up(
     make_window, qtbot, dialogs_shown, held: HeldBackup, data_dir: Path, tmp_path: Path
 ) -> None:
     window = make_window()
-    dialogs_shown.open_path = str(import_file(tmp_path))
-    window.action("import-notes").trigger()
-    assert held.started.wait(5)
+    import_held(window, dialogs_shown, held, import_file(tmp_path))
 
     assert window.notes_controller.import_from(import_file(tmp_path, "again.json")) is False
     (message,) = dialogs_shown.texts("error")
@@ -128,9 +133,7 @@ def test_quitting_while_the_backup_runs_waits_for_it_and_keeps_the_import(
     make_window, qtbot, dialogs_shown, held: HeldBackup, data_dir: Path, tmp_path: Path
 ) -> None:
     window = make_window()
-    dialogs_shown.open_path = str(import_file(tmp_path))
-    window.action("import-notes").trigger()
-    assert held.started.wait(5)
+    import_held(window, dialogs_shown, held, import_file(tmp_path))
     threading.Timer(0.2, held.release.set).start()
 
     window.close()  # returns once the backup is whole and the import it was for is stored
@@ -167,9 +170,7 @@ def test_opening_another_text_while_the_backup_runs_imports_into_the_text_chosen
     library = window_library(window, qtbot)
     essay_id = add_essay(window, qtbot, monkeypatch, tmp_path)
     library.open_text(DEFAULT_TEXT_ID)
-    dialogs_shown.open_path = str(import_file(tmp_path))
-    window.action("import-notes").trigger()
-    assert held.started.wait(5)
+    import_held(window, dialogs_shown, held, import_file(tmp_path))
 
     library.open_text(essay_id)
     assert not window.action("import-notes").isEnabled()  # still backing up
@@ -215,9 +216,7 @@ def test_removing_the_text_while_its_import_backs_up_drops_that_import_and_says_
     annotation["target"]["selector"]["exact"] = ESSAY_WORDS
     source = tmp_path / "on-the-essay.json"
     source.write_text(json.dumps(annotation), encoding="utf-8")
-    dialogs_shown.open_path = str(source)
-    window.action("import-notes").trigger()
-    assert held.started.wait(5)
+    import_held(window, dialogs_shown, held, source)
 
     monkeypatch.setattr(library_dialogs, "ask_remove", lambda *a: RemoveChoice.KEEP_NOTES)
     library.remove_text(essay_id)

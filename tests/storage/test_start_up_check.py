@@ -52,6 +52,17 @@ def a_session(data_dir: Path, document: Document, *bodies: str) -> None:
         result.close()
 
 
+def the_next_start_checks_in_full(
+    data_dir: Path, document: Document, full_checks: list[str]
+) -> bool:
+    """Opens the notes (and closes them): were they opened, after one full check?"""
+    result = open_store(data_dir, document, take_backup=False)
+    try:
+        return result.status is OpenStatus.OPENED and full_checks == [str(database_path(data_dir))]
+    finally:
+        result.close()
+
+
 def test_a_file_closed_whole_is_not_read_in_full_at_the_next_start(
     data_dir: Path, document: Document, full_checks: list[str]
 ) -> None:
@@ -78,12 +89,7 @@ def test_a_session_that_never_closed_leaves_the_next_start_a_full_check(
     crashed.repository.close()  # no StoreOpenResult.close: as if the process had died
     crashed.lock.release()
     assert not mark(data_dir).exists()
-    result = open_store(data_dir, document, take_backup=False)
-    try:
-        assert result.status is OpenStatus.OPENED
-        assert full_checks == [str(database_path(data_dir))]
-    finally:
-        result.close()
+    assert the_next_start_checks_in_full(data_dir, document, full_checks)
 
 
 def test_a_file_changed_since_the_close_is_checked_and_its_damage_found(
@@ -135,12 +141,7 @@ def test_any_sign_of_change_means_a_full_check(
     else:
         status = path.stat()
         os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
-    result = open_store(data_dir, document, take_backup=False)
-    try:
-        assert result.status is OpenStatus.OPENED
-        assert full_checks == [str(path)]
-    finally:
-        result.close()
+    assert the_next_start_checks_in_full(data_dir, document, full_checks)
 
 
 def test_a_doubt_raised_during_the_session_means_a_full_check_next_time(
@@ -152,8 +153,4 @@ def test_a_doubt_raised_during_the_session_means_a_full_check_next_time(
     doubted.check_fully_at_next_open = True  # e.g. the backup's copy failed its check
     doubted.close()
     assert not mark(data_dir).exists()
-    result = open_store(data_dir, document, take_backup=False)
-    try:
-        assert full_checks == [str(database_path(data_dir))]
-    finally:
-        result.close()
+    assert the_next_start_checks_in_full(data_dir, document, full_checks)
