@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from gui.library_steps import add_texts
 from gui.note_steps import select_words
 from reader_app.domain.glossary import Category
 from reader_app.domain.text import DEFAULT_TEXT_ID
-from reader_app.ui import library_dialogs, personal_glossary
+from reader_app.ui import personal_glossary
 from reader_app.ui.personal_glossary import EntryDraft
 from reader_app.ui.search_everything import RESULT_ROLE
 
@@ -60,14 +61,6 @@ def _library(window, qtbot):
     return window.library
 
 
-def _add(window, qtbot, monkeypatch, paths: list[Path]) -> None:
-    """File > Add Text…, choosing ``paths``; the last one added is opened."""
-    monkeypatch.setattr(library_dialogs, "open_file_paths", lambda *a: [str(p) for p in paths])
-    library = _library(window, qtbot)
-    with qtbot.waitSignal(library.controller.adding_changed, check_params_cb=lambda n: n == 0):
-        window.action("add-text").trigger()
-
-
 def _text_id(window, title: str) -> str:
     return next(t.id for t in window.library.model.texts() if t.title == title)
 
@@ -97,7 +90,7 @@ def test_add_to_glossary_on_a_library_text_shows_and_marks_the_entry_at_once(
     make_window, qtbot, monkeypatch, files, entry_dialog
 ) -> None:
     window = make_window()
-    _add(window, qtbot, monkeypatch, [files["essay"]])
+    add_texts(window, qtbot, monkeypatch, [files["essay"]])
     assert window.document.title == "essay"
     placeholder = window.glossary_dock.widget()
     assert "no glossary yet" in placeholder.text()
@@ -123,7 +116,7 @@ def test_each_text_shows_its_own_entries_and_the_library_wide_ones(
     make_window, qtbot, monkeypatch, files, entry_dialog
 ) -> None:
     window = make_window()
-    _add(window, qtbot, monkeypatch, [files["letter"], files["essay"]])
+    add_texts(window, qtbot, monkeypatch, [files["letter"], files["essay"]])
     library = window.library
     essay_id, letter_id = _text_id(window, "essay"), _text_id(window, "letter")
     assert window.document.id == essay_id
@@ -159,7 +152,7 @@ def test_deleting_the_last_entry_brings_back_the_line_and_the_entry_comes_back_o
     make_window, qtbot, monkeypatch, files, entry_dialog, data_dir
 ) -> None:
     window = make_window()
-    _add(window, qtbot, monkeypatch, [files["essay"]])
+    add_texts(window, qtbot, monkeypatch, [files["essay"]])
     entry_id = _add_entry(window, entry_dialog, window.document.body_blocks()[2].id, "sourdough")
     window.glossary_pane.open_entry(entry_id)
     assert window.action("edit-glossary-entry").isEnabled()
@@ -191,7 +184,7 @@ def test_glossary_edits_go_on_the_open_texts_undo_stack(
     window = make_window()
     library = _library(window, qtbot)
     bundled_stack = window.notes_controller.undo_stack
-    _add(window, qtbot, monkeypatch, [files["essay"]])
+    add_texts(window, qtbot, monkeypatch, [files["essay"]])
     essay_stack = window.notes_controller.undo_stack
     assert essay_stack is not bundled_stack
     entry_id = _add_entry(window, entry_dialog, window.document.body_blocks()[2].id, "sourdough")
@@ -237,7 +230,7 @@ def test_choosing_a_hit_in_another_text_opens_it_and_flashes_the_passage(
     make_window, qtbot, monkeypatch, files
 ) -> None:
     window = make_window()
-    _add(window, qtbot, monkeypatch, [files["letter"], files["essay"]])
+    add_texts(window, qtbot, monkeypatch, [files["letter"], files["essay"]])
     assert window.document.title == "essay"
     dialog = _search(window, qtbot, "rye loaf")
     [first, *_] = _hits(dialog, "letter", "Text")
@@ -261,7 +254,7 @@ def test_notes_of_every_text_are_found_under_their_text_and_open_it(
     make_window, qtbot, monkeypatch, files
 ) -> None:
     window = make_window()
-    _add(window, qtbot, monkeypatch, [files["letter"]])
+    add_texts(window, qtbot, monkeypatch, [files["letter"]])
     letter_id = window.document.id
     select_words(window, window.document.body_blocks()[3].id, "rye loaf")
     window.action("add-note").trigger()
@@ -299,7 +292,7 @@ def test_a_new_edition_of_the_open_text_is_shown_with_its_notes_placed_again(
     make_window, qtbot, monkeypatch, files, dialogs_shown, tmp_path
 ) -> None:
     window = make_window()
-    _add(window, qtbot, monkeypatch, [files["letter"]])
+    add_texts(window, qtbot, monkeypatch, [files["letter"]])
     letter_id = window.document.id
     select_words(window, window.document.body_blocks()[5].id, "rye loaf keeps")
     window.action("add-note").trigger()
@@ -339,7 +332,7 @@ def test_corrected_details_show_at_once_in_the_title_the_library_and_citations(
     from reader_app.ui import text_details
 
     window = make_window()
-    _add(window, qtbot, monkeypatch, [files["essay"]])
+    add_texts(window, qtbot, monkeypatch, [files["essay"]])
     essay_id = window.document.id
 
     def corrected(parent, details, title):
@@ -379,7 +372,7 @@ def test_review_cards_made_on_a_library_text_are_of_that_text(
 
     window = make_window()
     qtbot.waitUntil(lambda: window.review.controller is not None)
-    _add(window, qtbot, monkeypatch, [files["essay"]])
+    add_texts(window, qtbot, monkeypatch, [files["essay"]])
     essay = window.document
     block = essay.body_blocks()[2]
     entry_id = _add_entry(window, entry_dialog, block.id, "sourdough")
@@ -414,7 +407,7 @@ def test_the_readers_entry_for_another_text_opens_that_text_with_the_entry(
     make_window, qtbot, monkeypatch, files, entry_dialog
 ) -> None:
     window = make_window()
-    _add(window, qtbot, monkeypatch, [files["letter"]])
+    add_texts(window, qtbot, monkeypatch, [files["letter"]])
     letter_id = window.document.id
     rye = _add_entry(window, entry_dialog, window.document.body_blocks()[2].id, "rye loaf")
     window.library.open_text(DEFAULT_TEXT_ID)
@@ -442,11 +435,11 @@ def test_a_book_opened_lists_every_occurrence_once_its_terms_are_found_after_the
         encoding="utf-8",
     )
     window = make_window()
-    _add(window, qtbot, monkeypatch, [files["essay"]])
+    add_texts(window, qtbot, monkeypatch, [files["essay"]])
     everywhere = _add_entry(
         window, entry_dialog, window.document.body_blocks()[2].id, "peace", whole_library=True
     )
-    _add(window, qtbot, monkeypatch, [book])
+    add_texts(window, qtbot, monkeypatch, [book])
     assert window.document.title == "book"
     assert len(window.document.blocks) >= LAZY_FROM_BLOCKS
 

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 
+from gui.library_steps import add_texts
 from gui.note_steps import select_words
 from reader_app.domain.text import DEFAULT_TEXT_ID
 from reader_app.ui import library_dialogs
@@ -57,14 +58,6 @@ def _library(window, qtbot):
     return window.library
 
 
-def _add(window, qtbot, monkeypatch, paths: list[Path]) -> None:
-    """File > Add Text…, choosing ``paths``; returns once every file has been dealt with."""
-    monkeypatch.setattr(library_dialogs, "open_file_paths", lambda *a: [str(p) for p in paths])
-    library = _library(window, qtbot)
-    with qtbot.waitSignal(library.controller.adding_changed, check_params_cb=lambda n: n == 0):
-        window.action("add-text").trigger()
-
-
 def _titles(library) -> list[str]:
     return [t.title for t in library.model.texts()]
 
@@ -74,7 +67,7 @@ def test_add_text_adds_several_files_reports_a_bad_one_and_opens_the_last(
 ) -> None:
     window = make_window()
     library = _library(window, qtbot)
-    _add(window, qtbot, monkeypatch, [files["pamphlet"], files["binary"], files["essay"]])
+    add_texts(window, qtbot, monkeypatch, [files["pamphlet"], files["binary"], files["essay"]])
 
     assert _titles(library)[0] == "The Workers’ Opposition"  # the bundled text first
     assert sorted(_titles(library)[1:]) == ["The Pamphlet", "essay"]
@@ -103,7 +96,7 @@ def test_each_text_has_its_own_notes_undo_and_highlights(
     window.action("highlight").trigger()
     assert window.notes_controller.counts().total == 1
 
-    _add(window, qtbot, monkeypatch, [files["essay"]])
+    add_texts(window, qtbot, monkeypatch, [files["essay"]])
     assert window.notes_controller.counts().total == 0
     assert window.notes_panel.model.rowCount() == 0
     assert window.reading_view.marks("highlights") == []
@@ -147,7 +140,7 @@ def test_place_and_zoom_are_kept_per_text_and_the_last_text_reopens(
 ) -> None:
     window = make_window()
     library = _library(window, qtbot)
-    _add(window, qtbot, monkeypatch, [files["essay"]])
+    add_texts(window, qtbot, monkeypatch, [files["essay"]])
     essay_id = library.current_text_id
     view = window.reading_view
     view.set_zoom_percent(140)
@@ -179,7 +172,7 @@ def test_library_pane_filters_sorts_and_opens_with_enter_or_a_double_click(
 ) -> None:
     window = make_window()
     library = _library(window, qtbot)
-    _add(window, qtbot, monkeypatch, [files["essay"], files["pamphlet"]])
+    add_texts(window, qtbot, monkeypatch, [files["essay"], files["pamphlet"]])
     pane = library.pane
     window.action("show-library").trigger()
     assert library.library_dock.isVisible()
@@ -213,7 +206,7 @@ def test_remove_asks_keeps_notes_and_the_bundled_text_stays(
 ) -> None:
     window = make_window()
     library = _library(window, qtbot)
-    _add(window, qtbot, monkeypatch, [files["essay"]])
+    add_texts(window, qtbot, monkeypatch, [files["essay"]])
     essay_id = library.current_text_id
     window.notes.new_free_note()
     pane = library.pane
@@ -238,7 +231,7 @@ def test_remove_asks_keeps_notes_and_the_bundled_text_stays(
     assert [t.id for t in library.model.texts()] == [DEFAULT_TEXT_ID]
     assert library.current_text_id == DEFAULT_TEXT_ID  # the open text went: back to the first
     # Re-adding the same file brings its kept note back.
-    _add(window, qtbot, monkeypatch, [files["essay"]])
+    add_texts(window, qtbot, monkeypatch, [files["essay"]])
     assert library.current_text_id == essay_id
     assert window.notes_controller.counts().total == 1
 
@@ -248,7 +241,7 @@ def test_remove_can_export_the_notes_then_delete_them(
 ) -> None:
     window = make_window()
     library = _library(window, qtbot)
-    _add(window, qtbot, monkeypatch, [files["essay"]])
+    add_texts(window, qtbot, monkeypatch, [files["essay"]])
     essay_id = library.current_text_id
     window.notes.new_free_note()
     window.notes_panel.editor.setPlainText("my words on the essay")
@@ -261,7 +254,7 @@ def test_remove_can_export_the_notes_then_delete_them(
     library.remove_text(essay_id)
     assert "my words on the essay" in target.read_text(encoding="utf-8")
     assert [t.id for t in library.model.texts()] == [DEFAULT_TEXT_ID]
-    _add(window, qtbot, monkeypatch, [files["essay"]])
+    add_texts(window, qtbot, monkeypatch, [files["essay"]])
     assert window.notes_controller.counts().total == 0  # deleted, after being exported
 
 
@@ -270,12 +263,12 @@ def test_a_file_already_in_the_library_opens_the_existing_text(
 ) -> None:
     window = make_window()
     library = _library(window, qtbot)
-    _add(window, qtbot, monkeypatch, [files["essay"]])
+    add_texts(window, qtbot, monkeypatch, [files["essay"]])
     essay_id = library.current_text_id
     assert library.open_text(DEFAULT_TEXT_ID)
     copy = files["essay"].with_name("same-bytes.txt")
     copy.write_bytes(files["essay"].read_bytes())
-    _add(window, qtbot, monkeypatch, [copy])
+    add_texts(window, qtbot, monkeypatch, [copy])
     assert library.current_text_id == essay_id
     assert len(library.model.texts()) == 2
     assert "already here" in window.statusBar().currentMessage()
@@ -337,7 +330,7 @@ def test_contents_tab_moves_between_chapters(make_window, qtbot, monkeypatch, fi
     window = make_window()
     library = _library(window, qtbot)
     assert not library.contents_dock.isVisible()  # the bundled extract has no chapters
-    _add(window, qtbot, monkeypatch, [files["pamphlet"]])
+    add_texts(window, qtbot, monkeypatch, [files["pamphlet"]])
     assert library.contents_dock.isVisible()
     contents = library.contents
     titles = []
@@ -359,7 +352,7 @@ def test_contents_tab_moves_between_chapters(make_window, qtbot, monkeypatch, fi
 def test_copy_with_citation_names_the_open_text(make_window, qtbot, monkeypatch, files) -> None:
     window = make_window()
     _library(window, qtbot)
-    _add(window, qtbot, monkeypatch, [files["pamphlet"]])
+    add_texts(window, qtbot, monkeypatch, [files["pamphlet"]])
     block = next(b for b in window.document.body_blocks() if "Bread and peace" in b.text)
     select_words(window, block.id, "Bread and peace")
     assert window.study_output.copy_with_citation()
@@ -390,7 +383,7 @@ def test_files_are_parsed_and_stored_off_the_gui_thread(
     monkeypatch.setattr(library_model, "import_bytes", recording_import)
     monkeypatch.setattr(library_model.LibraryRepository, "add", recording_add)
     window = make_window()
-    _add(window, qtbot, monkeypatch, [files["essay"], files["pamphlet"]])
+    add_texts(window, qtbot, monkeypatch, [files["essay"], files["pamphlet"]])
     assert on_gui_thread == [("parse", False), ("store", False)] * 2
     assert window.document.title == "The Pamphlet"
     assert len(window.library.model.texts()) == 3
@@ -403,7 +396,7 @@ def test_a_read_only_window_adds_nothing_and_says_why(
     _library(first, qtbot)
     second = make_window()
     library = _library(second, qtbot)
-    _add(second, qtbot, monkeypatch, [files["essay"]])
+    add_texts(second, qtbot, monkeypatch, [files["essay"]])
     [error] = dialogs_shown.texts("error")
     assert "essay.txt" in error and "reading only" in error
     assert len(library.model.texts()) == 1
@@ -428,7 +421,7 @@ def test_the_open_glossary_entry_is_kept_per_text(make_window, qtbot, monkeypatc
     window = make_window()
     library = _library(window, qtbot)
     window.glossary_pane.open_entry("self-activity")
-    _add(window, qtbot, monkeypatch, [files["essay"]])
+    add_texts(window, qtbot, monkeypatch, [files["essay"]])
     assert window.glossary_pane.current_entry_id is None  # the essay has no glossary
     assert library.open_text(DEFAULT_TEXT_ID)
     assert window.glossary_pane.current_entry_id == "self-activity"
@@ -447,7 +440,7 @@ def test_progress_under_a_chapter_heading_names_the_paragraph_before_it(
     from reader_app.ui.paragraphs import current_paragraph
 
     window = make_window()
-    _add(window, qtbot, monkeypatch, [files["pamphlet"]])
+    add_texts(window, qtbot, monkeypatch, [files["pamphlet"]])
     view = window.reading_view
     view.set_zoom_percent(300)
     peace = next(b for b in window.document.blocks if b.text == "Peace")
@@ -461,8 +454,8 @@ def test_every_bad_file_is_reported_each_time(
     make_window, qtbot, monkeypatch, files, dialogs_shown
 ) -> None:
     window = make_window()
-    _add(window, qtbot, monkeypatch, [files["binary"]])
-    _add(window, qtbot, monkeypatch, [files["binary"]])
+    add_texts(window, qtbot, monkeypatch, [files["binary"]])
+    add_texts(window, qtbot, monkeypatch, [files["binary"]])
     assert len(dialogs_shown.texts("error")) == 2
     assert all("photo.epub" in error for error in dialogs_shown.texts("error"))
 
@@ -472,7 +465,7 @@ def test_a_bad_last_file_still_opens_the_good_one_before_it(
 ) -> None:
     window = make_window()
     library = _library(window, qtbot)
-    _add(window, qtbot, monkeypatch, [files["essay"], files["binary"]])
+    add_texts(window, qtbot, monkeypatch, [files["essay"], files["binary"]])
     assert window.document.title == "essay"
     assert "photo.epub" in window.statusBar().currentMessage()  # the problem is shown last
     [error] = dialogs_shown.texts("error")
@@ -498,7 +491,7 @@ def test_a_file_failing_on_the_worker_is_reported_in_one_line_and_the_next_is_ad
 
     monkeypatch.setattr(library_model, "import_bytes", failing_import)
     window = make_window()
-    _add(window, qtbot, monkeypatch, [files["essay"], files["pamphlet"]])
+    add_texts(window, qtbot, monkeypatch, [files["essay"], files["pamphlet"]])
     expected = (
         "could not be read (list index out of range)."
         if failure != "storage"

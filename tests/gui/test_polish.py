@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from gui.library_steps import add_texts
 from reader_app.domain.text import DEFAULT_TEXT_ID
 from reader_app.models.library_model import COLUMNS
-from reader_app.ui import library_dialogs
 
 SHORT_MD = """# A Short Essay
 
@@ -27,16 +27,6 @@ def short_essay(tmp_path: Path) -> Path:
     return path
 
 
-def _add(window, qtbot, monkeypatch, paths: list[Path]) -> None:
-    """File > Add Text…, choosing ``paths``; the last one added is opened."""
-    monkeypatch.setattr(library_dialogs, "open_file_paths", lambda *a: [str(p) for p in paths])
-    qtbot.waitUntil(lambda: getattr(window, "library", None) is not None)
-    with qtbot.waitSignal(
-        window.library.controller.adding_changed, check_params_cb=lambda n: n == 0
-    ):
-        window.action("add-text").trigger()
-
-
 def _read_column(window, text_id: str) -> str:
     read = next(c for c in COLUMNS if c.title == "Read")
     return read.shown(next(t for t in window.library.model.texts() if t.id == text_id))
@@ -47,7 +37,7 @@ def test_library_read_column_agrees_with_the_status_bar_for_a_short_text(
 ) -> None:
     """A text that fits on one screen is "100% read" in the status bar; the Library said 0%."""
     window = make_window()
-    _add(window, qtbot, monkeypatch, [short_essay])
+    add_texts(window, qtbot, monkeypatch, [short_essay])
     essay_id = window.document.id
     assert window.document.title == "A Short Essay"
     qtbot.waitUntil(lambda: window.progress_label.text().endswith(" · 100% read"))
@@ -65,7 +55,7 @@ def test_library_read_column_agrees_with_the_status_bar_in_the_middle(
     paragraphs = (f"Paragraph {n} goes on about rivers for a while." for n in range(1, 121))
     long_text.write_text("# A Long Essay\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
     window = make_window()
-    _add(window, qtbot, monkeypatch, [long_text])
+    add_texts(window, qtbot, monkeypatch, [long_text])
     text_id = window.document.id
     body = window.document.body_blocks()
     window.reading_view.scroll_to_block(body[len(body) // 2].id)
@@ -145,7 +135,7 @@ def test_an_epub_missing_a_chapter_is_added_with_a_line_naming_the_chapter(
     book = tmp_path / "book.epub"
     book.write_bytes(book_missing_a_chapter())
     window = make_window()
-    _add(window, qtbot, monkeypatch, [book])
+    add_texts(window, qtbot, monkeypatch, [book])
     message = window.statusBar().currentMessage()
     assert message == (
         "Added “A Test Book” to the library. "

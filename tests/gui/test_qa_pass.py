@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reader_app.ui import library_dialogs
+from gui.library_steps import add_texts
 
 ESSAY_MD = """# A Markdown Essay
 
@@ -29,23 +29,13 @@ def essay(tmp_path: Path) -> Path:
     return path
 
 
-def _add(window, qtbot, monkeypatch, paths: list[Path]) -> None:
-    """File > Add Text…, choosing ``paths``; the last one added is opened."""
-    monkeypatch.setattr(library_dialogs, "open_file_paths", lambda *a: [str(p) for p in paths])
-    qtbot.waitUntil(lambda: getattr(window, "library", None) is not None)
-    with qtbot.waitSignal(
-        window.library.controller.adding_changed, check_params_cb=lambda n: n == 0
-    ):
-        window.action("add-text").trigger()
-
-
 def test_progress_above_the_first_paragraph_of_a_library_text_says_no_introduction(
     make_window, qtbot, monkeypatch, essay
 ) -> None:
     """The bundled text opens on its editor's introduction; a reader's own essay has none,
     and the status bar called its title heading "Introduction" all the same."""
     window = make_window()
-    _add(window, qtbot, monkeypatch, [essay])
+    add_texts(window, qtbot, monkeypatch, [essay])
     assert window.document.title == "A Markdown Essay"
     window.reading_view.scroll_to_position(0)
     qtbot.waitUntil(lambda: window.progress_label.text().startswith("Before ¶1 · "))
@@ -88,7 +78,7 @@ def test_add_to_glossary_through_the_real_entry_dialog_stores_the_entry(
 
     monkeypatch.setattr(QDialog, "exec", fill_and_save)
     window = make_window()
-    _add(window, qtbot, monkeypatch, [essay])
+    add_texts(window, qtbot, monkeypatch, [essay])
     select_words(window, window.document.body_blocks()[0].id, "rivers")
     window.action("add-to-glossary").trigger()
 
@@ -103,7 +93,7 @@ def test_the_find_field_keeps_room_to_type_beside_the_library_text(
     """With both docks beside a library text the buttons took the bar and left the find
     field about two letters wide ("Fi…"): the reader could not see what was typed."""
     window = make_window()
-    _add(window, qtbot, monkeypatch, [essay])
+    add_texts(window, qtbot, monkeypatch, [essay])
     window.open_find_bar()
     bar = window.find_bar
     qtbot.waitUntil(bar.edit.isVisible)
@@ -123,7 +113,7 @@ def test_the_reading_column_keeps_a_readable_width_in_a_small_window(
     """In an 800-pixel window with the Library shown, the docks took all but a sliver and
     the text ran one letter a line under a horizontal scroll bar."""
     window = make_window()
-    _add(window, qtbot, monkeypatch, [essay])
+    add_texts(window, qtbot, monkeypatch, [essay])
     window.library.show_library()
     window.resize(800, 700)
     view = window.reading_view
@@ -143,7 +133,7 @@ def test_search_everything_shows_a_note_without_text_once(
     other = tmp_path / "other.txt"
     other.write_text("Other\n\nA line about oak trees and rivers.", encoding="utf-8")
     window = make_window()
-    _add(window, qtbot, monkeypatch, [other, essay])
+    add_texts(window, qtbot, monkeypatch, [other, essay])
     select_words(window, window.document.body_blocks()[0].id, "rivers")
     window.action("add-note").trigger()
     for shown_text in ("A Markdown Essay", "other"):  # the open text's notes, then another's
@@ -167,7 +157,7 @@ def test_quitting_just_after_typing_in_search_everything_raises_nothing(
     from gui.note_steps import select_words
 
     window = make_window()
-    _add(window, qtbot, monkeypatch, [essay])
+    add_texts(window, qtbot, monkeypatch, [essay])
     select_words(window, window.document.body_blocks()[0].id, "rivers")
     window.action("add-note").trigger()
     dialog = window.show_search_everything()
@@ -186,7 +176,7 @@ def test_search_everything_reopened_in_another_text_shows_that_text_first(
     other = tmp_path / "other.txt"
     other.write_text("Other\n\nA line about oak trees and rivers.", encoding="utf-8")
     window = make_window()
-    _add(window, qtbot, monkeypatch, [other, essay])
+    add_texts(window, qtbot, monkeypatch, [other, essay])
     dialog = window.show_search_everything()
     assert dialog is not None
     dialog.edit.setText("rivers")
