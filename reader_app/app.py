@@ -9,12 +9,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reader_app import APP_ID, APP_NAME, EXECUTABLE, __version__
-
-if TYPE_CHECKING:
-    from reader_app.models.startup_backup import StartupBackup
 
 SCREENSHOT_SIZE = (1280, 800)
 SCREENSHOT_SETTLE_MS = 200
@@ -338,33 +334,31 @@ def open_notes(data_dir: Path, document, parent):
     return result
 
 
-def schedule_backup(window, result, data_dir: Path, worker) -> StartupBackup:
+def schedule_backup(window, result, data_dir: Path, worker) -> None:
     """A checked backup of the notes a few seconds after start, on ``worker``'s thread; a
-    failure is reported, never fatal. Quitting waits for it (``StartupBackup.wait``)."""
+    failure is reported, never fatal. Quitting waits for it (``BackupBeforeImport.finish``
+    waits for the same thread)."""
     from PySide6.QtCore import QTimer
 
     from reader_app.models.startup_backup import StartupBackup
+    from reader_app.storage.store import backup_now
 
-    startup_backup = StartupBackup(data_dir, window, worker=worker)
-
-    def report(problem: str) -> None:
-        # The backup's check of its copy is the start-up check of a file closed whole
-        # (storage.store._unchanged_since_closed): whatever failed, the next start checks.
-        result.check_fully_at_next_open = True
-        window.statusBar().showMessage(
+    # backup_now has the next start check the file in full if the backup fails (its copy's
+    # check stands in for the start-up one: storage.store._unchanged_since_closed).
+    startup_backup = StartupBackup(lambda: backup_now(result, data_dir), worker, window)
+    startup_backup.failed.connect(
+        lambda problem: window.statusBar().showMessage(
             f"The automatic backup of your notes failed: {problem} The notes file will be "
             "checked in full at the next start.",
             15000,
         )
-
-    startup_backup.failed.connect(report)
+    )
 
     def start() -> None:
         if result.repository is not None:  # not closed meanwhile
             startup_backup.start()
 
     QTimer.singleShot(BACKUP_DELAY_MS, startup_backup, start)
-    return startup_backup
 
 
 def attach_notes(window, data_dir: Path, document, glossary):
@@ -395,9 +389,8 @@ def attach_notes(window, data_dir: Path, document, glossary):
     # The notes' backups, one at a time on a thread of their own: a few seconds after
     # start, and before each import.
     backups_worker = Worker(window)
-    startup_backup = None
     if not result.repository.read_only and database_path(data_dir).exists():
-        startup_backup = schedule_backup(window, result, data_dir, backups_worker)
+        schedule_backup(window, result, data_dir, backups_worker)
     model = NotesModel(result.repository)
     panel = NotesPanel(model, document, headword_of=headword_of)
     import_backup = BackupBeforeImport(lambda: backup_now(result, data_dir), backups_worker, window)
@@ -405,9 +398,7 @@ def attach_notes(window, data_dir: Path, document, glossary):
     from reader_app.sync_window import close_after_last_sync
 
     def close_notes() -> None:
-        import_backup.finish()  # the start-up backup included: the same thread
-        if startup_backup is not None:
-            startup_backup.wait()
+        import_backup.finish()  # the start-up backup's too: the same thread
         close_after_last_sync(window, result)
 
     window.attach_notes(panel, controller, close_notes)
@@ -594,12 +585,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window.panels_ready.connect(lambda: attach_sync(window, data_dir, args.sync_dir))
     connect_session_manager(app, window)
-    # Nothing can be lost before the text is on screen, and the watcher's socket module
-    # costs start-up some 5 ms: it starts with the first paint.
-    watchers = []
-    window.reading_view.first_painted.connect(
-        lambda: watchers.append(watch_quit_signals(app, window))
-    )
+    watcher = watch_quit_signals(app, window)
     from reader_app.ui.file_handover import receive_files
 
     instance.deliver_to(lambda paths: receive_files(window, paths), args.files)
@@ -608,8 +594,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
-        for watcher in watchers:
-            watcher.uninstall()
+        watcher.uninstall()
 
 
 def connect_session_manager(app, window) -> None:

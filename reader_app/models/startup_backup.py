@@ -9,35 +9,32 @@ backup is never left half made.
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
 from reader_app.models.worker import Worker
 from reader_app.storage.db import StorageError
-from reader_app.storage.store import backup_database
 
 
 class StartupBackup(QObject):
-    """One backup of the notes of ``data_dir``, started when asked, waited for on quit."""
+    """One backup of the notes, started when asked."""
 
     failed = Signal(str)  # why the backup was not made, in plain words
 
     def __init__(
-        self, data_dir: Path, parent: QObject | None = None, *, worker: Worker | None = None
+        self, backup: Callable[[], object], worker: Worker, parent: QObject | None = None
     ) -> None:
-        """``worker``: the thread the notes' other backups run on (those before an import),
-        so that two backups never write into the backups folder at once."""
+        """``backup`` makes a checked backup through a connection of its own, or raises
+        (storage.store.backup_now); ``worker``: the thread the notes' other backups run on
+        (those before an import, models/import_backup.py, which also waits for it when the
+        notes close), so that two backups never write into the backups folder at once."""
         super().__init__(parent)
-        self._data_dir = data_dir
-        self._worker = worker if worker is not None else Worker(self)
+        self._backup = backup
+        self._worker = worker
 
     def start(self) -> None:
-        self._worker.start(lambda: backup_database(self._data_dir), self._done)
-
-    def wait(self) -> None:
-        """Let a running backup finish: the notes are about to close."""
-        self._worker.wait()
+        self._worker.start(self._backup, self._done)
 
     def _done(self, _made: object, error: Exception | None) -> None:
         if isinstance(error, StorageError):

@@ -467,13 +467,20 @@ def backup_database(
 
 
 def backup_now(result: StoreOpenResult, data_dir: Path, *, keep: int = backup.DEFAULT_KEEP) -> Path:
-    """The backup before an import, through a read-only connection of its own: it is made
-    on a worker thread (models/import_backup.py), where the window's connection must not be
-    used, while the window goes on.
+    """The window's backups (a few seconds after start, before an import), through a
+    read-only connection of their own: they are made on a worker thread
+    (models/startup_backup.py, models/import_backup.py), where the window's connection must
+    not be used, while the window goes on.
 
     Raises StorageError (no writable notes open, disk full, unwritable folder); the notes
     themselves are unaffected.
     """
     if result.repository is None or result.repository.read_only:
         raise StorageError("There are no writable notes open to back up.", data_dir)
-    return backup_database(data_dir, keep=keep)
+    try:
+        return backup_database(data_dir, keep=keep)
+    except StorageError:
+        # Its copy's check stands in for the start-up one (``_unchanged_since_closed``), as
+        # the first backup's does: whatever failed, the next start checks the file in full.
+        result.check_fully_at_next_open = True
+        raise

@@ -14,7 +14,14 @@ import pytest
 from reader_app.domain.notes import free_note
 from reader_app.domain.text import Document
 from reader_app.storage import store
-from reader_app.storage.store import CLOSED_MARK_SUFFIX, OpenStatus, database_path, open_store
+from reader_app.storage.db import StorageError
+from reader_app.storage.store import (
+    CLOSED_MARK_SUFFIX,
+    OpenStatus,
+    backup_now,
+    database_path,
+    open_store,
+)
 
 
 @pytest.fixture
@@ -152,5 +159,20 @@ def test_a_doubt_raised_during_the_session_means_a_full_check_next_time(
     doubted = open_store(data_dir, document, take_backup=False)
     doubted.check_fully_at_next_open = True  # e.g. the backup's copy failed its check
     doubted.close()
+    assert not mark(data_dir).exists()
+    assert the_next_start_checks_in_full(data_dir, document, full_checks)
+
+
+def test_a_failed_backup_before_an_import_means_a_full_check_next_time(
+    data_dir: Path, document: Document, full_checks: list[str]
+) -> None:
+    """Its copy's check stands in for the start-up one as the first backup's does."""
+    a_session(data_dir, document, "first")
+    full_checks.clear()
+    (data_dir / "backups").write_text("a file where the backups folder should be")
+    result = open_store(data_dir, document, take_backup=False)
+    with pytest.raises(StorageError):
+        backup_now(result, data_dir)
+    result.close()
     assert not mark(data_dir).exists()
     assert the_next_start_checks_in_full(data_dir, document, full_checks)
